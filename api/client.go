@@ -1,0 +1,504 @@
+// Package api is a typed client for the Edgegap REST API (v1, v2 and the
+// legacy Smart Fleets endpoints). It owns authentication, rate limiting
+// inside a budget, retries, tolerant decoding and typed errors, so callers
+// only ask for data. It never writes the API token into an error or a log.
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// DefaultBaseURL is the Edgegap API.
+const DefaultBaseURL = "https://api.edgegap.com"
+
+// Defaults of Options.
+const (
+	DefaultTimeout        = 15 * time.Second
+	DefaultBudgetFraction = 0.25
+	DefaultMaxRetries     = 3
+	maxBodyBytes          = 64 << 20
+)
+
+// Options configure a Client. Only Token is required.
+type Options struct {
+	// BaseURL of the API; v2 lives under BaseURL + "/v2". Plain http:// is
+	// refused except for loopback hosts (a local simulator).
+	BaseURL string
+	// Token is the organization's API token, sent as "Authorization: token <Token>".
+	Token string
+	// Version goes into the User-Agent ("gapdeck/<Version>").
+	Version string
+	// Timeout of one HTTP attempt (default 15 s).
+	Timeout time.Duration
+	// BudgetFraction is the share of each documented rate limit this client
+	// may use, in (0,1] (default 0.25): the limit is per organization and
+	// shared with the game's own backend.
+	BudgetFraction float64
+	// MaxRetries bounds retries of GETs on 5xx/network errors and of any
+	// call on 429 (default 3).
+	MaxRetries int
+	// ReadOnly makes every mutating method return ErrReadOnly before any I/O.
+	ReadOnly bool
+	// HTTPClient sends the requests (default: a client with no overall
+	// timeout; Timeout applies per attempt). Tests and --demo inject one.
+	HTTPClient *http.Client
+	// Logger receives one debug line per attempt (never the token).
+	Logger *slog.Logger
+	// Clock is for tests; default real time.
+	Clock Clock
+}
+
+// Client talks to the Edgegap API. It is safe for concurrent use.
+type Client struct {
+	base     *url.URL
+	token    string
+	auth     string
+	ua       string
+	timeout  time.Duration
+	retries  int
+	readOnly bool
+	fraction float64
+	http     *http.Client
+	log      *slog.Logger
+	clock    Clock
+	groups   map[Group]*groupLimiter
+}
+
+// New validates opts and returns a Client.
+func New(opts Options) (*Client, error) {
+	if strings.TrimSpace(opts.Token) == "" {
+		return nil, errors.New("api: no API token: set EDGEGAP_API_TOKEN to the token from the Edgegap dashboard")
+	}
+	base, err := parseBaseURL(opts.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	fraction := opts.BudgetFraction
+	if fraction == 0 {
+		fraction = DefaultBudgetFraction
+	}
+	if fraction <= 0 || fraction > 1 {
+		return nil, fmt.Errorf("api: budget fraction must be in (0,1], got %g", fraction)
+	}
+	c := &Client{
+		base:     base,
+		token:    opts.Token,
+		auth:     "token " + strings.TrimPrefix(strings.TrimSpace(opts.Token), "token "),
+		ua:       "gapdeck/" + cmpOr(opts.Version, "dev"),
+		timeout:  cmpOr(opts.Timeout, DefaultTimeout),
+		retries:  opts.MaxRetries,
+		readOnly: opts.ReadOnly,
+		fraction: fraction,
+		http:     opts.HTTPClient,
+		log:      opts.Logger,
+		clock:    opts.Clock,
+		groups:   map[Group]*groupLimiter{},
+	}
+	if c.retries == 0 {
+		c.retries = DefaultMaxRetries
+	}
+	if c.retries < 0 {
+		c.retries = 0
+	}
+	if c.http == nil {
+		c.http = &http.Client{}
+	}
+	if c.log == nil {
+		c.log = slog.New(slog.DiscardHandler)
+	}
+	if c.clock == nil {
+		c.clock = realClock{}
+	}
+	for _, g := range Groups {
+		c.groups[g] = newGroupLimiter(g, fraction, c.clock)
+	}
+	return c, nil
+}
+
+func cmpOr[T comparable](v, fallback T) T {
+	var zero T
+	if v == zero {
+		return fallback
+	}
+	return v
+}
+
+func parseBaseURL(raw string) (*url.URL, error) {
+	if raw == "" {
+		raw = DefaultBaseURL
+	}
+	u, err := url.Parse(strings.TrimRight(raw, "/"))
+	if err != nil || u.Host == "" {
+		return nil, fmt.Errorf("api: base URL %q is not an absolute URL like %s", raw, DefaultBaseURL)
+	}
+	if u.User != nil {
+		return nil, fmt.Errorf("api: base URL must not carry credentials; the token goes in EDGEGAP_API_TOKEN")
+	}
+	switch u.Scheme {
+	case "https":
+	case "http":
+		if !isLoopback(u.Hostname()) {
+			return nil, fmt.Errorf("api: refusing plain http:// to %s: the token would cross the network unencrypted; use https:// (http is allowed only for loopback, e.g. a local `gapdeck sim`)", u.Hostname())
+		}
+	default:
+		return nil, fmt.Errorf("api: base URL scheme %q is not supported; use https://", u.Scheme)
+	}
+	u.RawQuery, u.Fragment = "", ""
+	return u, nil
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// BaseURL is the API base the client talks to.
+func (c *Client) BaseURL() string { return c.base.String() }
+
+// Host is the API host, for display.
+func (c *Client) Host() string { return c.base.Host }
+
+// ReadOnly reports whether mutating calls are refused.
+func (c *Client) ReadOnly() bool { return c.readOnly }
+
+// Stats returns a snapshot of the live counters.
+func (c *Client) Stats() Stats {
+	s := Stats{BudgetFraction: c.fraction}
+	for _, g := range Groups {
+		gs := c.groups[g].stats()
+		s.Groups = append(s.Groups, gs)
+		s.Sent += gs.Sent
+		s.RateLimited += gs.RateLimited
+		s.Rate += gs.Rate
+		s.Budget += gs.Budget
+		s.Backoff = max(s.Backoff, gs.Backoff)
+		if gs.LastSuccess.After(s.LastSuccess) {
+			s.LastSuccess = gs.LastSuccess
+		}
+		if gs.LastErrorAt.After(s.LastErrorAt) {
+			s.LastError, s.LastErrorAt = gs.LastError, gs.LastErrorAt
+		}
+	}
+	return s
+}
+
+// call describes one API request.
+type call struct {
+	method string
+	path   string // starting /v1/ or /v2/, already escaped
+	query  url.Values
+	body   any
+	header http.Header
+	// idempotent mutating calls (stop) may be retried on 5xx/network errors.
+	idempotent bool
+	// noAuth skips the organization token (self-stop uses its own).
+	noAuth bool
+	// ok lists extra statuses that are answers, not errors (410 on stop).
+	ok []int
+}
+
+// response is a decoded-later answer.
+type response struct {
+	status int
+	body   []byte
+	header http.Header
+}
+
+func (c *Client) mutating() error {
+	if c.readOnly {
+		return ErrReadOnly
+	}
+	return nil
+}
+
+// do sends a call inside its group's budget, with retries, and returns the
+// response for a 2xx or a listed status; anything else is an *APIError or a
+// *RequestError.
+func (c *Client) do(ctx context.Context, cl call) (*response, error) {
+	group := GroupForPath(cl.method, cl.path)
+	lim := c.groups[group]
+	if lim == nil {
+		return nil, fmt.Errorf("api: %s %s: no endpoint group (bug)", cl.method, cl.path)
+	}
+	var payload []byte
+	if cl.body != nil {
+		b, err := json.Marshal(cl.body)
+		if err != nil {
+			return nil, fmt.Errorf("api: %s %s: encoding request: %w", cl.method, cl.path, err)
+		}
+		payload = b
+	}
+	display := cl.path
+	if len(cl.query) > 0 {
+		display += "?" + cl.query.Encode()
+	}
+	retryable := cl.method == http.MethodGet || cl.idempotent
+	for attempt := 0; ; attempt++ {
+		if err := lim.wait(ctx); err != nil {
+			return nil, &RequestError{Method: cl.method, Path: display, Err: err}
+		}
+		lim.sentOne()
+		start := c.clock.Now()
+		resp, err := c.send(ctx, cl, payload)
+		elapsed := c.clock.Now().Sub(start)
+		if err != nil {
+			rerr := &RequestError{Method: cl.method, Path: display, Err: c.redactErr(err)}
+			lim.fail(rerr.Error())
+			c.log.Debug("api request failed", "group", group, "method", cl.method, "path", display, "attempt", attempt+1, "elapsed", elapsed, "err", rerr.Error())
+			if retryable && attempt < c.retries && ctx.Err() == nil {
+				if c.clock.Sleep(ctx, fullJitter(attempt)) == nil {
+					continue
+				}
+			}
+			return nil, rerr
+		}
+		c.log.Debug("api request", "group", group, "method", cl.method, "path", display, "status", resp.status, "attempt", attempt+1, "elapsed", elapsed, "bytes", len(resp.body))
+		switch {
+		case resp.status >= 200 && resp.status < 300, containsInt(cl.ok, resp.status):
+			lim.succeed()
+			return resp, nil
+		case resp.status == http.StatusTooManyRequests:
+			ra := parseRetryAfter(resp.header.Get("Retry-After"), c.clock.Now())
+			applied := lim.pause(ra)
+			c.log.Debug("api rate limited", "group", group, "retry_after", ra, "pause", applied)
+			if attempt < c.retries {
+				continue
+			}
+		case resp.status >= 500 && retryable && attempt < c.retries:
+			lim.fail(fmt.Sprintf("%d %s", resp.status, http.StatusText(resp.status)))
+			if c.clock.Sleep(ctx, fullJitter(attempt)) == nil {
+				continue
+			}
+		}
+		apiErr := c.apiError(cl.method, display, resp)
+		if resp.status != http.StatusTooManyRequests {
+			lim.fail(apiErr.Error())
+		}
+		return nil, apiErr
+	}
+}
+
+func containsInt(list []int, v int) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// send performs one HTTP attempt under the per-attempt timeout.
+func (c *Client) send(ctx context.Context, cl call, payload []byte) (*response, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	u := *c.base
+	u.Path = c.base.Path + cl.path
+	u.RawPath = ""
+	if strings.Contains(cl.path, "%") {
+		u.RawPath = c.base.EscapedPath() + cl.path
+		if p, err := url.PathUnescape(u.RawPath); err == nil {
+			u.Path = p
+		}
+	}
+	if len(cl.query) > 0 {
+		u.RawQuery = cl.query.Encode()
+	}
+	var body io.Reader
+	if payload != nil {
+		body = bytes.NewReader(payload)
+	}
+	req, err := http.NewRequestWithContext(ctx, cl.method, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	for k, vs := range cl.header {
+		req.Header[k] = vs
+	}
+	if !cl.noAuth {
+		req.Header.Set("Authorization", c.auth)
+	}
+	req.Header.Set("User-Agent", c.ua)
+	req.Header.Set("Accept", "application/json")
+	if payload != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	res, err := c.http.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(res.Body, maxBodyBytes))
+	if err != nil {
+		return nil, fmt.Errorf("reading response: %w", err)
+	}
+	return &response{status: res.StatusCode, body: b, header: res.Header}, nil
+}
+
+// parseRetryAfter reads a Retry-After header: delay-seconds or an HTTP date.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	var d time.Duration
+	if secs, err := strconv.ParseFloat(v, 64); err == nil {
+		d = time.Duration(secs * float64(time.Second))
+	} else if t, err := http.ParseTime(v); err == nil {
+		d = t.Sub(now)
+	}
+	if d < 0 {
+		return 0
+	}
+	return min(d, maxRetryAfter)
+}
+
+// apiError builds the typed error of a non-2xx answer, JSON or not.
+func (c *Client) apiError(method, path string, resp *response) *APIError {
+	e := &APIError{Method: method, Path: path, StatusCode: resp.status}
+	var body struct {
+		Message   json.RawMessage `json:"message"`
+		Details   json.RawMessage `json:"details"`
+		RequestID string          `json:"request_id"`
+	}
+	if json.Unmarshal(resp.body, &body) == nil {
+		e.Message = rawText(body.Message)
+		if d := strings.TrimSpace(string(body.Details)); d != "" && d != "null" && d != "{}" {
+			e.Details = d
+		}
+		e.RequestID = body.RequestID
+	} else {
+		e.Message = strings.TrimSpace(string(resp.body))
+		if len(e.Message) > 200 {
+			e.Message = e.Message[:200] + "…"
+		}
+	}
+	if resp.status == http.StatusTooManyRequests {
+		e.RetryAfter = parseRetryAfter(resp.header.Get("Retry-After"), c.clock.Now())
+	}
+	e.Message = c.redact(e.Message)
+	e.Details = c.redact(e.Details)
+	return e
+}
+
+// rawText turns a JSON message (string, list of strings or anything) into text.
+func rawText(m json.RawMessage) string {
+	if len(m) == 0 || string(m) == "null" {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(m, &s) == nil {
+		return s
+	}
+	var list []string
+	if json.Unmarshal(m, &list) == nil {
+		return strings.Join(list, "; ")
+	}
+	return string(m)
+}
+
+func (c *Client) redact(s string) string {
+	if c.token == "" || s == "" {
+		return s
+	}
+	return strings.ReplaceAll(s, strings.TrimPrefix(strings.TrimSpace(c.token), "token "), "[redacted]")
+}
+
+func (c *Client) redactErr(err error) error {
+	msg := err.Error()
+	if red := c.redact(msg); red != msg {
+		return errors.New(red)
+	}
+	return err
+}
+
+// RequestError is a request that got no HTTP answer (network error,
+// timeout, cancelled context).
+type RequestError struct {
+	Method, Path string
+	Err          error
+}
+
+// Error implements error.
+func (e *RequestError) Error() string {
+	return fmt.Sprintf("%s %s: %v", e.Method, e.Path, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *RequestError) Unwrap() error { return e.Err }
+
+// decode unmarshals a response body into v, naming the call on failure.
+func decode[T any](method, path string, resp *response) (*T, error) {
+	v := new(T)
+	if len(bytes.TrimSpace(resp.body)) == 0 {
+		return v, nil
+	}
+	if err := json.Unmarshal(resp.body, v); err != nil {
+		return nil, &DecodeError{Method: method, Path: path, StatusCode: resp.status, Err: err}
+	}
+	return v, nil
+}
+
+// DecodeError is a 2xx answer whose body could not be read.
+type DecodeError struct {
+	Method, Path string
+	StatusCode   int
+	Err          error
+}
+
+// Error implements error.
+func (e *DecodeError) Error() string {
+	return fmt.Sprintf("%s %s: %d answer is not the expected JSON: %v", e.Method, e.Path, e.StatusCode, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *DecodeError) Unwrap() error { return e.Err }
+
+// get sends a GET and decodes the answer into T.
+func get[T any](ctx context.Context, c *Client, path string, q url.Values) (*T, error) {
+	resp, err := c.do(ctx, call{method: http.MethodGet, path: path, query: q})
+	if err != nil {
+		return nil, err
+	}
+	return decode[T](http.MethodGet, path, resp)
+}
+
+// send a mutating call and decode the answer into T.
+func mutate[T any](ctx context.Context, c *Client, method, path string, body any) (*T, error) {
+	if err := c.mutating(); err != nil {
+		return nil, err
+	}
+	resp, err := c.do(ctx, call{method: method, path: path, body: body})
+	if err != nil {
+		return nil, err
+	}
+	return decode[T](method, path, resp)
+}
+
+// seg escapes one path segment.
+func seg(s string) string { return url.PathEscape(s) }
+
+func pageQuery(page, limit int) url.Values {
+	q := url.Values{}
+	if page > 0 {
+		q.Set("page", strconv.Itoa(page))
+	}
+	if limit > 0 {
+		q.Set("limit", strconv.Itoa(limit))
+	}
+	return q
+}
