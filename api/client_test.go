@@ -20,8 +20,8 @@ const testToken = "tok-3f9a1c2e-secret"
 type virtualClock struct {
 	mu     sync.Mutex
 	now    time.Time
-	slept  []time.Duration
-	wakeup func() // called after each sleep, outside the lock
+	slept   []time.Duration
+	onSleep func() // called after each sleep, outside the lock
 }
 
 func newVirtualClock() *virtualClock {
@@ -41,7 +41,11 @@ func (v *virtualClock) Sleep(ctx context.Context, d time.Duration) error {
 	v.mu.Lock()
 	v.now = v.now.Add(d)
 	v.slept = append(v.slept, d)
+	hook := v.onSleep
 	v.mu.Unlock()
+	if hook != nil {
+		hook()
+	}
 	return nil
 }
 
@@ -419,6 +423,37 @@ func TestPauseAppliesToTheWholeGroup(t *testing.T) {
 	}
 }
 
+// A 429 that arrives while a caller sleeps for its token still holds that
+// caller back: it must not leave during the pause.
+func TestPauseArrivingDuringTokenWaitIsHonoured(t *testing.T) {
+	clock := newVirtualClock()
+	c, err := New(Options{Token: testToken, Clock: clock, BudgetFraction: 0.1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := c.groups[GroupList] // 1 req/s, burst 1
+	if err := g.wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	fired := false
+	clock.onSleep = func() {
+		if !fired {
+			fired = true
+			g.pause(5 * time.Second)
+		}
+	}
+	before := clock.Now()
+	if err := g.wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if !fired {
+		t.Fatal("the second caller never slept for its token")
+	}
+	if waited := clock.Now().Sub(before); waited < 5*time.Second {
+		t.Errorf("caller left %v after starting to wait, inside a 5s pause that began during its wait", waited)
+	}
+}
+
 func TestWaitIsCancellable(t *testing.T) {
 	c, err := New(Options{Token: testToken, BudgetFraction: 0.1})
 	if err != nil {
@@ -462,21 +497,30 @@ func TestReadOnlyRefusesEveryMutationBeforeIO(t *testing.T) {
 	ctx := context.Background()
 	max := 3
 	mutations := map[string]func() error{
-		"stop":        func() error { _, err := c.StopDeployment(ctx, "a", StopOptions{}); return err },
-		"self-stop":   func() error { _, err := c.SelfStop(ctx, "a", "k", "t", StopOptions{}); return err },
-		"bulk-stop":   func() error { _, err := c.BulkStopByRequestIDs(ctx, "a"); return err },
-		"deploy v1":   func() error { _, err := c.DeployV1(ctx, DeployV1Request{AppName: "a"}); return err },
-		"deploy v2":   func() error { _, err := c.DeployV2(ctx, DeployV2Request{Application: "a", Version: "v", Users: []DeployUser{IPUser("1.2.3.4")}}); return err },
-		"deploy pf":   func() error { _, err := c.DeployPrivateFleet(ctx, PrivateFleetDeployRequest{PrivateHostIDs: []string{"h"}, DeployV2Request: DeployV2Request{Application: "a", Version: "v", Users: []DeployUser{IPUser("1.2.3.4")}}}); return err },
-		"tag create":  func() error { _, err := c.CreateDeploymentTag(ctx, "a", "t"); return err },
-		"tag rename":  func() error { _, err := c.RenameDeploymentTag(ctx, "a", "t", "u"); return err },
-		"tag delete":  func() error { return c.DeleteDeploymentTag(ctx, "a", "t") },
-		"fleet new":   func() error { _, err := c.CreateFleet(ctx, FleetCreate{Name: "f"}); return err },
-		"fleet edit":  func() error { _, err := c.UpdateFleet(ctx, "f", FleetUpdate{}); return err },
-		"fleet del":   func() error { _, err := c.DeleteFleet(ctx, "f"); return err },
-		"link":        func() error { _, err := c.LinkFleetAppVersion(ctx, "f", "a", "v"); return err },
-		"unlink":      func() error { return c.UnlinkFleetAppVersion(ctx, "f", "a", "v") },
-		"policy new":  func() error { _, err := c.CreatePolicy(ctx, "f", PolicyCreate{Name: "p", Type: PolicyTag, Minimum: 1, Maximum: 2, Threshold: 0.5}); return err },
+		"stop":      func() error { _, err := c.StopDeployment(ctx, "a", StopOptions{}); return err },
+		"self-stop": func() error { _, err := c.SelfStop(ctx, "a", "k", "t", StopOptions{}); return err },
+		"bulk-stop": func() error { _, err := c.BulkStopByRequestIDs(ctx, "a"); return err },
+		"deploy v1": func() error { _, err := c.DeployV1(ctx, DeployV1Request{AppName: "a"}); return err },
+		"deploy v2": func() error {
+			_, err := c.DeployV2(ctx, DeployV2Request{Application: "a", Version: "v", Users: []DeployUser{IPUser("1.2.3.4")}})
+			return err
+		},
+		"deploy pf": func() error {
+			_, err := c.DeployPrivateFleet(ctx, PrivateFleetDeployRequest{PrivateHostIDs: []string{"h"}, DeployV2Request: DeployV2Request{Application: "a", Version: "v", Users: []DeployUser{IPUser("1.2.3.4")}}})
+			return err
+		},
+		"tag create": func() error { _, err := c.CreateDeploymentTag(ctx, "a", "t"); return err },
+		"tag rename": func() error { _, err := c.RenameDeploymentTag(ctx, "a", "t", "u"); return err },
+		"tag delete": func() error { return c.DeleteDeploymentTag(ctx, "a", "t") },
+		"fleet new":  func() error { _, err := c.CreateFleet(ctx, FleetCreate{Name: "f"}); return err },
+		"fleet edit": func() error { _, err := c.UpdateFleet(ctx, "f", FleetUpdate{}); return err },
+		"fleet del":  func() error { _, err := c.DeleteFleet(ctx, "f"); return err },
+		"link":       func() error { _, err := c.LinkFleetAppVersion(ctx, "f", "a", "v"); return err },
+		"unlink":     func() error { return c.UnlinkFleetAppVersion(ctx, "f", "a", "v") },
+		"policy new": func() error {
+			_, err := c.CreatePolicy(ctx, "f", PolicyCreate{Name: "p", Type: PolicyTag, Minimum: 1, Maximum: 2, Threshold: 0.5})
+			return err
+		},
 		"policy edit": func() error { _, err := c.UpdatePolicy(ctx, "f", "p", PolicyUpdate{Maximum: &max}); return err },
 		"policy del":  func() error { _, err := c.DeletePolicy(ctx, "f", "p"); return err },
 	}

@@ -92,26 +92,33 @@ func newGroupLimiter(g Group, fraction float64, clock Clock) *groupLimiter {
 
 // wait blocks until the group may send one request: past any 429 pause and
 // with a token from the bucket.
+//
+// A 429 can arrive while a caller sleeps for its token, so the pause is
+// checked again after every sleep: no request leaves during a pause.
 func (g *groupLimiter) wait(ctx context.Context) error {
+	var token *rate.Reservation
 	for {
 		now := g.clock.Now()
 		g.mu.Lock()
 		pause := g.pausedUntil.Sub(now)
 		g.mu.Unlock()
-		if pause > 0 {
-			if err := g.clock.Sleep(ctx, pause); err != nil {
-				return err
+		delay := pause
+		if pause <= 0 {
+			if token != nil {
+				return nil
 			}
-			continue
-		}
-		r := g.bucket.ReserveN(now, 1)
-		if d := r.DelayFrom(now); d > 0 {
-			if err := g.clock.Sleep(ctx, d); err != nil {
-				r.CancelAt(g.clock.Now())
-				return err
+			token = g.bucket.ReserveN(now, 1)
+			delay = token.DelayFrom(now)
+			if delay <= 0 {
+				return nil
 			}
 		}
-		return nil
+		if err := g.clock.Sleep(ctx, delay); err != nil {
+			if token != nil {
+				token.CancelAt(g.clock.Now())
+			}
+			return err
+		}
 	}
 }
 
