@@ -18,8 +18,8 @@ const testToken = "tok-3f9a1c2e-secret"
 // virtualClock advances only when someone sleeps: tests of backoff and
 // pauses run instantly and can read exactly how long the client waited.
 type virtualClock struct {
-	mu     sync.Mutex
-	now    time.Time
+	mu      sync.Mutex
+	now     time.Time
 	slept   []time.Duration
 	onSleep func() // called after each sleep, outside the lock
 }
