@@ -4,73 +4,110 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
 )
 
 // Int is an integer that tolerates the shapes the Edgegap API really sends:
-// a JSON number, a numeric string ("5"), a float with no fraction, or null
-// (decoded as 0). It always encodes as a JSON number.
+// a JSON number, a numeric string ("5"), a number with a zero fraction
+// (5.0, 1e3), or null (decoded as 0). It refuses fractions, overflow and
+// anything that is not a JSON number, rather than guess. It always encodes
+// as a JSON number.
 type Int int64
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (n *Int) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if len(b) == 0 || string(b) == "null" {
+	s, null, err := numberText(b, "integer")
+	if err != nil || null {
 		*n = 0
-		return nil
-	}
-	s := string(b)
-	if b[0] == '"' {
-		var str string
-		if err := json.Unmarshal(b, &str); err != nil {
-			return fmt.Errorf("api: integer: %w", err)
-		}
-		s = strings.TrimSpace(str)
-		if s == "" {
-			*n = 0
-			return nil
-		}
+		return err
 	}
 	if v, err := strconv.ParseInt(s, 10, 64); err == nil {
 		*n = Int(v)
 		return nil
 	}
 	f, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		return fmt.Errorf("api: %q is not an integer", s)
+	if err != nil || f != math.Trunc(f) || f < math.MinInt64 || f >= math.MaxInt64 {
+		return fmt.Errorf("api: %q is not a 64-bit integer", s)
 	}
 	*n = Int(f)
 	return nil
 }
 
+// numberText extracts the text of a JSON number, or of a string holding
+// one, and checks it against the JSON number grammar (so "NaN", "Inf",
+// "0x1p4" and "1_000" are refused). null and "" report null.
+func numberText(b []byte, what string) (text string, null bool, err error) {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || string(b) == "null" {
+		return "", true, nil
+	}
+	s := string(b)
+	if b[0] == '"' {
+		if err := json.Unmarshal(b, &s); err != nil {
+			return "", false, fmt.Errorf("api: %s: %w", what, err)
+		}
+		if s = strings.TrimSpace(s); s == "" {
+			return "", true, nil
+		}
+	}
+	if !isJSONNumber(s) {
+		return "", false, fmt.Errorf("api: %q is not a number (%s expected)", s, what)
+	}
+	return s, false, nil
+}
+
+// isJSONNumber reports whether s follows the JSON number grammar.
+func isJSONNumber(s string) bool {
+	i := 0
+	if i < len(s) && s[i] == '-' {
+		i++
+	}
+	digits := func() int {
+		start := i
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		return i - start
+	}
+	if n := digits(); n == 0 || (n > 1 && s[i-n] == '0') {
+		return false
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		if digits() == 0 {
+			return false
+		}
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	return i == len(s)
+}
+
 // Float is a number that decodes from a JSON number, a numeric string
-// ("45.33"), or null (decoded as 0). It always encodes as a JSON number.
+// ("45.33"), or null (decoded as 0). Non-finite values are refused. It
+// always encodes as a JSON number.
 type Float float64
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (f *Float) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if len(b) == 0 || string(b) == "null" {
+	s, null, err := numberText(b, "number")
+	if err != nil || null {
 		*f = 0
-		return nil
-	}
-	s := string(b)
-	if b[0] == '"' {
-		var str string
-		if err := json.Unmarshal(b, &str); err != nil {
-			return fmt.Errorf("api: number: %w", err)
-		}
-		s = strings.TrimSpace(str)
-		if s == "" {
-			*f = 0
-			return nil
-		}
+		return err
 	}
 	v, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		return fmt.Errorf("api: %q is not a number", s)
+	if err != nil || math.IsInf(v, 0) {
+		return fmt.Errorf("api: %q is out of range for a number", s)
 	}
 	*f = Float(v)
 	return nil
@@ -102,8 +139,19 @@ func V1Time(t time.Time) Time { return Time{Time: t.UTC()} }
 // ISOTime wraps t for the v2 (RFC 3339) wire format.
 func ISOTime(t time.Time) Time { return Time{Time: t.UTC(), iso: true} }
 
-// ParseTime parses a v1 or v2 API timestamp.
+// ParseTime parses a v1 or v2 API timestamp. Instants outside the years
+// 0000–9999 (UTC) are refused: they cannot be written back.
 func ParseTime(s string) (Time, error) {
+	t, err := parseTime(s)
+	if err == nil && !t.IsZero() {
+		if y := t.UTC().Year(); y < 0 || y > 9999 {
+			return Time{}, fmt.Errorf("api: timestamp %q is outside the years 0000-9999", s)
+		}
+	}
+	return t, err
+}
+
+func parseTime(s string) (Time, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return Time{}, nil

@@ -627,6 +627,9 @@ type PolicyUpdate struct {
 	Maximum   *int            `json:"maximum,omitempty"`
 	Threshold *float64        `json:"threshold,omitempty"`
 	Data      json.RawMessage `json:"data,omitempty"`
+	// The server sets these; the documented PATCH payload repeats them.
+	CreateTime  *Time `json:"create_time,omitempty"`
+	LastUpdated *Time `json:"last_updated,omitempty"`
 }
 
 // Validate checks policy bounds as the API documents them.
