@@ -253,12 +253,14 @@ func (s Status) Settled() bool { return s == StatusReady || s == StatusError }
 // Ended reports whether the deployment is terminating or gone.
 func (s Status) Ended() bool { return s == StatusTerminating || s == StatusTerminated }
 
-// ParseStatus accepts "READY", "ready" or "Status.READY".
+// ParseStatus accepts "READY", "ready", "Status.READY" or "status.ready".
 func ParseStatus(s string) Status {
 	s = strings.TrimSpace(s)
+	if len(s) >= len("Status.") && strings.EqualFold(s[:len("Status.")], "Status.") {
+		s = s[len("Status."):]
+	}
 	if s == "" {
 		return ""
 	}
-	name := strings.ToUpper(strings.TrimPrefix(s, "Status."))
-	return Status("Status." + name)
+	return Status("Status." + strings.ToUpper(s))
 }

@@ -462,7 +462,7 @@ func TestStatus(t *testing.T) {
 	}
 	for in, want := range map[string]Status{
 		"READY": StatusReady, "ready": StatusReady, "Status.READY": StatusReady, " deploying ": StatusDeploying,
-		"": "", "migrating": "Status.MIGRATING", "Status.MIGRATING": "Status.MIGRATING",
+		"": "", "migrating": "Status.MIGRATING", "Status.MIGRATING": "Status.MIGRATING", "status.ready": StatusReady, "Status.": "",
 	} {
 		if got := ParseStatus(in); got != want {
 			t.Errorf("ParseStatus(%q) = %q, want %q", in, got, want)
