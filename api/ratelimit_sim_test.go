@@ -1,0 +1,200 @@
+package api_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gapdeck/gapdeck/api"
+	"github.com/gapdeck/gapdeck/api/sim"
+)
+
+// Real-time tests of the client's budget against the simulator, which
+// enforces the documented limits per token and answers 429 past them.
+
+func startSim(t *testing.T, cfg sim.Config) (*sim.Server, *httptest.Server) {
+	t.Helper()
+	if cfg.Token == "" {
+		cfg.Token = simToken
+	}
+	s := sim.New(cfg)
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	return s, srv
+}
+
+// Many goroutines hammering through one client: the simulator serves no
+// 429 and each endpoint group stays within budget × documented limit.
+func TestHammeringStaysInsideTheBudget(t *testing.T) {
+	if testing.Short() {
+		t.Skip("real-time test")
+	}
+	s, srv := startSim(t, sim.Config{Seed: 3, Deployments: 80})
+	c, err := api.New(api.Options{BaseURL: srv.URL, Token: simToken, HTTPClient: srv.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := s.LiveRequestIDs()
+	const workers = 24
+	const duration = 2500 * time.Millisecond
+	ctx, cancel := context.WithTimeout(context.Background(), duration)
+	defer cancel()
+	start := time.Now()
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; ctx.Err() == nil; i++ {
+				id := ids[(w*31+i)%len(ids)]
+				var err error
+				switch (w + i) % 4 {
+				case 0:
+					_, err = c.ListDeployments(ctx, api.ListDeploymentsParams{Limit: 10})
+				case 1, 2:
+					_, err = c.DeploymentStatus(ctx, id)
+				case 3:
+					_, err = c.Locations(ctx, api.LocationsParams{})
+				}
+				if err != nil && !errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil && !api.IsNotFound(err) {
+					t.Errorf("worker %d: %v", w, err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start).Seconds()
+
+	counters := s.Counters()
+	stats := c.Stats()
+	for _, g := range []api.Group{api.GroupList, api.GroupStatus, api.GroupLocations} {
+		got := counters.ByGroup[g]
+		if got.RateLimited != 0 {
+			t.Errorf("%s: simulator served %d 429s", g, got.RateLimited)
+		}
+		gs := stats.Group(g)
+		allowed := gs.Budget*elapsed + float64(max(1, int(gs.Budget))) + 1
+		if float64(got.Calls) > allowed {
+			t.Errorf("%s: %d calls in %.2fs, budget allows %.0f (%.2f/s)", g, got.Calls, elapsed, allowed, gs.Budget)
+		}
+		if got.Calls < int64(gs.Budget*elapsed/2) {
+			t.Errorf("%s: only %d calls in %.2fs: the budget is not being used", g, got.Calls, elapsed)
+		}
+		if gs.Sent != got.Calls {
+			t.Errorf("%s: client counted %d sent, simulator %d", g, gs.Sent, got.Calls)
+		}
+		t.Logf("%s: %d calls in %.2fs = %.2f/s (budget %.2f/s, limit %.0f/s)", g, got.Calls, elapsed, float64(got.Calls)/elapsed, gs.Budget, gs.Limit)
+	}
+	if stats.RateLimited != 0 {
+		t.Errorf("client saw %d 429s", stats.RateLimited)
+	}
+}
+
+// requestLog records, per endpoint group, when each request left and what
+// came back, so the test can check the client honoured Retry-After.
+type requestLog struct {
+	next http.RoundTripper
+	mu   sync.Mutex
+	hits []hit
+}
+
+type hit struct {
+	group      api.Group
+	sent, done time.Time
+	status     int
+	retryAfter string
+}
+
+func (l *requestLog) RoundTrip(r *http.Request) (*http.Response, error) {
+	h := hit{group: api.GroupForPath(r.Method, r.URL.Path), sent: time.Now()}
+	res, err := l.next.RoundTrip(r)
+	h.done = time.Now()
+	if err == nil {
+		h.status, h.retryAfter = res.StatusCode, res.Header.Get("Retry-After")
+	}
+	l.mu.Lock()
+	l.hits = append(l.hits, h)
+	l.mu.Unlock()
+	return res, err
+}
+
+// Under a 429 storm the client backs off: it honours Retry-After when the
+// server sends it, uses jittered backoff when it does not, pauses the whole
+// group, and its counters report the 429s.
+func TestBacksOffUnderA429Storm(t *testing.T) {
+	if testing.Short() {
+		t.Skip("real-time test")
+	}
+	for _, omit := range []bool{false, true} {
+		t.Run("omitRetryAfter="+strconv.FormatBool(omit), func(t *testing.T) {
+			s, srv := startSim(t, sim.Config{Seed: 5, Deployments: 40, OmitRetryAfter: omit, Faults: sim.Faults{RateLimit429: 0.4}})
+			log := &requestLog{next: srv.Client().Transport}
+			c, err := api.New(api.Options{BaseURL: srv.URL, Token: simToken, HTTPClient: &http.Client{Transport: log}, MaxRetries: 8})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids := s.LiveRequestIDs()
+			const workers, perWorker = 3, 2
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			var wg sync.WaitGroup
+			for w := range workers {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for i := range perWorker {
+						if _, err := c.DeploymentStatus(ctx, ids[w*perWorker+i]); err != nil && ctx.Err() == nil {
+							t.Errorf("status: %v", err)
+						}
+					}
+				}()
+			}
+			wg.Wait()
+
+			served := s.Counters().ByGroup[api.GroupStatus].RateLimited
+			st := c.Stats().Group(api.GroupStatus)
+			if served == 0 {
+				t.Fatal("the storm produced no 429: the test proves nothing")
+			}
+			if st.RateLimited != served {
+				t.Errorf("client counted %d 429s, simulator served %d", st.RateLimited, served)
+			}
+			if st.LastError == "" || st.Succeeded != workers*perWorker {
+				t.Errorf("stats = %+v", st)
+			}
+			// After every 429 no request of the group leaves until the pause
+			// is over (a few ms of slack for requests that had already passed
+			// the limiter when the 429 arrived).
+			log.mu.Lock()
+			defer log.mu.Unlock()
+			const slack = 20 * time.Millisecond
+			for _, h := range log.hits {
+				if h.status != http.StatusTooManyRequests {
+					continue
+				}
+				if omit {
+					if h.retryAfter != "" {
+						t.Errorf("simulator sent Retry-After %q though told not to", h.retryAfter)
+					}
+					continue
+				}
+				secs, _ := strconv.Atoi(h.retryAfter)
+				if secs < 1 {
+					t.Fatalf("429 without a usable Retry-After (%q)", h.retryAfter)
+				}
+				pauseEnd := h.done.Add(time.Duration(secs) * time.Second)
+				for _, o := range log.hits {
+					if o.sent.After(h.done.Add(slack)) && o.sent.Before(pauseEnd.Add(-slack)) {
+						t.Errorf("a request left %v after a 429 with Retry-After %ds", o.sent.Sub(h.done), secs)
+					}
+				}
+			}
+		})
+	}
+}
