@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -210,6 +211,76 @@ func TestNetworkErrorsNeverCarryTheToken(t *testing.T) {
 		t.Errorf("stats after network error: %+v", st)
 	}
 }
+
+func TestPerAttemptTimeout(t *testing.T) {
+	var calls atomic.Int32
+	release := make(chan struct{})
+	c := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			select { // hang past the client's timeout
+			case <-release:
+			case <-r.Context().Done():
+			}
+			return
+		}
+		io.WriteString(w, `{"request_id":"abc"}`)
+	}, func(o *Options) { o.Timeout = 100 * time.Millisecond })
+	defer close(release)
+	start := time.Now()
+	st, err := c.DeploymentStatus(context.Background(), "abc")
+	if err != nil || st.RequestID != "abc" {
+		t.Fatalf("a GET that timed out once should succeed on retry: %v", err)
+	}
+	if calls.Load() != 2 || time.Since(start) > 5*time.Second {
+		t.Errorf("attempts = %d after %v", calls.Load(), time.Since(start))
+	}
+
+	calls.Store(0)
+	_, err = c.CreateDeploymentTag(context.Background(), "abc", "t")
+	var rerr *RequestError
+	if !errors.As(err, &rerr) || !errors.Is(err, context.DeadlineExceeded) || calls.Load() != 1 {
+		t.Errorf("a mutation that times out: err = %v after %d attempts, want one attempt ending in a deadline", err, calls.Load())
+	}
+}
+
+func TestLogLinesNeverCarryTheToken(t *testing.T) {
+	var buf strings.Builder
+	var mu sync.Mutex
+	logger := slog.New(slog.NewTextHandler(writerFunc(func(p []byte) (int, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return buf.Write(p)
+	}), &slog.HandlerOptions{Level: slog.LevelDebug}))
+	var calls atomic.Int32
+	c := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
+		switch calls.Add(1) {
+		case 1:
+			w.WriteHeader(429)
+		case 2:
+			w.WriteHeader(401)
+			io.WriteString(w, `{"message":"Invalid Token `+testToken+`"}`)
+		default:
+			io.WriteString(w, `{}`)
+		}
+	}, func(o *Options) { o.Logger = logger; o.Clock = newVirtualClock() })
+	c.DeploymentStatus(context.Background(), "abc")
+	c.DeploymentStatus(context.Background(), "abc")
+	mu.Lock()
+	defer mu.Unlock()
+	if buf.Len() == 0 {
+		t.Fatal("nothing was logged: the test proves nothing")
+	}
+	if strings.Contains(buf.String(), testToken) {
+		t.Errorf("the log holds the token:\n%s", buf.String())
+	}
+	if st := c.Stats(); strings.Contains(st.LastError, testToken) {
+		t.Errorf("stats last error holds the token: %s", st.LastError)
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
 
 func TestMalformedSuccessIsADecodeError(t *testing.T) {
 	c := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {

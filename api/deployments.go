@@ -175,7 +175,9 @@ func (c *Client) Metrics(ctx context.Context, requestID string, p MetricsParams)
 	return get[Metrics](ctx, c, "/v1/metrics/deployment/"+seg(requestID), q)
 }
 
-// DeployV1 creates a deployment through the deprecated v1 endpoint.
+// DeployV1 creates a deployment through POST /v1/deploy.
+//
+// Deprecated: Edgegap deprecated this endpoint (spec 2026.04.24); use DeployV2.
 func (c *Client) DeployV1(ctx context.Context, req DeployV1Request) (*DeployV1Response, error) {
 	if req.AppName == "" {
 		return nil, fmt.Errorf("api: deploy needs an application name")
