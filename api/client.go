@@ -176,6 +176,16 @@ func (c *Client) Host() string { return c.base.Host }
 // ReadOnly reports whether mutating calls are refused.
 func (c *Client) ReadOnly() bool { return c.readOnly }
 
+// Available is how many requests of group g could start now without
+// waiting for the rate limiter (0 while a 429 pause lasts). A scheduler
+// that plans inside this never makes a caller wait past the budget.
+func (c *Client) Available(g Group) int {
+	if lim := c.groups[g]; lim != nil {
+		return lim.available()
+	}
+	return 0
+}
+
 // Stats returns a snapshot of the live counters.
 func (c *Client) Stats() Stats {
 	s := Stats{BudgetFraction: c.fraction}

@@ -525,6 +525,37 @@ func TestPauseArrivingDuringTokenWaitIsHonoured(t *testing.T) {
 	}
 }
 
+func TestAvailable(t *testing.T) {
+	clock := newVirtualClock()
+	c, err := New(Options{Token: testToken, Clock: clock, BudgetFraction: 0.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Available(GroupStatus); got != 10 { // 20/s × 0.5, full burst
+		t.Fatalf("fresh status budget = %d, want 10", got)
+	}
+	g := c.groups[GroupStatus]
+	for range 10 {
+		if err := g.wait(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := c.Available(GroupStatus); got != 0 {
+		t.Errorf("after spending the burst: %d", got)
+	}
+	clock.Sleep(context.Background(), 300*time.Millisecond)
+	if got := c.Available(GroupStatus); got != 3 {
+		t.Errorf("300ms later at 10/s: %d, want 3", got)
+	}
+	g.pause(time.Second)
+	if got := c.Available(GroupStatus); got != 0 {
+		t.Errorf("while paused: %d", got)
+	}
+	if c.Available("nope") != 0 {
+		t.Error("unknown group has budget")
+	}
+}
+
 func TestWaitIsCancellable(t *testing.T) {
 	c, err := New(Options{Token: testToken, BudgetFraction: 0.1})
 	if err != nil {

@@ -234,3 +234,16 @@ func (s Stats) Group(g Group) GroupStats {
 	}
 	return GroupStats{}
 }
+
+// available is how many requests the group may start now without
+// waiting: 0 while paused, else the whole tokens in the bucket.
+func (g *groupLimiter) available() int {
+	now := g.clock.Now()
+	g.mu.Lock()
+	paused := g.pausedUntil.After(now)
+	g.mu.Unlock()
+	if paused {
+		return 0
+	}
+	return max(0, int(g.bucket.TokensAt(now)))
+}
