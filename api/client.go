@@ -460,6 +460,9 @@ func decode[T any](method, path string, resp *response) (*T, error) {
 	if err := json.Unmarshal(resp.body, v); err != nil {
 		return nil, &DecodeError{Method: method, Path: path, StatusCode: resp.status, Err: err}
 	}
+	if r, ok := any(v).(interface{ setRaw([]byte) }); ok {
+		r.setRaw(resp.body)
+	}
 	return v, nil
 }
 

@@ -127,6 +127,9 @@ func TestRequestHeaders(t *testing.T) {
 	if st.CurrentStatus != StatusReady {
 		t.Errorf("status = %q", st.CurrentStatus)
 	}
+	if string(st.Raw()) != `{"request_id":"abc","current_status":"Status.READY"}` {
+		t.Errorf("Raw() = %s, want the body as sent", st.Raw())
+	}
 	if a := got.Get("Authorization"); a != "token "+testToken {
 		t.Errorf("Authorization = %q", a)
 	}

@@ -114,7 +114,15 @@ type DeploymentStatus struct {
 	Command            string          `json:"command"`
 	Arguments          string          `json:"arguments"`
 	MaxDuration        Int             `json:"max_duration"`
+
+	raw json.RawMessage
 }
+
+// Raw is the body the API sent for this status (nil when the value was
+// not read from an API answer).
+func (s *DeploymentStatus) Raw() json.RawMessage { return s.raw }
+
+func (s *DeploymentStatus) setRaw(b []byte) { s.raw = append(json.RawMessage(nil), b...) }
 
 // QueryFilter is one filter of the deployments list `query` parameter.
 // Value is a scalar for eq/neq/lt/lte/gt/gte and a list for in/nin.
