@@ -1,0 +1,107 @@
+package model
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/gapdeck/gapdeck/api"
+)
+
+var benchCities = []string{"Frankfurt", "Paris", "Tokyo", "Montreal", "Toronto", "Sydney", "Singapore", "London",
+	"Amsterdam", "Chicago", "Dallas", "Seattle", "Sao Paulo", "Mumbai", "Seoul", "Stockholm", "Warsaw", "Madrid", "Milan", "Johannesburg"}
+
+var benchApps = []string{"kart-racing", "arena-shooter", "space-miners", "tower-defense"}
+
+// benchStore is a store of n enriched deployments.
+func benchStore(b *testing.B, n int) (*Deployments, []api.Deployment) {
+	b.Helper()
+	d := NewDeployments()
+	items := make([]api.Deployment, n)
+	for i := range items {
+		items[i] = listItem(fmt.Sprintf("%012x", i*7919), time.Duration(i)*time.Second, "eu", fmt.Sprintf("wave-%d", i%7))
+	}
+	d.ApplyList(items, t0)
+	for i, it := range items {
+		st := statusOf(it, api.AllStatuses[i%len(api.AllStatuses)], benchApps[i%len(benchApps)], fmt.Sprintf("v1.%d.%d", i%13, i%5), benchCities[i%len(benchCities)])
+		d.ApplyStatus(st, t0)
+	}
+	return d, items
+}
+
+// BenchmarkIndexPut replaces one row of 10000: "moved" changes its sort key
+// (remove + insert: two binary searches and memmoves), "in-place" keeps it.
+func BenchmarkIndexPut(b *testing.B) {
+	d, _ := benchStore(b, 10000)
+	x := d.idx
+	rows := x.All()
+	b.Run("rows=10000", func(b *testing.B) {
+		r := *rows[len(rows)/3]
+		for i := 0; i < b.N; i++ {
+			n := r
+			n.Started = t0.Add(-time.Duration(i%10000) * time.Second).Add(time.Millisecond)
+			x.Put(&n)
+		}
+	})
+	b.Run("rows=10000/in-place", func(b *testing.B) {
+		r := *rows[len(rows)/2]
+		for i := 0; i < b.N; i++ {
+			n := r
+			n.SocketsUsage = i
+			x.Put(&n)
+		}
+	})
+}
+
+// BenchmarkFilter sets the `/` filter of a 10000-row store after one more
+// character was typed ("fran" after "fra": only the visible rows are
+// checked again), and for a filter that does not narrow ("full").
+func BenchmarkFilter(b *testing.B) {
+	d, _ := benchStore(b, 10000)
+	fra, _ := ParseFilter("fra")
+	fran, _ := ParseFilter("fran")
+	par, _ := ParseFilter("par")
+	app, _ := ParseFilter("app:kart ready")
+	b.Run("rows=10000", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			b.StopTimer()
+			d.SetFilter(fra)
+			b.StartTimer()
+			d.SetFilter(fran)
+		}
+		b.ReportMetric(float64(d.Len()), "visible")
+	})
+	b.Run("rows=10000/full", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if i%2 == 0 {
+				d.SetFilter(par)
+			} else {
+				d.SetFilter(fra)
+			}
+		}
+	})
+	b.Run("rows=10000/fields", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if i%2 == 0 {
+				d.SetFilter(app)
+			} else {
+				d.SetFilter(fra)
+			}
+		}
+	})
+}
+
+// BenchmarkPlan is one Plan over a 5000-row store with 40 rows on screen.
+func BenchmarkPlan(b *testing.B) {
+	d, items := benchStore(b, 5000)
+	s := NewScheduler(SchedulerConfig{}, d)
+	ids := make([]string, 40)
+	for i := range ids {
+		ids[i] = items[i].RequestID
+	}
+	s.SetVisible(ids)
+	now := t0.Add(5 * time.Second)
+	for i := 0; i < b.N; i++ {
+		s.Plan(now, budget{})
+	}
+}

@@ -1,0 +1,208 @@
+package model
+
+import (
+	"slices"
+	"time"
+
+	"github.com/gapdeck/gapdeck/api"
+)
+
+// DefaultDeploymentSort is the Deployments tab's initial order: age
+// ascending, which puts the newest deployments first.
+var DefaultDeploymentSort = Sort{Column: "age"}
+
+// Deployments is the Deployments tab's data: every deployment the list
+// returned, enriched from status answers, kept sorted and filtered.
+//
+// The list is read in passes (BeginCycle, ApplyList per page, EndCycle).
+// Pages shift while a pass reads them (a deployment that ends moves the
+// rest up a place), so a live deployment can slip between two pages; a
+// row is therefore dropped only when two passes in a row missed it, or one
+// pass when its last status says it is ending or the list showed it under
+// another pushed-down query.
+type Deployments struct {
+	idx     *Index[*DeploymentRow]
+	filter  Filter
+	sort    Sort
+	rev     uint64
+	cycle   uint64
+	seen    map[string]uint64 // id → last cycle the list showed it
+	gone    map[string]bool   // answered 404 during this cycle
+	pushKey string            // the filter's pushed-down query
+}
+
+// NewDeployments returns an empty store sorted by DefaultDeploymentSort.
+func NewDeployments() *Deployments {
+	less, _ := DeploymentLess(DefaultDeploymentSort)
+	return &Deployments{
+		idx:  NewIndex(func(r *DeploymentRow) string { return r.ID }, less),
+		sort: DefaultDeploymentSort,
+		seen: map[string]uint64{},
+		gone: map[string]bool{},
+	}
+}
+
+// put stores r; bump says the console shows something new.
+func (d *Deployments) put(r *DeploymentRow, bump bool) {
+	if bump {
+		d.rev++
+		r.Rev = d.rev
+	}
+	r.finish()
+	d.idx.Put(r)
+}
+
+// BeginCycle starts a new full pass over the list.
+func (d *Deployments) BeginCycle() {
+	d.cycle++
+	clear(d.gone)
+}
+
+// ApplyList upserts a page of the list: list fields change, enrichment is
+// kept. It returns how many rows changed or appeared.
+func (d *Deployments) ApplyList(page []api.Deployment, now time.Time) (changed int) {
+	for i := range page {
+		item := &page[i]
+		id := item.RequestID
+		if id == "" || d.gone[id] {
+			continue
+		}
+		d.seen[id] = d.cycle
+		old, had := d.idx.Get(id)
+		if !had {
+			old = nil
+		}
+		n, diff := old.withFields(id, listFields(item))
+		if !had {
+			n.FirstSeen = now
+		}
+		moved := had && old.listedUnder != d.pushKey
+		n.listedUnder = d.pushKey
+		if diff || moved {
+			d.put(n, diff)
+		}
+		if diff {
+			changed++
+		}
+	}
+	return changed
+}
+
+// EndCycle ends the pass and drops the rows it did not see (see
+// Deployments for when a row gets a second chance). It returns their ids.
+func (d *Deployments) EndCycle() (removed []string) {
+	for _, r := range d.idx.All() {
+		last := d.seen[r.ID]
+		if last == d.cycle {
+			continue
+		}
+		if last+1 < d.cycle || r.listedUnder != d.pushKey || r.Status.Ended() {
+			removed = append(removed, r.ID)
+		}
+	}
+	for _, id := range removed {
+		d.remove(id)
+	}
+	return removed
+}
+
+func (d *Deployments) remove(id string) {
+	if d.idx.Delete(id) {
+		d.rev++
+	}
+	delete(d.seen, id)
+}
+
+// ApplyStatus enriches the row of st.RequestID (a deployment the list has
+// not shown is ignored). It reports whether anything the console shows
+// changed; a repeated answer only refreshes EnrichedAt and Detail.
+func (d *Deployments) ApplyStatus(st *api.DeploymentStatus, now time.Time) (changed bool) {
+	if st == nil {
+		return false
+	}
+	old, ok := d.idx.Get(st.RequestID)
+	if !ok {
+		return false
+	}
+	n, changed := old.withStatus(st, now)
+	d.put(n, changed)
+	return changed
+}
+
+// MarkGone drops a deployment whose status answered 404; the rest of the
+// current pass will not bring it back.
+func (d *Deployments) MarkGone(id string) {
+	d.gone[id] = true
+	d.remove(id)
+}
+
+// Get returns the row of a deployment.
+func (d *Deployments) Get(id string) (*DeploymentRow, bool) { return d.idx.Get(id) }
+
+// Rows returns the visible rows: filtered and sorted. Callers must not
+// modify the slice; it is valid until the next change to the store.
+func (d *Deployments) Rows() []*DeploymentRow { return d.idx.Visible() }
+
+// All returns every row, sorted, unfiltered (same rules as Rows).
+func (d *Deployments) All() []*DeploymentRow { return d.idx.All() }
+
+// Len is the number of visible rows.
+func (d *Deployments) Len() int { return d.idx.Len() }
+
+// Total is the number of rows, filtered out or not.
+func (d *Deployments) Total() int { return d.idx.Total() }
+
+// Position is a row's position in Rows(), or -1.
+func (d *Deployments) Position(id string) int { return d.idx.Position(id) }
+
+// SetFilter filters the rows. A filter that narrows the current one (one
+// more character typed) only re-checks the visible rows. Tell the
+// Scheduler the same filter's push-down (SetQuery(f.DeploymentQuery())):
+// rows are trusted on pushed-down terms only once a list pass under that
+// query has shown them.
+func (d *Deployments) SetFilter(f Filter) {
+	narrows := f.Narrows(d.filter)
+	d.filter, d.pushKey = f, f.pushKey
+	d.rev++
+	var match func(*DeploymentRow) bool
+	if !f.Empty() {
+		match = func(r *DeploymentRow) bool { return f.match(r, r.listedUnder == f.pushKey) }
+	}
+	if narrows {
+		d.idx.Narrow(match)
+		return
+	}
+	d.idx.SetFilter(match)
+}
+
+// SetSort re-sorts the rows; an unknown column is an error and changes
+// nothing.
+func (d *Deployments) SetSort(s Sort) error {
+	less, err := DeploymentLess(s)
+	if err != nil {
+		return err
+	}
+	d.sort = s
+	d.rev++
+	d.idx.SetLess(less)
+	return nil
+}
+
+// Sort is the current order.
+func (d *Deployments) Sort() Sort { return d.sort }
+
+// Filter is the current filter.
+func (d *Deployments) Filter() Filter { return d.filter }
+
+// Rev bumps on any change the console shows: a row's Rev, rows appearing
+// or leaving, the filter or the sort.
+func (d *Deployments) Rev() uint64 { return d.rev }
+
+// IDs returns the ids of rows, in order.
+func IDs(rows []*DeploymentRow) []string {
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		out[i] = r.ID
+	}
+	return slices.Clip(out)
+}

@@ -1,0 +1,156 @@
+package model
+
+import (
+	"time"
+
+	"github.com/gapdeck/gapdeck/api"
+)
+
+// View is a console tab whose data the Scheduler keeps fresh.
+type View int
+
+// The views.
+const (
+	ViewDeployments View = iota
+	ViewFleets
+	ViewPolicies
+	ViewLocations
+	ViewHosts
+	ViewDetail
+)
+
+var viewNames = [...]string{"deployments", "fleets", "policies", "locations", "hosts", "detail"}
+
+// String names the view.
+func (v View) String() string {
+	if v >= 0 && int(v) < len(viewNames) {
+		return viewNames[v]
+	}
+	return "view?"
+}
+
+// JobKind is what a Job fetches.
+type JobKind int
+
+// The kinds of fetch.
+const (
+	JobListPage  JobKind = iota // GET /v1/deployments, one page
+	JobStatus                   // GET /v1/status/{ID}
+	JobFleets                   // every Smart Fleet
+	JobPolicies                 // every policy of one Smart Fleet
+	JobLocations                // GET /v1/locations
+	JobHosts                    // the hosts of one private fleet
+)
+
+var jobNames = [...]string{"list", "status", "fleets", "policies", "locations", "hosts"}
+
+// String names the kind.
+func (k JobKind) String() string {
+	if k >= 0 && int(k) < len(jobNames) {
+		return jobNames[k]
+	}
+	return "job?"
+}
+
+// Job is one fetch the Scheduler planned. The UI runs it through the
+// client, then reports it with Scheduler.Finished.
+type Job struct {
+	Kind  JobKind
+	Gen   uint64               // generation when planned; see Scheduler.Stale
+	Page  int                  // JobListPage: 1-based
+	Limit int                  // JobListPage
+	Query *api.DeploymentQuery // JobListPage
+	ID    string               // JobStatus
+	Fleet string               // JobPolicies (Smart Fleet name) / JobHosts (private fleet name)
+}
+
+// Group is the endpoint group whose budget the job spends.
+func (j Job) Group() api.Group {
+	switch j.Kind {
+	case JobListPage:
+		return api.GroupList
+	case JobStatus:
+		return api.GroupStatus
+	case JobFleets, JobPolicies:
+		return api.GroupFleets
+	case JobLocations:
+		return api.GroupLocations
+	case JobHosts:
+		return api.GroupHosts
+	}
+	return ""
+}
+
+// Budget tells how many requests of a group may start now without waiting
+// for the rate limiter. *api.Client satisfies it.
+type Budget interface {
+	Available(g api.Group) int
+}
+
+// Backoff after failed fetches: retryBase·2^(n-1), at most retryCap.
+const (
+	retryBase = 2 * time.Second
+	retryCap  = 30 * time.Second
+)
+
+// retryDelay is the wait before the next attempt after n failures in a row.
+func retryDelay(n int) time.Duration {
+	d := retryBase << min(max(n-1, 0), 8)
+	return min(d, retryCap)
+}
+
+// fetch tracks one recurring fetch: whether it is in flight, when it last
+// succeeded, whether the user asked for it now, and its error backoff.
+type fetch struct {
+	inFlight bool
+	started  time.Time // when it was last planned
+	last     time.Time // last success; zero: never
+	force    bool      // Refresh: due now
+	fails    int       // failures in a row
+	retryAt  time.Time // no attempt before this after a failure
+}
+
+// dueAt is when the fetch is due given its interval; ok is false while it
+// is in flight (its end triggers a new plan anyway).
+func (f *fetch) dueAt(interval time.Duration) (t time.Time, ok bool) {
+	if f.inFlight {
+		return time.Time{}, false
+	}
+	if !f.force && !f.last.IsZero() {
+		t = f.last.Add(interval)
+	}
+	if f.retryAt.After(t) {
+		t = f.retryAt
+	}
+	return t, true
+}
+
+func (f *fetch) start(now time.Time) {
+	f.inFlight, f.force, f.started = true, false, now
+}
+
+// unstarted reports whether the fetch was planned so recently that its
+// request may not have taken its token yet (see startGrace).
+func (f *fetch) unstarted(now time.Time) bool {
+	return f.inFlight && now.Sub(f.started) < startGrace
+}
+
+func (f *fetch) finish(now time.Time, err error) {
+	f.inFlight = false
+	if err != nil {
+		f.fails++
+		f.retryAt = now.Add(retryDelay(f.fails))
+		return
+	}
+	f.fails, f.retryAt, f.last = 0, time.Time{}, now
+}
+
+// refresh makes the fetch due now, past any backoff.
+func (f *fetch) refresh() {
+	f.force, f.retryAt = true, time.Time{}
+}
+
+// pendingRetry is the retry time of a failed fetch, if it lies after now.
+func (f *fetch) pendingRetry(now time.Time) (time.Time, bool) {
+	return f.retryAt, f.fails > 0 && f.retryAt.After(now)
+}

@@ -1,0 +1,221 @@
+package model
+
+import (
+	"time"
+
+	"github.com/gapdeck/gapdeck/api"
+)
+
+// startGrace is how long after it was planned a job may still not have
+// taken its token from the client's bucket: the UI starts it in a
+// goroutine, and Plan can run again before that goroutine does. Until then
+// it counts against its group's budget.
+const startGrace = 250 * time.Millisecond
+
+// planner collects one Plan call's jobs inside the budget.
+type planner struct {
+	now      time.Time
+	b        Budget
+	gen      uint64
+	reserved map[api.Group]int // planned jobs that may not hold their token yet
+	avail    map[api.Group]int
+	jobs     []Job
+	wake     time.Time
+}
+
+// left is how many more jobs of g the budget allows now.
+func (p *planner) left(g api.Group) int {
+	n, ok := p.avail[g]
+	if !ok {
+		n = max(0, p.b.Available(g)-p.reserved[g])
+		p.avail[g] = n
+	}
+	return n
+}
+
+// take spends one token of g, if the group has one now.
+func (p *planner) take(g api.Group) bool {
+	n := p.left(g)
+	if n == 0 {
+		return false
+	}
+	p.avail[g] = n - 1
+	return true
+}
+
+// wakeAt notes a time something becomes due.
+func (p *planner) wakeAt(t time.Time) {
+	if !t.After(p.now) {
+		t = p.now.Add(budgetRecheck)
+	}
+	if p.wake.IsZero() || t.Before(p.wake) {
+		p.wake = t
+	}
+}
+
+func (p *planner) add(j Job) {
+	j.Gen = p.gen
+	p.jobs = append(p.jobs, j)
+}
+
+// recurring plans j when f is due and j's group has a token.
+func (p *planner) recurring(f *fetch, interval time.Duration, j Job) bool {
+	t, ok := f.dueAt(interval)
+	switch {
+	case !ok:
+		return false
+	case t.After(p.now):
+		p.wakeAt(t)
+		return false
+	case !p.take(j.Group()):
+		p.wakeAt(p.now)
+		return false
+	}
+	f.start(p.now)
+	p.add(j)
+	return true
+}
+
+// Plan returns the jobs to start now, and wake: the earliest time another
+// job could become due (zero when nothing will until a job finishes or the
+// view changes). It plans at most b.Available(g) jobs of a group, so no job
+// waits for the rate limiter. When something is due but its group has no
+// token, wake is a moment later.
+func (s *Scheduler) Plan(now time.Time, b Budget) (jobs []Job, wake time.Time) {
+	p := &planner{now: now, b: b, gen: s.gen, reserved: s.reserved(now), avail: map[api.Group]int{}}
+	if s.refreshStatus {
+		s.refreshStatus, s.statusRefresh = false, now
+	}
+	switch s.view {
+	case ViewDetail:
+		s.planDetail(p)
+	case ViewDeployments, ViewLocations:
+		s.planList(p)
+		s.planStatus(p)
+	}
+	cat := s.cfg.CatalogInterval
+	switch s.view {
+	case ViewLocations:
+		p.recurring(&s.locations, cat, Job{Kind: JobLocations})
+	case ViewFleets, ViewPolicies:
+		if s.view == ViewFleets || s.arg == "" {
+			p.recurring(&s.fleets, cat, Job{Kind: JobFleets})
+		}
+		for _, name := range s.policyFleets() {
+			p.recurring(fetchOf(s.policies, name), cat, Job{Kind: JobPolicies, Fleet: name})
+		}
+	}
+	for _, name := range s.hostFleets() {
+		p.recurring(fetchOf(s.hosts, name), cat, Job{Kind: JobHosts, Fleet: name})
+	}
+	return p.jobs, p.wake
+}
+
+func fetchOf(m map[string]*fetch, key string) *fetch {
+	f := m[key]
+	if f == nil {
+		f = &fetch{}
+		m[key] = f
+	}
+	return f
+}
+
+// reserved counts, per group, the jobs planned less than startGrace ago
+// that have not finished.
+func (s *Scheduler) reserved(now time.Time) map[api.Group]int {
+	r := map[api.Group]int{}
+	for _, at := range s.statusBusy {
+		if now.Sub(at) < startGrace {
+			r[api.GroupStatus]++
+		}
+	}
+	count := func(g api.Group, f *fetch) {
+		if f.unstarted(now) {
+			r[g]++
+		}
+	}
+	count(api.GroupList, &s.list)
+	count(api.GroupFleets, &s.fleets)
+	count(api.GroupLocations, &s.locations)
+	for _, f := range s.policies {
+		count(api.GroupFleets, f)
+	}
+	for _, f := range s.hosts {
+		count(api.GroupHosts, f)
+	}
+	return r
+}
+
+// needsDeployments reports whether the active view shows deployment data.
+func (s *Scheduler) needsDeployments() bool {
+	return s.view == ViewDeployments || s.view == ViewLocations
+}
+
+// policyFleets are the Smart Fleets whose policies the active view needs.
+func (s *Scheduler) policyFleets() []string {
+	switch {
+	case s.view == ViewPolicies && s.arg != "":
+		return []string{s.arg}
+	case s.view == ViewFleets, s.view == ViewPolicies:
+		return s.fleetNames
+	}
+	return nil
+}
+
+// hostFleets are the private fleets whose hosts the active view needs.
+func (s *Scheduler) hostFleets() []string {
+	switch {
+	case s.view == ViewHosts && s.arg != "":
+		return []string{s.arg}
+	case s.view == ViewHosts, s.view == ViewFleets:
+		return s.cfg.PrivateFleets
+	}
+	return nil
+}
+
+// eachActiveFetch calls fn with every recurring fetch of the active view.
+func (s *Scheduler) eachActiveFetch(fn func(*fetch)) {
+	if s.needsDeployments() {
+		fn(&s.list)
+	}
+	switch s.view {
+	case ViewDetail:
+		fn(&s.detail)
+	case ViewLocations:
+		fn(&s.locations)
+	case ViewFleets, ViewPolicies:
+		if s.view == ViewFleets || s.arg == "" {
+			fn(&s.fleets)
+		}
+	}
+	for _, name := range s.policyFleets() {
+		fn(fetchOf(s.policies, name))
+	}
+	for _, name := range s.hostFleets() {
+		fn(fetchOf(s.hosts, name))
+	}
+}
+
+// planList plans the next list page: at once inside a pass, ListInterval
+// after the last pass ended otherwise.
+func (s *Scheduler) planList(p *planner) {
+	interval := s.cfg.ListInterval
+	if s.listPage > 0 {
+		interval = 0
+	}
+	page := max(s.listPage, 1)
+	if p.recurring(&s.list, interval, Job{Kind: JobListPage, Page: page, Limit: s.cfg.PageSize, Query: s.query}) {
+		s.listPage = page
+	}
+}
+
+// planDetail refreshes the status of the open deployment.
+func (s *Scheduler) planDetail(p *planner) {
+	id := s.arg
+	if _, busy := s.statusBusy[id]; id == "" || busy {
+		return
+	}
+	if p.recurring(&s.detail, s.cfg.DetailInterval, Job{Kind: JobStatus, ID: id}) {
+		s.statusBusy[id] = p.now
+	}
+}

@@ -1,0 +1,297 @@
+package model
+
+import (
+	"encoding/json"
+	"slices"
+	"time"
+
+	"github.com/gapdeck/gapdeck/api"
+)
+
+// SchedulerConfig are the Scheduler's intervals; zero fields take the
+// defaults.
+type SchedulerConfig struct {
+	ListInterval       time.Duration // pause between full list passes; default 2s
+	StatusInterval     time.Duration // refresh of visible rows' status; default 10s
+	BackgroundInterval time.Duration // refresh of non-visible rows' status; default 60s
+	CatalogInterval    time.Duration // fleets, policies, locations, hosts; default 45s
+	DetailInterval     time.Duration // status of the deployment open in ViewDetail; default 3s
+	PageSize           int           // default 100
+	PrivateFleets      []string      // names from the profile (the API cannot list them)
+}
+
+// Defaults of SchedulerConfig.
+const (
+	DefaultListInterval       = 2 * time.Second
+	DefaultStatusInterval     = 10 * time.Second
+	DefaultBackgroundInterval = 60 * time.Second
+	DefaultCatalogInterval    = 45 * time.Second
+	DefaultDetailInterval     = 3 * time.Second
+	DefaultPageSize           = api.MaxPageSize
+)
+
+// budgetRecheck is how soon to plan again when something is due but its
+// group has no token: the smallest budget (2.5 req/s at the default
+// fraction) refills a token in 400 ms.
+const budgetRecheck = 200 * time.Millisecond
+
+func (c SchedulerConfig) withDefaults() SchedulerConfig {
+	c.ListInterval = cmpOr(c.ListInterval, DefaultListInterval)
+	c.StatusInterval = cmpOr(c.StatusInterval, DefaultStatusInterval)
+	c.BackgroundInterval = cmpOr(c.BackgroundInterval, DefaultBackgroundInterval)
+	c.CatalogInterval = cmpOr(c.CatalogInterval, DefaultCatalogInterval)
+	c.DetailInterval = cmpOr(c.DetailInterval, DefaultDetailInterval)
+	c.PageSize = cmpOr(c.PageSize, DefaultPageSize)
+	c.PrivateFleets = slices.Clone(c.PrivateFleets)
+	return c
+}
+
+func cmpOr[T comparable](v, fallback T) T {
+	var zero T
+	if v == zero {
+		return fallback
+	}
+	return v
+}
+
+// Scheduler decides what to fetch next, inside the client's rate budget.
+// It only plans for the active view, never lets a fetch overlap itself,
+// never plans a request its group has no token for (so the client never
+// waits), and backs off a failed fetch while the store keeps the last good
+// data.
+//
+// The UI calls Plan, runs the jobs, folds each answer into its store unless
+// Finished says it is stale, and plans again when a job finishes or at the
+// wake time Plan returned.
+//
+// Deployments are read in passes of list pages, newest first (order_by
+// created_at desc unless the pushed-down query orders them), so new
+// deployments show up on page 1 early; the next page starts when the
+// previous one finished, the next pass ListInterval after a pass ended.
+// Status enrichment asks, in order: visible rows whose status is older than
+// StatusInterval (never-enriched first, then oldest), non-visible rows
+// never enriched (in the store's order), non-visible rows older than
+// BackgroundInterval (oldest first).
+type Scheduler struct {
+	cfg   SchedulerConfig
+	store *Deployments
+	gen   uint64
+
+	view View
+	arg  string
+
+	query     *api.DeploymentQuery // the list query, with its order
+	list      fetch                // the current page; last: when the last page answered
+	listPage  int                  // next page of the current pass; 0: between passes
+	listGen   uint64               // list pages planned before this generation are stale
+	visible   []string
+	isVisible map[string]bool
+
+	statusBusy    map[string]time.Time // status requests in flight, by when planned
+	statusRetry   map[string]fetch     // failed status requests
+	refreshStatus bool                 // Refresh asked; applied at the next Plan
+	statusRefresh time.Time            // visible rows enriched before this are due
+	detail        fetch                // the status of the deployment open in ViewDetail
+	fleets        fetch
+	locations     fetch
+	fleetNames    []string
+	policies      map[string]*fetch
+	hosts         map[string]*fetch
+}
+
+// NewScheduler returns a scheduler for the Deployments view that reads
+// row freshness from store.
+func NewScheduler(cfg SchedulerConfig, store *Deployments) *Scheduler {
+	s := &Scheduler{
+		cfg:         cfg.withDefaults(),
+		store:       store,
+		isVisible:   map[string]bool{},
+		statusBusy:  map[string]time.Time{},
+		statusRetry: map[string]fetch{},
+		policies:    map[string]*fetch{},
+		hosts:       map[string]*fetch{},
+	}
+	s.query = listQuery(nil)
+	return s
+}
+
+// listQuery is the user's pushed-down query, ordered newest first unless it
+// orders itself.
+func listQuery(q *api.DeploymentQuery) *api.DeploymentQuery {
+	out := &api.DeploymentQuery{}
+	if q != nil {
+		out.Filters = slices.Clone(q.Filters)
+		out.OrderBy = slices.Clone(q.OrderBy)
+	}
+	if len(out.OrderBy) == 0 {
+		out.OrderBy = []api.QueryOrder{{Field: api.FieldCreatedAt, Order: "desc"}}
+	}
+	return out
+}
+
+// Gen is the current generation; it bumps on SetView and on SetQuery.
+func (s *Scheduler) Gen() uint64 { return s.gen }
+
+// View is the active view and its argument.
+func (s *Scheduler) View() (View, string) { return s.view, s.arg }
+
+// SetView makes v the active view. arg is the private fleet for ViewHosts
+// and the Smart Fleet for ViewPolicies ("" = all), the request id for
+// ViewDetail. It bumps the generation; a list pass in progress resumes
+// when a view that needs the list comes back.
+func (s *Scheduler) SetView(v View, arg string) {
+	s.gen++
+	if v == ViewDetail && (s.view != ViewDetail || s.arg != arg) {
+		s.detail = fetch{}
+	}
+	s.view, s.arg = v, arg
+}
+
+// SetQuery sets the pushed-down filter of the deployments list. When it
+// changes, the list pass restarts at page 1 now, the generation bumps, and
+// the pages of the old query still in flight become stale.
+func (s *Scheduler) SetQuery(q *api.DeploymentQuery) {
+	next := listQuery(q)
+	a, _ := json.Marshal(next)
+	b, _ := json.Marshal(s.query)
+	if string(a) == string(b) {
+		return
+	}
+	s.gen++
+	s.query, s.listGen, s.listPage = next, s.gen, 1
+	s.list.fails, s.list.retryAt = 0, time.Time{}
+}
+
+// SetVisible tells which deployments are on screen, in screen order.
+func (s *Scheduler) SetVisible(ids []string) {
+	s.visible = slices.Clone(ids)
+	clear(s.isVisible)
+	for _, id := range ids {
+		s.isVisible[id] = true
+	}
+}
+
+// SetFleets tells the Smart Fleet names learned from the fleets list; their
+// policies are fetched per fleet.
+func (s *Scheduler) SetFleets(names []string) {
+	s.fleetNames = slices.Clone(names)
+	for name := range s.policies {
+		if !slices.Contains(names, name) {
+			delete(s.policies, name)
+		}
+	}
+}
+
+// Refresh makes the active view's fetches due now (ctrl-r), past any
+// backoff, including the status of the rows on screen; plan again right
+// after. A list pass in progress just goes on.
+func (s *Scheduler) Refresh() {
+	s.eachActiveFetch((*fetch).refresh)
+	if s.needsDeployments() {
+		s.refreshStatus = true
+		for _, id := range s.visible {
+			delete(s.statusRetry, id)
+		}
+	}
+}
+
+// Stale reports whether j's result must be dropped: a list page planned
+// before the query changed. Other answers stay true whenever they arrive.
+func (s *Scheduler) Stale(j Job) bool {
+	return j.Kind == JobListPage && j.Gen < s.listGen
+}
+
+// Finished records the end of j at now (err: it failed; hasNext: a list
+// page has more after it) and reports whether the result is fresh; false:
+// drop it. After an error the fetch is retried after a backoff
+// (2 s·2^(n-1), at most 30 s); a status answering 404 is not retried (the
+// deployment is gone: call Deployments.MarkGone).
+func (s *Scheduler) Finished(j Job, now time.Time, err error, hasNext bool) (fresh bool) {
+	switch j.Kind {
+	case JobListPage:
+		s.list.inFlight = false
+		if s.Stale(j) {
+			return false
+		}
+		s.list.finish(now, err)
+		if err == nil {
+			s.listPage = j.Page + 1
+			if !hasNext {
+				s.listPage = 0
+			}
+		}
+	case JobStatus:
+		delete(s.statusBusy, j.ID)
+		s.finishStatus(j.ID, now, err)
+		if j.ID == s.detailID() {
+			s.detail.finish(now, err)
+		}
+	case JobFleets:
+		s.fleets.finish(now, err)
+	case JobLocations:
+		s.locations.finish(now, err)
+	case JobPolicies:
+		if f := s.policies[j.Fleet]; f != nil {
+			f.finish(now, err)
+		}
+	case JobHosts:
+		if f := s.hosts[j.Fleet]; f != nil {
+			f.finish(now, err)
+		}
+	}
+	return true
+}
+
+func (s *Scheduler) finishStatus(id string, now time.Time, err error) {
+	if err == nil || api.IsNotFound(err) {
+		delete(s.statusRetry, id)
+		return
+	}
+	f := s.statusRetry[id]
+	f.finish(now, err)
+	s.statusRetry[id] = f
+}
+
+func (s *Scheduler) detailID() string {
+	if s.view == ViewDetail {
+		return s.arg
+	}
+	return ""
+}
+
+// NextRetry is the earliest retry of a failed fetch of the active view, if
+// one is waiting: for the header's "retrying in 8 s".
+func (s *Scheduler) NextRetry(now time.Time) (time.Time, bool) {
+	var best time.Time
+	found := false
+	consider := func(f *fetch) {
+		if t, ok := f.pendingRetry(now); ok && (!found || t.Before(best)) {
+			best, found = t, true
+		}
+	}
+	s.eachActiveFetch(consider)
+	if s.needsDeployments() {
+		for _, f := range s.statusRetry {
+			consider(&f)
+		}
+	}
+	return best, found
+}
+
+// InFlight is how many planned jobs have not finished.
+func (s *Scheduler) InFlight() int {
+	n := len(s.statusBusy)
+	for _, f := range []*fetch{&s.list, &s.fleets, &s.locations} {
+		if f.inFlight {
+			n++
+		}
+	}
+	for _, m := range []map[string]*fetch{s.policies, s.hosts} {
+		for _, f := range m {
+			if f.inFlight {
+				n++
+			}
+		}
+	}
+	return n
+}
