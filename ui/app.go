@@ -1,0 +1,447 @@
+// Package ui is gapdeck's console: Bubble Tea models and views over the
+// model package's state and the api client.
+package ui
+
+import (
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/gapdeck/gapdeck/model"
+)
+
+// Component is what every view implements: a Bubble Tea model with its own
+// key help and a size.
+type Component interface {
+	tea.Model
+	help.KeyMap
+	SetSize(width, height int)
+}
+
+// tab is a top-level view with an entry in the tab bar.
+type tab interface {
+	Component
+	name() string
+	count() int
+	view() model.View
+	owns(k model.JobKind) bool
+	setFilter(raw string) error
+	filterText() string
+	visibleKeys() []string
+	freshness() *freshness
+}
+
+// Tab positions, matching the 1–4 keys.
+const (
+	tabDeployments = iota
+	tabFleets
+	tabPolicies
+	tabLocations
+)
+
+// mode is what the keyboard currently drives.
+type mode int
+
+const (
+	modeNormal mode = iota
+	modeFilter
+	modeCommand
+	modeHelp
+)
+
+// subView is a view opened over a tab (detail, hosts); esc closes it.
+type subView interface {
+	Component
+	schedule() (model.View, string) // what the scheduler should poll while it is open
+}
+
+// App is the root model.
+type App struct {
+	env    *Env
+	store  *model.Deployments
+	sched  *model.Scheduler
+	cat    *catalog
+	tabs   []tab
+	active int
+	sub    subView
+	mode   mode
+	input  textinput.Model
+	inErr  string
+	help   help.Model
+	width  int
+	height int
+
+	helpOffset int // first line of the help screen when it scrolls
+
+	flashText  string
+	flashErr   bool
+	flashID    int
+	wakeSeq    int
+	wakeAt     time.Time
+	header     string
+	tabBar     string
+	privFleets []string
+}
+
+// flashFor is how long a flash message stays.
+const flashFor = 6 * time.Second
+
+// New builds the console over env. privateFleets come from the profile.
+func New(env *Env, privateFleets []string) *App {
+	store := model.NewDeployments()
+	cfg := env.Scheduler
+	cfg.PrivateFleets = privateFleets
+	a := &App{
+		env:        env,
+		store:      store,
+		sched:      model.NewScheduler(cfg, store),
+		cat:        newCatalog(privateFleets, store),
+		help:       help.New(),
+		privFleets: privateFleets,
+	}
+	a.input = textinput.New()
+	a.input.Prompt = ""
+	a.input.CharLimit = 256
+	a.tabs = []tab{
+		newDeploymentsTab(env, store),
+		newCatalogTab(env, catalogSpec{
+			title: "Fleets", view: model.ViewFleets, columns: fleetColumns,
+			sortKeys: map[Action]string{ActSortName: "name"}, defSort: model.Sort{Column: "kind"},
+			build: func() ([]*catalogRow, string) { return a.cat.fleetRows(env.now()) },
+			kinds: []model.JobKind{model.JobFleets, model.JobPolicies, model.JobHosts},
+			note:  a.cat.fleetsNote,
+			help:  []Action{ActOpen},
+		}),
+		newCatalogTab(env, catalogSpec{
+			title: "Policies", view: model.ViewPolicies, columns: policyColumns,
+			sortKeys: map[Action]string{ActSortName: "name"}, defSort: model.Sort{Column: "name"},
+			build: func() ([]*catalogRow, string) { return a.cat.policyRows(env.now()) },
+			kinds: []model.JobKind{model.JobFleets, model.JobPolicies},
+		}),
+		newCatalogTab(env, catalogSpec{
+			title: "Locations", view: model.ViewLocations, columns: locationColumns,
+			sortKeys: map[Action]string{ActSortCount: "count", ActSortLocation: "city", ActSortCountry: "country"},
+			defSort:  model.Sort{Column: "count", Desc: true},
+			build:    func() ([]*catalogRow, string) { return a.cat.locationRows(env.now()) },
+			kinds:    []model.JobKind{model.JobLocations},
+		}),
+	}
+	a.sched.SetView(model.ViewDeployments, "")
+	a.rebuildChrome()
+	return a
+}
+
+// Init implements tea.Model: start polling and the clock.
+func (a *App) Init() tea.Cmd {
+	return tea.Batch(a.plan(), clockTick())
+}
+
+func clockTick() tea.Cmd {
+	return tea.Tick(time.Second, func(time.Time) tea.Msg { return clockMsg{} })
+}
+
+// plan asks the scheduler for due work and arms one wake-up timer.
+func (a *App) plan() tea.Cmd {
+	now := a.env.now()
+	jobs, wake := a.sched.Plan(now, a.env.Client)
+	cmds := make([]tea.Cmd, 0, len(jobs)+1)
+	for _, j := range jobs {
+		cmds = append(cmds, runJob(a.env.Ctx, a.env.Client, a.env.now, j))
+	}
+	if !wake.IsZero() && (a.wakeAt.IsZero() || wake.Before(a.wakeAt) || !a.wakeAt.After(now)) {
+		a.wakeSeq++
+		a.wakeAt = wake
+		seq := a.wakeSeq
+		d := max(wake.Sub(now), 10*time.Millisecond)
+		cmds = append(cmds, tea.Tick(d, func(time.Time) tea.Msg { return wakeMsg{seq: seq} }))
+	}
+	return tea.Batch(cmds...)
+}
+
+// Update implements tea.Model.
+func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		a.width, a.height = msg.Width, msg.Height
+		a.layout()
+		return a, nil
+	case wakeMsg:
+		if msg.seq != a.wakeSeq {
+			return a, nil // superseded timer
+		}
+		a.wakeAt = time.Time{}
+		return a, a.plan()
+	case clockMsg:
+		a.tabs[a.active].Update(msg)
+		if a.sub != nil {
+			a.sub.Update(msg)
+		}
+		a.rebuildChrome()
+		return a, clockTick()
+	case jobDoneMsg:
+		return a, a.onJobDone(msg)
+	case flashMsg:
+		return a, a.setFlash(msg.text, msg.isErr)
+	case flashExpiredMsg:
+		if msg.id == a.flashID {
+			a.flashText = ""
+		}
+		return a, nil
+	case openDetailMsg:
+		return a, a.openSub(newDetailView(a.env, a.store, msg.id, msg.json))
+	case openHostsMsg:
+		return a, a.openSub(a.newHostsView(msg.fleet))
+	case switchTabMsg:
+		cmd := a.switchTab(msg.tab)
+		if msg.filter != "" {
+			if err := a.tabs[msg.tab].setFilter(msg.filter); err == nil {
+				a.afterFilter()
+			}
+		}
+		return a, cmd
+	case tea.KeyMsg:
+		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
+			return a, a.splitKeys(msg)
+		}
+		return a, a.onKey(msg)
+	}
+	if a.sub != nil {
+		_, cmd := a.sub.Update(msg)
+		return a, cmd
+	}
+	_, cmd := a.tabs[a.active].Update(msg)
+	return a, cmd
+}
+
+// splitKeys handles a burst of typed characters (Bubble Tea delivers keys
+// that arrive together, as over SSH or from tmux, as one message) one key
+// at a time, so "/status:err" opens the filter and then types into it.
+func (a *App) splitKeys(msg tea.KeyMsg) tea.Cmd {
+	cmds := make([]tea.Cmd, 0, len(msg.Runes))
+	for _, r := range msg.Runes {
+		cmds = append(cmds, a.onKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt}))
+	}
+	return tea.Batch(cmds...)
+}
+
+// onJobDone drops stale results, applies fresh ones and plans more work.
+func (a *App) onJobDone(msg jobDoneMsg) tea.Cmd {
+	hasNext := msg.list != nil && msg.list.Pagination.HasNext
+	if !a.sched.Finished(msg.job, msg.at, msg.err, hasNext) {
+		return a.plan() // stale: a newer generation owns this view now
+	}
+	if msg.job.Kind != model.JobListPage && msg.job.Kind != model.JobStatus {
+		msg.err = a.cat.apply(msg)
+		if msg.job.Kind == model.JobFleets {
+			a.sched.SetFleets(a.cat.fleetNames())
+		}
+	}
+	var cmds []tea.Cmd
+	for i, t := range a.tabs {
+		if t.owns(msg.job.Kind) && (i == a.active || msg.job.Kind != model.JobLocations) {
+			_, cmd := t.Update(msg)
+			cmds = append(cmds, cmd)
+		}
+	}
+	if a.active == tabLocations && (msg.job.Kind == model.JobStatus || msg.job.Kind == model.JobListPage) {
+		a.tabs[tabLocations].Update(catalogChangedMsg{})
+	}
+	if a.sub != nil {
+		_, cmd := a.sub.Update(msg)
+		cmds = append(cmds, cmd)
+	}
+	a.sched.SetVisible(a.tabs[a.active].visibleKeys())
+	a.rebuildChrome()
+	cmds = append(cmds, a.plan())
+	return tea.Batch(cmds...)
+}
+
+func (a *App) setFlash(text string, isErr bool) tea.Cmd {
+	a.flashID++
+	a.flashText, a.flashErr = sanitizeLine(text), isErr
+	id := a.flashID
+	return tea.Tick(flashFor, func(time.Time) tea.Msg { return flashExpiredMsg{id: id} })
+}
+
+// onKey routes a key: input modes first, then global keys, then the view.
+func (a *App) onKey(msg tea.KeyMsg) tea.Cmd {
+	km := a.env.Keys
+	if km.Is(msg, ActForceQuit) {
+		return tea.Quit
+	}
+	switch a.mode {
+	case modeFilter:
+		return a.filterKey(msg)
+	case modeCommand:
+		return a.commandKey(msg)
+	case modeHelp:
+		switch {
+		case km.Is(msg, ActBack), km.Is(msg, ActHelp), km.Is(msg, ActQuit):
+			a.mode = modeNormal
+		case km.Is(msg, ActDown):
+			a.helpOffset++
+		case km.Is(msg, ActUp):
+			a.helpOffset--
+		case km.Is(msg, ActPageDown):
+			a.helpOffset += a.contentHeight() - 1
+		case km.Is(msg, ActPageUp):
+			a.helpOffset -= a.contentHeight() - 1
+		case km.Is(msg, ActTop):
+			a.helpOffset = 0
+		}
+		return nil
+	}
+	switch {
+	case km.Is(msg, ActHelp):
+		a.mode = modeHelp
+		return nil
+	case km.Is(msg, ActCommand):
+		return a.startInput(modeCommand, "")
+	case km.Is(msg, ActRefresh):
+		a.sched.Refresh()
+		return tea.Batch(a.plan(), a.setFlash("Refreshing…", false))
+	}
+	if a.sub != nil {
+		if km.Is(msg, ActBack) || km.Is(msg, ActQuit) {
+			if c, ok := a.sub.(interface{ consumesBack() bool }); ok && c.consumesBack() {
+				_, cmd := a.sub.Update(msg)
+				return cmd
+			}
+			return a.closeSub()
+		}
+		_, cmd := a.sub.Update(msg)
+		return cmd
+	}
+	switch {
+	case km.Is(msg, ActQuit):
+		return tea.Quit
+	case km.Is(msg, ActFilter):
+		return a.startInput(modeFilter, a.tabs[a.active].filterText())
+	case km.Is(msg, ActBack):
+		if a.tabs[a.active].filterText() != "" {
+			a.applyFilter("")
+		}
+		return nil
+	case km.Is(msg, ActNextTab):
+		return a.switchTab((a.active + 1) % len(a.tabs))
+	case km.Is(msg, ActPrevTab):
+		return a.switchTab((a.active + len(a.tabs) - 1) % len(a.tabs))
+	case km.Is(msg, ActTab1):
+		return a.switchTab(tabDeployments)
+	case km.Is(msg, ActTab2):
+		return a.switchTab(tabFleets)
+	case km.Is(msg, ActTab3):
+		return a.switchTab(tabPolicies)
+	case km.Is(msg, ActTab4):
+		return a.switchTab(tabLocations)
+	}
+	_, cmd := a.tabs[a.active].Update(msg)
+	a.sched.SetVisible(a.tabs[a.active].visibleKeys())
+	return cmd
+}
+
+// switchTab shows tab i and points the scheduler at it.
+func (a *App) switchTab(i int) tea.Cmd {
+	if a.sub != nil {
+		a.sub = nil
+	}
+	a.active = i
+	t := a.tabs[i]
+	a.sched.SetView(t.view(), "")
+	if i == tabLocations {
+		t.Update(catalogChangedMsg{})
+	}
+	a.sched.SetVisible(t.visibleKeys())
+	a.rebuildChrome()
+	a.layout()
+	return a.plan()
+}
+
+func (a *App) openSub(v subView) tea.Cmd {
+	a.sub = v
+	a.mode = modeNormal
+	view, arg := v.schedule()
+	a.sched.SetView(view, arg)
+	a.layout()
+	return tea.Batch(v.Init(), a.plan())
+}
+
+func (a *App) closeSub() tea.Cmd {
+	a.sub = nil
+	a.sched.SetView(a.tabs[a.active].view(), "")
+	a.sched.SetVisible(a.tabs[a.active].visibleKeys())
+	a.layout()
+	return a.plan()
+}
+
+// newHostsView is the hosts of one private fleet, as a sub-view.
+func (a *App) newHostsView(fleet string) subView {
+	t := newCatalogTab(a.env, catalogSpec{
+		title: "Hosts of " + fleet, view: model.ViewHosts, columns: hostColumns,
+		sortKeys: map[Action]string{ActSortName: "name", ActSortStatus: "status"}, defSort: model.Sort{Column: "name"},
+		build: func() ([]*catalogRow, string) { return a.cat.hostRows(fleet, a.env.now()) },
+		kinds: []model.JobKind{model.JobHosts},
+	})
+	return &hostsView{catalogTab: t, fleet: fleet}
+}
+
+// hostsView shows one private fleet's hosts.
+type hostsView struct {
+	*catalogTab
+	fleet string
+}
+
+func (h *hostsView) schedule() (model.View, string) { return model.ViewHosts, h.fleet }
+
+// layout sizes every view to the space left by the header and footer.
+func (a *App) layout() {
+	h := a.contentHeight()
+	for _, t := range a.tabs {
+		t.SetSize(a.width, h)
+	}
+	if a.sub != nil {
+		a.sub.SetSize(a.width, h)
+	}
+	a.help.Width = a.width
+	a.rebuildChrome()
+}
+
+// contentHeight is what is left for the active view.
+func (a *App) contentHeight() int {
+	h := a.height - 3 // header, tab bar, footer
+	if a.mode == modeFilter || a.mode == modeCommand {
+		h--
+	}
+	return max(1, h)
+}
+
+// View implements tea.Model.
+func (a *App) View() string {
+	if a.width == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.Grow(a.width * a.height * 2)
+	b.WriteString(a.header)
+	b.WriteByte('\n')
+	b.WriteString(a.tabBar)
+	b.WriteByte('\n')
+	switch {
+	case a.mode == modeHelp:
+		b.WriteString(a.helpView(a.contentHeight()))
+	case a.sub != nil:
+		b.WriteString(a.sub.View())
+	default:
+		b.WriteString(a.tabs[a.active].View())
+	}
+	b.WriteByte('\n')
+	if a.mode == modeFilter || a.mode == modeCommand {
+		b.WriteString(a.inputLine())
+		b.WriteByte('\n')
+	}
+	b.WriteString(a.footer())
+	return b.String()
+}

@@ -1,0 +1,414 @@
+package ui
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/gapdeck/gapdeck/api"
+	"github.com/gapdeck/gapdeck/model"
+)
+
+// smartFleetsGone explains a 404 from the Smart Fleets endpoints.
+const smartFleetsGone = "Smart Fleets are not available on this account: Edgegap deprecated them on 2026-03-01 (the API answers 404). Private fleets remain (tab 2)."
+
+// catalog is the slower-changing data: Smart Fleets and their policies,
+// private fleet hosts and locations. The root applies results to it; the
+// tabs build their rows from it.
+type catalog struct {
+	privateFleets []string // from the profile: the API cannot list them
+	fleets        []api.Fleet
+	fleetsLoaded  bool
+	smartGone     bool // Smart Fleets answered 404 (deprecated)
+	policies      map[string][]api.Policy
+	hosts         map[string]*api.HostList
+	hostsErr      map[string]error
+	locations     []api.Location
+	deployments   *model.Deployments
+}
+
+func newCatalog(privateFleets []string, d *model.Deployments) *catalog {
+	return &catalog{
+		privateFleets: privateFleets, deployments: d,
+		policies: map[string][]api.Policy{}, hosts: map[string]*api.HostList{}, hostsErr: map[string]error{},
+	}
+}
+
+// apply folds a result into the catalog. It returns the error to show as
+// staleness: a 404 from the Smart Fleets endpoints is an answer (they
+// were deprecated), not a failure.
+func (c *catalog) apply(msg jobDoneMsg) error {
+	switch msg.job.Kind {
+	case model.JobFleets:
+		if api.IsNotFound(msg.err) {
+			c.smartGone, c.fleetsLoaded, c.fleets = true, true, nil
+			return nil
+		}
+		if msg.err == nil {
+			c.smartGone, c.fleetsLoaded, c.fleets = false, true, msg.fleets
+		}
+	case model.JobPolicies:
+		if api.IsNotFound(msg.err) {
+			delete(c.policies, msg.job.Fleet)
+			return nil
+		}
+		if msg.err == nil {
+			c.policies[msg.job.Fleet] = msg.policies
+		}
+	case model.JobHosts:
+		c.hostsErr[msg.job.Fleet] = msg.err
+		if msg.err == nil {
+			c.hosts[msg.job.Fleet] = msg.hosts
+		}
+	case model.JobLocations:
+		if msg.err == nil {
+			c.locations = msg.locations
+		}
+	}
+	return msg.err
+}
+
+func (c *catalog) fleetNames() []string {
+	names := make([]string, len(c.fleets))
+	for i, f := range c.fleets {
+		names[i] = f.Name
+	}
+	return names
+}
+
+// ---- Fleets tab
+
+var fleetColumns = []Column{
+	{Key: "kind", Title: "KIND", Width: 7},
+	{Key: "name", Title: "NAME", MinWidth: 10, Flex: 2},
+	{Key: "enabled", Title: "ENABLED", Width: 7},
+	{Key: "linked", Title: "LINKED VERSIONS", MinWidth: 12, Flex: 2, Hide: 110},
+	{Key: "policies", Title: "POLICIES", Width: 8, Align: AlignRight},
+	{Key: "hosts", Title: "HOSTS", MinWidth: 12, Flex: 2},
+	{Key: "cpu", Title: "CPU (vCPU)", Width: 12, Align: AlignRight, Hide: 90},
+	{Key: "memory", Title: "MEMORY (GiB)", Width: 13, Align: AlignRight, Hide: 100},
+	{Key: "updated", Title: "UPDATED", Width: 8, Align: AlignRight},
+}
+
+func (c *catalog) fleetRows(now time.Time) ([]*catalogRow, string) {
+	var rows []*catalogRow
+	for _, f := range c.fleets {
+		policies := "…"
+		if ps, ok := c.policies[f.Name]; ok {
+			policies = strconv.Itoa(len(ps))
+		}
+		enabled, tone := "no", ToneMuted
+		if f.Enabled {
+			enabled, tone = "yes", ToneGood
+		}
+		name := f.Name
+		rows = append(rows, (&catalogRow{
+			key: "smart/" + f.Name,
+			cells: []Cell{text("smart"), text(f.Name), toned(enabled, tone), toned("n/a", ToneMuted),
+				text(policies), text("—"), text("—"), text("—"), text(ageOf(now, f.LastUpdated))},
+			fields: fields("fleet", f.Name),
+			sortBy: map[string]sortValue{"name": str(f.Name), "kind": str("smart")},
+			open:   func() tea.Msg { return switchTabMsg{tab: tabPolicies, filter: name} },
+		}).finish())
+	}
+	for _, name := range c.privateFleets {
+		hostsText, cpu, mem, updated, tone := "loading…", "—", "—", "—", ToneMuted
+		if err := c.hostsErr[name]; err != nil && c.hosts[name] == nil {
+			hostsText, tone = "error: "+errorSummary(err), ToneBad
+		} else if hl := c.hosts[name]; hl != nil {
+			s := summarizeHosts(hl.Data)
+			hostsText, cpu, mem, updated, tone = s.text, s.cpu, s.mem, ageOfTime(now, s.updated), s.tone
+		}
+		fleet := name
+		rows = append(rows, (&catalogRow{
+			key:    "private/" + name,
+			cells:  []Cell{text("private"), text(name), text("—"), text("—"), text("—"), toned(hostsText, tone), text(cpu), text(mem), text(updated)},
+			fields: fields("fleet", name),
+			sortBy: map[string]sortValue{"name": str(name), "kind": str("private")},
+			open:   func() tea.Msg { return openHostsMsg{fleet: fleet} },
+		}).finish())
+	}
+	empty := "Loading fleets…"
+	if c.fleetsLoaded {
+		empty = "No fleets. Private fleet names come from the profile: the API cannot list them."
+	}
+	return rows, empty
+}
+
+func (c *catalog) fleetsNote() string {
+	if c.smartGone {
+		return "Smart Fleets: deprecated on 2026-03-01 (the API answers 404)"
+	}
+	return "linked versions: the API does not list them"
+}
+
+// hostSummary sums a private fleet's hosts.
+type hostSummary struct {
+	text, cpu, mem string
+	tone           Tone
+	updated        time.Time
+}
+
+func summarizeHosts(hosts []api.Host) hostSummary {
+	counts := map[string]int{}
+	var cpuAlloc, cpuMax, memAlloc, memMax int64
+	unknown := false
+	var updated time.Time
+	for _, h := range hosts {
+		counts[h.Status]++
+		if h.AllocatedCPUUnits != nil {
+			cpuAlloc += int64(*h.AllocatedCPUUnits)
+		}
+		memAlloc += int64(h.AllocatedMemoryMB)
+		if h.AllocatableCPUUnits == nil || h.AllocatableMemoryMB == nil {
+			unknown = true
+		} else {
+			cpuMax += int64(*h.AllocatableCPUUnits)
+			memMax += int64(*h.AllocatableMemoryMB)
+		}
+		if h.UpdatedAt.After(updated) {
+			updated = h.UpdatedAt.Time
+		}
+	}
+	statuses := make([]string, 0, len(counts))
+	for s := range counts {
+		statuses = append(statuses, s)
+	}
+	sort.Strings(statuses)
+	parts := make([]string, 0, len(statuses))
+	for _, s := range statuses {
+		parts = append(parts, fmt.Sprintf("%d %s", counts[s], strings.ToLower(s)))
+	}
+	s := hostSummary{text: strings.Join(parts, ", "), tone: ToneGood, updated: updated}
+	if len(hosts) == 0 {
+		s.text, s.tone = "no hosts", ToneMuted
+	} else if counts[api.HostActive] == 0 {
+		s.tone = ToneWarn
+	}
+	mark := ""
+	if unknown {
+		mark = "+?"
+	}
+	s.cpu = fmt.Sprintf("%.1f/%.1f%s", float64(cpuAlloc)/1024, float64(cpuMax)/1024, mark)
+	s.mem = fmt.Sprintf("%.1f/%.1f%s", float64(memAlloc)/1024, float64(memMax)/1024, mark)
+	return s
+}
+
+// ---- Policies tab
+
+var policyColumns = []Column{
+	{Key: "fleet", Title: "FLEET", MinWidth: 10, Flex: 1},
+	{Key: "name", Title: "NAME", MinWidth: 10, Flex: 1},
+	{Key: "type", Title: "TYPE", Width: 11},
+	{Key: "enabled", Title: "ENABLED", Width: 7},
+	{Key: "min", Title: "MIN", Width: 4, Align: AlignRight},
+	{Key: "max", Title: "MAX", Width: 4, Align: AlignRight},
+	{Key: "threshold", Title: "THRESHOLD", Width: 9, Align: AlignRight},
+	{Key: "filters", Title: "FILTERS", MinWidth: 12, Flex: 3, Hide: 90},
+}
+
+func (c *catalog) policyRows(time.Time) ([]*catalogRow, string) {
+	var rows []*catalogRow
+	for _, f := range c.fleets {
+		for _, p := range c.policies[f.Name] {
+			enabled, tone := "no", ToneMuted
+			if p.Enabled {
+				enabled, tone = "yes", ToneGood
+			}
+			maxText := "∞"
+			if p.Maximum != nil {
+				maxText = strconv.Itoa(int(*p.Maximum))
+			}
+			rows = append(rows, (&catalogRow{
+				key: f.Name + "/" + p.Name,
+				cells: []Cell{text(f.Name), text(p.Name), text(p.Type), toned(enabled, tone), text(strconv.Itoa(int(p.Minimum))), text(maxText),
+					text(strconv.FormatFloat(float64(p.Threshold), 'f', -1, 64)), text(policySummary(p))},
+				fields: fields("fleet", f.Name),
+				sortBy: map[string]sortValue{"name": str(f.Name + "/" + p.Name), "fleet": str(f.Name)},
+			}).finish())
+		}
+	}
+	switch {
+	case c.smartGone:
+		return rows, smartFleetsGone
+	case !c.fleetsLoaded:
+		return rows, "Loading policies…"
+	}
+	return rows, "No policies"
+}
+
+// policySummary describes a policy's data in a few words.
+func policySummary(p api.Policy) string {
+	if filters, err := p.LocationFilters(); err == nil && len(filters) > 0 {
+		parts := make([]string, len(filters))
+		for i, f := range filters {
+			parts[i] = fmt.Sprintf("%s %s %s", f.Field, f.FilterType, strings.Join(f.Values, ","))
+		}
+		return strings.Join(parts, "; ")
+	}
+	if len(p.Data) == 0 || string(p.Data) == "null" || string(p.Data) == "{}" {
+		return "—"
+	}
+	return sanitizeLine(string(p.Data))
+}
+
+// ---- Locations tab
+
+var locationColumns = []Column{
+	{Key: "city", Title: "CITY", MinWidth: 10, Flex: 2},
+	{Key: "country", Title: "COUNTRY", MinWidth: 8, Flex: 2},
+	{Key: "continent", Title: "CONTINENT", MinWidth: 9, Flex: 1, Hide: 100},
+	{Key: "division", Title: "DIVISION", MinWidth: 8, Flex: 1, Hide: 120},
+	{Key: "timezone", Title: "TIMEZONE", MinWidth: 8, Flex: 1, Hide: 130},
+	{Key: "latlong", Title: "LAT/LONG", Width: 17, Hide: 110},
+	{Key: "count", Title: "DEPLOYS", Width: 8, Align: AlignRight},
+	{Key: "mix", Title: "STATUS MIX", MinWidth: 12, Flex: 3},
+}
+
+func (c *catalog) locationRows(time.Time) ([]*catalogRow, string) {
+	all := c.deployments.All()
+	rows := make([]*catalogRow, 0, len(c.locations))
+	for _, l := range model.LocationRows(c.locations, all) {
+		loc := l.Location
+		mix, tone := statusMix(l.Mix)
+		rows = append(rows, (&catalogRow{
+			key: l.Key,
+			cells: []Cell{text(loc.City), text(loc.Country), text(loc.Continent), text(loc.AdministrativeDivision), text(loc.Timezone),
+				text(fmt.Sprintf("%.3f, %.3f", float64(loc.Latitude), float64(loc.Longitude))), text(strconv.Itoa(l.Count)), toned(mix, tone)},
+			fields: fields("city", loc.City, "country", loc.Country, "continent", loc.Continent),
+			sortBy: map[string]sortValue{"count": num(float64(l.Count)), "city": str(loc.City), "country": str(loc.Country + "/" + loc.City)},
+		}).finish())
+	}
+	if len(c.locations) == 0 {
+		return rows, "Loading locations…"
+	}
+	return rows, "No locations"
+}
+
+// statusMix is "12 ready, 2 deploying, 1 error", worst tone first.
+func statusMix(mix map[api.Status]int) (string, Tone) {
+	if len(mix) == 0 {
+		return "—", ToneMuted
+	}
+	order := append([]api.Status{api.StatusError}, api.AllStatuses...)
+	seen := map[api.Status]bool{}
+	var parts []string
+	tone := ToneGood
+	for _, s := range order {
+		if n := mix[s]; n > 0 && !seen[s] {
+			seen[s] = true
+			parts = append(parts, fmt.Sprintf("%d %s", n, strings.ToLower(s.Name())))
+		}
+	}
+	var unknown []string
+	for s, n := range mix {
+		if !seen[s] && n > 0 {
+			unknown = append(unknown, fmt.Sprintf("%d %s", n, strings.ToLower(s.Name())))
+		}
+	}
+	sort.Strings(unknown)
+	parts = append(parts, unknown...)
+	if mix[api.StatusError] > 0 {
+		tone = ToneBad
+	}
+	return strings.Join(parts, ", "), tone
+}
+
+// ---- Hosts view
+
+var hostColumns = []Column{
+	{Key: "host", Title: "HOST ID", MinWidth: 16, Flex: 3},
+	{Key: "status", Title: "STATUS", Width: 8},
+	{Key: "ip", Title: "IP", Width: 15},
+	{Key: "location", Title: "LOCATION", MinWidth: 10, Flex: 2, Hide: 100},
+	{Key: "cpu", Title: "CPU (vCPU)", Width: 11, Align: AlignRight},
+	{Key: "memory", Title: "MEM (GiB)", Width: 11, Align: AlignRight},
+	{Key: "beacon", Title: "BEACON", Width: 8, Hide: 120},
+	{Key: "centroid", Title: "CENTROID", MinWidth: 10, Flex: 1, Hide: 140},
+	{Key: "delete", Title: "DELETE AT", Width: 16, Hide: 130},
+	{Key: "age", Title: "AGE", Width: 6, Align: AlignRight},
+}
+
+func (c *catalog) hostRows(fleet string, now time.Time) ([]*catalogRow, string) {
+	hl := c.hosts[fleet]
+	if hl == nil {
+		if err := c.hostsErr[fleet]; err != nil {
+			return nil, "Could not load the hosts of " + fleet + ": " + errorSummary(err)
+		}
+		return nil, "Loading hosts of " + fleet + "…"
+	}
+	rows := make([]*catalogRow, 0, len(hl.Data))
+	for _, h := range hl.Data {
+		tone := TonePending
+		if h.Status == api.HostActive {
+			tone = ToneGood
+		}
+		beacon, del := "—", "—"
+		if h.Beacon != nil {
+			beacon = "yes"
+		}
+		if h.DeleteSchedule != nil {
+			del = h.DeleteSchedule.ScheduledAt.UTC().Format("2006-01-02 15:04")
+		}
+		rows = append(rows, (&catalogRow{
+			key: h.HostID,
+			cells: []Cell{text(h.HostID), toned(h.Status, tone), text(derefOr(h.IPAddress, "—")),
+				text(joinNonEmpty(", ", derefOr(h.City, ""), derefOr(h.Country, ""))),
+				text(ratio(h.AllocatedCPUUnits, h.AllocatableCPUUnits, 1024)),
+				text(ratio(intPtr(h.AllocatedMemoryMB), h.AllocatableMemoryMB, 1024)),
+				text(beacon), text(h.Centroid.Label), text(del), text(ageOfTime(now, h.CreatedAt.Time))},
+			fields: fields("city", derefOr(h.City, ""), "country", derefOr(h.Country, ""), "status", h.Status),
+			sortBy: map[string]sortValue{"name": str(h.HostID), "status": str(h.Status)},
+		}).finish())
+	}
+	return rows, "No hosts in " + fleet
+}
+
+func derefOr(s *string, def string) string {
+	if s == nil || *s == "" {
+		return def
+	}
+	return *s
+}
+
+func intPtr(n api.Int) *api.Int { return &n }
+
+// ratio formats allocated/allocatable in units of div ("0.2/7.8"); "?" when unknown.
+func ratio(used, total *api.Int, div float64) string {
+	f := func(v *api.Int) string {
+		if v == nil {
+			return "?"
+		}
+		return strconv.FormatFloat(float64(*v)/div, 'f', 1, 64)
+	}
+	return f(used) + "/" + f(total)
+}
+
+func ageOf(now time.Time, t *api.Time) string {
+	if t == nil {
+		return "—"
+	}
+	return ageOfTime(now, t.Time)
+}
+
+func ageOfTime(now, t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return formatAge(now.Sub(t))
+}
+
+// errorSummary is a short, single-line form of an error for a cell.
+func errorSummary(err error) string {
+	if err == nil {
+		return ""
+	}
+	if s := api.StatusOf(err); s != 0 {
+		return fmt.Sprintf("HTTP %d", s)
+	}
+	return sanitizeLine(err.Error())
+}

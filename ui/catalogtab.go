@@ -1,0 +1,251 @@
+package ui
+
+import (
+	"hash/fnv"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/gapdeck/gapdeck/model"
+)
+
+// catalogRow is one prebuilt row of a small table (fleets, policies,
+// locations, hosts): its cells, what the filter sees and what it sorts by.
+type catalogRow struct {
+	key    string
+	cells  []Cell
+	text   string              // lowercase filter haystack
+	fields map[string][]string // filter field values
+	sortBy map[string]sortValue
+	rev    uint64
+	open   tea.Cmd // what enter does on this row, if anything
+}
+
+// sortValue is a column's value for sorting: numeric when num is set.
+type sortValue struct {
+	s   string
+	n   float64
+	num bool
+}
+
+func (r *catalogRow) Text() string { return r.text }
+
+func (r *catalogRow) Field(name string) ([]string, bool) {
+	v, ok := r.fields[name]
+	return v, ok
+}
+
+// finish computes the haystack and the revision from the cells.
+func (r *catalogRow) finish() *catalogRow {
+	var b strings.Builder
+	h := fnv.New64a()
+	for _, c := range r.cells {
+		b.WriteString(strings.ToLower(c.Text))
+		b.WriteByte(' ')
+		h.Write([]byte(c.Text))
+		h.Write([]byte{0, byte(c.Tone)})
+	}
+	r.text = b.String()
+	r.rev = h.Sum64()
+	return r
+}
+
+func lessCatalog(s model.Sort) func(a, b *catalogRow) bool {
+	return func(a, b *catalogRow) bool {
+		va, vb := a.sortBy[s.Column], b.sortBy[s.Column]
+		var less, equal bool
+		if va.num && vb.num {
+			less, equal = va.n < vb.n, va.n == vb.n
+		} else {
+			less, equal = va.s < vb.s, va.s == vb.s
+		}
+		if equal {
+			return a.key < b.key
+		}
+		return less != s.Desc
+	}
+}
+
+// catalogRows holds a table's rows in an incremental index.
+type catalogRows struct {
+	idx    *model.Index[*catalogRow]
+	filter model.Filter
+}
+
+func newCatalogRows(def model.Sort) *catalogRows {
+	return &catalogRows{idx: model.NewIndex(func(r *catalogRow) string { return r.key }, lessCatalog(def))}
+}
+
+func (c *catalogRows) Visible() []*catalogRow  { return c.idx.Visible() }
+func (c *catalogRows) Total() int              { return c.idx.Total() }
+func (c *catalogRows) Position(key string) int { return c.idx.Position(key) }
+
+// replace makes rows the table's content: changed rows are re-put, gone
+// rows deleted, unchanged rows left alone (their render cache stays warm).
+func (c *catalogRows) replace(rows []*catalogRow) {
+	keep := make(map[string]bool, len(rows))
+	for _, r := range rows {
+		keep[r.key] = true
+		if old, ok := c.idx.Get(r.key); ok && old.rev == r.rev {
+			continue
+		}
+		c.idx.Put(r)
+	}
+	for _, r := range c.idx.All() {
+		if !keep[r.key] {
+			c.idx.Delete(r.key)
+		}
+	}
+}
+
+func (c *catalogRows) setFilter(f model.Filter) {
+	c.filter = f
+	if f.Empty() {
+		c.idx.SetFilter(nil)
+		return
+	}
+	c.idx.SetFilter(func(r *catalogRow) bool { return f.Match(r) })
+}
+
+func (c *catalogRows) setSort(s model.Sort) error {
+	c.idx.SetLess(lessCatalog(s))
+	return nil
+}
+
+// catalogTab is a tab over prebuilt rows. Its build function turns the
+// shared catalog into rows whenever the tab's data changed.
+type catalogTab struct {
+	env   *Env
+	title string
+	mview model.View
+	rows  *catalogRows
+	list  *listView[*catalogRow]
+	build func() ([]*catalogRow, string) // rows, and the empty-table text
+	empty string
+	kinds []model.JobKind // results this tab shows
+	help  []Action
+}
+
+type catalogSpec struct {
+	title    string
+	view     model.View
+	columns  []Column
+	sortKeys map[Action]string
+	defSort  model.Sort
+	build    func() ([]*catalogRow, string)
+	kinds    []model.JobKind // results this tab shows (the root applies them to the catalog first)
+	note     func() string   // extra text on the title line, if any
+	help     []Action
+}
+
+func newCatalogTab(env *Env, spec catalogSpec) *catalogTab {
+	t := &catalogTab{env: env, title: spec.title, mview: spec.view, rows: newCatalogRows(spec.defSort), build: spec.build, kinds: spec.kinds, help: spec.help}
+	t.list = newListView(env, listSpec[*catalogRow]{
+		name:      spec.title,
+		columns:   spec.columns,
+		cells:     func(_ time.Time, r *catalogRow, dst []Cell) []Cell { return append(dst[:0], r.cells...) },
+		key:       func(r *catalogRow) string { return r.key },
+		rev:       func(_ time.Time, r *catalogRow) uint64 { return r.rev },
+		setFilter: t.rows.setFilter,
+		setSort:   t.rows.setSort,
+		sortKeys:  spec.sortKeys,
+		empty: func(f model.Filter) string {
+			if !f.Empty() {
+				return "Nothing matches " + sanitizeLine(f.Raw)
+			}
+			return t.empty
+		},
+		defSort: spec.defSort,
+		note:    spec.note,
+	}, t.rows)
+	t.rebuild()
+	return t
+}
+
+// rebuild turns the catalog into rows.
+func (t *catalogTab) rebuild() {
+	rows, empty := t.build()
+	t.empty = empty
+	t.rows.replace(rows)
+	t.list.refresh()
+}
+
+// Init implements tea.Model.
+func (t *catalogTab) Init() tea.Cmd { return nil }
+
+// Update implements tea.Model.
+func (t *catalogTab) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case jobDoneMsg:
+		if msg.err != nil {
+			t.list.fresh.fail(msg.at, msg.err)
+		} else {
+			t.list.fresh.ok(msg.at)
+		}
+		t.rebuild()
+	case catalogChangedMsg:
+		t.rebuild()
+	case tea.KeyMsg:
+		if t.list.handleKey(msg) {
+			return t, nil
+		}
+		if t.env.Keys.Is(msg, ActOpen) {
+			if row, ok := t.list.selected(); ok && row.open != nil {
+				return t, row.open
+			}
+		}
+	}
+	return t, nil
+}
+
+// catalogChangedMsg tells a tab that shared data it shows has changed.
+type catalogChangedMsg struct{}
+
+// View implements tea.Model.
+func (t *catalogTab) View() string { return t.list.view() }
+
+// SetSize implements Component.
+func (t *catalogTab) SetSize(w, h int) { t.list.setSize(w, h) }
+
+// ShortHelp implements help.KeyMap.
+func (t *catalogTab) ShortHelp() []key.Binding {
+	return t.env.Keys.Bindings(append(append([]Action(nil), t.help...), ActFilter, ActCommand, ActHelp)...)
+}
+
+// FullHelp implements help.KeyMap.
+func (t *catalogTab) FullHelp() [][]key.Binding {
+	return [][]key.Binding{t.env.Keys.Bindings(t.help...), t.list.sortHelp()}
+}
+
+// owns reports whether results of kind k concern this tab.
+func (t *catalogTab) owns(k model.JobKind) bool {
+	for _, o := range t.kinds {
+		if o == k {
+			return true
+		}
+	}
+	return false
+}
+
+func (t *catalogTab) name() string               { return t.title }
+func (t *catalogTab) count() int                 { return t.rows.Total() }
+func (t *catalogTab) view() model.View           { return t.mview }
+func (t *catalogTab) setFilter(raw string) error { return t.list.setFilter(raw) }
+func (t *catalogTab) filterText() string         { return t.list.filter.Raw }
+func (t *catalogTab) visibleKeys() []string      { return nil }
+func (t *catalogTab) freshness() *freshness      { return &t.list.fresh }
+
+// cell helpers for row builders.
+func text(s string) Cell          { return Cell{Text: s} }
+func toned(s string, t Tone) Cell { return Cell{Text: s, Tone: t} }
+func str(s string) sortValue      { return sortValue{s: strings.ToLower(s)} }
+func num(n float64) sortValue     { return sortValue{n: n, num: true} }
+func fields(kv ...string) map[string][]string {
+	m := make(map[string][]string, len(kv)/2)
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[kv[i]] = append(m[kv[i]], strings.ToLower(kv[i+1]))
+	}
+	return m
+}

@@ -1,0 +1,264 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+
+	"github.com/gapdeck/gapdeck/api"
+)
+
+// health is the API's state as the header shows it.
+type health int
+
+const (
+	healthUnknown health = iota
+	healthOK
+	healthDegraded
+	healthDown
+)
+
+// downAfter: with no success for this long and a failing last request,
+// the API is shown as down.
+const downAfter = 30 * time.Second
+
+// apiHealth reads the client's counters: OK when the last request
+// succeeded, degraded when recent requests fail or are rate limited but
+// some succeed, down when nothing has succeeded for a while.
+func apiHealth(s api.Stats, now time.Time) health {
+	switch {
+	case s.Sent == 0:
+		return healthUnknown
+	case s.LastErrorAt.IsZero() || s.LastSuccess.After(s.LastErrorAt):
+		if s.Backoff > 0 {
+			return healthDegraded
+		}
+		return healthOK
+	case s.LastSuccess.IsZero() || now.Sub(s.LastSuccess) > downAfter:
+		return healthDown
+	}
+	return healthDegraded
+}
+
+// rebuildChrome renders the header and the tab bar; called in Update when
+// something they show changes, never in View.
+func (a *App) rebuildChrome() {
+	a.header = padLine(a.headerLine(), a.width)
+	a.tabBar = padLine(a.tabLine(), a.width)
+}
+
+func (a *App) headerLine() string {
+	st := a.env.Styles
+	now := a.env.now()
+	var b strings.Builder
+	b.WriteString(st.Title.Render("gapdeck"))
+	if a.env.Profile != "" {
+		b.WriteString(" ")
+		b.WriteString(st.HeaderValue.Render(a.env.Profile))
+	}
+	b.WriteString(" ")
+	b.WriteString(st.Muted.Render(a.env.Client.Host()))
+	if a.env.Demo {
+		b.WriteString(" ")
+		b.WriteString(st.BadgeDemo.Render("DEMO"))
+	}
+	if a.env.ReadOnly {
+		b.WriteString(" ")
+		b.WriteString(st.BadgeReadOnly.Render("READ-ONLY"))
+	}
+	s := a.env.Client.Stats()
+	b.WriteString("  API ")
+	switch apiHealth(s, now) {
+	case healthOK:
+		b.WriteString(st.HealthOK.Render("OK"))
+	case healthDegraded:
+		b.WriteString(st.HealthDegraded.Render("DEGRADED"))
+	case healthDown:
+		b.WriteString(st.HealthDown.Render("DOWN"))
+	default:
+		b.WriteString(st.Muted.Render("connecting…"))
+	}
+	if !s.LastSuccess.IsZero() {
+		fmt.Fprintf(&b, " %s", st.Muted.Render("last OK "+formatAge(now.Sub(s.LastSuccess))+" ago"))
+	}
+	if h := apiHealth(s, now); h == healthDegraded || h == healthDown {
+		if s.LastError != "" {
+			b.WriteString(" ")
+			b.WriteString(st.FlashError.Render(truncateLine(sanitizeLine(s.LastError), 40)))
+		}
+		if at, ok := a.sched.NextRetry(now); ok {
+			fmt.Fprintf(&b, " %s", st.Muted.Render("retry in "+formatAge(at.Sub(now))))
+		}
+	}
+	fmt.Fprintf(&b, "  %s %s", st.HeaderKey.Render("req/s"), st.HeaderValue.Render(fmt.Sprintf("%.1f/%.1f", s.Rate, s.Budget)))
+	fmt.Fprintf(&b, "  %s %s", st.HeaderKey.Render("429s"), st.HeaderValue.Render(fmt.Sprint(s.RateLimited)))
+	return b.String()
+}
+
+func (a *App) tabLine() string {
+	st := a.env.Styles
+	var b strings.Builder
+	for i, t := range a.tabs {
+		label := fmt.Sprintf(" %d %s %d ", i+1, t.name(), t.count())
+		if i == a.active && a.sub == nil {
+			b.WriteString(st.TabActive.Render(label))
+		} else {
+			b.WriteString(st.TabInactive.Render(label))
+		}
+	}
+	if a.sub != nil {
+		if n, ok := a.sub.(interface{ name() string }); ok {
+			b.WriteString(st.TabActive.Render(" " + n.name() + " "))
+		}
+	}
+	return b.String()
+}
+
+// activeHelp is the key help of what currently has the keyboard.
+func (a *App) activeHelp() help.KeyMap {
+	if a.mode == modeHelp {
+		return helpScreenKeys{a.env.Keys}
+	}
+	return a.viewHelp()
+}
+
+// viewHelp is the key help of the active view (sub-view or tab).
+func (a *App) viewHelp() help.KeyMap {
+	if a.sub != nil {
+		return a.sub
+	}
+	return a.tabs[a.active]
+}
+
+// helpScreenKeys is the footer's help while the help screen is open.
+type helpScreenKeys struct{ km *KeyMap }
+
+func (h helpScreenKeys) ShortHelp() []key.Binding {
+	return h.km.Bindings(ActBack, ActDown, ActUp, ActPageDown)
+}
+
+func (h helpScreenKeys) FullHelp() [][]key.Binding { return [][]key.Binding{h.ShortHelp()} }
+
+// footer is the flash message, or the short help of the active view.
+func (a *App) footer() string {
+	st := a.env.Styles
+	if a.flashText != "" {
+		style := st.FlashInfo
+		if a.flashErr {
+			style = st.FlashError
+		}
+		return padLine(style.Render(a.flashText), a.width)
+	}
+	return padLine(a.help.ShortHelpView(a.activeHelp().ShortHelp()), a.width)
+}
+
+// helpView lists every key of the active view and the global ones,
+// generated from the keymap, then the commands.
+func (a *App) helpView(height int) string {
+	st := a.env.Styles
+	km := a.env.Keys
+	sections := []struct {
+		title    string
+		bindings []key.Binding
+	}{
+		{"GENERAL", km.Bindings(ActHelp, ActCommand, ActFilter, ActRefresh, ActBack, ActQuit, ActForceQuit)},
+		{"NAVIGATION", km.Bindings(ActTab1, ActTab2, ActTab3, ActTab4, ActNextTab, ActPrevTab, ActUp, ActDown, ActTop, ActBottom, ActPageUp, ActPageDown)},
+	}
+	full := a.viewHelp().FullHelp()
+	if len(full) > 0 {
+		sections = append(sections, struct {
+			title    string
+			bindings []key.Binding
+		}{"VIEW", full[0]})
+	}
+	if len(full) > 1 && len(full[1]) > 0 {
+		sections = append(sections, struct {
+			title    string
+			bindings []key.Binding
+		}{"SORT (again to reverse)", full[1]})
+	}
+	keyWidth := 0
+	for _, sec := range sections {
+		for _, bd := range sec.bindings {
+			keyWidth = max(keyWidth, len(bd.Help().Key))
+		}
+	}
+	for _, c := range commands {
+		keyWidth = max(keyWidth, len(c.usage)+1)
+	}
+	keyFmt := fmt.Sprintf("%%-%ds", keyWidth)
+	var lines []string
+	for _, sec := range sections {
+		lines = append(lines, st.Title.Render(sec.title))
+		for _, bd := range sec.bindings {
+			h := bd.Help()
+			lines = append(lines, "  "+st.HelpKey.Render(fmt.Sprintf(keyFmt, h.Key))+" "+st.HelpDesc.Render(h.Desc))
+		}
+		lines = append(lines, "")
+	}
+	lines = append(lines, st.Title.Render("COMMANDS"))
+	for _, c := range commands {
+		lines = append(lines, "  "+st.HelpKey.Render(fmt.Sprintf(keyFmt, ":"+c.usage))+" "+st.HelpDesc.Render(c.help))
+	}
+	lines = append(lines, "", st.Title.Render("FILTER"))
+	for _, l := range []string{
+		"text matches anywhere",
+		"field:value matches part of a field:",
+		"  status app version city country",
+		"  continent tag id ip",
+		"app=x version=x tag=x match exactly",
+		"  and are sent to the API",
+		"a leading ! inverts the filter",
+	} {
+		lines = append(lines, "  "+st.HelpDesc.Render(l))
+	}
+	return layoutHelp(lines, a.width, height, &a.helpOffset)
+}
+
+// layoutHelp shows the help lines in columns when they fit, else in one
+// scrollable column (offset is the first line shown).
+func layoutHelp(lines []string, width, height int, offset *int) string {
+	colWidth := 0
+	for _, l := range lines {
+		colWidth = max(colWidth, visibleWidth(l))
+	}
+	colWidth += 3
+	if cols := max(1, width/colWidth); (len(lines)+cols-1)/cols <= height {
+		*offset = 0
+		return columnize(lines, width, height)
+	}
+	*offset = clampIndex(*offset, 0, max(0, len(lines)-height+1))
+	view := lines[*offset:]
+	if len(view) > height {
+		view = append(append([]string(nil), view[:height-1]...), "  ↓ more (j/k, pgdown)")
+	}
+	return columnize(view, width, height)
+}
+
+// columnize lays lines out in as many columns as fit, exactly height lines.
+func columnize(lines []string, width, height int) string {
+	if height < 1 {
+		return ""
+	}
+	colWidth := 0
+	for _, l := range lines {
+		colWidth = max(colWidth, visibleWidth(l))
+	}
+	colWidth += 2
+	cols := max(1, min(width/max(1, colWidth), (len(lines)+height-1)/height))
+	out := make([]string, height)
+	for i := range height {
+		var b strings.Builder
+		for c := range cols {
+			idx := c*height + i
+			if idx < len(lines) {
+				b.WriteString(padLine(lines[idx], colWidth))
+			}
+		}
+		out[i] = padLine(b.String(), width)
+	}
+	return strings.Join(out, "\n")
+}

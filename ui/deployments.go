@@ -1,0 +1,209 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/gapdeck/gapdeck/api"
+	"github.com/gapdeck/gapdeck/model"
+)
+
+// deploymentsTab lists every deployment of the organization. The list
+// endpoint lacks status, app, version and location, so rows are enriched
+// from the status endpoint; a row not yet enriched says so.
+type deploymentsTab struct {
+	env   *Env
+	store *model.Deployments
+	list  *listView[*model.DeploymentRow]
+}
+
+var deploymentColumns = []Column{
+	{Key: "id", Title: "REQUEST ID", Width: 12},
+	{Key: "status", Title: "STATUS", Width: 12},
+	{Key: "app", Title: "APP", MinWidth: 8, Flex: 2},
+	{Key: "version", Title: "VERSION", MinWidth: 7, Flex: 1},
+	{Key: "location", Title: "LOCATION", MinWidth: 10, Flex: 2},
+	{Key: "age", Title: "AGE", Width: 6, Align: AlignRight},
+	{Key: "ip", Title: "PUBLIC IP", Width: 15, Hide: 110},
+	{Key: "ports", Title: "PORTS", MinWidth: 10, Flex: 2, Hide: 150},
+	{Key: "tags", Title: "TAGS", MinWidth: 8, Flex: 2, Hide: 125},
+	{Key: "sockets", Title: "SOCKETS", Width: 7, Align: AlignRight, Hide: 95},
+}
+
+func newDeploymentsTab(env *Env, store *model.Deployments) *deploymentsTab {
+	t := &deploymentsTab{env: env, store: store}
+	t.list = newListView(env, listSpec[*model.DeploymentRow]{
+		name:      "Deployments",
+		columns:   deploymentColumns,
+		cells:     deploymentCells,
+		key:       func(r *model.DeploymentRow) string { return r.ID },
+		rev:       deploymentRev,
+		setFilter: store.SetFilter,
+		setSort:   store.SetSort,
+		sortKeys: map[Action]string{
+			ActSortID: "id", ActSortStatus: "status", ActSortApp: "app", ActSortVersion: "version",
+			ActSortLocation: "location", ActSortAge: "age", ActSortIP: "ip", ActSortSockets: "sockets",
+		},
+		empty:   t.emptyText,
+		defSort: store.Sort(),
+	}, deploymentRows{store})
+	return t
+}
+
+// deploymentRows adapts the store to the list view.
+type deploymentRows struct{ d *model.Deployments }
+
+func (r deploymentRows) Visible() []*model.DeploymentRow { return r.d.Rows() }
+func (r deploymentRows) Total() int                      { return r.d.Total() }
+func (r deploymentRows) Position(id string) int          { return r.d.Position(id) }
+
+func (t *deploymentsTab) emptyText(f model.Filter) string {
+	switch {
+	case t.store.Total() == 0 && (t.list == nil || t.list.fresh.okAt.IsZero()):
+		return "Loading deployments…"
+	case !f.Empty():
+		return "No deployment matches " + sanitizeLine(f.Raw)
+	}
+	return "No deployments"
+}
+
+// deploymentRev changes whenever the row's cells change, including the age.
+func deploymentRev(now time.Time, r *model.DeploymentRow) uint64 {
+	return r.Rev<<24 | ageBucket(now.Sub(r.Started))&(1<<24-1)
+}
+
+func deploymentCells(now time.Time, r *model.DeploymentRow, dst []Cell) []Cell {
+	idTone, statusText, statusTone := ToneNormal, "enriching…", ToneMuted
+	app, version, location := "…", "…", "…"
+	if r.Enriched {
+		statusText, statusTone = r.Status.Name(), StatusTone(r.Status)
+		app, version = r.App, r.Version
+		location = joinNonEmpty(", ", r.City, r.Country)
+		if r.CrashLooping() {
+			statusText, statusTone = statusText+" ↻", ToneWarn
+		}
+		if r.Status == api.StatusError {
+			idTone = ToneBad
+		}
+	}
+	sockets := "—"
+	if r.HasSockets {
+		sockets = strconv.Itoa(r.SocketsUsage) + "/" + strconv.Itoa(r.Sockets)
+	}
+	age := "—"
+	if !r.Started.IsZero() {
+		age = formatAge(now.Sub(r.Started))
+	}
+	return append(dst[:0],
+		Cell{Text: r.ID, Tone: idTone},
+		Cell{Text: statusText, Tone: statusTone},
+		Cell{Text: app},
+		Cell{Text: version},
+		Cell{Text: location},
+		Cell{Text: age},
+		Cell{Text: r.PublicIP},
+		Cell{Text: r.PortsSummary},
+		Cell{Text: strings.Join(r.Tags, ",")},
+		Cell{Text: sockets},
+	)
+}
+
+func joinNonEmpty(sep string, parts ...string) string {
+	out := parts[:0:0]
+	for _, p := range parts {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, sep)
+}
+
+// apply folds a list page or a status answer into the store.
+func (t *deploymentsTab) apply(msg jobDoneMsg) {
+	switch msg.job.Kind {
+	case model.JobListPage:
+		if msg.err != nil {
+			t.list.fresh.fail(msg.at, msg.err)
+			return
+		}
+		if msg.job.Page == 1 {
+			t.store.BeginCycle()
+		}
+		t.store.ApplyList(msg.list.Data, msg.at)
+		if !msg.list.Pagination.HasNext {
+			t.store.EndCycle()
+		}
+		t.list.fresh.ok(msg.at)
+	case model.JobStatus:
+		switch {
+		case api.IsNotFound(msg.err):
+			t.store.MarkGone(msg.job.ID)
+		case msg.err != nil:
+			t.list.fresh.fail(msg.at, msg.err)
+			return
+		default:
+			t.store.ApplyStatus(msg.status, msg.at)
+		}
+	}
+	t.list.refresh()
+}
+
+// Init implements tea.Model.
+func (t *deploymentsTab) Init() tea.Cmd { return nil }
+
+// Update implements tea.Model.
+func (t *deploymentsTab) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case jobDoneMsg:
+		t.apply(msg)
+	case clockMsg:
+		t.list.refresh() // ages move on
+	case tea.KeyMsg:
+		if t.list.handleKey(msg) {
+			return t, nil
+		}
+		km := t.env.Keys
+		if row, ok := t.list.selected(); ok {
+			switch {
+			case km.Is(msg, ActOpen), km.Is(msg, ActDetail):
+				return t, func() tea.Msg { return openDetailMsg{id: row.ID} }
+			case km.Is(msg, ActJSON):
+				return t, func() tea.Msg { return openDetailMsg{id: row.ID, json: true} }
+			}
+		}
+	}
+	return t, nil
+}
+
+// View implements tea.Model.
+func (t *deploymentsTab) View() string { return t.list.view() }
+
+// SetSize implements Component.
+func (t *deploymentsTab) SetSize(w, h int) { t.list.setSize(w, h) }
+
+// ShortHelp implements help.KeyMap.
+func (t *deploymentsTab) ShortHelp() []key.Binding {
+	return t.env.Keys.Bindings(ActOpen, ActJSON, ActFilter, ActCommand, ActHelp)
+}
+
+// FullHelp implements help.KeyMap.
+func (t *deploymentsTab) FullHelp() [][]key.Binding {
+	return [][]key.Binding{t.env.Keys.Bindings(ActOpen, ActDetail, ActJSON), t.list.sortHelp()}
+}
+
+func (t *deploymentsTab) owns(k model.JobKind) bool {
+	return k == model.JobListPage || k == model.JobStatus
+}
+
+func (t *deploymentsTab) name() string                { return "Deployments" }
+func (t *deploymentsTab) count() int                  { return t.store.Total() }
+func (t *deploymentsTab) view() model.View            { return model.ViewDeployments }
+func (t *deploymentsTab) setFilter(raw string) error  { return t.list.setFilter(raw) }
+func (t *deploymentsTab) filterText() string          { return t.list.filter.Raw }
+func (t *deploymentsTab) visibleKeys() []string       { return t.list.visibleKeys() }
+func (t *deploymentsTab) freshness() *freshness       { return &t.list.fresh }
+func (t *deploymentsTab) query() *api.DeploymentQuery { return t.list.filter.DeploymentQuery() }

@@ -1,0 +1,40 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/gapdeck/gapdeck/api"
+	"github.com/gapdeck/gapdeck/model"
+)
+
+// runJob performs one scheduler job through the client, off the UI
+// goroutine, and reports the result as a jobDoneMsg. It reads only its
+// arguments, never the model.
+func runJob(ctx context.Context, c *api.Client, now func() time.Time, j model.Job) tea.Cmd {
+	return func() tea.Msg {
+		msg := jobDoneMsg{job: j}
+		switch j.Kind {
+		case model.JobListPage:
+			msg.list, msg.err = c.ListDeployments(ctx, api.ListDeploymentsParams{Page: j.Page, Limit: j.Limit, Query: j.Query})
+		case model.JobStatus:
+			msg.status, msg.err = c.DeploymentStatus(ctx, j.ID)
+		case model.JobFleets:
+			msg.fleets, msg.err = c.AllFleets(ctx)
+		case model.JobPolicies:
+			msg.policies, msg.err = c.AllPolicies(ctx, j.Fleet)
+		case model.JobLocations:
+			var l *api.LocationList
+			l, msg.err = c.Locations(ctx, api.LocationsParams{Limit: api.MaxPageSize})
+			if l != nil {
+				msg.locations = l.Locations
+			}
+		case model.JobHosts:
+			msg.hosts, msg.err = c.Hosts(ctx, j.Fleet)
+		}
+		msg.at = now()
+		return msg
+	}
+}

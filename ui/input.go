@@ -1,0 +1,208 @@
+package ui
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// command is one `:` command.
+type command struct {
+	names []string // first is canonical; the rest are aliases
+	usage string
+	help  string
+	arg   bool // takes an argument (a fleet name)
+	run   func(a *App, arg string) tea.Cmd
+}
+
+var commands = []command{
+	{names: []string{"deployments", "dp", "deploy", "deployment"}, usage: "deployments (dp)", help: "Deployments tab",
+		run: func(a *App, _ string) tea.Cmd { return a.switchTab(tabDeployments) }},
+	{names: []string{"fleets", "fl", "fleet"}, usage: "fleets (fl)", help: "Fleets tab",
+		run: func(a *App, _ string) tea.Cmd { return a.switchTab(tabFleets) }},
+	{names: []string{"policies", "po", "pol", "policy"}, usage: "policies (po)", help: "Policies tab",
+		run: func(a *App, _ string) tea.Cmd { return a.switchTab(tabPolicies) }},
+	{names: []string{"locations", "lo", "loc", "location"}, usage: "locations (lo)", help: "Locations tab",
+		run: func(a *App, _ string) tea.Cmd { return a.switchTab(tabLocations) }},
+	{names: []string{"hosts"}, usage: "hosts <fleet>", help: "hosts of a private fleet", arg: true,
+		run: func(a *App, fleet string) tea.Cmd {
+			if fleet == "" {
+				return a.setFlash("usage: :hosts <fleet> (private fleets: "+strings.Join(a.privFleets, ", ")+")", true)
+			}
+			return a.openSub(a.newHostsView(fleet))
+		}},
+	{names: []string{"quit", "q", "q!"}, usage: "q", help: "quit", run: func(*App, string) tea.Cmd { return tea.Quit }},
+}
+
+func findCommand(name string) (command, bool) {
+	for _, c := range commands {
+		for _, n := range c.names {
+			if n == name {
+				return c, true
+			}
+		}
+	}
+	return command{}, false
+}
+
+// startInput opens the filter or command line.
+func (a *App) startInput(m mode, value string) tea.Cmd {
+	a.mode = m
+	a.inErr = ""
+	a.input.SetValue(value)
+	a.input.CursorEnd()
+	a.layout()
+	return a.input.Focus()
+}
+
+func (a *App) endInput() {
+	a.mode = modeNormal
+	a.input.Blur()
+	a.inErr = ""
+	a.layout()
+}
+
+// filterKey edits the filter; it applies live as the user types. enter
+// keeps it, esc clears it.
+func (a *App) filterKey(msg tea.KeyMsg) tea.Cmd {
+	switch msg.Type {
+	case tea.KeyEnter:
+		if a.inErr != "" {
+			return nil // keep editing until it parses
+		}
+		a.endInput()
+		return a.plan()
+	case tea.KeyEsc:
+		a.applyFilter("")
+		a.endInput()
+		return a.plan()
+	}
+	var cmd tea.Cmd
+	a.input, cmd = a.input.Update(msg)
+	a.applyFilter(a.input.Value())
+	return cmd
+}
+
+// applyFilter sets the active tab's filter; a parse error stays on the
+// input line and the previous filter remains.
+func (a *App) applyFilter(raw string) {
+	if err := a.tabs[a.active].setFilter(raw); err != nil {
+		a.inErr = err.Error()
+		return
+	}
+	a.inErr = ""
+	a.afterFilter()
+}
+
+// afterFilter pushes the deployments filter into the list query and
+// refreshes what depends on the visible rows.
+func (a *App) afterFilter() {
+	if d, ok := a.tabs[a.active].(*deploymentsTab); ok {
+		a.sched.SetQuery(d.query())
+	}
+	a.sched.SetVisible(a.tabs[a.active].visibleKeys())
+	a.rebuildChrome()
+}
+
+// commandKey edits the command line: tab completes, enter runs.
+func (a *App) commandKey(msg tea.KeyMsg) tea.Cmd {
+	switch msg.Type {
+	case tea.KeyEsc:
+		a.endInput()
+		return nil
+	case tea.KeyTab:
+		if c := a.completions(a.input.Value()); len(c) > 0 {
+			a.input.SetValue(c[0])
+			a.input.CursorEnd()
+		}
+		return nil
+	case tea.KeyEnter:
+		line := strings.TrimSpace(a.input.Value())
+		if line == "" {
+			a.endInput()
+			return nil
+		}
+		name, arg, _ := strings.Cut(line, " ")
+		c, ok := findCommand(name)
+		if !ok {
+			if comp := a.completions(name); len(comp) == 1 {
+				c, _ = findCommand(strings.TrimSpace(comp[0]))
+				ok = true
+			}
+		}
+		if !ok {
+			a.inErr = fmt.Sprintf("unknown command %q (tab completes; ? lists commands)", name)
+			return nil
+		}
+		a.endInput()
+		return c.run(a, strings.TrimSpace(arg))
+	}
+	var cmd tea.Cmd
+	a.input, cmd = a.input.Update(msg)
+	a.inErr = ""
+	return cmd
+}
+
+// completions lists what the command line could become.
+func (a *App) completions(line string) []string {
+	name, arg, hasArg := strings.Cut(line, " ")
+	if hasArg {
+		c, ok := findCommand(name)
+		if !ok || !c.arg {
+			return nil
+		}
+		var out []string
+		for _, f := range a.privFleets {
+			if strings.HasPrefix(f, strings.TrimSpace(arg)) {
+				out = append(out, name+" "+f)
+			}
+		}
+		return out
+	}
+	var out []string
+	for _, c := range commands {
+		for _, n := range c.names {
+			if strings.HasPrefix(n, name) {
+				s := c.names[0]
+				if c.arg {
+					s += " "
+				}
+				out = append(out, s)
+				break
+			}
+		}
+	}
+	sort.Strings(out)
+	return compactStrings(out)
+}
+
+func compactStrings(s []string) []string {
+	out := s[:0]
+	for i, v := range s {
+		if i == 0 || v != s[i-1] {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// inputLine renders the filter or command line with its hint or error.
+func (a *App) inputLine() string {
+	st := a.env.Styles
+	prefix := "/"
+	if a.mode == modeCommand {
+		prefix = ":"
+	}
+	line := st.Prompt.Render(prefix) + a.input.View()
+	switch {
+	case a.inErr != "":
+		line += "  " + st.FlashError.Render(a.inErr)
+	case a.mode == modeCommand:
+		if c := a.completions(a.input.Value()); len(c) > 0 && a.input.Value() != "" {
+			line += "  " + st.Muted.Render(strings.Join(c, "  "))
+		}
+	}
+	return padLine(line, a.width)
+}

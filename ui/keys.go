@@ -1,0 +1,202 @@
+package ui
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// Action names a user action. The keymap is data: every action has a name
+// the configuration can rebind, and help is generated from it.
+type Action string
+
+// Actions of the console.
+const (
+	ActQuit      Action = "quit"
+	ActForceQuit Action = "force-quit"
+	ActHelp      Action = "help"
+	ActCommand   Action = "command"
+	ActFilter    Action = "filter"
+	ActRefresh   Action = "refresh"
+	ActNextTab   Action = "next-tab"
+	ActPrevTab   Action = "prev-tab"
+	ActTab1      Action = "tab-deployments"
+	ActTab2      Action = "tab-fleets"
+	ActTab3      Action = "tab-policies"
+	ActTab4      Action = "tab-locations"
+	ActBack      Action = "back"
+	ActUp        Action = "up"
+	ActDown      Action = "down"
+	ActTop       Action = "top"
+	ActBottom    Action = "bottom"
+	ActPageUp    Action = "page-up"
+	ActPageDown  Action = "page-down"
+	ActOpen      Action = "open"
+	ActDetail    Action = "detail"
+	ActJSON      Action = "json"
+	ActCopy      Action = "copy"
+
+	ActSortID       Action = "sort-id"
+	ActSortStatus   Action = "sort-status"
+	ActSortApp      Action = "sort-app"
+	ActSortVersion  Action = "sort-version"
+	ActSortLocation Action = "sort-location"
+	ActSortAge      Action = "sort-age"
+	ActSortIP       Action = "sort-ip"
+	ActSortSockets  Action = "sort-sockets"
+	ActSortName     Action = "sort-name"
+	ActSortCount    Action = "sort-count"
+	ActSortCountry  Action = "sort-country"
+)
+
+// binding is one default key binding with its help text.
+type binding struct {
+	action Action
+	keys   []string
+	help   string // short description
+	group  string // help section
+}
+
+// Help sections, in display order.
+const (
+	groupGeneral    = "GENERAL"
+	groupNavigation = "NAVIGATION"
+	groupView       = "VIEW"
+	groupSort       = "SORT"
+)
+
+var defaultBindings = []binding{
+	{ActHelp, []string{"?"}, "help", groupGeneral},
+	{ActCommand, []string{":"}, "command", groupGeneral},
+	{ActFilter, []string{"/"}, "filter", groupGeneral},
+	{ActRefresh, []string{"ctrl+r"}, "refresh now", groupGeneral},
+	{ActBack, []string{"esc"}, "back", groupGeneral},
+	{ActQuit, []string{"q"}, "quit (back in a sub-view)", groupGeneral},
+	{ActForceQuit, []string{"ctrl+c"}, "quit", groupGeneral},
+
+	{ActTab1, []string{"1"}, "deployments", groupNavigation},
+	{ActTab2, []string{"2"}, "fleets", groupNavigation},
+	{ActTab3, []string{"3"}, "policies", groupNavigation},
+	{ActTab4, []string{"4"}, "locations", groupNavigation},
+	{ActNextTab, []string{"tab"}, "next tab", groupNavigation},
+	{ActPrevTab, []string{"shift+tab"}, "previous tab", groupNavigation},
+	{ActUp, []string{"k", "up"}, "up", groupNavigation},
+	{ActDown, []string{"j", "down"}, "down", groupNavigation},
+	{ActTop, []string{"g", "home"}, "top", groupNavigation},
+	{ActBottom, []string{"G", "end"}, "bottom", groupNavigation},
+	{ActPageUp, []string{"pgup", "ctrl+b"}, "page up", groupNavigation},
+	{ActPageDown, []string{"pgdown", "ctrl+f"}, "page down", groupNavigation},
+
+	{ActOpen, []string{"enter"}, "open", groupView},
+	{ActDetail, []string{"d"}, "detail", groupView},
+	{ActJSON, []string{"y"}, "raw JSON", groupView},
+	{ActCopy, []string{"c"}, "copy id/FQDN/link", groupView},
+
+	{ActSortID, []string{"I"}, "by request id", groupSort},
+	{ActSortStatus, []string{"S"}, "by status", groupSort},
+	{ActSortApp, []string{"N"}, "by app name", groupSort},
+	{ActSortVersion, []string{"V"}, "by version", groupSort},
+	{ActSortLocation, []string{"L"}, "by location / city", groupSort},
+	{ActSortAge, []string{"A"}, "by age", groupSort},
+	{ActSortIP, []string{"P"}, "by public IP", groupSort},
+	{ActSortSockets, []string{"K"}, "by sockets", groupSort},
+	{ActSortName, []string{"N"}, "by name", groupSort},
+	{ActSortCount, []string{"C"}, "by count", groupSort},
+	{ActSortCountry, []string{"O"}, "by country", groupSort},
+}
+
+// KeyMap maps actions to key bindings.
+type KeyMap struct {
+	bindings map[Action]key.Binding
+	groups   map[Action]string
+	order    []Action
+}
+
+// DefaultKeyMap returns the built-in bindings.
+func DefaultKeyMap() *KeyMap {
+	km := &KeyMap{bindings: map[Action]key.Binding{}, groups: map[Action]string{}}
+	for _, b := range defaultBindings {
+		km.bindings[b.action] = key.NewBinding(key.WithKeys(b.keys...), key.WithHelp(strings.Join(b.keys, "/"), b.help))
+		km.groups[b.action] = b.group
+		km.order = append(km.order, b.action)
+	}
+	return km
+}
+
+// Binding returns the binding of an action.
+func (km *KeyMap) Binding(a Action) key.Binding { return km.bindings[a] }
+
+// Is reports whether msg triggers action a.
+func (km *KeyMap) Is(msg tea.KeyMsg, a Action) bool {
+	b, ok := km.bindings[a]
+	return ok && key.Matches(msg, b)
+}
+
+// Bindings returns the bindings of the given actions, for help.
+func (km *KeyMap) Bindings(actions ...Action) []key.Binding {
+	out := make([]key.Binding, 0, len(actions))
+	for _, a := range actions {
+		if b, ok := km.bindings[a]; ok && b.Enabled() {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// Group is the help section of an action.
+func (km *KeyMap) Group(a Action) string { return km.groups[a] }
+
+// Actions lists every action in definition order.
+func (km *KeyMap) Actions() []Action { return append([]Action(nil), km.order...) }
+
+// Rebind replaces the keys of actions by name ("stop": "ctrl+x"). It
+// refuses unknown actions and empty keys; conflicts are checked per view
+// by CheckConflicts.
+func (km *KeyMap) Rebind(overrides map[string][]string) error {
+	names := make([]string, 0, len(overrides))
+	for n := range overrides {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		keys := overrides[name]
+		a := Action(name)
+		b, ok := km.bindings[a]
+		if !ok {
+			return fmt.Errorf("unknown action %q", name)
+		}
+		if len(keys) == 0 || slicesHasEmpty(keys) {
+			return fmt.Errorf("action %q: empty key", name)
+		}
+		b.SetKeys(keys...)
+		b.SetHelp(strings.Join(keys, "/"), b.Help().Desc)
+		km.bindings[a] = b
+	}
+	return nil
+}
+
+// CheckConflicts reports two actions of the same view bound to one key.
+func (km *KeyMap) CheckConflicts(view string, actions []Action) error {
+	owner := map[string]Action{}
+	for _, a := range actions {
+		for _, k := range km.bindings[a].Keys() {
+			if other, ok := owner[k]; ok && other != a {
+				return fmt.Errorf("%s view: key %q is bound to both %q and %q", view, k, other, a)
+			}
+			owner[k] = a
+		}
+	}
+	return nil
+}
+
+func slicesHasEmpty(s []string) bool {
+	for _, v := range s {
+		if strings.TrimSpace(v) == "" {
+			return true
+		}
+	}
+	return false
+}

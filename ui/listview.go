@@ -1,0 +1,234 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/gapdeck/gapdeck/model"
+)
+
+// rowSet is the data behind a list view: filtered and sorted rows plus the
+// operations the view needs. model.Index and model.Deployments fit it.
+type rowSet[R any] interface {
+	Visible() []R
+	Total() int
+	Position(key string) int
+}
+
+// listSpec describes one table view: its columns, how a row becomes
+// cells, and how filter and sort reach the data.
+type listSpec[R any] struct {
+	name      string
+	columns   []Column
+	cells     func(now time.Time, r R, dst []Cell) []Cell
+	key       func(R) string
+	rev       func(now time.Time, r R) uint64 // must change when cells change (including time-based text)
+	setFilter func(model.Filter)
+	setSort   func(model.Sort) error
+	sortKeys  map[Action]string // sort action → column key
+	empty     func(f model.Filter) string
+	defSort   model.Sort
+	note      func() string // optional extra text for the title line
+}
+
+// listView is the shared machinery of every table tab: the table, the
+// filter, the sort and the data's freshness.
+type listView[R any] struct {
+	env    *Env
+	spec   listSpec[R]
+	rows   rowSet[R]
+	table  *Table
+	filter model.Filter
+	sort   model.Sort
+	fresh  freshness
+	width  int
+	height int
+}
+
+func newListView[R any](env *Env, spec listSpec[R], rows rowSet[R]) *listView[R] {
+	v := &listView[R]{env: env, spec: spec, rows: rows, table: NewTable(env.Styles, spec.columns), sort: spec.defSort}
+	v.table.SetSort(spec.defSort.Column, spec.defSort.Desc)
+	v.refresh()
+	return v
+}
+
+// rowsSource adapts the visible rows to the table without copying them.
+type rowsSource[R any] struct {
+	v    *listView[R]
+	rows []R
+	now  time.Time
+}
+
+func (s *rowsSource[R]) Len() int         { return len(s.rows) }
+func (s *rowsSource[R]) Key(i int) string { return s.v.spec.key(s.rows[i]) }
+func (s *rowsSource[R]) Rev(i int) uint64 { return s.v.spec.rev(s.now, s.rows[i]) }
+func (s *rowsSource[R]) Cells(i int, dst []Cell) []Cell {
+	return s.v.spec.cells(s.now, s.rows[i], dst)
+}
+
+// refresh hands the current rows to the table, keeping the cursor on the
+// selected row. Cheap: rendering happens lazily in View.
+func (v *listView[R]) refresh() {
+	selected, had := v.table.SelectedKey()
+	src := &rowsSource[R]{v: v, rows: v.rows.Visible(), now: v.env.now()}
+	if had {
+		if pos := v.rows.Position(selected); pos >= 0 {
+			v.table.SetSourceAt(src, pos)
+			v.table.SetEmptyText(v.spec.empty(v.filter))
+			return
+		}
+	}
+	v.table.SetSource(src)
+	v.table.SetEmptyText(v.spec.empty(v.filter))
+}
+
+// setFilter parses and applies a `/` filter.
+func (v *listView[R]) setFilter(raw string) error {
+	f, err := model.ParseFilter(raw)
+	if err != nil {
+		return err
+	}
+	v.filter = f
+	v.spec.setFilter(f)
+	v.refresh()
+	return nil
+}
+
+// handleKey runs navigation and sort keys; it reports whether it used msg.
+func (v *listView[R]) handleKey(msg tea.KeyMsg) bool {
+	km := v.env.Keys
+	switch {
+	case km.Is(msg, ActUp):
+		v.table.MoveBy(-1)
+	case km.Is(msg, ActDown):
+		v.table.MoveBy(1)
+	case km.Is(msg, ActTop):
+		v.table.Top()
+	case km.Is(msg, ActBottom):
+		v.table.Bottom()
+	case km.Is(msg, ActPageUp):
+		v.table.MoveBy(-v.table.PageSize())
+	case km.Is(msg, ActPageDown):
+		v.table.MoveBy(v.table.PageSize())
+	default:
+		for act, col := range v.spec.sortKeys {
+			if km.Is(msg, act) {
+				v.sortBy(col)
+				return true
+			}
+		}
+		return false
+	}
+	return true
+}
+
+// sortBy sorts by a column; the same column again reverses the order.
+func (v *listView[R]) sortBy(col string) {
+	s := model.Sort{Column: col}
+	if v.sort.Column == col {
+		s.Desc = !v.sort.Desc
+	}
+	if err := v.spec.setSort(s); err != nil {
+		return
+	}
+	v.sort = s
+	v.table.SetSort(s.Column, s.Desc)
+	v.refresh()
+}
+
+func (v *listView[R]) setSize(w, h int) {
+	v.width, v.height = w, h
+	v.table.SetSize(w, max(1, h-1))
+}
+
+// selected returns the row under the cursor.
+func (v *listView[R]) selected() (R, bool) {
+	var zero R
+	rows := v.rows.Visible()
+	i := v.table.Cursor()
+	if i < 0 || i >= len(rows) {
+		return zero, false
+	}
+	return rows[i], true
+}
+
+// visibleKeys lists the keys of the rows on screen, for the scheduler.
+func (v *listView[R]) visibleKeys() []string {
+	rows := v.rows.Visible()
+	from, to := v.table.VisibleRange()
+	keys := make([]string, 0, max(0, to-from))
+	for i := from; i < to && i < len(rows); i++ {
+		keys = append(keys, v.spec.key(rows[i]))
+	}
+	return keys
+}
+
+// title is the line above the table: name, counts, filter, sort, freshness.
+func (v *listView[R]) title() string {
+	st := v.env.Styles
+	var b strings.Builder
+	b.WriteString(st.Title.Render(v.spec.name))
+	shown, total := len(v.rows.Visible()), v.rows.Total()
+	if shown != total {
+		fmt.Fprintf(&b, " %d of %d", shown, total)
+	} else {
+		fmt.Fprintf(&b, " %d", total)
+	}
+	if !v.filter.Empty() {
+		b.WriteString(st.Muted.Render("  filter: "))
+		b.WriteString(sanitizeLine(v.filter.Raw))
+	}
+	if v.spec.note != nil {
+		if n := v.spec.note(); n != "" {
+			b.WriteString("  ")
+			b.WriteString(st.Muted.Render(n))
+		}
+	}
+	if stale := v.fresh.staleText(v.env.now()); stale != "" {
+		b.WriteString("  ")
+		b.WriteString(st.BadgeStale.Render(stale))
+	}
+	return b.String()
+}
+
+func (v *listView[R]) view() string {
+	return truncateLine(v.title(), v.width) + "\n" + v.table.View()
+}
+
+// sortHelp lists the sort keys of the view.
+func (v *listView[R]) sortHelp() []key.Binding {
+	acts := make([]Action, 0, len(v.spec.sortKeys))
+	for _, a := range v.env.Keys.Actions() {
+		if _, ok := v.spec.sortKeys[a]; ok {
+			acts = append(acts, a)
+		}
+	}
+	return v.env.Keys.Bindings(acts...)
+}
+
+// freshness remembers when a view's data last loaded and whether the last
+// attempt failed, for the STALE marker.
+type freshness struct {
+	okAt  time.Time
+	err   error
+	errAt time.Time
+}
+
+func (f *freshness) ok(at time.Time) { f.okAt, f.err = at, nil }
+
+func (f *freshness) fail(at time.Time, err error) { f.err, f.errAt = err, at }
+
+// staleText is "STALE 42s" while the last fetch failed and older data is shown.
+func (f *freshness) staleText(now time.Time) string {
+	if f.err == nil {
+		return ""
+	}
+	if f.okAt.IsZero() {
+		return "NO DATA"
+	}
+	return "STALE " + formatAge(now.Sub(f.okAt))
+}

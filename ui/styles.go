@@ -1,0 +1,270 @@
+package ui
+
+import (
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/gapdeck/gapdeck/api"
+)
+
+// Theme holds the semantic colours of the console. Every colour is a
+// lipgloss.AdaptiveColor so it reads on dark and light backgrounds; lipgloss
+// degrades them to the terminal's colour profile (TrueColor, 256, 16, none).
+type Theme struct {
+	// Accent marks titles, active tabs and key hints.
+	Accent lipgloss.AdaptiveColor
+	// Border is the colour of box borders and rules.
+	Border lipgloss.AdaptiveColor
+	// Muted is secondary text (labels, descriptions, empty-state text).
+	Muted lipgloss.AdaptiveColor
+	// Text is the primary foreground.
+	Text lipgloss.AdaptiveColor
+	// Subtle is for separators and other barely-there decoration.
+	Subtle lipgloss.AdaptiveColor
+
+	// Good is the READY tone.
+	Good lipgloss.AdaptiveColor
+	// Warn is for crash-looping or degraded things.
+	Warn lipgloss.AdaptiveColor
+	// Bad is the ERROR tone.
+	Bad lipgloss.AdaptiveColor
+	// Info is for informational flashes and neutral highlights.
+	Info lipgloss.AdaptiveColor
+	// Pending is for in-progress states (INITIALIZING … DEPLOYING).
+	Pending lipgloss.AdaptiveColor
+	// Ended is for TERMINATING and TERMINATED.
+	Ended lipgloss.AdaptiveColor
+
+	// SelectedFg and SelectedBg colour the row under the cursor.
+	SelectedFg, SelectedBg lipgloss.AdaptiveColor
+
+	// BadgeDemoBg is the background of the DEMO badge (simulator profile).
+	BadgeDemoBg lipgloss.AdaptiveColor
+	// BadgeReadOnlyBg is the background of the READ-ONLY badge.
+	BadgeReadOnlyBg lipgloss.AdaptiveColor
+}
+
+// DefaultTheme returns gapdeck's built-in theme.
+func DefaultTheme() Theme {
+	c := func(light, dark string) lipgloss.AdaptiveColor {
+		return lipgloss.AdaptiveColor{Light: light, Dark: dark}
+	}
+	return Theme{
+		Accent: c("#0B6BCB", "#5FAFFF"),
+		Border: c("#C4C8CE", "#3A3F4B"),
+		Muted:  c("#6E7781", "#8B929C"),
+		Text:   c("#1F2328", "#E6E8EB"),
+		Subtle: c("#D0D7DE", "#4A4F5B"),
+
+		Good:    c("#1A7F37", "#3FB950"),
+		Warn:    c("#9A6700", "#D29922"),
+		Bad:     c("#CF222E", "#F85149"),
+		Info:    c("#0969DA", "#58A6FF"),
+		Pending: c("#0E7490", "#39C5CF"),
+		Ended:   c("#6E7781", "#8B949E"),
+
+		SelectedFg: c("#0B1F33", "#FFFFFF"),
+		SelectedBg: c("#CCE5FF", "#264F78"),
+
+		BadgeDemoBg:     c("#8250DF", "#8957E5"),
+		BadgeReadOnlyBg: c("#BC4C00", "#DB6D28"),
+	}
+}
+
+// Tone is the semantic colour of a table cell or a piece of text. Styles maps
+// each Tone to a foreground style (Styles.Tone) and to the same tone on the
+// selected-row background (Styles.SelectedTone).
+type Tone uint8
+
+// The tones. ToneCount is the number of tones, not a tone.
+const (
+	ToneNormal Tone = iota
+	ToneGood
+	ToneWarn
+	ToneBad
+	TonePending
+	ToneEnded
+	ToneMuted
+	ToneInfo
+	ToneCount
+)
+
+// Styles are built once from a Theme by NewStyles and shared by every
+// component. Never build styles in View or in loops: copy the ones you need
+// at construction time.
+//
+// The table styles (TableHeader, TableHeaderSorted, Cell, Selected, Tone,
+// SelectedTone) are inline: colours and text attributes only, never width,
+// padding, margins or borders, because the Table sizes cells itself.
+type Styles struct {
+	// App wraps the whole screen.
+	App lipgloss.Style
+	// Header is the top chrome; HeaderKey and HeaderValue are its
+	// "Org: acme" pairs.
+	Header, HeaderKey, HeaderValue lipgloss.Style
+	// Title is a view or dialog title.
+	Title lipgloss.Style
+	// TabActive, TabInactive and TabCount render the tab bar ("Deployments 42").
+	TabActive, TabInactive, TabCount lipgloss.Style
+	// Footer is the bottom line; HelpKey, HelpDesc and HelpSep render key hints.
+	Footer, HelpKey, HelpDesc, HelpSep lipgloss.Style
+	// FlashInfo and FlashError are the transient flash messages.
+	FlashInfo, FlashError lipgloss.Style
+	// BadgeDemo, BadgeReadOnly and BadgeStale are header badges.
+	BadgeDemo, BadgeReadOnly, BadgeStale lipgloss.Style
+	// HealthOK, HealthDegraded and HealthDown colour the API health indicator.
+	HealthOK, HealthDegraded, HealthDown lipgloss.Style
+	// TableHeader is the table's header line; TableHeaderSorted the sorted
+	// column's title.
+	TableHeader, TableHeaderSorted lipgloss.Style
+	// Cell is a plain table cell (the same as Tone[ToneNormal]).
+	Cell lipgloss.Style
+	// Selected is the row under the cursor (its padding and separators).
+	Selected lipgloss.Style
+	// Muted is secondary text.
+	Muted lipgloss.Style
+	// Border colours rules and box borders.
+	Border lipgloss.Style
+	// DetailKey and DetailValue render "key: value" lines of detail views.
+	DetailKey, DetailValue lipgloss.Style
+	// ErrorBox frames a full-pane error; Dialog frames a confirmation.
+	ErrorBox, Dialog lipgloss.Style
+	// Prompt is the ":" / "/" input prompt.
+	Prompt lipgloss.Style
+
+	// Tone is the foreground style of each Tone.
+	Tone [ToneCount]lipgloss.Style
+	// SelectedTone is each Tone on the selected-row background.
+	SelectedTone [ToneCount]lipgloss.Style
+
+	// NoColor reports that the styles carry no colours (NO_COLOR); only text
+	// attributes such as bold, faint and reverse remain.
+	NoColor bool
+}
+
+// palette builds styles from a Theme, dropping every colour when noColor is
+// set so NewStyles needs no per-style branching.
+type palette struct{ noColor bool }
+
+// fg returns a style with foreground c (no colour in noColor mode).
+func (p palette) fg(c lipgloss.AdaptiveColor) lipgloss.Style {
+	return p.withFg(lipgloss.NewStyle(), c)
+}
+
+// withFg adds foreground c to s unless in noColor mode.
+func (p palette) withFg(s lipgloss.Style, c lipgloss.AdaptiveColor) lipgloss.Style {
+	if p.noColor {
+		return s
+	}
+	return s.Foreground(c)
+}
+
+// badge is a padded, bold label on background bg; in noColor mode it is
+// reversed so it still stands out.
+func (p palette) badge(bg lipgloss.AdaptiveColor) lipgloss.Style {
+	s := lipgloss.NewStyle().Bold(true).Padding(0, 1)
+	if p.noColor {
+		return s.Reverse(true)
+	}
+	return s.Foreground(lipgloss.AdaptiveColor{Light: "#FFFFFF", Dark: "#FFFFFF"}).Background(bg)
+}
+
+// box is a rounded frame whose border has colour c.
+func (p palette) box(c lipgloss.AdaptiveColor) lipgloss.Style {
+	s := lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).Padding(0, 1)
+	if p.noColor {
+		return s
+	}
+	return s.BorderForeground(c)
+}
+
+// NewStyles builds the Styles of theme t. With noColor (NO_COLOR) no style
+// carries a colour; the selected row is reversed and bold, errors are bold and
+// ended or muted text is faint, so state stays readable.
+//
+// Attributes still need a colour profile other than termenv.Ascii to reach the
+// terminal: lipgloss maps NO_COLOR to Ascii, which drops bold and reverse too.
+// To keep the cursor visible under NO_COLOR, set the profile to termenv.ANSI
+// and pass noColor=true. With an Ascii profile the Table marks the selected
+// row with a '>' gutter instead.
+func NewStyles(t Theme, noColor bool) *Styles {
+	p := palette{noColor: noColor}
+	bold := lipgloss.NewStyle().Bold(true)
+	faint := lipgloss.NewStyle().Faint(true)
+
+	s := &Styles{NoColor: noColor}
+	s.App = lipgloss.NewStyle()
+	s.Header = lipgloss.NewStyle()
+	s.HeaderKey = p.fg(t.Muted)
+	s.HeaderValue = p.withFg(bold, t.Text)
+	s.Title = p.withFg(bold, t.Accent)
+	s.TabActive = p.withFg(bold, t.Accent).Underline(true)
+	s.TabInactive = p.fg(t.Muted)
+	s.TabCount = p.fg(t.Subtle)
+	s.Footer = p.fg(t.Muted)
+	s.HelpKey = p.withFg(bold, t.Accent)
+	s.HelpDesc = p.fg(t.Muted)
+	s.HelpSep = p.fg(t.Subtle)
+	s.FlashInfo = p.fg(t.Info)
+	s.FlashError = p.withFg(bold, t.Bad)
+	s.BadgeDemo = p.badge(t.BadgeDemoBg)
+	s.BadgeReadOnly = p.badge(t.BadgeReadOnlyBg)
+	s.BadgeStale = p.badge(t.Warn)
+	s.HealthOK = p.fg(t.Good)
+	s.HealthDegraded = p.withFg(bold, t.Warn)
+	s.HealthDown = p.withFg(bold, t.Bad)
+	s.TableHeader = p.withFg(bold, t.Text)
+	s.TableHeaderSorted = p.withFg(bold, t.Accent)
+	s.Cell = lipgloss.NewStyle()
+	s.Muted = p.fg(t.Muted)
+	s.Border = p.fg(t.Border)
+	s.DetailKey = p.fg(t.Muted)
+	s.DetailValue = p.fg(t.Text)
+	s.ErrorBox = p.box(t.Bad)
+	s.Dialog = p.box(t.Accent)
+	s.Prompt = p.withFg(bold, t.Accent)
+
+	if noColor {
+		s.Selected = bold.Reverse(true)
+	} else {
+		s.Selected = bold.Foreground(t.SelectedFg).Background(t.SelectedBg)
+	}
+	toneFg := [ToneCount]*lipgloss.AdaptiveColor{
+		ToneGood: &t.Good, ToneWarn: &t.Warn, ToneBad: &t.Bad, TonePending: &t.Pending,
+		ToneEnded: &t.Ended, ToneMuted: &t.Muted, ToneInfo: &t.Info,
+	}
+	// Without colours, tones fall back to attributes: alarms bold, the
+	// past faint.
+	toneAttr := [ToneCount]lipgloss.Style{ToneWarn: bold, ToneBad: bold, ToneEnded: faint, ToneMuted: faint}
+	for i, c := range toneFg {
+		switch {
+		case noColor:
+			s.Tone[i], s.SelectedTone[i] = toneAttr[i], s.Selected
+		case c == nil: // ToneNormal: the terminal's own foreground.
+			s.Tone[i], s.SelectedTone[i] = s.Cell, s.Selected
+		default:
+			s.Tone[i], s.SelectedTone[i] = s.Cell.Foreground(*c), s.Selected.Foreground(*c)
+		}
+	}
+	return s
+}
+
+// StatusTone maps a deployment status to its tone: READY Good, ERROR Bad,
+// TERMINATING and TERMINATED Ended, INITIALIZING through DEPLOYING Pending,
+// anything else Normal. Both "Status.READY" and "READY" (any case) are
+// accepted.
+func StatusTone(s api.Status) Tone {
+	if !s.Known() {
+		s = api.ParseStatus(string(s))
+	}
+	switch s {
+	case api.StatusReady:
+		return ToneGood
+	case api.StatusError:
+		return ToneBad
+	case api.StatusTerminating, api.StatusTerminated:
+		return ToneEnded
+	case api.StatusInitializing, api.StatusSeeking, api.StatusSeeked, api.StatusScanning, api.StatusDeploying:
+		return TonePending
+	}
+	return ToneNormal
+}

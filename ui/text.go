@@ -1,0 +1,76 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+// formatAge is a compact duration: "42s", "7m", "3h12m", "2d4h".
+func formatAge(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d/time.Second))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d/time.Minute))
+	case d < 24*time.Hour:
+		h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
+		if m == 0 {
+			return fmt.Sprintf("%dh", h)
+		}
+		return fmt.Sprintf("%dh%dm", h, m)
+	}
+	days, h := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour)
+	if h == 0 {
+		return fmt.Sprintf("%dd", days)
+	}
+	return fmt.Sprintf("%dd%dh", days, h)
+}
+
+// ageBucket changes exactly when formatAge's text changes, so render
+// caches can key on it.
+func ageBucket(d time.Duration) uint64 {
+	switch {
+	case d < 0:
+		return 0
+	case d < time.Minute:
+		return uint64(d / time.Second)
+	case d < time.Hour:
+		return 100 + uint64(d/time.Minute)
+	case d < 24*time.Hour:
+		return 1000 + uint64(d/time.Minute)
+	}
+	return 1_000_000 + uint64(d/time.Hour)
+}
+
+// sanitizeLine makes untrusted text safe for one screen line, by the same
+// rules as table cells (see sanitizeCell).
+func sanitizeLine(s string) string { return sanitizeCell(s) }
+
+// truncateLine cuts a (possibly styled) line to width cells.
+func truncateLine(s string, width int) string {
+	if width <= 0 {
+		return ""
+	}
+	if ansi.StringWidth(s) <= width {
+		return s
+	}
+	return ansi.Truncate(s, width, "…")
+}
+
+// padLine pads a (possibly styled) line with spaces to width cells.
+func padLine(s string, width int) string {
+	s = truncateLine(s, width)
+	if w := ansi.StringWidth(s); w < width {
+		return s + strings.Repeat(" ", width-w)
+	}
+	return s
+}
+
+// visibleWidth is the display width of a (possibly styled) string.
+func visibleWidth(s string) int { return ansi.StringWidth(s) }
