@@ -43,6 +43,16 @@ func apiHealth(s api.Stats, now time.Time) health {
 	return healthDegraded
 }
 
+// errorCause is the end of an error chain's text ("dial tcp …: connect:
+// connection refused" → "connection refused"), which is what a person
+// needs in a one-line header.
+func errorCause(msg string) string {
+	if i := strings.LastIndex(msg, ": "); i >= 0 && i+2 < len(msg) {
+		return msg[i+2:]
+	}
+	return msg
+}
+
 // rebuildChrome renders the header and the tab bar; called in Update when
 // something they show changes, never in View.
 func (a *App) rebuildChrome() {
@@ -87,7 +97,7 @@ func (a *App) headerLine() string {
 	if h := apiHealth(s, now); h == healthDegraded || h == healthDown {
 		if s.LastError != "" {
 			b.WriteString(" ")
-			b.WriteString(st.FlashError.Render(truncateLine(sanitizeLine(s.LastError), 40)))
+			b.WriteString(st.FlashError.Render(truncateLine(sanitizeLine(errorCause(s.LastError)), 40)))
 		}
 		if at, ok := a.sched.NextRetry(now); ok {
 			fmt.Fprintf(&b, " %s", st.Muted.Render("retry in "+formatAge(at.Sub(now))))

@@ -78,12 +78,20 @@ func (v *listView[R]) refresh() {
 	if had {
 		if pos := v.rows.Position(selected); pos >= 0 {
 			v.table.SetSourceAt(src, pos)
-			v.table.SetEmptyText(v.spec.empty(v.filter))
+			v.table.SetEmptyText(v.emptyText())
 			return
 		}
 	}
 	v.table.SetSource(src)
-	v.table.SetEmptyText(v.spec.empty(v.filter))
+	v.table.SetEmptyText(v.emptyText())
+}
+
+// emptyText explains an empty table: a failed fetch says so.
+func (v *listView[R]) emptyText() string {
+	if v.fresh.err != nil && v.rows.Total() == 0 {
+		return "Could not load " + strings.ToLower(v.spec.name) + ": " + errorCause(sanitizeLine(v.fresh.err.Error())) + " (retrying)"
+	}
+	return v.spec.empty(v.filter)
 }
 
 // setFilter parses and applies a `/` filter.
