@@ -120,7 +120,7 @@ func (c *catalog) fleetRows(now time.Time) ([]*catalogRow, string) {
 		if err := c.hostsErr[name]; err != nil && c.hosts[name] == nil {
 			hostsText, tone = "error: "+errorSummary(err), ToneBad
 		} else if hl := c.hosts[name]; hl != nil {
-			s := summarizeHosts(hl.Data)
+			s := summarizeHosts(name, hl.Data)
 			hostsText, cpu, mem, updated, tone = s.text, s.cpu, s.mem, ageOfTime(now, s.updated), s.tone
 		}
 		fleet := name
@@ -146,55 +146,43 @@ func (c *catalog) fleetsNote() string {
 	return "linked versions: the API does not list them"
 }
 
-// hostSummary sums a private fleet's hosts.
+// hostSummary is a private fleet's hosts as the Fleets tab shows them.
 type hostSummary struct {
 	text, cpu, mem string
 	tone           Tone
 	updated        time.Time
 }
 
-func summarizeHosts(hosts []api.Host) hostSummary {
-	counts := map[string]int{}
-	var cpuAlloc, cpuMax, memAlloc, memMax int64
-	unknown := false
-	var updated time.Time
-	for _, h := range hosts {
-		counts[h.Status]++
-		if h.AllocatedCPUUnits != nil {
-			cpuAlloc += int64(*h.AllocatedCPUUnits)
-		}
-		memAlloc += int64(h.AllocatedMemoryMB)
-		if h.AllocatableCPUUnits == nil || h.AllocatableMemoryMB == nil {
-			unknown = true
-		} else {
-			cpuMax += int64(*h.AllocatableCPUUnits)
-			memMax += int64(*h.AllocatableMemoryMB)
-		}
-		if h.UpdatedAt.After(updated) {
-			updated = h.UpdatedAt.Time
-		}
+func summarizeHosts(fleet string, hosts []api.Host) hostSummary {
+	sum := model.SummarizeHosts(fleet, hosts)
+	parts := make([]string, 0, len(sum.ByStatus))
+	for _, st := range sum.Statuses() {
+		parts = append(parts, fmt.Sprintf("%d %s", sum.ByStatus[st], strings.ToLower(st)))
 	}
-	statuses := make([]string, 0, len(counts))
-	for s := range counts {
-		statuses = append(statuses, s)
-	}
-	sort.Strings(statuses)
-	parts := make([]string, 0, len(statuses))
-	for _, s := range statuses {
-		parts = append(parts, fmt.Sprintf("%d %s", counts[s], strings.ToLower(s)))
-	}
-	s := hostSummary{text: strings.Join(parts, ", "), tone: ToneGood, updated: updated}
-	if len(hosts) == 0 {
+	s := hostSummary{text: strings.Join(parts, ", "), tone: ToneGood}
+	switch {
+	case sum.Hosts == 0:
 		s.text, s.tone = "no hosts", ToneMuted
-	} else if counts[api.HostActive] == 0 {
+	case sum.ByStatus[api.HostActive] == 0:
 		s.tone = ToneWarn
 	}
-	mark := ""
-	if unknown {
-		mark = "+?"
+	for _, h := range hosts {
+		if h.UpdatedAt.After(s.updated) {
+			s.updated = h.UpdatedAt.Time
+		}
 	}
-	s.cpu = fmt.Sprintf("%.1f/%.1f%s", float64(cpuAlloc)/1024, float64(cpuMax)/1024, mark)
-	s.mem = fmt.Sprintf("%.1f/%.1f%s", float64(memAlloc)/1024, float64(memMax)/1024, mark)
+	s.cpu = usage(sum.CPUAllocated, sum.CPUAllocatable, sum.CPUUnknown)
+	s.mem = usage(sum.MemAllocatedMB, sum.MemAllocatableMB, sum.MemUnknown)
+	return s
+}
+
+// usage is "allocated/allocatable" in thousands of units (vCPU, GiB),
+// marked "+?" when some hosts do not report their capacity.
+func usage(used, total int64, unknown int) string {
+	s := fmt.Sprintf("%.1f/%.1f", float64(used)/1024, float64(total)/1024)
+	if unknown > 0 {
+		s += "+?"
+	}
 	return s
 }
 
@@ -226,7 +214,7 @@ func (c *catalog) policyRows(time.Time) ([]*catalogRow, string) {
 			rows = append(rows, (&catalogRow{
 				key: f.Name + "/" + p.Name,
 				cells: []Cell{text(f.Name), text(p.Name), text(p.Type), toned(enabled, tone), text(strconv.Itoa(int(p.Minimum))), text(maxText),
-					text(strconv.FormatFloat(float64(p.Threshold), 'f', -1, 64)), text(policySummary(p))},
+					text(strconv.FormatFloat(float64(p.Threshold), 'f', -1, 64)), text(orDash(model.PolicySummary(p)))},
 				fields: fields("fleet", f.Name),
 				sortBy: map[string]sortValue{"name": str(f.Name + "/" + p.Name), "fleet": str(f.Name)},
 			}).finish())
@@ -239,21 +227,6 @@ func (c *catalog) policyRows(time.Time) ([]*catalogRow, string) {
 		return rows, "Loading policies…"
 	}
 	return rows, "No policies"
-}
-
-// policySummary describes a policy's data in a few words.
-func policySummary(p api.Policy) string {
-	if filters, err := p.LocationFilters(); err == nil && len(filters) > 0 {
-		parts := make([]string, len(filters))
-		for i, f := range filters {
-			parts[i] = fmt.Sprintf("%s %s %s", f.Field, f.FilterType, strings.Join(f.Values, ","))
-		}
-		return strings.Join(parts, "; ")
-	}
-	if len(p.Data) == 0 || string(p.Data) == "null" || string(p.Data) == "{}" {
-		return "—"
-	}
-	return sanitizeLine(string(p.Data))
 }
 
 // ---- Locations tab
@@ -366,6 +339,13 @@ func (c *catalog) hostRows(fleet string, now time.Time) ([]*catalogRow, string) 
 		}).finish())
 	}
 	return rows, "No hosts in " + fleet
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
 }
 
 func derefOr(s *string, def string) string {
