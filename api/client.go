@@ -296,11 +296,23 @@ func (c *Client) do(ctx context.Context, cl call) (*response, error) {
 			}
 		}
 		apiErr := c.apiError(cl.method, display, resp)
-		if resp.status != http.StatusTooManyRequests {
+		switch {
+		case resp.status == http.StatusTooManyRequests:
+		case isAnswer(resp.status):
+			lim.succeed() // the API worked; the request itself was refused
+		default:
 			lim.fail(apiErr.Error())
 		}
 		return nil, apiErr
 	}
+}
+
+// isAnswer reports whether a 4xx is a definitive answer about the request
+// (not found, conflict, invalid…) rather than a sign the API is unhealthy
+// (auth failures, rate limits).
+func isAnswer(status int) bool {
+	return status >= 400 && status < 500 && status != http.StatusUnauthorized &&
+		status != http.StatusForbidden && status != http.StatusTooManyRequests
 }
 
 func containsInt(list []int, v int) bool {

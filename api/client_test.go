@@ -197,6 +197,30 @@ func TestAPIErrorsAreTypedAndNeverCarryTheToken(t *testing.T) {
 	}
 }
 
+// A 404 or 409 is the API answering about the request: health stays OK.
+// 5xx and auth failures are the API failing.
+func TestClientErrorsAreAnswersForHealth(t *testing.T) {
+	for _, tc := range []struct {
+		status int
+		failed bool
+	}{{404, false}, {409, false}, {422, false}, {401, true}, {403, true}, {500, true}} {
+		c := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(tc.status)
+			io.WriteString(w, `{"message":"no"}`)
+		}, func(o *Options) { o.MaxRetries = -1 })
+		if _, err := c.DeploymentStatus(context.Background(), "a"); StatusOf(err) != tc.status {
+			t.Fatalf("%d: err = %v", tc.status, err)
+		}
+		st := c.Stats().Group(GroupStatus)
+		if got := st.Failed == 1 && st.LastError != ""; got != tc.failed {
+			t.Errorf("%d counted as a failure = %v, want %v (%+v)", tc.status, got, tc.failed, st)
+		}
+		if !tc.failed && st.LastSuccess.IsZero() {
+			t.Errorf("%d: the API answered but LastSuccess is unset", tc.status)
+		}
+	}
+}
+
 func TestNetworkErrorsNeverCarryTheToken(t *testing.T) {
 	c, err := New(Options{BaseURL: "http://127.0.0.1:1", Token: testToken, MaxRetries: -1})
 	if err != nil {

@@ -181,8 +181,8 @@ type GroupStats struct {
 	Documented  bool    // whether Edgegap documents Limit
 	Budget      float64 // this client's share: Limit × budget fraction, req/s
 	Sent        int64   // requests sent (each retry counts)
-	Succeeded   int64   // 2xx answers (and 410 from stop)
-	Failed      int64   // other errors, including network errors
+	Succeeded   int64   // answers: 2xx, and 4xx about the request itself (404, 409, 422…)
+	Failed      int64   // 5xx, 401/403 and network errors
 	RateLimited int64   // 429s seen
 	Rate        float64 // requests/second over the last 10 s
 	Backoff     time.Duration

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/model"
 )
 
@@ -127,6 +128,7 @@ func New(env *Env, privateFleets []string) *App {
 			defSort:  model.Sort{Column: "count", Desc: true},
 			build:    func() ([]*catalogRow, string) { return a.cat.locationRows(env.now()) },
 			kinds:    []model.JobKind{model.JobLocations},
+			note:     a.cat.locationsNote,
 		}),
 	}
 	a.sched.SetView(model.ViewDeployments, "")
@@ -208,6 +210,11 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return a, a.onKey(msg)
 	}
+	if a.mode == modeFilter || a.mode == modeCommand {
+		var cmd tea.Cmd
+		a.input, cmd = a.input.Update(msg) // cursor blink
+		return a, cmd
+	}
 	if a.sub != nil {
 		_, cmd := a.sub.Update(msg)
 		return a, cmd
@@ -230,7 +237,11 @@ func (a *App) splitKeys(msg tea.KeyMsg) tea.Cmd {
 // onJobDone drops stale results, applies fresh ones and plans more work.
 func (a *App) onJobDone(msg jobDoneMsg) tea.Cmd {
 	hasNext := msg.list != nil && msg.list.Pagination.HasNext
-	if !a.sched.Finished(msg.job, msg.at, msg.err, hasNext) {
+	schedErr := msg.err
+	if (msg.job.Kind == model.JobFleets || msg.job.Kind == model.JobPolicies) && api.IsNotFound(msg.err) {
+		schedErr = nil // Smart Fleets deprecated: an answer, poll at the normal pace
+	}
+	if !a.sched.Finished(msg.job, msg.at, schedErr, hasNext) {
 		return a.plan() // stale: a newer generation owns this view now
 	}
 	if msg.job.Kind != model.JobListPage && msg.job.Kind != model.JobStatus {
@@ -443,5 +454,22 @@ func (a *App) View() string {
 		b.WriteByte('\n')
 	}
 	b.WriteString(a.footer())
-	return b.String()
+	return clipLines(b.String(), a.height)
+}
+
+// clipLines keeps the first n lines of s, so a tiny terminal never scrolls
+// the header away.
+func clipLines(s string, n int) string {
+	if n <= 0 {
+		return ""
+	}
+	i := 0
+	for pos := 0; pos < len(s); pos++ {
+		if s[pos] == '\n' {
+			if i++; i == n {
+				return s[:pos]
+			}
+		}
+	}
+	return s
 }

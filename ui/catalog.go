@@ -262,6 +262,22 @@ func (c *catalog) locationRows(time.Time) ([]*catalogRow, string) {
 	return rows, "No locations"
 }
 
+// locationsNote says when counts cover only part of the deployments: a
+// deployment's location is known once its status has been read.
+func (c *catalog) locationsNote() string {
+	all := c.deployments.All()
+	located := 0
+	for _, r := range all {
+		if r.Enriched {
+			located++
+		}
+	}
+	if located == len(all) {
+		return ""
+	}
+	return fmt.Sprintf("counts cover %d of %d deployments (locations are read from each status)", located, len(all))
+}
+
 // statusMix is "12 ready, 2 deploying, 1 error", worst tone first.
 func statusMix(mix map[api.Status]int) (string, Tone) {
 	if len(mix) == 0 {

@@ -93,10 +93,14 @@ func (c *catalogRows) replace(rows []*catalogRow) {
 		}
 		c.idx.Put(r)
 	}
+	var gone []string
 	for _, r := range c.idx.All() {
 		if !keep[r.key] {
-			c.idx.Delete(r.key)
+			gone = append(gone, r.key)
 		}
+	}
+	for _, k := range gone { // not while ranging: Delete reuses All's storage
+		c.idx.Delete(k)
 	}
 }
 

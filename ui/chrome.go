@@ -53,6 +53,18 @@ func errorCause(msg string) string {
 	return msg
 }
 
+// usedBudget is the budget of the endpoint groups the console has used:
+// the ceiling its current rate is measured against.
+func usedBudget(s api.Stats) float64 {
+	var b float64
+	for _, g := range s.Groups {
+		if g.Sent > 0 {
+			b += g.Budget
+		}
+	}
+	return b
+}
+
 // rebuildChrome renders the header and the tab bar; called in Update when
 // something they show changes, never in View.
 func (a *App) rebuildChrome() {
@@ -103,7 +115,7 @@ func (a *App) headerLine() string {
 			fmt.Fprintf(&b, " %s", st.Muted.Render("retry in "+formatAge(at.Sub(now))))
 		}
 	}
-	fmt.Fprintf(&b, "  %s %s", st.HeaderKey.Render("req/s"), st.HeaderValue.Render(fmt.Sprintf("%.1f/%.1f", s.Rate, s.Budget)))
+	fmt.Fprintf(&b, "  %s %s", st.HeaderKey.Render("req/s"), st.HeaderValue.Render(fmt.Sprintf("%.1f/%.1f", s.Rate, usedBudget(s))))
 	fmt.Fprintf(&b, "  %s %s", st.HeaderKey.Render("429s"), st.HeaderValue.Render(fmt.Sprint(s.RateLimited)))
 	return b.String()
 }
@@ -178,7 +190,7 @@ func (a *App) helpView(height int) string {
 		{"NAVIGATION", km.Bindings(ActTab1, ActTab2, ActTab3, ActTab4, ActNextTab, ActPrevTab, ActUp, ActDown, ActTop, ActBottom, ActPageUp, ActPageDown)},
 	}
 	full := a.viewHelp().FullHelp()
-	if len(full) > 0 {
+	if len(full) > 0 && len(full[0]) > 0 {
 		sections = append(sections, struct {
 			title    string
 			bindings []key.Binding
@@ -228,44 +240,80 @@ func (a *App) helpView(height int) string {
 	return layoutHelp(lines, a.width, height, &a.helpOffset)
 }
 
-// layoutHelp shows the help lines in columns when they fit, else in one
-// scrollable column (offset is the first line shown).
+// layoutHelp shows the help in columns of whole sections when they fit
+// the screen, else in one scrollable column (offset is the first line).
 func layoutHelp(lines []string, width, height int, offset *int) string {
 	colWidth := 0
 	for _, l := range lines {
 		colWidth = max(colWidth, visibleWidth(l))
 	}
 	colWidth += 3
-	if cols := max(1, width/colWidth); (len(lines)+cols-1)/cols <= height {
+	if cols := packSections(lines, height); len(cols)*colWidth <= width {
 		*offset = 0
-		return columnize(lines, width, height)
+		return joinColumns(cols, colWidth, width, height)
 	}
 	*offset = clampIndex(*offset, 0, max(0, len(lines)-height+1))
 	view := lines[*offset:]
 	if len(view) > height {
 		view = append(append([]string(nil), view[:height-1]...), "  ↓ more (j/k, pgdown)")
 	}
-	return columnize(view, width, height)
+	return joinColumns([][]string{view}, width, width, height)
 }
 
-// columnize lays lines out in as many columns as fit, exactly height lines.
-func columnize(lines []string, width, height int) string {
+// packSections fills columns of at most height lines with the sections
+// (runs of lines separated by blank lines), never splitting a section that
+// fits in a column.
+func packSections(lines []string, height int) [][]string {
+	var cols [][]string
+	var cur []string
+	section := func(sec []string) {
+		if len(sec) == 0 {
+			return
+		}
+		gap := 0
+		if len(cur) > 0 {
+			gap = 1
+		}
+		if len(cur) > 0 && len(cur)+gap+len(sec) > height {
+			cols, cur, gap = append(cols, cur), nil, 0
+		}
+		if gap == 1 {
+			cur = append(cur, "")
+		}
+		for _, l := range sec {
+			if len(cur) == height {
+				cols, cur = append(cols, cur), nil
+			}
+			cur = append(cur, l)
+		}
+	}
+	start := 0
+	for i, l := range lines {
+		if l == "" {
+			section(lines[start:i])
+			start = i + 1
+		}
+	}
+	section(lines[start:])
+	if len(cur) > 0 {
+		cols = append(cols, cur)
+	}
+	return cols
+}
+
+// joinColumns lays columns side by side: exactly height lines of width.
+func joinColumns(cols [][]string, colWidth, width, height int) string {
 	if height < 1 {
 		return ""
 	}
-	colWidth := 0
-	for _, l := range lines {
-		colWidth = max(colWidth, visibleWidth(l))
-	}
-	colWidth += 2
-	cols := max(1, min(width/max(1, colWidth), (len(lines)+height-1)/height))
 	out := make([]string, height)
 	for i := range height {
 		var b strings.Builder
-		for c := range cols {
-			idx := c*height + i
-			if idx < len(lines) {
-				b.WriteString(padLine(lines[idx], colWidth))
+		for _, col := range cols {
+			if i < len(col) {
+				b.WriteString(padLine(col[i], colWidth))
+			} else {
+				b.WriteString(strings.Repeat(" ", colWidth))
 			}
 		}
 		out[i] = padLine(b.String(), width)

@@ -31,7 +31,7 @@ var deploymentColumns = []Column{
 	{Key: "ip", Title: "PUBLIC IP", Width: 15, Hide: 110},
 	{Key: "ports", Title: "PORTS", MinWidth: 10, Flex: 2, Hide: 150},
 	{Key: "tags", Title: "TAGS", MinWidth: 8, Flex: 2, Hide: 125},
-	{Key: "sockets", Title: "SOCKETS", Width: 7, Align: AlignRight, Hide: 95},
+	{Key: "sockets", Title: "SOCKETS", Width: 8, Align: AlignRight, Hide: 95},
 }
 
 func newDeploymentsTab(env *Env, store *model.Deployments) *deploymentsTab {
@@ -143,8 +143,7 @@ func (t *deploymentsTab) apply(msg jobDoneMsg) {
 		case api.IsNotFound(msg.err):
 			t.store.MarkGone(msg.job.ID)
 		case msg.err != nil:
-			t.list.fresh.fail(msg.at, msg.err)
-			return
+			return // one row's status failed; the header shows the error, the list is not stale
 		default:
 			t.store.ApplyStatus(msg.status, msg.at)
 		}

@@ -146,6 +146,7 @@ func (v *listView[R]) sortBy(col string) {
 	v.sort = s
 	v.table.SetSort(s.Column, s.Desc)
 	v.refresh()
+	v.table.Top() // a new order is read from its top (ERROR first, newest first)
 }
 
 func (v *listView[R]) setSize(w, h int) {

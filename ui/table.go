@@ -262,10 +262,14 @@ func (t *Table) findNear(key string, near int) (int, bool) {
 	return 0, false
 }
 
-// follow moves the cursor from old to i after a data change, shifting the
-// window by the same amount so the selected row stays on its screen line.
+// follow moves the cursor from old to i after a data change. When the
+// view was scrolled, the window shifts by the same amount so the selected
+// row stays on its screen line; at the top it stays at the top, so rows
+// arriving above the cursor (a new deployment) are seen.
 func (t *Table) follow(old, i int) {
-	t.offset += clampIndex(i, 0, t.n-1) - old
+	if t.offset > 0 {
+		t.offset += clampIndex(i, 0, t.n-1) - old
+	}
 	t.scrollTo(i)
 }
 

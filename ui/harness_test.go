@@ -1,0 +1,473 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/gapdeck/gapdeck/api"
+	"github.com/gapdeck/gapdeck/api/sim"
+)
+
+// t0 is when every harness's simulated world starts.
+var t0 = time.Date(2026, time.May, 4, 12, 0, 0, 0, time.UTC)
+
+// Harness defaults.
+const (
+	harnessSeed        = 7
+	harnessDeployments = 300
+	harnessToken       = "ui-test-token"
+)
+
+// pump tuning: a round of commands ends when every one of them has
+// returned, or when all the scheduler's jobs have answered and the others
+// have had pumpGrace to return (the rest are timers: tea.Tick, the cursor
+// blink). A job that has not answered after pumpJobLimit is a bug.
+const (
+	pumpGrace     = 20 * time.Millisecond
+	pumpJobLimit  = 10 * time.Second
+	pumpMaxRounds = 500
+	settleSteps   = 60
+)
+
+// apiClock adapts the simulator's fake clock to api.Clock. Sleep returns at
+// once without moving the clock (retries and token waits cost no time),
+// unless advance is set: then it moves the clock by the time slept, which
+// a 429 pause needs to ever end.
+type apiClock struct {
+	*sim.FakeClock
+	advance bool
+}
+
+// Sleep implements api.Clock.
+func (c apiClock) Sleep(_ context.Context, d time.Duration) error {
+	if c.advance {
+		c.Advance(d)
+	}
+	return nil
+}
+
+// harnessConfig is what newHarness builds; options change it.
+type harnessConfig struct {
+	seed          int64
+	deployments   int
+	width, height int
+	readOnly      bool
+	legacyOff     bool
+	init          bool
+	sleeping      bool
+}
+
+// harnessOption changes a harnessConfig.
+type harnessOption func(*harnessConfig)
+
+// withSize sets the terminal size the app starts with.
+func withSize(w, h int) harnessOption {
+	return func(c *harnessConfig) { c.width, c.height = w, h }
+}
+
+// withReadOnly starts the console read-only (Env.ReadOnly and the client).
+func withReadOnly() harnessOption { return func(c *harnessConfig) { c.readOnly = true } }
+
+// withoutLegacyFleets makes the simulator answer 404 on the Smart Fleets
+// endpoints, as after their 2026-03-01 deprecation.
+func withoutLegacyFleets() harnessOption { return func(c *harnessConfig) { c.legacyOff = true } }
+
+// withSleepingClock makes the client's Sleep move the fake clock (see
+// apiClock). Concurrent requests then race on the clock: not deterministic.
+func withSleepingClock() harnessOption { return func(c *harnessConfig) { c.sleeping = true } }
+
+// withoutInit leaves the app unstarted: no Init, no fetch.
+func withoutInit() harnessOption { return func(c *harnessConfig) { c.init = false } }
+
+// harness is a deterministic App: a simulator and an API client on one
+// fake clock, fetches run synchronously by pump, time moved by advance.
+type harness struct {
+	t      testing.TB
+	clock  *sim.FakeClock
+	sim    *sim.Server
+	client *api.Client
+	env    *Env
+	app    *App
+	clip   *bytes.Buffer
+	// quits counts the tea.QuitMsg that came out of pumped commands.
+	quits int
+	// until, when set, stops pump after the first round at whose end it
+	// holds; the commands left wait in backlog for the next pump. Only for
+	// tests whose clock races (withSleepingClock): a harness handed to
+	// teatest must be quiet.
+	until   func() bool
+	backlog []tea.Cmd
+}
+
+// newHarness builds an App over a fresh simulator at t0, sizes it (120x40
+// unless told otherwise) and runs Init's fetches to quiet.
+func newHarness(t testing.TB, opts ...harnessOption) *harness {
+	t.Helper()
+	cfg := harnessConfig{seed: harnessSeed, deployments: harnessDeployments, width: 120, height: 40, init: true}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	clock := sim.NewFakeClock(t0)
+	s := sim.New(sim.Config{
+		Token: harnessToken, Seed: cfg.seed, Deployments: cfg.deployments, Clock: clock,
+		// The client's fake clock never moves while it sleeps, so a 429
+		// pause would never end: the budget is exact, rate limits are off.
+		DisableRateLimits:   true,
+		DisableLegacyFleets: cfg.legacyOff,
+	})
+	client, err := api.New(api.Options{
+		BaseURL: "http://localhost", Token: harnessToken,
+		HTTPClient:     &http.Client{Transport: sim.Transport(s)},
+		BudgetFraction: 1, Clock: apiClock{clock, cfg.sleeping}, ReadOnly: cfg.readOnly,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	clip := &bytes.Buffer{}
+	env := &Env{
+		Client: client, Styles: NewStyles(DefaultTheme(), false), Keys: DefaultKeyMap(),
+		Now: clock.Now, Profile: "test", Demo: true, ReadOnly: cfg.readOnly, Ctx: ctx, Clipboard: clip,
+	}
+	h := &harness{t: t, clock: clock, sim: s, client: client, env: env, clip: clip}
+	h.app = New(env, s.PrivateFleetNames())
+	h.app.Update(tea.WindowSizeMsg{Width: cfg.width, Height: cfg.height})
+	if cfg.init {
+		h.pump(h.app.Init())
+	}
+	return h
+}
+
+// keyNames maps the key names tests use to Bubble Tea key types.
+var keyNames = map[string]tea.KeyType{
+	"enter": tea.KeyEnter, "esc": tea.KeyEsc, "tab": tea.KeyTab, "shift+tab": tea.KeyShiftTab,
+	"backspace": tea.KeyBackspace, "up": tea.KeyUp, "down": tea.KeyDown, "pgup": tea.KeyPgUp,
+	"pgdown": tea.KeyPgDown, "home": tea.KeyHome, "end": tea.KeyEnd, "ctrl+c": tea.KeyCtrlC,
+	"ctrl+r": tea.KeyCtrlR, "ctrl+f": tea.KeyCtrlF, "ctrl+b": tea.KeyCtrlB,
+}
+
+// keyMsg is the KeyMsg of a key name ("enter", "ctrl+c") or of literal
+// runes, as Bubble Tea delivers it (a space is KeySpace with its rune).
+func keyMsg(s string) tea.KeyMsg {
+	if k, ok := keyNames[s]; ok {
+		return tea.KeyMsg{Type: k}
+	}
+	if s == " " {
+		return tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
+}
+
+// update sends msg to the app and returns its command without running it.
+// Pump the command (or mind that its jobs stay in flight).
+func (h *harness) update(msg tea.Msg) tea.Cmd {
+	h.t.Helper()
+	_, cmd := h.app.Update(msg)
+	return cmd
+}
+
+// send sends msg to the app and pumps what it returns.
+func (h *harness) send(msg tea.Msg) {
+	h.t.Helper()
+	h.pump(h.update(msg))
+}
+
+// press sends each key (see keyMsg) and pumps after each.
+func (h *harness) press(keys ...string) {
+	h.t.Helper()
+	for _, k := range keys {
+		h.send(keyMsg(k))
+	}
+}
+
+// typeText types s one rune per KeyMsg, as a terminal does for slow typing.
+func (h *harness) typeText(s string) {
+	h.t.Helper()
+	for _, r := range s {
+		h.send(keyMsg(string(r)))
+	}
+}
+
+// slot is one command run by pump: its message once it returned, or the
+// slots of the commands a batch or sequence expanded into.
+type slot struct {
+	ch       chan tea.Msg
+	msg      tea.Msg
+	done     bool
+	children []*slot
+}
+
+// launch runs cmd in its own goroutine.
+func launch(cmd tea.Cmd) *slot {
+	s := &slot{ch: make(chan tea.Msg, 1)}
+	go func() { s.ch <- cmd() }()
+	return s
+}
+
+// cmdList unwraps tea.BatchMsg and Bubble Tea's unexported sequenceMsg
+// (both are []tea.Cmd); ok is false for any other message.
+func cmdList(msg tea.Msg) ([]tea.Cmd, bool) {
+	if b, ok := msg.(tea.BatchMsg); ok {
+		return b, true
+	}
+	v := reflect.ValueOf(msg)
+	if msg == nil || v.Kind() != reflect.Slice || v.Type().Elem() != reflect.TypeOf(tea.Cmd(nil)) {
+		return nil, false
+	}
+	cmds := make([]tea.Cmd, v.Len())
+	for i := range cmds {
+		cmds[i] = v.Index(i).Interface().(tea.Cmd)
+	}
+	return cmds, true
+}
+
+// poll collects the slots that returned, expanding batches at once, and
+// counts the leaves still running and the job answers received.
+func poll(slots []*slot) (running, jobs int) {
+	for _, s := range slots {
+		if !s.done {
+			select {
+			case m := <-s.ch:
+				s.done, s.msg = true, m
+				if cmds, ok := cmdList(m); ok {
+					s.msg = nil
+					for _, c := range cmds {
+						if c != nil {
+							s.children = append(s.children, launch(c))
+						}
+					}
+				}
+			default:
+				running++
+				continue
+			}
+		}
+		if _, ok := s.msg.(jobDoneMsg); ok {
+			jobs++
+		}
+		r, j := poll(s.children)
+		running, jobs = running+r, jobs+j
+	}
+	return running, jobs
+}
+
+// collect appends the messages of the slots that returned, depth first:
+// the order the commands were issued in.
+func collect(slots []*slot, out []tea.Msg) []tea.Msg {
+	for _, s := range slots {
+		if s.done && s.msg != nil {
+			out = append(out, s.msg)
+		}
+		out = collect(s.children, out)
+	}
+	return out
+}
+
+// runRound runs cmds concurrently and returns their messages in issue
+// order. It waits for every job the scheduler has in flight; commands
+// still running once those answered and pumpGrace passed are timers and
+// are dropped (their goroutines end when the timer fires).
+func (h *harness) runRound(cmds []tea.Cmd) []tea.Msg {
+	h.t.Helper()
+	want := h.app.sched.InFlight()
+	var slots []*slot
+	for _, c := range cmds {
+		if c != nil {
+			slots = append(slots, launch(c))
+		}
+	}
+	start := time.Now()
+	var jobsAt time.Time
+	for {
+		running, jobs := poll(slots)
+		if running == 0 {
+			break
+		}
+		if jobs >= want {
+			if jobsAt.IsZero() {
+				jobsAt = time.Now()
+			}
+			if time.Since(jobsAt) >= pumpGrace {
+				break
+			}
+		} else if time.Since(start) > pumpJobLimit {
+			h.t.Fatalf("pump: %d of %d planned jobs answered after %s (a command holding a job was not pumped?)", jobs, want, pumpJobLimit)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	return collect(slots, nil)
+}
+
+// pump runs cmds the way Bubble Tea would, but deterministically: each
+// round runs the pending commands concurrently, then feeds their messages
+// to Update in issue order (FIFO); what Update returns is the next round.
+// Timers are dropped, tea.QuitMsg is counted in h.quits and not fed. It
+// stops when no command is left (or h.until holds).
+func (h *harness) pump(cmds ...tea.Cmd) {
+	h.t.Helper()
+	queue := append(h.backlog, cmds...)
+	h.backlog = nil
+	for round := 0; len(queue) > 0; round++ {
+		if round == pumpMaxRounds {
+			h.t.Fatalf("pump: still busy after %d rounds", pumpMaxRounds)
+		}
+		msgs := h.runRound(queue)
+		queue = nil
+		for _, m := range msgs {
+			if _, ok := m.(tea.QuitMsg); ok {
+				h.quits++
+				continue
+			}
+			if _, cmd := h.app.Update(m); cmd != nil {
+				queue = append(queue, cmd)
+			}
+		}
+		if h.until != nil && h.until() {
+			h.backlog = queue
+			return
+		}
+	}
+}
+
+// tick moves the fake clock by d and delivers what the real program
+// would: the clock message and the scheduler's wake-up.
+func (h *harness) tick(d time.Duration) {
+	h.t.Helper()
+	h.clock.Advance(d)
+	h.send(clockMsg{})
+	h.send(wakeMsg{seq: h.app.wakeSeq})
+}
+
+// enriched reports whether the Deployments tab shows rows and every row
+// on its screen has its status.
+func (h *harness) enriched() bool {
+	d := h.app.tabs[tabDeployments]
+	keys := d.visibleKeys()
+	if len(keys) == 0 {
+		return false
+	}
+	for _, id := range keys {
+		if r, ok := h.app.store.Get(id); !ok || !r.Enriched {
+			return false
+		}
+	}
+	return true
+}
+
+// settle alternates pumping and moving the clock by a second until cond
+// holds (default: every deployment on screen is enriched and the screen
+// says so), and fails after settleSteps seconds.
+func (h *harness) settle(cond ...func() bool) {
+	h.t.Helper()
+	ok := func() bool {
+		if len(cond) > 0 {
+			return cond[0]()
+		}
+		return h.enriched() && !strings.Contains(h.app.tabs[tabDeployments].View(), "enriching…")
+	}
+	for step := 0; step < settleSteps; step++ {
+		if ok() {
+			return
+		}
+		h.tick(time.Second)
+	}
+	h.t.Fatalf("not settled after %d simulated seconds; screen:\n%s", settleSteps, h.view())
+}
+
+// view is the app's screen.
+func (h *harness) view() string { return h.app.View() }
+
+// lines is the app's screen split into lines, without styling.
+func (h *harness) lines() []string { return strings.Split(ansi.Strip(h.view()), "\n") }
+
+// line is line i of the screen (negative counts from the end).
+func (h *harness) line(i int) string {
+	l := h.lines()
+	if i < 0 {
+		i += len(l)
+	}
+	return l[i]
+}
+
+// header, tabBar, footer are the fixed lines of the screen.
+func (h *harness) header() string { return h.line(0) }
+func (h *harness) tabBar() string { return h.line(1) }
+func (h *harness) footer() string { return h.line(-1) }
+
+// title is the active view's title line (under the tab bar).
+func (h *harness) title() string { return h.line(2) }
+
+// rows are the table rows on screen: the lines after the table header up
+// to the first blank line or the input line/footer.
+func (h *harness) rows() []string {
+	l := h.lines()
+	end := len(l) - 1 // footer
+	if h.app.mode == modeFilter || h.app.mode == modeCommand {
+		end--
+	}
+	var out []string
+	for _, s := range l[4:end] {
+		if strings.TrimSpace(s) == "" {
+			break
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// mustContain fails unless the screen contains every want.
+func (h *harness) mustContain(want ...string) {
+	h.t.Helper()
+	v := ansi.Strip(h.view())
+	for _, w := range want {
+		if !strings.Contains(v, w) {
+			h.t.Fatalf("screen lacks %q:\n%s", w, v)
+		}
+	}
+}
+
+// mustNotContain fails if the screen contains any of the texts.
+func (h *harness) mustNotContain(texts ...string) {
+	h.t.Helper()
+	v := ansi.Strip(h.view())
+	for _, w := range texts {
+		if strings.Contains(v, w) {
+			h.t.Fatalf("screen shows %q:\n%s", w, v)
+		}
+	}
+}
+
+// selectedID is the request id on the row under the cursor.
+func (h *harness) selectedID() string {
+	h.t.Helper()
+	d := h.app.tabs[tabDeployments].(*deploymentsTab)
+	r, ok := d.list.selected()
+	if !ok {
+		h.t.Fatal("no row selected")
+	}
+	return r.ID
+}
+
+// checkShape fails unless view is exactly height lines of at most width
+// cells each.
+func checkScreen(t testing.TB, view string, width, height int) {
+	t.Helper()
+	lines := strings.Split(view, "\n")
+	if len(lines) != height {
+		t.Fatalf("%dx%d: view has %d lines, want %d:\n%s", width, height, len(lines), height, view)
+	}
+	for i, l := range lines {
+		if w := ansi.StringWidth(l); w > width {
+			t.Fatalf("%dx%d: line %d is %d cells wide: %q", width, height, i, w, l)
+		}
+	}
+}
