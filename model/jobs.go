@@ -17,9 +17,10 @@ const (
 	ViewLocations
 	ViewHosts
 	ViewDetail
+	ViewLogs // arg: request ids separated by commas
 )
 
-var viewNames = [...]string{"deployments", "fleets", "policies", "locations", "hosts", "detail"}
+var viewNames = [...]string{"deployments", "fleets", "policies", "locations", "hosts", "detail", "logs"}
 
 // String names the view.
 func (v View) String() string {
@@ -40,9 +41,11 @@ const (
 	JobPolicies                 // every policy of one Smart Fleet
 	JobLocations                // GET /v1/locations
 	JobHosts                    // the hosts of one private fleet
+	JobLogs                     // GET /v1/deployment/{ID}/container-logs
+	JobMetrics                  // GET /v1/metrics/deployment/{ID}
 )
 
-var jobNames = [...]string{"list", "status", "fleets", "policies", "locations", "hosts"}
+var jobNames = [...]string{"list", "status", "fleets", "policies", "locations", "hosts", "logs", "metrics"}
 
 // String names the kind.
 func (k JobKind) String() string {
@@ -60,8 +63,11 @@ type Job struct {
 	Page  int                  // JobListPage: 1-based
 	Limit int                  // JobListPage
 	Query *api.DeploymentQuery // JobListPage
-	ID    string               // JobStatus
+	ID    string               // JobStatus, JobLogs, JobMetrics
 	Fleet string               // JobPolicies (Smart Fleet name) / JobHosts (private fleet name)
+
+	Metrics api.MetricsParams // JobMetrics: the range and step asked for
+	Spark   bool              // JobMetrics: for a table row's sparklines (else the detail panel)
 }
 
 // Group is the endpoint group whose budget the job spends.
@@ -77,6 +83,10 @@ func (j Job) Group() api.Group {
 		return api.GroupLocations
 	case JobHosts:
 		return api.GroupHosts
+	case JobLogs:
+		return api.GroupLogs
+	case JobMetrics:
+		return api.GroupMetrics
 	}
 	return ""
 }

@@ -89,9 +89,15 @@ func (s *Scheduler) Plan(now time.Time, b Budget) (jobs []Job, wake time.Time) {
 	switch s.view {
 	case ViewDetail:
 		s.planDetail(p)
+		s.planDetailMetrics(p)
 	case ViewDeployments, ViewLocations:
 		s.planList(p)
 		s.planStatus(p)
+		if s.view == ViewDeployments {
+			s.planSparks(p)
+		}
+	case ViewLogs:
+		s.planLogs(p)
 	}
 	cat := s.cfg.CatalogInterval
 	switch s.view {
@@ -143,6 +149,15 @@ func (s *Scheduler) reserved(now time.Time) map[api.Group]int {
 	for _, f := range s.hosts {
 		count(api.GroupHosts, f)
 	}
+	for _, f := range s.logs {
+		count(api.GroupLogs, f)
+	}
+	count(api.GroupMetrics, &s.metrics)
+	for _, at := range s.sparkBusy {
+		if now.Sub(at) < startGrace {
+			r[api.GroupMetrics]++
+		}
+	}
 	return r
 }
 
@@ -181,6 +196,11 @@ func (s *Scheduler) eachActiveFetch(fn func(*fetch)) {
 	switch s.view {
 	case ViewDetail:
 		fn(&s.detail)
+		fn(&s.metrics)
+	case ViewLogs:
+		for _, id := range s.logIDs() {
+			fn(fetchOf(s.logs, id))
+		}
 	case ViewLocations:
 		fn(&s.locations)
 	case ViewFleets, ViewPolicies:

@@ -16,6 +16,8 @@ type SchedulerConfig struct {
 	BackgroundInterval time.Duration // refresh of non-visible rows' status; default 60s
 	CatalogInterval    time.Duration // fleets, policies, locations, hosts; default 45s
 	DetailInterval     time.Duration // status of the deployment open in ViewDetail; default 3s
+	LogsInterval       time.Duration // container logs of each stream open in ViewLogs; default 2s
+	MetricsInterval    time.Duration // metrics panel of ViewDetail; default 15s (sparklines: SparkEvery)
 	PageSize           int           // default 100
 	PrivateFleets      []string      // names from the profile (the API cannot list them)
 }
@@ -27,6 +29,8 @@ const (
 	DefaultBackgroundInterval = 60 * time.Second
 	DefaultCatalogInterval    = 45 * time.Second
 	DefaultDetailInterval     = 3 * time.Second
+	DefaultLogsInterval       = 2 * time.Second
+	DefaultMetricsInterval    = 15 * time.Second
 	DefaultPageSize           = api.MaxPageSize
 )
 
@@ -41,6 +45,8 @@ func (c SchedulerConfig) withDefaults() SchedulerConfig {
 	c.BackgroundInterval = cmpOr(c.BackgroundInterval, DefaultBackgroundInterval)
 	c.CatalogInterval = cmpOr(c.CatalogInterval, DefaultCatalogInterval)
 	c.DetailInterval = cmpOr(c.DetailInterval, DefaultDetailInterval)
+	c.LogsInterval = cmpOr(c.LogsInterval, DefaultLogsInterval)
+	c.MetricsInterval = cmpOr(c.MetricsInterval, DefaultMetricsInterval)
 	c.PageSize = cmpOr(c.PageSize, DefaultPageSize)
 	c.PrivateFleets = slices.Clone(c.PrivateFleets)
 	return c
@@ -97,6 +103,13 @@ type Scheduler struct {
 	fleetNames    []string
 	policies      map[string]*fetch
 	hosts         map[string]*fetch
+
+	logs      map[string]*fetch    // container logs per open stream
+	logsGone  map[string]bool      // streams whose logs answered 404 (terminated)
+	metrics   fetch                // the detail panel's metrics
+	window    MetricsWindow        // the detail panel's window
+	sparks    *SparkStore          // per-row sparklines (nil: none)
+	sparkBusy map[string]time.Time // sparkline requests in flight, by when planned
 }
 
 // NewScheduler returns a scheduler for the Deployments view that reads
@@ -110,6 +123,10 @@ func NewScheduler(cfg SchedulerConfig, store *Deployments) *Scheduler {
 		statusRetry: map[string]fetch{},
 		policies:    map[string]*fetch{},
 		hosts:       map[string]*fetch{},
+		logs:        map[string]*fetch{},
+		logsGone:    map[string]bool{},
+		sparkBusy:   map[string]time.Time{},
+		window:      MetricsWindows[0],
 	}
 	s.query = listQuery(nil)
 	return s
@@ -142,7 +159,11 @@ func (s *Scheduler) View() (View, string) { return s.view, s.arg }
 func (s *Scheduler) SetView(v View, arg string) {
 	s.gen++
 	if v == ViewDetail && (s.view != ViewDetail || s.arg != arg) {
-		s.detail = fetch{}
+		s.detail, s.metrics = fetch{}, fetch{}
+	}
+	if v == ViewLogs && (s.view != ViewLogs || s.arg != arg) {
+		clear(s.logs)
+		clear(s.logsGone)
 	}
 	s.view, s.arg = v, arg
 }
@@ -238,6 +259,8 @@ func (s *Scheduler) Finished(j Job, now time.Time, err error, hasNext bool) (fre
 		if f := s.hosts[j.Fleet]; f != nil {
 			f.finish(now, err)
 		}
+	case JobLogs, JobMetrics:
+		s.finishObserve(j, now, err)
 	}
 	return true
 }
@@ -286,7 +309,11 @@ func (s *Scheduler) InFlight() int {
 			n++
 		}
 	}
-	for _, m := range []map[string]*fetch{s.policies, s.hosts} {
+	n += len(s.sparkBusy)
+	if s.metrics.inFlight {
+		n++
+	}
+	for _, m := range []map[string]*fetch{s.policies, s.hosts, s.logs} {
 		for _, f := range m {
 			if f.inFlight {
 				n++

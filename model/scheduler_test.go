@@ -20,7 +20,7 @@ type budget map[api.Group]int
 func (b budget) Available(g api.Group) int { return b[g] }
 
 // plenty lets every group start 100 requests.
-var plenty = budget{api.GroupList: 100, api.GroupStatus: 100, api.GroupFleets: 100, api.GroupLocations: 100, api.GroupHosts: 100}
+var plenty = budget{api.GroupList: 100, api.GroupStatus: 100, api.GroupFleets: 100, api.GroupLocations: 100, api.GroupHosts: 100, api.GroupLogs: 100, api.GroupMetrics: 100}
 
 var errBoom = errors.New("boom")
 
@@ -31,7 +31,7 @@ func describe(jobs []Job) string {
 		switch j.Kind {
 		case JobListPage:
 			s += fmt.Sprintf("#%d", j.Page)
-		case JobStatus:
+		case JobStatus, JobLogs, JobMetrics:
 			s += ":" + j.ID
 		case JobPolicies, JobHosts:
 			s += ":" + j.Fleet
@@ -143,7 +143,7 @@ func TestSchedulerFetchesOnlyTheActiveView(t *testing.T) {
 		{ViewPolicies, "f2", "policies:f2"},
 		{ViewHosts, "", "hosts:alpha hosts:beta"},
 		{ViewHosts, "beta", "hosts:beta"},
-		{ViewDetail, "d0", "status:d0"},
+		{ViewDetail, "d0", "status:d0 metrics:d0"},
 	}
 	for _, c := range cases {
 		s := NewScheduler(cfg, storeWith([]string{"d0"}, nil))
@@ -326,20 +326,26 @@ func TestSchedulerDetail(t *testing.T) {
 	s := NewScheduler(SchedulerConfig{}, NewDeployments())
 	s.SetView(ViewDetail, "x")
 	jobs, _ := s.Plan(t0, plenty)
-	if describe(jobs) != "status:x" {
+	if describe(jobs) != "status:x metrics:x" {
 		t.Fatalf("plan %q", describe(jobs))
 	}
 	if jobs, _ := s.Plan(t0, plenty); len(jobs) != 0 {
 		t.Fatal("the detail status was planned twice")
 	}
-	s.Finished(jobs[0], t0, nil, false)
+	for _, j := range jobs {
+		s.Finished(j, t0, nil, false)
+	}
 	jobs, wake := s.Plan(t0.Add(time.Second), plenty)
 	if len(jobs) != 0 || !wake.Equal(t0.Add(3*time.Second)) {
 		t.Fatalf("plan %q wake %v", describe(jobs), wake)
 	}
+	// The metrics panel refreshes at its own pace.
+	if jobs, _ := s.Plan(t0.Add(DefaultMetricsInterval), plenty); describe(jobs) != "status:x metrics:x" {
+		t.Fatalf("plan %q", describe(jobs))
+	}
 	// Another deployment: due at once.
 	s.SetView(ViewDetail, "y")
-	if jobs, _ := s.Plan(t0.Add(time.Second), plenty); describe(jobs) != "status:y" {
+	if jobs, _ := s.Plan(t0.Add(time.Second), plenty); describe(jobs) != "status:y metrics:y" {
 		t.Fatalf("plan %q", describe(jobs))
 	}
 }
