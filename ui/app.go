@@ -93,6 +93,9 @@ const flashFor = 6 * time.Second
 // New builds the console over env. privateFleets come from the profile.
 func New(env *Env, privateFleets []string) *App {
 	store := model.NewDeployments()
+	if env.Sparks == nil {
+		env.Sparks = model.NewSparkStore(model.DefaultSparkRows)
+	}
 	cfg := env.Scheduler
 	cfg.PrivateFleets = privateFleets
 	a := &App{
@@ -132,6 +135,7 @@ func New(env *Env, privateFleets []string) *App {
 		}),
 	}
 	a.sched.SetView(model.ViewDeployments, "")
+	a.sched.SetSparks(env.Sparks)
 	a.rebuildChrome()
 	return a
 }
@@ -196,6 +200,14 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.openSub(newDetailView(a.env, a.store, msg.id, msg.json))
 	case openHostsMsg:
 		return a, a.openSub(a.newHostsView(msg.fleet))
+	case openLogsMsg:
+		if len(msg.ids) == 0 {
+			return a, a.setFlash("no deployment to show logs of", true)
+		}
+		return a, a.openSub(newLogView(a.env, a.store, msg.ids))
+	case metricsWindowMsg:
+		a.sched.SetMetricsWindow(msg.window)
+		return a, a.plan()
 	case switchTabMsg:
 		cmd := a.switchTab(msg.tab)
 		if msg.filter != "" {
@@ -244,7 +256,14 @@ func (a *App) onJobDone(msg jobDoneMsg) tea.Cmd {
 	if !a.sched.Finished(msg.job, msg.at, schedErr, hasNext) {
 		return a.plan() // stale: a newer generation owns this view now
 	}
-	if msg.job.Kind != model.JobListPage && msg.job.Kind != model.JobStatus {
+	if msg.job.Kind == model.JobMetrics && msg.job.Spark {
+		if msg.err != nil {
+			a.env.Sparks.Fail(msg.job.ID, msg.at, msg.err)
+		} else {
+			a.env.Sparks.Apply(msg.job.ID, msg.metrics, msg.at)
+		}
+	}
+	if isCatalogJob(msg.job.Kind) {
 		msg.err = a.cat.apply(msg)
 		if msg.job.Kind == model.JobFleets {
 			a.sched.SetFleets(a.cat.fleetNames())
@@ -268,6 +287,15 @@ func (a *App) onJobDone(msg jobDoneMsg) tea.Cmd {
 	a.rebuildChrome()
 	cmds = append(cmds, a.plan())
 	return tea.Batch(cmds...)
+}
+
+// isCatalogJob reports whether results of kind k go to the catalog.
+func isCatalogJob(k model.JobKind) bool {
+	switch k {
+	case model.JobFleets, model.JobPolicies, model.JobHosts, model.JobLocations:
+		return true
+	}
+	return false
 }
 
 func (a *App) setFlash(text string, isErr bool) tea.Cmd {
@@ -304,6 +332,10 @@ func (a *App) onKey(msg tea.KeyMsg) tea.Cmd {
 			a.helpOffset = 0
 		}
 		return nil
+	}
+	if c, ok := a.sub.(interface{ capturesInput() bool }); ok && c.capturesInput() {
+		_, cmd := a.sub.Update(msg) // a sub-view's own input line (logs search)
+		return cmd
 	}
 	switch {
 	case km.Is(msg, ActHelp):

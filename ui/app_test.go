@@ -807,6 +807,7 @@ func TestHelpScreen(t *testing.T) {
 		{"policies", []string{"3"}, []Action{ActSortName}},
 		{"locations", []string{"4"}, []Action{ActSortLocation, ActSortCount, ActSortCountry}},
 		{"detail", []string{"1", "enter"}, nil},
+		{"logs", []string{"1", "l"}, nil},
 	}
 	km := h.env.Keys
 	for _, v := range views {
@@ -1317,10 +1318,10 @@ func TestFooterShowsViewHelp(t *testing.T) {
 		keys []string
 		want string
 	}{
-		{nil, "enter open • y raw JSON • / filter • : command • ? help"},
+		{nil, "enter open • l logs • y raw JSON • / filter • : command • ? help"},
 		{[]string{"2"}, "enter open • / filter • : command • ? help"},
 		{[]string{"3"}, "/ filter • : command • ? help"},
-		{[]string{"1", "enter"}, "esc back • y raw JSON • c copy id/FQDN/link"},
+		{[]string{"1", "enter"}, "esc back • l logs • y raw JSON • c copy id/FQDN/link • m metrics panel"},
 		{[]string{"esc", "?"}, "esc back • j/down down • k/up up • pgdown/ctrl+f page down"},
 	}
 	for _, tt := range tests {

@@ -16,9 +16,10 @@ import (
 // endpoint lacks status, app, version and location, so rows are enriched
 // from the status endpoint; a row not yet enriched says so.
 type deploymentsTab struct {
-	env   *Env
-	store *model.Deployments
-	list  *listView[*model.DeploymentRow]
+	env    *Env
+	store  *model.Deployments
+	list   *listView[*model.DeploymentRow]
+	sparks *sparkCache // rendered CPU/MEM bars, by (id, Fetched)
 }
 
 var deploymentColumns = []Column{
@@ -32,16 +33,18 @@ var deploymentColumns = []Column{
 	{Key: "ports", Title: "PORTS", MinWidth: 10, Flex: 2, Hide: 150},
 	{Key: "tags", Title: "TAGS", MinWidth: 8, Flex: 2, Hide: 125},
 	{Key: "sockets", Title: "SOCKETS", Width: 8, Align: AlignRight, Hide: 95},
+	{Key: "cpu", Title: "CPU", Width: sparkCells, Hide: 100},
+	{Key: "mem", Title: "MEM", Width: sparkCells, Hide: 135},
 }
 
 func newDeploymentsTab(env *Env, store *model.Deployments) *deploymentsTab {
-	t := &deploymentsTab{env: env, store: store}
+	t := &deploymentsTab{env: env, store: store, sparks: newSparkCache()}
 	t.list = newListView(env, listSpec[*model.DeploymentRow]{
 		name:      "Deployments",
 		columns:   deploymentColumns,
-		cells:     deploymentCells,
+		cells:     t.cells,
 		key:       func(r *model.DeploymentRow) string { return r.ID },
-		rev:       deploymentRev,
+		rev:       t.rev,
 		setFilter: store.SetFilter,
 		setSort:   store.SetSort,
 		sortKeys: map[Action]string{
@@ -74,6 +77,19 @@ func (t *deploymentsTab) emptyText(f model.Filter) string {
 // deploymentRev changes whenever the row's cells change, including the age.
 func deploymentRev(now time.Time, r *model.DeploymentRow) uint64 {
 	return r.Rev<<24 | ageBucket(now.Sub(r.Started))&(1<<24-1)
+}
+
+// rev is deploymentRev with the row's sparkline data mixed in, so a new
+// sparkline re-renders the row and nothing else does.
+func (t *deploymentsTab) rev(now time.Time, r *model.DeploymentRow) uint64 {
+	return deploymentRev(now, r) ^ sparkStamp(t.env.Sparks, r.ID)
+}
+
+// cells is deploymentCells followed by the CPU and MEM sparklines.
+func (t *deploymentsTab) cells(now time.Time, r *model.DeploymentRow, dst []Cell) []Cell {
+	dst = deploymentCells(now, r, dst)
+	cpu, mem := t.sparks.bars(t.env.Sparks, r.ID)
+	return append(dst, cpu, mem)
 }
 
 func deploymentCells(now time.Time, r *model.DeploymentRow, dst []Cell) []Cell {
@@ -172,6 +188,8 @@ func (t *deploymentsTab) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				return t, func() tea.Msg { return openDetailMsg{id: row.ID} }
 			case km.Is(msg, ActJSON):
 				return t, func() tea.Msg { return openDetailMsg{id: row.ID, json: true} }
+			case km.Is(msg, ActLogs):
+				return t, func() tea.Msg { return openLogsMsg{ids: []string{row.ID}} }
 			}
 		}
 	}
@@ -186,16 +204,16 @@ func (t *deploymentsTab) SetSize(w, h int) { t.list.setSize(w, h) }
 
 // ShortHelp implements help.KeyMap.
 func (t *deploymentsTab) ShortHelp() []key.Binding {
-	return t.env.Keys.Bindings(ActOpen, ActJSON, ActFilter, ActCommand, ActHelp)
+	return t.env.Keys.Bindings(ActOpen, ActLogs, ActJSON, ActFilter, ActCommand, ActHelp)
 }
 
 // FullHelp implements help.KeyMap.
 func (t *deploymentsTab) FullHelp() [][]key.Binding {
-	return [][]key.Binding{t.env.Keys.Bindings(ActOpen, ActDetail, ActJSON), t.list.sortHelp()}
+	return [][]key.Binding{t.env.Keys.Bindings(ActOpen, ActDetail, ActJSON, ActLogs), t.list.sortHelp()}
 }
 
 func (t *deploymentsTab) owns(k model.JobKind) bool {
-	return k == model.JobListPage || k == model.JobStatus
+	return k == model.JobListPage || k == model.JobStatus || k == model.JobMetrics
 }
 
 func (t *deploymentsTab) name() string                { return "Deployments" }

@@ -18,7 +18,9 @@ import (
 
 // detailView shows everything the status endpoint returns about one
 // deployment, laid out for reading, or its raw JSON (y). c copies the
-// request id, FQDN or a port link through OSC 52.
+// request id, FQDN or a port link through OSC 52. m switches the body
+// between the fields and the metrics panel (charts and stats of the
+// deployment's metrics; [ and ] change the window).
 type detailView struct {
 	env      *Env
 	store    *model.Deployments
@@ -31,10 +33,12 @@ type detailView struct {
 	height   int
 	built    bool
 	lastJSON bool
+	metrics  *metricsPanel
+	showMet  bool // the body is the metrics panel (m)
 }
 
 func newDetailView(env *Env, store *model.Deployments, id string, asJSON bool) *detailView {
-	d := &detailView{env: env, store: store, id: id, json: asJSON, vp: viewport.New(0, 0)}
+	d := &detailView{env: env, store: store, id: id, json: asJSON, vp: viewport.New(0, 0), metrics: newMetricsPanel(env)}
 	d.vp.KeyMap = viewport.KeyMap{} // keys come from our keymap
 	return d
 }
@@ -54,6 +58,8 @@ func (d *detailView) SetSize(w, h int) {
 	d.vp.Width, d.vp.Height = w, max(1, h-1)
 	d.built = false
 	d.rebuild()
+	d.metrics.setSize(w, max(0, h-1))
+	d.refreshMetrics()
 }
 
 // rebuild lays the content out again when the data or the mode changed.
@@ -205,7 +211,11 @@ func derefInt(p *api.Int) int64 {
 // Update implements tea.Model.
 func (d *detailView) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
-	case jobDoneMsg, clockMsg:
+	case jobDoneMsg:
+		d.metrics.apply(msg, d.id)
+		d.refreshMetrics()
+		d.rebuild()
+	case clockMsg:
 		d.rebuild()
 	case tea.KeyMsg:
 		return d, d.onKey(msg)
@@ -224,6 +234,20 @@ func (d *detailView) onKey(msg tea.KeyMsg) tea.Cmd {
 		d.json = !d.json
 		d.rebuild()
 		d.vp.GotoTop()
+	case km.Is(msg, ActToggleMetric):
+		d.showMet = !d.showMet
+		d.refreshMetrics()
+	case km.Is(msg, ActWindowPrev):
+		cmd := d.metrics.shift(-1)
+		d.refreshMetrics()
+		return cmd
+	case km.Is(msg, ActWindowNext):
+		cmd := d.metrics.shift(+1)
+		d.refreshMetrics()
+		return cmd
+	case km.Is(msg, ActLogs):
+		id := d.id
+		return func() tea.Msg { return openLogsMsg{ids: []string{id}} }
 	case km.Is(msg, ActCopy):
 		d.copying = true
 		return flashCmd("copy: i request id · f FQDN · l link of the first port · esc cancel", false)
@@ -273,19 +297,36 @@ func (d *detailView) copy(choice string) tea.Cmd {
 // View implements tea.Model.
 func (d *detailView) View() string {
 	mode := "detail"
-	if d.json {
+	switch {
+	case d.showMet:
+		mode = "metrics"
+	case d.json:
 		mode = "raw JSON"
 	}
 	title := d.env.Styles.Title.Render("Deployment "+d.id) + d.env.Styles.Muted.Render("  "+mode)
+	if d.showMet {
+		return padLine(title, d.width) + "\n" + d.metrics.view()
+	}
 	return padLine(title, d.width) + "\n" + d.vp.View()
 }
 
 // ShortHelp implements help.KeyMap.
 func (d *detailView) ShortHelp() []key.Binding {
-	return d.env.Keys.Bindings(ActBack, ActJSON, ActCopy, ActUp, ActDown, ActHelp)
+	return d.env.Keys.Bindings(ActBack, ActLogs, ActJSON, ActCopy, ActToggleMetric, ActUp, ActDown, ActHelp)
 }
 
 // FullHelp implements help.KeyMap.
 func (d *detailView) FullHelp() [][]key.Binding {
-	return [][]key.Binding{d.env.Keys.Bindings(ActBack, ActJSON, ActCopy)}
+	return [][]key.Binding{
+		d.env.Keys.Bindings(ActBack, ActLogs, ActJSON, ActCopy),
+		d.env.Keys.Bindings(ActToggleMetric, ActWindowPrev, ActWindowNext),
+	}
+}
+
+// refreshMetrics lays the metrics panel out again when it shows and its
+// data, window or size changed.
+func (d *detailView) refreshMetrics() {
+	if d.showMet {
+		d.metrics.refresh()
+	}
 }

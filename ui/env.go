@@ -26,6 +26,11 @@ type Env struct {
 	Ctx context.Context
 	// Clipboard receives OSC 52 sequences (the terminal; a buffer in tests).
 	Clipboard io.Writer
+	// Sparks holds the Deployments table's per-row CPU/memory sparklines;
+	// New creates it when nil.
+	Sparks *model.SparkStore
+	// LogCap is the line cap of each log stream (0: model.DefaultLogCap).
+	LogCap int
 }
 
 func (e *Env) now() time.Time {

@@ -33,6 +33,10 @@ func runJob(ctx context.Context, c *api.Client, now func() time.Time, j model.Jo
 			}
 		case model.JobHosts:
 			msg.hosts, msg.err = c.Hosts(ctx, j.Fleet)
+		case model.JobLogs:
+			msg.logs, msg.err = c.ContainerLogs(ctx, j.ID)
+		case model.JobMetrics:
+			msg.metrics, msg.err = c.Metrics(ctx, j.ID, j.Metrics)
 		}
 		msg.at = now()
 		return msg

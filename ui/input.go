@@ -33,6 +33,16 @@ var commands = []command{
 			}
 			return a.openSub(a.newHostsView(fleet))
 		}},
+	{names: []string{"logs", "log"}, usage: "logs <id>…", help: "logs (several interleave)", arg: true,
+		run: func(a *App, arg string) tea.Cmd {
+			ids := strings.Fields(arg)
+			if len(ids) == 0 {
+				if id, ok := a.tabs[tabDeployments].(*deploymentsTab).list.table.SelectedKey(); ok {
+					ids = []string{id}
+				}
+			}
+			return func() tea.Msg { return openLogsMsg{ids: ids} }
+		}},
 	{names: []string{"quit", "q", "q!"}, usage: "q", help: "quit", run: func(*App, string) tea.Cmd { return tea.Quit }},
 }
 

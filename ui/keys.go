@@ -38,6 +38,20 @@ const (
 	ActDetail    Action = "detail"
 	ActJSON      Action = "json"
 	ActCopy      Action = "copy"
+	ActLogs      Action = "logs"
+
+	ActFollow       Action = "follow"
+	ActWrap         Action = "wrap"
+	ActNextMatch    Action = "next-match"
+	ActPrevMatch    Action = "prev-match"
+	ActFilterLines  Action = "filter-lines"
+	ActMoreContext  Action = "more-context"
+	ActLessContext  Action = "less-context"
+	ActSaveLogs     Action = "save-logs"
+	ActCrash        Action = "crash-view"
+	ActWindowPrev   Action = "metrics-window-prev"
+	ActWindowNext   Action = "metrics-window-next"
+	ActToggleMetric Action = "metrics-panel"
 
 	ActSortID       Action = "sort-id"
 	ActSortStatus   Action = "sort-status"
@@ -66,6 +80,8 @@ const (
 	groupNavigation = "NAVIGATION"
 	groupView       = "VIEW"
 	groupSort       = "SORT"
+	groupLogs       = "LOGS"
+	groupMetrics    = "METRICS"
 )
 
 var defaultBindings = []binding{
@@ -94,6 +110,21 @@ var defaultBindings = []binding{
 	{ActDetail, []string{"d"}, "detail", groupView},
 	{ActJSON, []string{"y"}, "raw JSON", groupView},
 	{ActCopy, []string{"c"}, "copy id/FQDN/link", groupView},
+	{ActLogs, []string{"l"}, "logs", groupView},
+
+	{ActFollow, []string{"f"}, "follow new lines", groupLogs},
+	{ActWrap, []string{"w"}, "wrap long lines", groupLogs},
+	{ActNextMatch, []string{"n"}, "next match", groupLogs},
+	{ActPrevMatch, []string{"N"}, "previous match", groupLogs},
+	{ActFilterLines, []string{"F"}, "only matching lines (with context)", groupLogs},
+	{ActMoreContext, []string{"+"}, "more context lines", groupLogs},
+	{ActLessContext, []string{"-"}, "fewer context lines", groupLogs},
+	{ActSaveLogs, []string{"s"}, "save the buffer to a file", groupLogs},
+	{ActCrash, []string{"C"}, "crash view", groupLogs},
+
+	{ActToggleMetric, []string{"m"}, "metrics panel", groupMetrics},
+	{ActWindowPrev, []string{"["}, "shorter window", groupMetrics},
+	{ActWindowNext, []string{"]"}, "longer window", groupMetrics},
 
 	{ActSortID, []string{"I"}, "by request id", groupSort},
 	{ActSortStatus, []string{"S"}, "by status", groupSort},

@@ -21,6 +21,8 @@ type jobDoneMsg struct {
 	policies  []api.Policy
 	locations []api.Location
 	hosts     *api.HostList
+	logs      *api.ContainerLogs // JobLogs
+	metrics   *api.Metrics       // JobMetrics
 }
 
 // wakeMsg fires when the scheduler said new work may be due.
@@ -43,6 +45,14 @@ type openDetailMsg struct {
 	id   string
 	json bool
 }
+
+// openLogsMsg asks the root to open the logs of one or more deployments
+// (several streams are interleaved).
+type openLogsMsg struct{ ids []string }
+
+// metricsWindowMsg asks the root to change the detail panel's metrics
+// window (the scheduler fetches it).
+type metricsWindowMsg struct{ window model.MetricsWindow }
 
 // openHostsMsg asks the root to open the hosts of a private fleet.
 type openHostsMsg struct{ fleet string }

@@ -1,0 +1,803 @@
+package ui
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/gapdeck/gapdeck/api"
+	"github.com/gapdeck/gapdeck/model"
+)
+
+// Log view texts.
+const (
+	logNoCrashText  = "no crash recorded"
+	logDefaultCtx   = 2
+	logMaxCtx       = 50
+	logFilterSep    = "--"
+	logPrefixLength = 6
+)
+
+// logTones are the prefix colours of interleaved streams, in turn.
+var logTones = []Tone{ToneInfo, ToneGood, ToneWarn, TonePending, ToneBad, ToneEnded}
+
+// logView shows the live, merged logs of one or more deployments.
+//
+// Each id has its own model.LogStream, fed by the scheduler's JobLogs
+// answers. With one id the view shows that stream's buffer; with several
+// it keeps a combined buffer (same cap) of the lines in the order merges
+// produced them, each with a coloured "[id] " prefix.
+//
+// Rendering touches only the lines on screen: the position is the Seq of
+// the top line (so evictions do not move the view), or the bottom when
+// following.
+type logView struct {
+	env     *Env
+	store   *model.Deployments
+	ids     []string
+	streams []*model.LogStream
+	errs    []error
+	gone    []bool
+
+	combined *model.LogBuffer // nil with one stream
+	prefix   []string         // per stream, styled (or plain without colour)
+	plainPfx []string
+
+	width, height int
+
+	follow  bool
+	wrap    bool
+	top     uint64 // Seq of the top line when not following
+	newSeen uint64 // LastSeq when the view stopped following
+
+	// search
+	searching bool
+	input     textinput.Model
+	query     string
+	hl        string // the query rendered highlighted
+	hlCur     string // the query highlighted in the current match
+	matchSeq  uint64 // Seq of the current match (0: none)
+	matches   []uint64
+	scanned   uint64 // matches hold every match up to this Seq
+
+	// filter mode
+	filter  bool
+	context int
+	ftop    int // first entry of the filtered list on screen, when not following
+	fcache  []uint64
+	fkey    [4]uint64 // what fcache was built from: last Seq, first Seq, context, matches
+
+	crash    bool
+	crashTop int
+}
+
+func newLogView(env *Env, store *model.Deployments, ids []string) subView {
+	v := &logView{env: env, store: store, ids: ids, follow: true, context: logDefaultCtx}
+	st := env.Styles
+	for i, id := range ids {
+		v.streams = append(v.streams, model.NewLogStream(env.LogCap))
+		short := id
+		if len(short) > logPrefixLength {
+			short = short[:logPrefixLength]
+		}
+		p := "[" + short + "] "
+		v.plainPfx = append(v.plainPfx, p)
+		if st.NoColor {
+			v.prefix = append(v.prefix, p)
+		} else {
+			v.prefix = append(v.prefix, st.Tone[logTones[i%len(logTones)]].Render(p))
+		}
+	}
+	v.errs = make([]error, len(ids))
+	v.gone = make([]bool, len(ids))
+	if len(ids) > 1 {
+		v.combined = model.NewLogBuffer(env.LogCap)
+	}
+	v.input = textinput.New()
+	v.input.Prompt = "/"
+	v.input.CharLimit = 256
+	return v
+}
+
+func (v *logView) schedule() (model.View, string) { return model.ViewLogs, strings.Join(v.ids, ",") }
+func (v *logView) name() string                   { return "Logs " + strings.Join(v.ids, " ") }
+
+// consumesBack: esc leaves the search line or the crash view first.
+func (v *logView) consumesBack() bool { return v.searching || v.crash }
+
+// capturesInput: while the search line is open, every key is typed into it.
+func (v *logView) capturesInput() bool { return v.searching }
+
+// Init implements tea.Model.
+func (v *logView) Init() tea.Cmd { return nil }
+
+// SetSize implements Component.
+func (v *logView) SetSize(w, h int) {
+	v.width, v.height = w, h
+	v.input.Width = max(1, w-2)
+}
+
+// buf is the buffer on screen.
+func (v *logView) buf() *model.LogBuffer {
+	if v.combined != nil {
+		return v.combined
+	}
+	return v.streams[0].Buffer()
+}
+
+// bodyHeight is the number of log rows: all but the title and the search
+// line.
+func (v *logView) bodyHeight() int {
+	h := v.height - 1
+	if v.searching {
+		h--
+	}
+	return max(1, h)
+}
+
+// streamOf is the index of the stream of id, or -1.
+func (v *logView) streamOf(id string) int {
+	for i, s := range v.ids {
+		if s == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// merge folds one snapshot of stream i in.
+func (v *logView) merge(i int, snap *api.ContainerLogs) {
+	before := v.streams[i].Buffer().LastSeq()
+	v.streams[i].Merge(snap)
+	v.appended(i, before)
+}
+
+// terminate marks stream i ended.
+func (v *logView) terminate(i int) {
+	v.gone[i] = true
+	before := v.streams[i].Buffer().LastSeq()
+	v.streams[i].Terminated()
+	v.appended(i, before)
+}
+
+// appended copies stream i's lines after Seq before to the combined
+// buffer (several streams) and scans them for the search.
+func (v *logView) appended(i int, before uint64) {
+	if v.combined != nil {
+		b := v.streams[i].Buffer()
+		added := b.LastSeq() - before
+		n := b.Len()
+		if added < uint64(n) {
+			n = int(added)
+		}
+		for k := b.Len() - n; k < b.Len(); k++ {
+			l := b.Line(k)
+			v.combined.Append(model.LogLine{Kind: l.Kind, Text: v.prefix[i] + l.Text, Plain: v.plainPfx[i] + l.Plain})
+		}
+	}
+	v.scan()
+}
+
+// Update implements tea.Model.
+func (v *logView) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case jobDoneMsg:
+		if msg.job.Kind != model.JobLogs {
+			return v, nil
+		}
+		i := v.streamOf(msg.job.ID)
+		if i < 0 {
+			return v, nil
+		}
+		switch {
+		case api.IsNotFound(msg.err):
+			v.errs[i] = nil
+			v.terminate(i)
+		case msg.err != nil:
+			v.errs[i] = msg.err
+		default:
+			v.errs[i] = nil
+			v.merge(i, msg.logs)
+		}
+		return v, nil
+	case tea.KeyMsg:
+		return v, v.onKey(msg)
+	}
+	if v.searching {
+		var cmd tea.Cmd
+		v.input, cmd = v.input.Update(msg)
+		return v, cmd
+	}
+	return v, nil
+}
+
+func (v *logView) onKey(msg tea.KeyMsg) tea.Cmd {
+	km := v.env.Keys
+	if v.searching {
+		switch msg.Type {
+		case tea.KeyEnter:
+			v.searching = false
+			v.input.Blur()
+			v.setQuery(v.input.Value())
+			return nil
+		case tea.KeyEsc:
+			v.searching = false
+			v.input.Blur()
+			return nil
+		}
+		var cmd tea.Cmd
+		v.input, cmd = v.input.Update(msg)
+		return cmd
+	}
+	if v.crash {
+		switch {
+		case km.Is(msg, ActCrash), km.Is(msg, ActBack), km.Is(msg, ActQuit):
+			v.crash = false
+		case km.Is(msg, ActDown):
+			v.crashTop++
+		case km.Is(msg, ActUp):
+			v.crashTop = max(0, v.crashTop-1)
+		case km.Is(msg, ActTop):
+			v.crashTop = 0
+		}
+		return nil
+	}
+	body := v.bodyHeight()
+	switch {
+	case km.Is(msg, ActFilter):
+		v.searching = true
+		v.input.SetValue(v.query)
+		v.input.CursorEnd()
+		return v.input.Focus()
+	case km.Is(msg, ActFollow):
+		v.setFollow(!v.follow)
+	case km.Is(msg, ActWrap):
+		v.pin()
+		v.wrap = !v.wrap
+	case km.Is(msg, ActNextMatch):
+		v.jumpMatch(true)
+	case km.Is(msg, ActPrevMatch):
+		v.jumpMatch(false)
+	case km.Is(msg, ActFilterLines):
+		v.filter = !v.filter
+		v.setFollow(true)
+	case km.Is(msg, ActMoreContext):
+		v.context = min(logMaxCtx, v.context+1)
+	case km.Is(msg, ActLessContext):
+		v.context = max(0, v.context-1)
+	case km.Is(msg, ActSaveLogs):
+		return v.save()
+	case km.Is(msg, ActCrash):
+		v.crash, v.crashTop = true, 0
+	case km.Is(msg, ActUp):
+		v.scroll(-1)
+	case km.Is(msg, ActDown):
+		v.scroll(1)
+	case km.Is(msg, ActPageUp):
+		v.scroll(-max(1, body-1))
+	case km.Is(msg, ActPageDown):
+		v.scroll(max(1, body-1))
+	case km.Is(msg, ActTop):
+		v.pin()
+		v.follow = false
+		if v.filter {
+			v.ftop = 0
+		} else if b := v.buf(); b.Len() > 0 {
+			v.top = b.Line(0).Seq
+		}
+	case km.Is(msg, ActBottom):
+		v.setFollow(true)
+	}
+	return nil
+}
+
+// setFollow turns following on (back to the bottom) or off (frozen where
+// the view is).
+func (v *logView) setFollow(on bool) {
+	if on {
+		v.follow = true
+		return
+	}
+	v.pin()
+	v.follow = false
+}
+
+// pin freezes the current position: the top line becomes a Seq.
+func (v *logView) pin() {
+	if !v.follow {
+		return
+	}
+	v.newSeen = v.buf().LastSeq()
+	if v.filter {
+		v.ftop = max(0, len(v.filterEntries())-v.bodyHeight())
+		return
+	}
+	v.top = v.seqAt(v.bottomTop())
+}
+
+// seqAt is the Seq of line i of the buffer (0 when empty).
+func (v *logView) seqAt(i int) uint64 {
+	b := v.buf()
+	if b.Len() == 0 {
+		return 0
+	}
+	return b.Line(min(max(i, 0), b.Len()-1)).Seq
+}
+
+// topIndex is the index of the top line when not following.
+func (v *logView) topIndex() int {
+	b := v.buf()
+	if i, ok := b.Index(v.top); ok {
+		return i
+	}
+	if b.Len() > 0 && v.top > b.LastSeq() {
+		return b.Len() - 1
+	}
+	return 0 // evicted: the oldest line held
+}
+
+// scroll moves by n lines; reaching the bottom resumes following.
+func (v *logView) scroll(n int) {
+	if v.follow && n >= 0 {
+		return
+	}
+	v.pin()
+	v.follow = false
+	if v.filter {
+		entries := v.filterEntries()
+		bottom := max(0, len(entries)-v.bodyHeight())
+		v.ftop = max(0, v.ftop+n)
+		if v.ftop >= bottom {
+			v.setFollow(true)
+		}
+		return
+	}
+	bottom := v.bottomTop()
+	i := max(0, v.topIndex()+n)
+	if i >= bottom && n > 0 {
+		v.setFollow(true)
+		return
+	}
+	v.top = v.seqAt(min(i, bottom))
+}
+
+// rows is how many screen rows line l takes.
+func (v *logView) rows(l model.LogLine) int {
+	if !v.wrap || v.width <= 0 {
+		return 1
+	}
+	w := ansi.StringWidth(l.Plain)
+	if w <= v.width {
+		return 1
+	}
+	return (w + v.width - 1) / v.width
+}
+
+// bottomTop is the index of the top line when the last line is at the
+// bottom of the screen.
+func (v *logView) bottomTop() int {
+	b := v.buf()
+	n := b.Len()
+	if !v.wrap {
+		return max(0, n-v.bodyHeight())
+	}
+	used, i := 0, n
+	for i > 0 {
+		r := v.rows(b.Line(i - 1))
+		if used+r > v.bodyHeight() && used > 0 {
+			break
+		}
+		used += r
+		i--
+	}
+	return i
+}
+
+// setQuery sets the search and rescans the buffer.
+func (v *logView) setQuery(q string) {
+	v.query = q
+	v.matches, v.scanned, v.matchSeq = v.matches[:0], 0, 0
+	v.fcache = nil
+	v.hl, v.hlCur = "", ""
+	if q != "" {
+		v.hl = v.env.Styles.Selected.Render(q)
+		v.hlCur = v.env.Styles.TabActive.Render(q)
+	}
+	v.scan()
+}
+
+// scan finds the matches among lines not scanned yet and forgets evicted
+// ones.
+func (v *logView) scan() {
+	b := v.buf()
+	if v.query == "" || b.Len() == 0 {
+		v.scanned = b.LastSeq()
+		return
+	}
+	first := b.Line(0).Seq
+	drop := 0
+	for drop < len(v.matches) && v.matches[drop] < first {
+		drop++
+	}
+	if drop > 0 {
+		v.matches = append(v.matches[:0], v.matches[drop:]...)
+	}
+	start := 0
+	if v.scanned >= first {
+		start = int(v.scanned-first) + 1
+	}
+	for k := start; k < b.Len(); k++ {
+		l := b.Line(k)
+		if strings.Contains(l.Plain, v.query) {
+			v.matches = append(v.matches, l.Seq)
+		}
+	}
+	v.scanned = b.LastSeq()
+}
+
+// jumpMatch moves to the next (or previous) match and freezes there.
+func (v *logView) jumpMatch(next bool) {
+	if len(v.matches) == 0 {
+		return
+	}
+	b := v.buf()
+	from := v.matchSeq
+	v.pin()
+	if from == 0 {
+		if next {
+			from = v.top
+			if from > 0 {
+				from--
+			}
+		} else {
+			from = b.LastSeq() + 1
+		}
+	}
+	target := uint64(0)
+	if next {
+		for _, m := range v.matches {
+			if m > from {
+				target = m
+				break
+			}
+		}
+		if target == 0 {
+			target = v.matches[0] // wrap around
+		}
+	} else {
+		for k := len(v.matches) - 1; k >= 0; k-- {
+			if v.matches[k] < from {
+				target = v.matches[k]
+				break
+			}
+		}
+		if target == 0 {
+			target = v.matches[len(v.matches)-1]
+		}
+	}
+	v.matchSeq = target
+	v.follow = false
+	if v.filter {
+		for k, e := range v.filterEntries() {
+			if e == target {
+				v.ftop = max(0, k-v.bodyHeight()/3)
+				break
+			}
+		}
+		return
+	}
+	i, ok := b.Index(target)
+	if !ok {
+		return
+	}
+	v.top = v.seqAt(min(max(0, i-v.bodyHeight()/3), v.bottomTop()))
+}
+
+// matchIndex is the 1-based position of the current match (0: none).
+func (v *logView) matchIndex() int {
+	for k, m := range v.matches {
+		if m == v.matchSeq {
+			return k + 1
+		}
+	}
+	return 0
+}
+
+// filterEntries are the Seqs shown in filter mode: matches with their
+// context, 0 standing for a "--" separator between groups.
+func (v *logView) filterEntries() []uint64 {
+	b := v.buf()
+	if v.query == "" || len(v.matches) == 0 || b.Len() == 0 {
+		return nil
+	}
+	first, last := b.Line(0).Seq, b.LastSeq()
+	key := [4]uint64{last, first, uint64(v.context), uint64(len(v.matches))}
+	if v.fcache != nil && key == v.fkey {
+		return v.fcache
+	}
+	k := uint64(v.context)
+	out := make([]uint64, 0, len(v.matches)*(2*v.context+1))
+	var end uint64 // last Seq emitted
+	for _, m := range v.matches {
+		lo := first
+		if m > first+k {
+			lo = m - k
+		}
+		hi := min(m+k, last)
+		if end != 0 && lo > end+1 {
+			out = append(out, 0)
+		}
+		if lo <= end {
+			lo = end + 1
+		}
+		for s := lo; s <= hi; s++ {
+			out = append(out, s)
+		}
+		end = max(end, hi)
+	}
+	v.fcache, v.fkey = out, key
+	return out
+}
+
+// save writes the buffer, as plain text, to a file.
+func (v *logView) save() tea.Cmd {
+	b := v.buf()
+	lines := make([]string, b.Len())
+	for i := range lines {
+		lines[i] = b.Line(i).Plain
+	}
+	dir := os.TempDir()
+	if x := os.Getenv("XDG_STATE_HOME"); x != "" {
+		dir = filepath.Join(x, "gapdeck")
+	}
+	name := fmt.Sprintf("gapdeck-logs-%s-%s.log", strings.Join(v.ids, "_"), v.env.now().UTC().Format("20060102T150405.000"))
+	path := filepath.Join(dir, name)
+	return func() tea.Msg {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return flashMsg{text: "save logs: " + err.Error(), isErr: true}
+		}
+		var sb strings.Builder
+		for _, l := range lines {
+			sb.WriteString(l)
+			sb.WriteByte('\n')
+		}
+		if err := os.WriteFile(path, []byte(sb.String()), 0o600); err != nil {
+			return flashMsg{text: "save logs: " + err.Error(), isErr: true}
+		}
+		return flashMsg{text: fmt.Sprintf("saved %d lines to %s", len(lines), path)}
+	}
+}
+
+// View implements tea.Model.
+func (v *logView) View() string {
+	if v.width <= 0 || v.height <= 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.Grow(v.width * v.height * 2)
+	if v.crash {
+		v.crashView(&b)
+		return b.String()
+	}
+	b.WriteString(v.title())
+	rows := v.bodyHeight()
+	written := 0
+	emit := func(s string) bool {
+		if written == rows {
+			return false
+		}
+		b.WriteByte('\n')
+		b.WriteString(padLine(s, v.width))
+		written++
+		return true
+	}
+	if v.filter {
+		v.filterBody(emit, rows)
+	} else {
+		v.body(emit, rows)
+	}
+	for written < rows {
+		emit("")
+	}
+	if v.searching {
+		b.WriteByte('\n')
+		b.WriteString(padLine(v.input.View(), v.width))
+	}
+	return b.String()
+}
+
+// body renders the buffer from the top line (or the bottom when following).
+func (v *logView) body(emit func(string) bool, rows int) {
+	buf := v.buf()
+	if buf.Len() == 0 {
+		emit(v.env.Styles.Muted.Render(v.emptyText()))
+		return
+	}
+	start := v.bottomTop()
+	if !v.follow {
+		start = min(v.topIndex(), start)
+	}
+	for i := start; i < buf.Len(); i++ {
+		if !v.emitLine(emit, buf.Line(i)) {
+			return
+		}
+	}
+}
+
+// filterBody renders the matching lines with their context.
+func (v *logView) filterBody(emit func(string) bool, rows int) {
+	if v.query == "" {
+		emit(v.env.Styles.Muted.Render("filter: press / to search; only matching lines are shown"))
+		return
+	}
+	entries := v.filterEntries()
+	if len(entries) == 0 {
+		emit(v.env.Styles.Muted.Render("no line matches " + sanitizeLine(v.query)))
+		return
+	}
+	start := max(0, len(entries)-rows)
+	if !v.follow {
+		start = min(v.ftop, start)
+	}
+	buf := v.buf()
+	for _, s := range entries[start:] {
+		if s == 0 {
+			if !emit(v.env.Styles.Muted.Render(logFilterSep)) {
+				return
+			}
+			continue
+		}
+		i, ok := buf.Index(s)
+		if !ok {
+			continue
+		}
+		if !v.emitLine(emit, buf.Line(i)) {
+			return
+		}
+	}
+}
+
+// emitLine renders one line (several rows when wrapping); false once the
+// screen is full.
+func (v *logView) emitLine(emit func(string) bool, l model.LogLine) bool {
+	st := v.env.Styles
+	text := l.Text
+	if st.NoColor {
+		text = l.Plain
+	}
+	switch {
+	case v.query != "" && strings.Contains(l.Plain, v.query):
+		hl := v.hl
+		if l.Seq == v.matchSeq {
+			hl = v.hlCur
+		}
+		text = strings.ReplaceAll(l.Plain, v.query, hl)
+	case l.Kind != model.LineLog:
+		text = st.Tone[ToneWarn].Render(l.Plain)
+		if v.combined != nil {
+			text = l.Text // keep the prefix colour
+		}
+	}
+	if !v.wrap || v.rows(l) == 1 {
+		return emit(text)
+	}
+	for _, part := range strings.Split(ansi.Hardwrap(text, v.width, true), "\n") {
+		if !emit(part) {
+			return false
+		}
+	}
+	return true
+}
+
+// emptyText is what an empty buffer shows.
+func (v *logView) emptyText() string {
+	for _, e := range v.errs {
+		if e != nil {
+			return "logs: " + sanitizeLine(e.Error())
+		}
+	}
+	return "waiting for logs…"
+}
+
+// title is the view's first line.
+func (v *logView) title() string {
+	st := v.env.Styles
+	buf := v.buf()
+	var t strings.Builder
+	t.WriteString(st.Title.Render("Logs " + strings.Join(v.ids, " ")))
+	fmt.Fprintf(&t, "  %d lines (cap %d)", buf.Len(), buf.Cap())
+	if d := buf.Dropped(); d > 0 {
+		fmt.Fprintf(&t, "  %d dropped", d)
+	}
+	if v.follow {
+		t.WriteString("  " + st.Tone[ToneGood].Render("FOLLOWING"))
+	} else {
+		t.WriteString("  " + st.Tone[ToneWarn].Render("PAUSED"))
+		if n := buf.LastSeq() - v.newSeen; n > 0 && !v.filter {
+			fmt.Fprintf(&t, "  %d new lines ↓", n)
+		}
+	}
+	if v.wrap {
+		t.WriteString("  wrap")
+	}
+	if v.query != "" {
+		fmt.Fprintf(&t, "  search %q %d/%d", sanitizeLine(v.query), v.matchIndex(), len(v.matches))
+	}
+	if v.filter {
+		fmt.Fprintf(&t, "  filter ±%d", v.context)
+	}
+	for i, e := range v.errs {
+		if e != nil {
+			fmt.Fprintf(&t, "  %s: %s", v.ids[i], st.Tone[ToneBad].Render(sanitizeLine(e.Error())))
+		}
+	}
+	for _, s := range v.streams {
+		if l := s.LogsLink(); l != "" {
+			t.WriteString("  " + st.Muted.Render(l))
+			break
+		}
+	}
+	return padLine(t.String(), v.width)
+}
+
+// crashView renders each stream's last crash.
+func (v *logView) crashView(b *strings.Builder) {
+	st := v.env.Styles
+	var lines []string
+	for i, s := range v.streams {
+		logs, data := s.Crash()
+		lines = append(lines, st.Title.Render("Crash of "+v.ids[i]))
+		if data == nil && logs == "" {
+			lines = append(lines, "  "+logNoCrashText, "")
+			continue
+		}
+		if data != nil {
+			lines = append(lines,
+				fmt.Sprintf("  %s %d", st.DetailKey.Render("exit code     "), int64(data.ExitCode)),
+				fmt.Sprintf("  %s %s", st.DetailKey.Render("message       "), data.Message),
+				fmt.Sprintf("  %s %d", st.DetailKey.Render("restart count "), int64(data.RestartCount)))
+		}
+		if logs != "" {
+			lines = append(lines, "", st.DetailKey.Render("  crash logs:"))
+			for _, l := range strings.Split(logs, "\n") {
+				if st.NoColor {
+					l = model.StripSGR(l)
+				}
+				lines = append(lines, "  "+l)
+			}
+		}
+		lines = append(lines, "")
+	}
+	top := min(v.crashTop, max(0, len(lines)-v.height))
+	v.crashTop = top
+	for k := 0; k < v.height; k++ {
+		if k > 0 {
+			b.WriteByte('\n')
+		}
+		if top+k < len(lines) {
+			b.WriteString(padLine(lines[top+k], v.width))
+		} else {
+			b.WriteString(padLine("", v.width))
+		}
+	}
+}
+
+// ShortHelp implements help.KeyMap.
+func (v *logView) ShortHelp() []key.Binding {
+	return v.env.Keys.Bindings(ActFollow, ActWrap, ActFilter, ActFilterLines, ActCrash, ActBack, ActHelp)
+}
+
+// FullHelp implements help.KeyMap.
+func (v *logView) FullHelp() [][]key.Binding {
+	km := v.env.Keys
+	return [][]key.Binding{
+		km.Bindings(ActFollow, ActWrap, ActFilter, ActNextMatch, ActPrevMatch, ActFilterLines, ActMoreContext, ActLessContext, ActSaveLogs, ActCrash),
+		km.Bindings(ActUp, ActDown, ActPageUp, ActPageDown, ActTop, ActBottom, ActBack),
+	}
+}

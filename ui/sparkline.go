@@ -1,0 +1,142 @@
+package ui
+
+import (
+	"strings"
+	"time"
+
+	"github.com/NimbleMarkets/ntcharts/sparkline"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/gapdeck/gapdeck/model"
+)
+
+// Sparklines of the Deployments table: CPU and memory bars drawn by
+// ntcharts' sparkline once per data change per row, kept as plain text
+// (the table applies the tone) so the table's row cache stays warm.
+
+// sparkCells is the width of a sparkline column: one bar per sample.
+const sparkCells = 10
+
+// sparkWarnCPU is the CPU percentage above which the CPU bars are toned Warn.
+const sparkWarnCPU = 85
+
+// sparkPlaceholder stands for "no data yet": never a line of zeros.
+var sparkPlaceholder = strings.Repeat("·", sparkCells)
+
+// sparkCacheMax bounds the rendered-bars cache; beyond it the cache starts
+// over (the store itself keeps at most DefaultSparkRows rows).
+const sparkCacheMax = 2 * model.DefaultSparkRows
+
+// sparkBars is one row's rendered bars.
+type sparkBars struct {
+	fetched  time.Time
+	cpu, mem string
+	cpuTone  Tone
+}
+
+// sparkCache renders and keeps each row's bars keyed by (id, Fetched).
+type sparkCache struct {
+	rows map[string]sparkBars
+}
+
+func newSparkCache() *sparkCache { return &sparkCache{rows: map[string]sparkBars{}} }
+
+// sparkStamp is the part of a row's revision that changes when its
+// sparklines do: zero while there is no data.
+func sparkStamp(store *model.SparkStore, id string) uint64 {
+	if store == nil {
+		return 0
+	}
+	rm, ok := store.Get(id)
+	if !ok || rm.Fetched.IsZero() {
+		return 0
+	}
+	return uint64(rm.Fetched.UnixNano()) * 0x9E3779B97F4A7C15
+}
+
+// bars returns the row's CPU and memory cells: placeholders (muted) until
+// a fetch answered with points.
+func (c *sparkCache) bars(store *model.SparkStore, id string) (cpu, mem Cell) {
+	placeholder := Cell{Text: sparkPlaceholder, Tone: ToneMuted}
+	if store == nil {
+		return placeholder, placeholder
+	}
+	rm, ok := store.Get(id)
+	if !ok || rm.Fetched.IsZero() {
+		return placeholder, placeholder
+	}
+	b, hit := c.rows[id]
+	if !hit || !b.fetched.Equal(rm.Fetched) {
+		b = renderSparkBars(rm)
+		if len(c.rows) >= sparkCacheMax {
+			clear(c.rows)
+		}
+		c.rows[id] = b
+	}
+	cpu, mem = placeholder, placeholder
+	if b.cpu != "" {
+		cpu = Cell{Text: b.cpu, Tone: b.cpuTone}
+	}
+	if b.mem != "" {
+		mem = Cell{Text: b.mem}
+	}
+	return cpu, mem
+}
+
+// renderSparkBars draws a row's bars: CPU on a fixed 0–100 % scale,
+// memory scaled to its own peak (the allocation is not known).
+func renderSparkBars(rm model.RowMetrics) sparkBars {
+	b := sparkBars{fetched: rm.Fetched, cpuTone: ToneNormal}
+	cpu := lastValues(rm.CPU, sparkCells)
+	if len(cpu) > 0 {
+		peak := 100.0
+		for _, v := range cpu {
+			peak = max(peak, v)
+		}
+		b.cpu = drawSpark(cpu, peak)
+		if cpu[len(cpu)-1] > sparkWarnCPU {
+			b.cpuTone = ToneWarn
+		}
+	}
+	if mem := lastValues(rm.Mem, sparkCells); len(mem) > 0 {
+		peak := 1.0
+		for _, v := range mem {
+			peak = max(peak, v)
+		}
+		b.mem = drawSpark(mem, peak)
+	}
+	return b
+}
+
+// lastValues is the values of the newest n points of s.
+func lastValues(s *model.Series, n int) []float64 {
+	if s == nil {
+		return nil
+	}
+	pts := s.Points()
+	if len(pts) > n {
+		pts = pts[len(pts)-n:]
+	}
+	out := make([]float64, len(pts))
+	for i, p := range pts {
+		out[i] = p.V
+	}
+	return out
+}
+
+// drawSpark renders vs (at most sparkCells) as one line of block
+// characters, right-aligned; every sample shows at least the lowest bar so
+// a measured zero differs from "no sample". Plain text: ANSI stripped.
+func drawSpark(vs []float64, peak float64) string {
+	sl := sparkline.New(sparkCells, 1, sparkline.WithNoAutoMaxValue(), sparkline.WithMaxValue(peak))
+	floor := peak / 8
+	for _, v := range vs {
+		sl.Push(max(v, floor))
+	}
+	sl.DrawColumnsOnly()
+	line := ansi.Strip(sl.View())
+	if i := strings.IndexByte(line, '\n'); i >= 0 {
+		line = line[:i]
+	}
+	return padLine(line, sparkCells)
+}
