@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"syscall"
+	"time"
 
 	"github.com/adrg/xdg"
 	tea "github.com/charmbracelet/bubbletea"
@@ -22,6 +23,7 @@ import (
 
 	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/api/sim"
+	"github.com/gapdeck/gapdeck/model"
 	"github.com/gapdeck/gapdeck/ui"
 )
 
@@ -62,10 +64,12 @@ func newRootCmd() *cobra.Command {
 	}
 	fl := root.Flags()
 	fl.BoolVar(&opts.demo, "demo", false, "run on an embedded simulator of the Edgegap API (no account needed)")
-	fl.StringVar(&opts.apiURL, "api-url", "", "Edgegap API base URL (default https://api.edgegap.com; http:// only for loopback, e.g. a `gapdeck sim`)")
+	fl.StringVar(&opts.apiURL, "api-url", "", "Edgegap API base URL (default https://api.edgegap.com; http:// only for loopback, e.g. a local gapdeck sim)")
 	fl.BoolVar(&opts.readOnly, "readonly", false, "refuse every action that changes the organization")
 	fl.StringVar(&opts.logFile, "log-file", "", "debug log file (default $XDG_STATE_HOME/gapdeck/gapdeck.log)")
 	fl.Float64Var(&opts.budget, "budget", 0, "share of each documented API rate limit gapdeck may use, in (0,1] (default 0.25)")
+	fl.DurationVar(&opts.logInterval, "log-interval", model.DefaultLogsInterval, "how often an open logs view polls the container logs")
+	fl.IntVar(&opts.logCap, "log-lines", model.DefaultLogCap, "lines kept per log stream (older lines are dropped, and the view says so)")
 	root.AddCommand(newSimCmd(), newVersionCmd())
 	return root
 }
@@ -119,11 +123,13 @@ func newSimCmd() *cobra.Command {
 
 // consoleOptions are the root command's flags.
 type consoleOptions struct {
-	demo     bool
-	apiURL   string
-	readOnly bool
-	logFile  string
-	budget   float64
+	demo        bool
+	apiURL      string
+	readOnly    bool
+	logFile     string
+	budget      float64
+	logInterval time.Duration
+	logCap      int
 }
 
 // errNoToken explains both ways to start.
@@ -161,6 +167,9 @@ func runConsole(ctx context.Context, o consoleOptions) error {
 	if err != nil {
 		return err
 	}
+	if o.logInterval < 500*time.Millisecond || o.logCap < 100 {
+		return fmt.Errorf("--log-interval must be at least 500ms and --log-lines at least 100 (got %v and %d)", o.logInterval, o.logCap)
+	}
 	logger.Info("console starting", "version", version, "api", client.BaseURL(), "demo", o.demo, "readonly", o.readOnly)
 
 	// Probe the background before Bubble Tea owns the terminal (lipgloss #73).
@@ -170,6 +179,7 @@ func runConsole(ctx context.Context, o consoleOptions) error {
 	env := &ui.Env{
 		Client: client, Styles: ui.NewStyles(ui.DefaultTheme(), os.Getenv("NO_COLOR") != ""), Keys: ui.DefaultKeyMap(),
 		Log: logger, Profile: profile, Demo: o.demo, ReadOnly: o.readOnly, Ctx: ctx, Clipboard: os.Stdout,
+		Scheduler: model.SchedulerConfig{LogsInterval: o.logInterval}, LogCap: o.logCap,
 	}
 	p := tea.NewProgram(ui.New(env, privateFleets), tea.WithAltScreen(), tea.WithContext(ctx))
 	_, err = p.Run()
