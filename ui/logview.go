@@ -790,14 +790,30 @@ func (v *logView) crashView(b *strings.Builder) {
 
 // ShortHelp implements help.KeyMap.
 func (v *logView) ShortHelp() []key.Binding {
-	return v.env.Keys.Bindings(ActFollow, ActWrap, ActFilter, ActFilterLines, ActCrash, ActBack, ActHelp)
+	km := v.env.Keys
+	return concatBindings(km.Bindings(ActFollow, ActWrap), v.searchBinding(), km.Bindings(ActFilterLines, ActCrash, ActBack, ActHelp))
+}
+
+// searchBinding is the `/` binding, relabelled: in the logs view it searches.
+func (v *logView) searchBinding() []key.Binding {
+	b := v.env.Keys.Binding(ActFilter)
+	b.SetHelp(b.Help().Key, "search")
+	return []key.Binding{b}
+}
+
+func concatBindings(parts ...[]key.Binding) []key.Binding {
+	var out []key.Binding
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	return out
 }
 
 // FullHelp implements help.KeyMap.
 func (v *logView) FullHelp() [][]key.Binding {
 	km := v.env.Keys
 	return [][]key.Binding{
-		km.Bindings(ActFollow, ActWrap, ActFilter, ActNextMatch, ActPrevMatch, ActFilterLines, ActMoreContext, ActLessContext, ActSaveLogs, ActCrash),
+		concatBindings(km.Bindings(ActFollow, ActWrap), v.searchBinding(), km.Bindings(ActNextMatch, ActPrevMatch, ActFilterLines, ActMoreContext, ActLessContext, ActSaveLogs, ActCrash)),
 		km.Bindings(ActUp, ActDown, ActPageUp, ActPageDown, ActTop, ActBottom, ActBack),
 	}
 }
