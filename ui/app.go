@@ -383,6 +383,9 @@ func (a *App) onKey(msg tea.KeyMsg) tea.Cmd {
 	}
 	_, cmd := a.tabs[a.active].Update(msg)
 	a.sched.SetVisible(a.tabs[a.active].visibleKeys())
+	if a.active == tabDeployments {
+		a.rebuildChrome() // the marked count
+	}
 	return cmd
 }
 

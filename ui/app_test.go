@@ -836,9 +836,9 @@ func TestHelpScreen(t *testing.T) {
 				continue
 			}
 			seen[b.action] = true
-			line := helpLine(screen, strings.Join(b.keys, "/"), b.help)
+			line := helpLine(screen, helpKeyNames(b.keys), b.help)
 			if line == "" {
-				t.Fatalf("%s: help lacks %q %q:\n%s", v.name, strings.Join(b.keys, "/"), b.help, screen)
+				t.Fatalf("%s: help lacks %q %q:\n%s", v.name, helpKeyNames(b.keys), b.help, screen)
 			}
 		}
 		if len(v.sort) > 0 && !strings.Contains(screen, "SORT (again to reverse)") {

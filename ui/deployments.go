@@ -20,10 +20,13 @@ type deploymentsTab struct {
 	store  *model.Deployments
 	list   *listView[*model.DeploymentRow]
 	sparks *sparkCache // rendered CPU/MEM bars, by (id, Fetched)
+
+	marks    map[string]bool // marked request ids; they follow the id across refreshes
+	lastMark string          // the last id marked, where a range mark starts
 }
 
 var deploymentColumns = []Column{
-	{Key: "id", Title: "REQUEST ID", Width: 12},
+	{Key: "id", Title: "REQUEST ID", Width: 13}, // the id, then ✓ when marked
 	{Key: "status", Title: "STATUS", Width: 12},
 	{Key: "app", Title: "APP", MinWidth: 8, Flex: 2},
 	{Key: "version", Title: "VERSION", MinWidth: 7, Flex: 1},
@@ -38,7 +41,7 @@ var deploymentColumns = []Column{
 }
 
 func newDeploymentsTab(env *Env, store *model.Deployments) *deploymentsTab {
-	t := &deploymentsTab{env: env, store: store, sparks: newSparkCache()}
+	t := &deploymentsTab{env: env, store: store, sparks: newSparkCache(), marks: map[string]bool{}}
 	t.list = newListView(env, listSpec[*model.DeploymentRow]{
 		name:      "Deployments",
 		columns:   deploymentColumns,
@@ -82,12 +85,19 @@ func deploymentRev(now time.Time, r *model.DeploymentRow) uint64 {
 // rev is deploymentRev with the row's sparkline data mixed in, so a new
 // sparkline re-renders the row and nothing else does.
 func (t *deploymentsTab) rev(now time.Time, r *model.DeploymentRow) uint64 {
-	return deploymentRev(now, r) ^ sparkStamp(t.env.Sparks, r.ID)
+	rev := deploymentRev(now, r) ^ sparkStamp(t.env.Sparks, r.ID)
+	if t.marks[r.ID] {
+		rev ^= 1 << 63
+	}
+	return rev
 }
 
 // cells is deploymentCells followed by the CPU and MEM sparklines.
 func (t *deploymentsTab) cells(now time.Time, r *model.DeploymentRow, dst []Cell) []Cell {
 	dst = deploymentCells(now, r, dst)
+	if t.marks[r.ID] {
+		dst[0].Text += "✓"
+	}
 	cpu, mem := t.sparks.bars(t.env.Sparks, r.ID)
 	return append(dst, cpu, mem)
 }
@@ -139,6 +149,81 @@ func joinNonEmpty(sep string, parts ...string) string {
 }
 
 // apply folds a list page or a status answer into the store.
+// pruneMarks drops the marks of deployments no longer in the store.
+func (t *deploymentsTab) pruneMarks() {
+	for id := range t.marks {
+		if _, ok := t.store.Get(id); !ok {
+			delete(t.marks, id)
+		}
+	}
+	if !t.marks[t.lastMark] {
+		t.lastMark = ""
+	}
+}
+
+// toggleMark marks or unmarks the selected row and moves down.
+func (t *deploymentsTab) toggleMark() {
+	row, ok := t.list.selected()
+	if !ok {
+		return
+	}
+	if t.marks[row.ID] {
+		delete(t.marks, row.ID)
+	} else {
+		t.marks[row.ID], t.lastMark = true, row.ID
+	}
+	t.list.refresh()
+	t.list.table.MoveBy(1)
+}
+
+// markRange marks every row from the last mark to the selected one.
+func (t *deploymentsTab) markRange() {
+	row, ok := t.list.selected()
+	if !ok {
+		return
+	}
+	from := t.store.Position(t.lastMark)
+	to := t.store.Position(row.ID)
+	if from < 0 {
+		from = to
+	}
+	if from > to {
+		from, to = to, from
+	}
+	rows := t.store.Rows()
+	for i := from; i <= to && i < len(rows); i++ {
+		t.marks[rows[i].ID] = true
+	}
+	t.lastMark = row.ID
+	t.list.refresh()
+}
+
+// clearMarks unmarks every row.
+func (t *deploymentsTab) clearMarks() {
+	clear(t.marks)
+	t.lastMark = ""
+	t.list.refresh()
+}
+
+// marked lists the marked request ids in screen order, then any marked
+// row the filter hides.
+func (t *deploymentsTab) marked() []string {
+	out := make([]string, 0, len(t.marks))
+	for _, r := range t.store.Rows() {
+		if t.marks[r.ID] {
+			out = append(out, r.ID)
+		}
+	}
+	if len(out) < len(t.marks) {
+		for _, r := range t.store.All() {
+			if t.marks[r.ID] && t.store.Position(r.ID) < 0 {
+				out = append(out, r.ID)
+			}
+		}
+	}
+	return out
+}
+
 func (t *deploymentsTab) apply(msg jobDoneMsg) {
 	switch msg.job.Kind {
 	case model.JobListPage:
@@ -164,6 +249,9 @@ func (t *deploymentsTab) apply(msg jobDoneMsg) {
 			t.store.ApplyStatus(msg.status, msg.at)
 		}
 	}
+	if len(t.marks) > 0 {
+		t.pruneMarks()
+	}
 	t.list.refresh()
 }
 
@@ -182,6 +270,17 @@ func (t *deploymentsTab) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return t, nil
 		}
 		km := t.env.Keys
+		switch {
+		case km.Is(msg, ActMark):
+			t.toggleMark()
+			return t, nil
+		case km.Is(msg, ActMarkRange):
+			t.markRange()
+			return t, nil
+		case km.Is(msg, ActClearMarks):
+			t.clearMarks()
+			return t, nil
+		}
 		if row, ok := t.list.selected(); ok {
 			switch {
 			case km.Is(msg, ActOpen), km.Is(msg, ActDetail):
@@ -209,7 +308,7 @@ func (t *deploymentsTab) ShortHelp() []key.Binding {
 
 // FullHelp implements help.KeyMap.
 func (t *deploymentsTab) FullHelp() [][]key.Binding {
-	return [][]key.Binding{t.env.Keys.Bindings(ActOpen, ActDetail, ActJSON, ActLogs), t.list.sortHelp()}
+	return [][]key.Binding{t.env.Keys.Bindings(ActOpen, ActDetail, ActJSON, ActLogs, ActMark, ActMarkRange, ActClearMarks), t.list.sortHelp()}
 }
 
 func (t *deploymentsTab) owns(k model.JobKind) bool {

@@ -40,6 +40,10 @@ const (
 	ActCopy      Action = "copy"
 	ActLogs      Action = "logs"
 
+	ActMark       Action = "mark"
+	ActMarkRange  Action = "mark-range"
+	ActClearMarks Action = "clear-marks"
+
 	ActFollow       Action = "follow"
 	ActWrap         Action = "wrap"
 	ActNextMatch    Action = "next-match"
@@ -111,6 +115,9 @@ var defaultBindings = []binding{
 	{ActJSON, []string{"y"}, "raw JSON", groupView},
 	{ActCopy, []string{"c"}, "copy id/FQDN/link", groupView},
 	{ActLogs, []string{"l"}, "logs", groupView},
+	{ActMark, []string{" "}, "mark and move down", groupView},
+	{ActMarkRange, []string{"ctrl+@"}, "mark up to the last mark", groupView},
+	{ActClearMarks, []string{"ctrl+\\"}, "clear marks", groupView},
 
 	{ActFollow, []string{"f"}, "follow new lines", groupLogs},
 	{ActWrap, []string{"w"}, "wrap long lines", groupLogs},
@@ -139,6 +146,23 @@ var defaultBindings = []binding{
 	{ActSortCountry, []string{"O"}, "by country", groupSort},
 }
 
+// helpKeyNames is how keys read in help: " " is "space", ctrl+@ (what
+// terminals send for ctrl+space) is "ctrl+space".
+func helpKeyNames(keys []string) string {
+	names := make([]string, len(keys))
+	for i, k := range keys {
+		switch k {
+		case " ":
+			names[i] = "space"
+		case "ctrl+@":
+			names[i] = "ctrl+space"
+		default:
+			names[i] = k
+		}
+	}
+	return strings.Join(names, "/")
+}
+
 // KeyMap maps actions to key bindings.
 type KeyMap struct {
 	bindings map[Action]key.Binding
@@ -150,7 +174,7 @@ type KeyMap struct {
 func DefaultKeyMap() *KeyMap {
 	km := &KeyMap{bindings: map[Action]key.Binding{}, groups: map[Action]string{}}
 	for _, b := range defaultBindings {
-		km.bindings[b.action] = key.NewBinding(key.WithKeys(b.keys...), key.WithHelp(strings.Join(b.keys, "/"), b.help))
+		km.bindings[b.action] = key.NewBinding(key.WithKeys(b.keys...), key.WithHelp(helpKeyNames(b.keys), b.help))
 		km.groups[b.action] = b.group
 		km.order = append(km.order, b.action)
 	}
@@ -203,7 +227,7 @@ func (km *KeyMap) Rebind(overrides map[string][]string) error {
 			return fmt.Errorf("action %q: empty key", name)
 		}
 		b.SetKeys(keys...)
-		b.SetHelp(strings.Join(keys, "/"), b.Help().Desc)
+		b.SetHelp(helpKeyNames(keys), b.Help().Desc)
 		km.bindings[a] = b
 	}
 	return nil

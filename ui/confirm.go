@@ -1,0 +1,361 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+)
+
+// dialogResult is what a dialog reports when it closes.
+type dialogResult int
+
+// Dialog results. A dialog stays dialogOpen until it is confirmed or
+// cancelled; after that every Update reports the same result again.
+const (
+	dialogOpen dialogResult = iota
+	dialogConfirmed
+	dialogCancelled
+)
+
+// dialogFrame is what both dialogs share: a sanitized title and body (the
+// body scrolls when it does not fit) and the styles, built once.
+type dialogFrame struct {
+	box   lipgloss.Style // st.Dialog: border and padding
+	title lipgloss.Style
+	muted lipgloss.Style
+	sel   lipgloss.Style
+	errSt lipgloss.Style
+
+	titleText string
+	lines     []string // sanitized body lines
+	offset    int      // first body line shown
+}
+
+func newDialogFrame(st *Styles, title string, lines []string) dialogFrame {
+	f := dialogFrame{
+		box: st.Dialog, title: st.Title, muted: st.Muted, sel: st.Selected,
+		errSt:     st.FlashError,
+		titleText: sanitizeLine(title),
+		lines:     make([]string, len(lines)),
+	}
+	for i, l := range lines {
+		f.lines[i] = sanitizeLine(l)
+	}
+	return f
+}
+
+// scroll handles the keys that move the body; it reports whether msg was
+// one. vimKeys adds j/k (not in the typed dialog, where they are text).
+func (f *dialogFrame) scroll(msg tea.KeyMsg, vimKeys bool) bool {
+	last := len(f.lines) - 1
+	switch msg.String() {
+	case "up":
+		f.offset--
+	case "down":
+		f.offset++
+	case "pgup":
+		f.offset -= 10
+	case "pgdown":
+		f.offset += 10
+	case "home":
+		f.offset = 0
+	case "end":
+		f.offset = last
+	case "k":
+		if !vimKeys {
+			return false
+		}
+		f.offset--
+	case "j":
+		if !vimKeys {
+			return false
+		}
+		f.offset++
+	default:
+		return false
+	}
+	f.offset = max0(min(f.offset, last))
+	return true
+}
+
+func max0(n int) int {
+	if n < 0 {
+		return 0
+	}
+	return n
+}
+
+// bodyWindow renders at most rows lines of the body from offset, with
+// "… N more above" and "… and N more" markers for what is cut.
+func (f *dialogFrame) bodyWindow(rows int) []string {
+	n := len(f.lines)
+	if rows <= 0 || n == 0 {
+		return nil
+	}
+	if n <= rows {
+		return f.lines
+	}
+	if rows == 1 {
+		return []string{f.muted.Render(fmt.Sprintf("… %d lines", n))}
+	}
+	// At the end the top marker takes a row and there is no bottom one.
+	off := min(f.offset, n-(rows-1))
+	out := make([]string, 0, rows)
+	items := rows
+	if off > 0 {
+		out = append(out, f.muted.Render(fmt.Sprintf("… %d more above", off)))
+		items--
+	}
+	if off+items < n {
+		items--
+	}
+	out = append(out, f.lines[off:off+items]...)
+	if rest := n - off - items; rest > 0 {
+		out = append(out, f.muted.Render(fmt.Sprintf("… and %d more (↑/↓ scroll)", rest)))
+	}
+	return out
+}
+
+// render lays out title, body and footer in the dialog box, centred in
+// width×height: exactly height lines of exactly width cells. footer[0] is
+// essential (buttons or input); the other footer lines (hints) and the
+// blank separators are dropped first when the height is short, then the
+// body is cut.
+func (f *dialogFrame) render(footer []string, width, height int) string {
+	if width <= 0 || height <= 0 {
+		return ""
+	}
+	frameW, frameH := f.box.GetHorizontalFrameSize(), f.box.GetVerticalFrameSize()
+	avail := height - frameH // content rows
+	maxInner := width - frameW
+	if avail < 2 || maxInner < 8 {
+		// No room for a box: a bare title and the essential footer.
+		var lines []string
+		if f.titleText != "" {
+			lines = append(lines, f.title.Render(f.titleText))
+		}
+		if len(footer) > 0 {
+			lines = append(lines, footer[0])
+		}
+		return fitBlock(lines, width, height)
+	}
+
+	head := []string{}
+	if f.titleText != "" {
+		head = append(head, f.title.Render(f.titleText))
+	}
+	need := func(blanks bool, foot int) int {
+		n := len(head) + foot
+		if blanks {
+			n += 2
+		}
+		if len(f.lines) > 0 {
+			n++ // at least one body row
+		}
+		return n
+	}
+	foot := len(footer)
+	blanks := true
+	for need(blanks, foot) > avail && foot > 1 {
+		foot--
+	}
+	if need(blanks, foot) > avail {
+		blanks = false
+	}
+	if need(blanks, foot) > avail && len(head) > 0 {
+		head = nil
+	}
+	used := len(head) + foot
+	if blanks {
+		used++ // above the footer
+		if len(head) > 0 {
+			used++ // below the title
+		}
+	}
+	body := f.bodyWindow(avail - used)
+
+	content := make([]string, 0, avail)
+	content = append(content, head...)
+	if blanks && len(head) > 0 {
+		content = append(content, "")
+	}
+	content = append(content, body...)
+	if blanks {
+		content = append(content, "")
+	}
+	content = append(content, footer[:foot]...)
+
+	inner := 0
+	for _, l := range content {
+		inner = max(inner, visibleWidth(l))
+	}
+	inner = min(max(inner, min(36, maxInner)), maxInner)
+	for i, l := range content {
+		content[i] = padLine(l, inner)
+	}
+	boxed := f.box.Render(strings.Join(content, "\n"))
+	return fitBlock(strings.Split(boxed, "\n"), width, height)
+}
+
+// fitBlock centres lines in width×height, cutting what does not fit, so
+// the result is exactly height lines of exactly width cells.
+func fitBlock(lines []string, width, height int) string {
+	if len(lines) > height {
+		lines = lines[:height]
+	}
+	bw := 0
+	for _, l := range lines {
+		bw = max(bw, visibleWidth(l))
+	}
+	left := max0((width - bw) / 2)
+	top := max0((height - len(lines)) / 2)
+	blank := strings.Repeat(" ", width)
+	pad := strings.Repeat(" ", left)
+	out := make([]string, 0, height)
+	for range top {
+		out = append(out, blank)
+	}
+	for _, l := range lines {
+		out = append(out, padLine(pad+l, width))
+	}
+	for len(out) < height {
+		out = append(out, blank)
+	}
+	return strings.Join(out, "\n")
+}
+
+// confirmDialog asks to confirm one action. Cancel is focused first; y
+// confirms, n/esc (and ctrl+c) cancel; tab/shift+tab/left/right/h/l move
+// focus; enter activates the focused button. up/down/j/k/pgup/pgdown scroll
+// a long body.
+type confirmDialog struct {
+	frame  dialogFrame
+	action string
+	focus  int // 0 Cancel, 1 the action
+	result dialogResult
+}
+
+// newConfirm builds a confirmation of action (the button label, e.g.
+// "Stop") with a title and body lines (untrusted: they are sanitized).
+func newConfirm(st *Styles, title string, lines []string, action string) *confirmDialog {
+	return &confirmDialog{frame: newDialogFrame(st, title, lines), action: sanitizeLine(action)}
+}
+
+// Update handles a key and reports whether the dialog closed.
+func (d *confirmDialog) Update(msg tea.KeyMsg) dialogResult {
+	if d.result != dialogOpen {
+		return d.result
+	}
+	switch msg.String() {
+	case "y", "Y":
+		d.result = dialogConfirmed
+	case "n", "N", "esc", "ctrl+c":
+		d.result = dialogCancelled
+	case "enter":
+		if d.focus == 1 {
+			d.result = dialogConfirmed
+		} else {
+			d.result = dialogCancelled
+		}
+	case "tab", "shift+tab", "left", "right", "h", "l":
+		d.focus = 1 - d.focus
+	default:
+		d.frame.scroll(msg, true)
+	}
+	return d.result
+}
+
+// button renders a label, bracketed and highlighted when focused so the
+// focus shows without colours too.
+func (d *confirmDialog) button(label string, focused bool) string {
+	if focused {
+		return d.frame.sel.Render("[ " + label + " ]")
+	}
+	return "  " + label + "  "
+}
+
+// View is the dialog centred in width×height: exactly height lines, each
+// exactly width cells wide.
+func (d *confirmDialog) View(width, height int) string {
+	buttons := d.button("Cancel", d.focus == 0) + "   " + d.button(d.action, d.focus == 1)
+	hint := d.frame.muted.Render("y " + strings.ToLower(d.action) + " · n/esc cancel · tab move")
+	return d.frame.render([]string{buttons, hint}, width, height)
+}
+
+// typedConfirm requires typing an exact word or number (e.g. the count of
+// deployments) before the action can run: enter confirms only when the text
+// equals want; esc (and ctrl+c) cancel. Every other key, y included, is
+// text. up/down/pgup/pgdown scroll a long body.
+type typedConfirm struct {
+	frame  dialogFrame
+	action string
+	want   string
+	input  textinput.Model
+	wrong  bool // enter was pressed with the wrong text
+	result dialogResult
+}
+
+// newTypedConfirm builds a typed confirmation: the user must type want
+// and press enter to run action (the label, e.g. "Stop").
+func newTypedConfirm(st *Styles, title string, lines []string, action, want string) *typedConfirm {
+	in := textinput.New()
+	in.Prompt = "> "
+	in.PromptStyle = st.Prompt
+	in.CharLimit = max(len(want)+16, 32)
+	in.Width = max(len(want)+4, 12)
+	in.Cursor.SetMode(cursor.CursorStatic) // no blink: Update has no Cmd to return
+	in.Focus()
+	return &typedConfirm{
+		frame:  newDialogFrame(st, title, lines),
+		action: sanitizeLine(action),
+		want:   want,
+		input:  in,
+	}
+}
+
+// Update handles a key and reports whether the dialog closed.
+func (d *typedConfirm) Update(msg tea.KeyMsg) dialogResult {
+	if d.result != dialogOpen {
+		return d.result
+	}
+	switch msg.String() {
+	case "esc", "ctrl+c":
+		d.result = dialogCancelled
+		return d.result
+	case "enter":
+		if strings.TrimSpace(d.input.Value()) == d.want {
+			d.result = dialogConfirmed
+		} else {
+			d.wrong = true
+		}
+		return d.result
+	}
+	if d.frame.scroll(msg, false) {
+		return d.result
+	}
+	before := d.input.Value()
+	d.input, _ = d.input.Update(msg)
+	if d.input.Value() != before {
+		d.wrong = false
+	}
+	return d.result
+}
+
+// Value is the text typed so far.
+func (d *typedConfirm) Value() string { return d.input.Value() }
+
+// View is the dialog centred in width×height: exactly height lines, each
+// exactly width cells wide.
+func (d *typedConfirm) View(width, height int) string {
+	want := sanitizeLine(d.want)
+	footer := []string{d.input.View()}
+	if d.wrong {
+		footer = append(footer, d.frame.errSt.Render("type "+want+" to confirm"))
+	}
+	footer = append(footer, d.frame.muted.Render("type "+want+" and enter to "+strings.ToLower(d.action)+" · esc cancel"))
+	return d.frame.render(footer, width, height)
+}
