@@ -172,6 +172,12 @@ func runConsole(ctx context.Context, o consoleOptions) error {
 	}
 	logger.Info("console starting", "version", version, "api", client.BaseURL(), "demo", o.demo, "readonly", o.readOnly)
 
+	audit, err := model.OpenAuditLog(model.DefaultAuditPath(), opts.Token)
+	if err != nil {
+		return fmt.Errorf("audit log: %w", err)
+	}
+	defer audit.Close()
+
 	// Probe the background before Bubble Tea owns the terminal (lipgloss #73).
 	lipgloss.SetHasDarkBackground(termenv.HasDarkBackground())
 	ctx, cancel := context.WithCancel(ctx)
@@ -179,7 +185,7 @@ func runConsole(ctx context.Context, o consoleOptions) error {
 	env := &ui.Env{
 		Client: client, Styles: ui.NewStyles(ui.DefaultTheme(), os.Getenv("NO_COLOR") != ""), Keys: ui.DefaultKeyMap(),
 		Log: logger, Profile: profile, Demo: o.demo, ReadOnly: o.readOnly, Ctx: ctx, Clipboard: os.Stdout,
-		Scheduler: model.SchedulerConfig{LogsInterval: o.logInterval}, LogCap: o.logCap,
+		Scheduler: model.SchedulerConfig{LogsInterval: o.logInterval}, LogCap: o.logCap, Audit: audit,
 	}
 	p := tea.NewProgram(ui.New(env, privateFleets), tea.WithAltScreen(), tea.WithContext(ctx))
 	_, err = p.Run()

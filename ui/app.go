@@ -77,6 +77,9 @@ type App struct {
 
 	helpOffset int // first line of the help screen when it scrolls
 
+	dialog    dialog         // an open confirmation; it takes every key
+	onConfirm func() tea.Cmd // what the dialog confirms
+
 	flashText  string
 	flashErr   bool
 	flashID    int
@@ -93,6 +96,9 @@ const flashFor = 6 * time.Second
 // New builds the console over env. privateFleets come from the profile.
 func New(env *Env, privateFleets []string) *App {
 	store := model.NewDeployments()
+	if env.ReadOnly {
+		env.Keys.HideMutating()
+	}
 	if env.Sparks == nil {
 		env.Sparks = model.NewSparkStore(model.DefaultSparkRows)
 	}
@@ -200,6 +206,12 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.openSub(newDetailView(a.env, a.store, msg.id, msg.json))
 	case openHostsMsg:
 		return a, a.openSub(a.newHostsView(msg.fleet))
+	case openStopMsg:
+		return a, a.askStop(msg.ids)
+	case stopDoneMsg:
+		return a, a.onStopDone(msg)
+	case bulkStopDoneMsg:
+		return a, a.onBulkStopDone(msg)
 	case openLogsMsg:
 		if len(msg.ids) == 0 {
 			return a, a.setFlash("no deployment to show logs of", true)
@@ -310,6 +322,9 @@ func (a *App) onKey(msg tea.KeyMsg) tea.Cmd {
 	km := a.env.Keys
 	if km.Is(msg, ActForceQuit) {
 		return tea.Quit
+	}
+	if a.dialog != nil {
+		return a.dialogKey(msg)
 	}
 	switch a.mode {
 	case modeFilter:
@@ -476,6 +491,8 @@ func (a *App) View() string {
 	b.WriteString(a.tabBar)
 	b.WriteByte('\n')
 	switch {
+	case a.dialog != nil:
+		b.WriteString(a.dialog.View(a.width, a.contentHeight()))
 	case a.mode == modeHelp:
 		b.WriteString(a.helpView(a.contentHeight()))
 	case a.sub != nil:

@@ -280,6 +280,12 @@ func (t *deploymentsTab) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case km.Is(msg, ActClearMarks):
 			t.clearMarks()
 			return t, nil
+		case km.Is(msg, ActStop):
+			ids := t.marked()
+			if row, ok := t.list.selected(); ok && len(ids) == 0 {
+				ids = []string{row.ID}
+			}
+			return t, func() tea.Msg { return openStopMsg{ids: ids} }
 		}
 		if row, ok := t.list.selected(); ok {
 			switch {
@@ -308,7 +314,7 @@ func (t *deploymentsTab) ShortHelp() []key.Binding {
 
 // FullHelp implements help.KeyMap.
 func (t *deploymentsTab) FullHelp() [][]key.Binding {
-	return [][]key.Binding{t.env.Keys.Bindings(ActOpen, ActDetail, ActJSON, ActLogs, ActMark, ActMarkRange, ActClearMarks), t.list.sortHelp()}
+	return [][]key.Binding{t.env.Keys.Bindings(ActOpen, ActDetail, ActJSON, ActLogs, ActStop, ActMark, ActMarkRange, ActClearMarks), t.list.sortHelp()}
 }
 
 func (t *deploymentsTab) owns(k model.JobKind) bool {

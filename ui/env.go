@@ -31,6 +31,8 @@ type Env struct {
 	Sparks *model.SparkStore
 	// LogCap is the line cap of each log stream (0: model.DefaultLogCap).
 	LogCap int
+	// Audit records every mutating action (nil: not recorded).
+	Audit *model.AuditLog
 }
 
 func (e *Env) now() time.Time {

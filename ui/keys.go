@@ -40,6 +40,7 @@ const (
 	ActCopy      Action = "copy"
 	ActLogs      Action = "logs"
 
+	ActStop       Action = "stop"
 	ActMark       Action = "mark"
 	ActMarkRange  Action = "mark-range"
 	ActClearMarks Action = "clear-marks"
@@ -115,6 +116,7 @@ var defaultBindings = []binding{
 	{ActJSON, []string{"y"}, "raw JSON", groupView},
 	{ActCopy, []string{"c"}, "copy id/FQDN/link", groupView},
 	{ActLogs, []string{"l"}, "logs", groupView},
+	{ActStop, []string{"ctrl+d"}, "stop (marked: bulk-stop)", groupView},
 	{ActMark, []string{" "}, "mark and move down", groupView},
 	{ActMarkRange, []string{"ctrl+@"}, "mark up to the last mark", groupView},
 	{ActClearMarks, []string{"ctrl+\\"}, "clear marks", groupView},
@@ -168,11 +170,23 @@ type KeyMap struct {
 	bindings map[Action]key.Binding
 	groups   map[Action]string
 	order    []Action
+	hidden   map[Action]bool // still answered (with a refusal), never offered in help
+}
+
+// mutating lists the actions that change the organization.
+var mutating = []Action{ActStop}
+
+// HideMutating removes every mutating action from help (read-only mode);
+// the keys still reach the console, which refuses them with a message.
+func (km *KeyMap) HideMutating() {
+	for _, a := range mutating {
+		km.hidden[a] = true
+	}
 }
 
 // DefaultKeyMap returns the built-in bindings.
 func DefaultKeyMap() *KeyMap {
-	km := &KeyMap{bindings: map[Action]key.Binding{}, groups: map[Action]string{}}
+	km := &KeyMap{bindings: map[Action]key.Binding{}, groups: map[Action]string{}, hidden: map[Action]bool{}}
 	for _, b := range defaultBindings {
 		km.bindings[b.action] = key.NewBinding(key.WithKeys(b.keys...), key.WithHelp(helpKeyNames(b.keys), b.help))
 		km.groups[b.action] = b.group
@@ -194,7 +208,7 @@ func (km *KeyMap) Is(msg tea.KeyMsg, a Action) bool {
 func (km *KeyMap) Bindings(actions ...Action) []key.Binding {
 	out := make([]key.Binding, 0, len(actions))
 	for _, a := range actions {
-		if b, ok := km.bindings[a]; ok && b.Enabled() {
+		if b, ok := km.bindings[a]; ok && b.Enabled() && !km.hidden[a] {
 			out = append(out, b)
 		}
 	}

@@ -1,0 +1,205 @@
+package ui
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/gapdeck/gapdeck/api"
+	"github.com/gapdeck/gapdeck/model"
+)
+
+// dialog is a confirmation shown over the console; while it is open it
+// takes every key.
+type dialog interface {
+	Update(msg tea.KeyMsg) dialogResult
+	View(width, height int) string
+}
+
+// openStopMsg asks to stop deployments: one (a confirmation) or several
+// marked ones (a typed confirmation of their count).
+type openStopMsg struct{ ids []string }
+
+// stopDoneMsg is the answer to a stop.
+type stopDoneMsg struct {
+	id  string
+	res *api.StopResult
+	err error
+}
+
+// bulkStopDoneMsg is the answer to a bulk stop.
+type bulkStopDoneMsg struct {
+	ids []string // the preview: what the user confirmed
+	res *api.BulkStopResult
+	err error
+}
+
+// askStop opens the confirmation for stopping ids. Nothing is sent until
+// the user confirms; Cancel is focused first.
+func (a *App) askStop(ids []string) tea.Cmd {
+	if a.env.ReadOnly {
+		return a.setFlash("read-only: stopping deployments is disabled (started with --readonly)", true)
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	now := a.env.now()
+	if len(ids) == 1 {
+		id := ids[0]
+		a.dialog = newConfirm(a.env.Styles, "Stop deployment "+id+"?", a.describe(id, now), "Stop")
+		a.onConfirm = func() tea.Cmd { return a.sendStop(id) }
+		return nil
+	}
+	lines := []string{fmt.Sprintf("These %d deployments will stop (one bulk-stop request by request_id):", len(ids)), ""}
+	for _, id := range ids {
+		lines = append(lines, a.describe(id, now)[0])
+	}
+	want := strconv.Itoa(len(ids))
+	a.dialog = newTypedConfirm(a.env.Styles, fmt.Sprintf("Stop %d deployments?", len(ids)), lines, "Stop "+want, want)
+	a.onConfirm = func() tea.Cmd { return a.sendBulkStop(ids) }
+	return nil
+}
+
+// describe is what a confirmation shows of a deployment: id, app,
+// version, location and uptime (first line), then its status.
+func (a *App) describe(id string, now time.Time) []string {
+	row, ok := a.store.Get(id)
+	if !ok {
+		return []string{id + "  (no longer listed)"}
+	}
+	app, version, where, status := "?", "?", "?", "status not read yet"
+	if row.Enriched {
+		app, version, where, status = row.App, row.Version, joinNonEmpty(", ", row.City, row.Country), row.Status.Name()
+	}
+	up := "?"
+	if !row.Started.IsZero() {
+		up = formatAge(now.Sub(row.Started))
+	}
+	return []string{
+		fmt.Sprintf("%s  %s %s  %s  up %s", id, app, version, where, up),
+		"status " + status,
+	}
+}
+
+// sendStop stops one deployment and reports the typed outcome.
+func (a *App) sendStop(id string) tea.Cmd {
+	ctx, c := a.env.Ctx, a.env.Client
+	return func() tea.Msg {
+		res, err := c.StopDeployment(ctx, id, api.StopOptions{})
+		return stopDoneMsg{id: id, res: res, err: err}
+	}
+}
+
+// sendBulkStop stops the confirmed deployments in one request.
+func (a *App) sendBulkStop(ids []string) tea.Cmd {
+	ctx, c := a.env.Ctx, a.env.Client
+	return func() tea.Msg {
+		res, err := c.BulkStopByRequestIDs(ctx, ids...)
+		return bulkStopDoneMsg{ids: ids, res: res, err: err}
+	}
+}
+
+// onStopDone reports a stop truthfully (200, 202 and 410 differ), applies
+// the summary so the row shows TERMINATING at once, and audits it.
+func (a *App) onStopDone(msg stopDoneMsg) tea.Cmd {
+	entry := model.AuditEntry{Action: "stop", Targets: []string{msg.id}}
+	var text string
+	if msg.err != nil {
+		entry.Outcome, entry.HTTPStatus = "failed: "+msg.err.Error(), api.StatusOf(msg.err)
+		a.audit(entry)
+		return a.setFlash("stop "+msg.id+" failed: "+errorCause(msg.err.Error()), true)
+	}
+	entry.HTTPStatus, entry.Outcome = msg.res.HTTPStatus, msg.res.Outcome.String()
+	switch msg.res.Outcome {
+	case api.StopStopping:
+		text = "stopping " + msg.id + " (200): it is terminating now"
+		if msg.res.Summary != nil {
+			a.store.ApplyStatus(msg.res.Summary, a.env.now())
+		}
+	case api.StopAccepted:
+		text = "stop of " + msg.id + " accepted (202): it stops once it is READY or ERROR"
+	case api.StopAlreadyTerminated:
+		text = msg.id + " was already terminated (410)"
+	}
+	a.audit(entry)
+	a.sched.Refresh() // follow the row through TERMINATING → TERMINATED
+	a.tabs[tabDeployments].Update(catalogChangedMsg{})
+	return tea.Batch(a.setFlash(text, false), a.plan())
+}
+
+// onBulkStopDone compares what the server will stop with what the user
+// confirmed, reports any difference, clears the marks and audits.
+func (a *App) onBulkStopDone(msg bulkStopDoneMsg) tea.Cmd {
+	entry := model.AuditEntry{Action: "bulk-stop", Targets: msg.ids}
+	if msg.err != nil {
+		entry.Outcome, entry.HTTPStatus = "failed: "+msg.err.Error(), api.StatusOf(msg.err)
+		a.audit(entry)
+		return a.setFlash("bulk stop failed: "+errorCause(msg.err.Error()), true)
+	}
+	got := make([]string, 0, len(msg.res.Processable))
+	for _, p := range msg.res.Processable {
+		got = append(got, p.RequestID)
+	}
+	var missing, extra []string
+	for _, id := range msg.ids {
+		if !slices.Contains(got, id) {
+			missing = append(missing, id)
+		}
+	}
+	for _, id := range got {
+		if !slices.Contains(msg.ids, id) {
+			extra = append(extra, id)
+		}
+	}
+	entry.HTTPStatus = 202
+	entry.Outcome = fmt.Sprintf("accepted: %d processable", len(got))
+	text := fmt.Sprintf("bulk stop accepted: %d of %d will stop", len(got), len(msg.ids))
+	isErr := false
+	if len(missing) > 0 {
+		text += "; not processable: " + strings.Join(missing, " ")
+		entry.Detail += "not processable: " + strings.Join(missing, " ") + ". "
+		isErr = true
+	}
+	if len(extra) > 0 {
+		text += "; ALSO stopping (not previewed): " + strings.Join(extra, " ")
+		entry.Detail += "not previewed: " + strings.Join(extra, " ")
+		isErr = true
+	}
+	a.audit(entry)
+	if d, ok := a.tabs[tabDeployments].(*deploymentsTab); ok {
+		d.clearMarks()
+	}
+	a.sched.Refresh()
+	a.rebuildChrome()
+	return tea.Batch(a.setFlash(text, isErr), a.plan())
+}
+
+// audit appends an entry to the audit log, if there is one; a failure to
+// write it is shown, never swallowed.
+func (a *App) audit(e model.AuditEntry) {
+	if a.env.Audit == nil {
+		return
+	}
+	e.Time, e.Profile, e.APIHost = a.env.now(), a.env.Profile, a.env.Client.Host()
+	if err := a.env.Audit.Append(e); err != nil {
+		a.flashText, a.flashErr = "could not write the audit log: "+err.Error(), true
+	}
+}
+
+// dialogKey drives the open dialog and runs the action once confirmed.
+func (a *App) dialogKey(msg tea.KeyMsg) tea.Cmd {
+	switch a.dialog.Update(msg) {
+	case dialogConfirmed:
+		run := a.onConfirm
+		a.dialog, a.onConfirm = nil, nil
+		return run()
+	case dialogCancelled:
+		a.dialog, a.onConfirm = nil, nil
+		return a.setFlash("cancelled: nothing was sent", false)
+	}
+	return nil
+}

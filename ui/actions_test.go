@@ -1,0 +1,126 @@
+package ui
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gapdeck/gapdeck/model"
+)
+
+const (
+	stopRoute     = "DELETE /v1/stop/{id}"
+	bulkStopRoute = "POST /v1/deployments/bulk-stop"
+)
+
+// withAudit gives the harness an audit log in a temp dir and returns its path.
+func withAudit(t *testing.T, h *harness) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "audit.jsonl")
+	log, err := model.OpenAuditLog(path, harnessToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { log.Close() })
+	h.env.Audit = log
+	return path
+}
+
+func (h *harness) calls(route string) int64 { return h.sim.Counters().ByRoute[route].Calls }
+
+func TestStopConfirmationDefaultsToCancel(t *testing.T) {
+	h := settled(t)
+	id := h.selectedID()
+	h.press("ctrl+d")
+	if h.app.dialog == nil {
+		t.Fatal("ctrl+d opened no confirmation")
+	}
+	h.mustContain("Stop deployment "+id+"?", id, "up ", "Cancel", "Stop")
+	for _, cancel := range []string{"enter", "n", "esc"} {
+		if h.app.dialog == nil {
+			h.press("ctrl+d")
+		}
+		h.press(cancel)
+		if h.app.dialog != nil {
+			t.Fatalf("%s did not close the confirmation", cancel)
+		}
+	}
+	if n := h.calls(stopRoute); n != 0 {
+		t.Fatalf("%d stop requests sent without a confirmation", n)
+	}
+	h.mustContain("cancelled: nothing was sent")
+}
+
+func TestStopConfirmedIsSentReportedAndAudited(t *testing.T) {
+	h := settled(t)
+	path := withAudit(t, h)
+	id := h.selectedID()
+	h.press("ctrl+d", "y")
+	if n := h.calls(stopRoute); n != 1 {
+		t.Fatalf("%d stop requests, want 1", n)
+	}
+	foot := h.footer()
+	if !strings.Contains(foot, "(200)") && !strings.Contains(foot, "(202)") && !strings.Contains(foot, "(410)") {
+		t.Errorf("footer %q does not report the stop's outcome", foot)
+	}
+	entries, err := model.ReadAudit(path, 10)
+	if err != nil || len(entries) != 1 {
+		t.Fatalf("audit = %v, %v", entries, err)
+	}
+	e := entries[0]
+	if e.Action != "stop" || len(e.Targets) != 1 || e.Targets[0] != id || e.HTTPStatus == 0 || e.Outcome == "" || e.APIHost == "" {
+		t.Errorf("audit entry %+v", e)
+	}
+	raw, _ := os.ReadFile(path)
+	if strings.Contains(string(raw), harnessToken) {
+		t.Error("the audit file holds the token")
+	}
+}
+
+func TestStopRefusedInReadOnly(t *testing.T) {
+	h := settled(t, withReadOnly())
+	h.press("ctrl+d")
+	if h.app.dialog != nil {
+		t.Fatal("read-only mode opened a stop confirmation")
+	}
+	if n := h.calls(stopRoute); n != 0 {
+		t.Fatalf("%d stop requests in read-only mode", n)
+	}
+	h.mustContain("read-only: stopping deployments is disabled")
+	h.press("?")
+	h.mustNotContain("ctrl+d")
+}
+
+func TestBulkStopNeedsTheTypedCount(t *testing.T) {
+	h := settled(t)
+	path := withAudit(t, h)
+	d := deploymentsTabOf(h)
+	h.press(" ", " ", " ")
+	marked := d.marked()
+	if len(marked) != 3 {
+		t.Fatalf("marked %v", marked)
+	}
+	h.press("ctrl+d")
+	h.mustContain("Stop 3 deployments?", marked[0], marked[1], marked[2])
+	h.press("y")
+	h.typeText("2")
+	h.press("enter")
+	if h.app.dialog == nil || h.calls(bulkStopRoute) != 0 {
+		t.Fatal("a wrong count (or y) confirmed the bulk stop")
+	}
+	h.press("backspace", "backspace")
+	h.typeText("3")
+	h.press("enter")
+	if h.app.dialog != nil || h.calls(bulkStopRoute) != 1 {
+		t.Fatalf("typing the count did not send one bulk stop (dialog open %v, %d requests)", h.app.dialog != nil, h.calls(bulkStopRoute))
+	}
+	h.mustContain("bulk stop accepted: 3 of 3 will stop")
+	if len(d.marks) != 0 {
+		t.Errorf("marks kept after the bulk stop: %v", d.marks)
+	}
+	entries, err := model.ReadAudit(path, 10)
+	if err != nil || len(entries) != 1 || entries[0].Action != "bulk-stop" || len(entries[0].Targets) != 3 {
+		t.Fatalf("audit = %+v, %v", entries, err)
+	}
+}
