@@ -126,8 +126,9 @@ func (a *App) onStopDone(msg stopDoneMsg) tea.Cmd {
 		text = msg.id + " was already terminated (410)"
 	}
 	a.audit(entry)
-	a.sched.Refresh() // follow the row through TERMINATING → TERMINATED
-	a.tabs[tabDeployments].Update(catalogChangedMsg{})
+	a.sched.Refresh()                                  // follow the row through TERMINATING → TERMINATED
+	a.tabs[tabDeployments].Update(catalogChangedMsg{}) // the table must not keep the old rows
+	a.sched.SetVisible(a.tabs[a.active].visibleKeys())
 	return tea.Batch(a.setFlash(text, false), a.plan())
 }
 

@@ -1,11 +1,13 @@
 package ui
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/model"
 )
 
@@ -122,5 +124,32 @@ func TestBulkStopNeedsTheTypedCount(t *testing.T) {
 	entries, err := model.ReadAudit(path, 10)
 	if err != nil || len(entries) != 1 || entries[0].Action != "bulk-stop" || len(entries[0].Targets) != 3 {
 		t.Fatalf("audit = %+v, %v", entries, err)
+	}
+}
+
+// Regression: stopping a row that then leaves the filter (status:ready →
+// TERMINATING) must refresh the table in the same Update; the frame drawn
+// right after the stop's answer used to read a stale row slice (a crash in
+// the real binary).
+func TestStopUnderAFilterRefreshesTheTable(t *testing.T) {
+	h := settled(t)
+	h.press("/")
+	h.typeText("status:ready")
+	h.press("enter")
+	id := h.selectedID()
+	h.press("/")
+	h.typeText(" " + id) // only that row: its stale entry would be on screen
+	h.press("enter")
+	res, err := h.client.StopDeployment(context.Background(), id, api.StopOptions{})
+	if err != nil || res.Summary == nil {
+		t.Fatalf("stop: %+v, %v", res, err)
+	}
+	h.update(stopDoneMsg{id: id, res: res}) // no pumping: look at the very next frame
+	view := h.view()
+	if pos := deploymentsTabOf(h).store.Position(id); pos >= 0 {
+		t.Errorf("%s still listed under status:ready after it started terminating", id)
+	}
+	if !strings.Contains(view, "No deployment matches") {
+		t.Errorf("the next frame does not show the empty filter result:\n%s", view)
 	}
 }

@@ -208,6 +208,10 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.openSub(a.newHostsView(msg.fleet))
 	case openStopMsg:
 		return a, a.askStop(msg.ids)
+	case openTagMsg:
+		return a, a.askAddTag(msg.ids)
+	case openTagsMsg:
+		return a, a.openTags(msg.id)
 	case stopDoneMsg:
 		return a, a.onStopDone(msg)
 	case bulkStopDoneMsg:
@@ -233,6 +237,9 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return a, a.splitKeys(msg)
 		}
 		return a, a.onKey(msg)
+	}
+	if cmd, ok := a.onTagResult(msg); ok {
+		return a, cmd
 	}
 	if a.mode == modeFilter || a.mode == modeCommand {
 		var cmd tea.Cmd

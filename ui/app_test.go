@@ -915,7 +915,7 @@ func TestHelpScrollsWhenSmall(t *testing.T) {
 	h := settled(t, withSize(60, 16))
 	h.press("?")
 	h.mustContain("↓ more (j/k, pgdown)", "GENERAL")
-	h.press("pgdown", "pgdown", "pgdown", "pgdown")
+	h.press("pgdown", "pgdown", "pgdown", "pgdown", "pgdown")
 	h.mustContain("FILTER")
 	h.mustNotContain("↓ more")
 	h.press("g")

@@ -265,6 +265,8 @@ func (t *deploymentsTab) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		t.apply(msg)
 	case clockMsg:
 		t.list.refresh() // ages move on
+	case catalogChangedMsg:
+		t.list.refresh() // the store changed outside a fetch (a stop's summary, a tag)
 	case tea.KeyMsg:
 		if t.list.handleKey(msg) {
 			return t, nil
@@ -280,6 +282,16 @@ func (t *deploymentsTab) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case km.Is(msg, ActClearMarks):
 			t.clearMarks()
 			return t, nil
+		case km.Is(msg, ActTag):
+			ids := t.marked()
+			if row, ok := t.list.selected(); ok && len(ids) == 0 {
+				ids = []string{row.ID}
+			}
+			return t, func() tea.Msg { return openTagMsg{ids: ids} }
+		case km.Is(msg, ActTags):
+			if row, ok := t.list.selected(); ok {
+				return t, func() tea.Msg { return openTagsMsg{id: row.ID} }
+			}
 		case km.Is(msg, ActStop):
 			ids := t.marked()
 			if row, ok := t.list.selected(); ok && len(ids) == 0 {
@@ -314,7 +326,7 @@ func (t *deploymentsTab) ShortHelp() []key.Binding {
 
 // FullHelp implements help.KeyMap.
 func (t *deploymentsTab) FullHelp() [][]key.Binding {
-	return [][]key.Binding{t.env.Keys.Bindings(ActOpen, ActDetail, ActJSON, ActLogs, ActStop, ActMark, ActMarkRange, ActClearMarks), t.list.sortHelp()}
+	return [][]key.Binding{t.env.Keys.Bindings(ActOpen, ActDetail, ActJSON, ActLogs, ActStop, ActTag, ActTags, ActMark, ActMarkRange, ActClearMarks), t.list.sortHelp()}
 }
 
 func (t *deploymentsTab) owns(k model.JobKind) bool {

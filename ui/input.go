@@ -43,6 +43,8 @@ var commands = []command{
 			}
 			return func() tea.Msg { return openLogsMsg{ids: ids} }
 		}},
+	{names: []string{"audit"}, usage: "audit", help: "the audit log of actions",
+		run: func(a *App, _ string) tea.Cmd { return a.openSub(newAuditView(a.env)) }},
 	{names: []string{"quit", "q", "q!"}, usage: "q", help: "quit", run: func(*App, string) tea.Cmd { return tea.Quit }},
 }
 

@@ -41,6 +41,8 @@ const (
 	ActLogs      Action = "logs"
 
 	ActStop       Action = "stop"
+	ActTag        Action = "tag"
+	ActTags       Action = "tags"
 	ActMark       Action = "mark"
 	ActMarkRange  Action = "mark-range"
 	ActClearMarks Action = "clear-marks"
@@ -117,6 +119,8 @@ var defaultBindings = []binding{
 	{ActCopy, []string{"c"}, "copy id/FQDN/link", groupView},
 	{ActLogs, []string{"l"}, "logs", groupView},
 	{ActStop, []string{"ctrl+d"}, "stop (marked: bulk-stop)", groupView},
+	{ActTag, []string{"t"}, "add a tag (marked: to all)", groupView},
+	{ActTags, []string{"T"}, "manage tags", groupView},
 	{ActMark, []string{" "}, "mark and move down", groupView},
 	{ActMarkRange, []string{"ctrl+@"}, "mark up to the last mark", groupView},
 	{ActClearMarks, []string{"ctrl+\\"}, "clear marks", groupView},
@@ -174,7 +178,7 @@ type KeyMap struct {
 }
 
 // mutating lists the actions that change the organization.
-var mutating = []Action{ActStop}
+var mutating = []Action{ActStop, ActTag, ActTags}
 
 // HideMutating removes every mutating action from help (read-only mode);
 // the keys still reach the console, which refuses them with a message.

@@ -1,0 +1,395 @@
+package ui
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/gapdeck/gapdeck/api"
+	"github.com/gapdeck/gapdeck/model"
+)
+
+// openTagMsg asks to add a tag to deployments (the selected or the marked).
+type openTagMsg struct{ ids []string }
+
+// openTagsMsg asks to manage one deployment's tags.
+type openTagsMsg struct{ id string }
+
+// Tag operations, as audited.
+const (
+	tagAdd    = "tag-add"
+	tagRename = "tag-rename"
+	tagDelete = "tag-delete"
+)
+
+// tagDoneMsg is the answer to one tag request.
+type tagDoneMsg struct {
+	op       string // tagAdd, tagRename or tagDelete
+	id       string
+	tag      string // the tag added or deleted; the old name of a rename
+	newTag   string // the new name of a rename
+	optimist bool   // the row was changed before the answer (roll back on failure)
+	err      error
+}
+
+const readOnlyTagging = "read-only: tagging is disabled (started with --readonly)"
+
+// askAddTag asks for a tag to add to ids, then confirms it. Nothing is
+// sent until the user confirms; Cancel is focused first.
+func (a *App) askAddTag(ids []string) tea.Cmd {
+	if a.env.ReadOnly {
+		return a.setFlash(readOnlyTagging, true)
+	}
+	if len(ids) == 0 {
+		return a.setFlash("no deployment to tag", true)
+	}
+	ids = slices.Clone(ids)
+	target := ids[0]
+	if len(ids) > 1 {
+		target = fmt.Sprintf("%d marked deployments", len(ids))
+	}
+	lines := []string{"to " + target}
+	if len(ids) > 1 {
+		lines = append(lines, ids...)
+	}
+	in := newTagInput(a.env.Styles, "Add a tag", lines, "")
+	a.dialog = in
+	a.onConfirm = func() tea.Cmd {
+		tag := in.Value()
+		a.dialog = newConfirm(a.env.Styles, fmt.Sprintf("Add tag %s to %s?", tag, plural(len(ids), "deployment")), ids, "Add")
+		a.onConfirm = func() tea.Cmd { return a.sendAddTag(ids, tag) }
+		return nil
+	}
+	return nil
+}
+
+// openTags opens the tag manager of one deployment.
+func (a *App) openTags(id string) tea.Cmd {
+	if a.env.ReadOnly {
+		return a.setFlash(readOnlyTagging, true)
+	}
+	row, ok := a.store.Get(id)
+	if !ok {
+		return a.setFlash(id+" is no longer listed", true)
+	}
+	m := &tagManager{frame: newDialogFrame(a.env.Styles, "Tags of "+id, nil), id: id, tags: slices.Clone(row.Tags)}
+	a.dialog = m
+	a.onConfirm = func() tea.Cmd {
+		switch m.choice {
+		case 'r':
+			return a.askRenameTag(id, m.chosen())
+		case 'd':
+			return a.askDeleteTag(id, m.chosen())
+		}
+		return nil
+	}
+	return nil
+}
+
+// askRenameTag asks for the new name of tag on id, then confirms it.
+func (a *App) askRenameTag(id, tag string) tea.Cmd {
+	in := newTagInput(a.env.Styles, "Rename tag "+tag, []string{"on " + id}, tag)
+	a.dialog = in
+	a.onConfirm = func() tea.Cmd {
+		to := in.Value()
+		if to == tag {
+			return a.setFlash("tag "+tag+" unchanged: nothing was sent", false)
+		}
+		a.dialog = newConfirm(a.env.Styles, fmt.Sprintf("Rename tag %s to %s on %s?", tag, to, id), a.describe(id, a.env.now()), "Rename")
+		a.onConfirm = func() tea.Cmd { return a.sendTagOp(tagRename, id, tag, to) }
+		return nil
+	}
+	return nil
+}
+
+// askDeleteTag confirms deleting tag from id.
+func (a *App) askDeleteTag(id, tag string) tea.Cmd {
+	a.dialog = newConfirm(a.env.Styles, fmt.Sprintf("Delete tag %s from %s?", tag, id), a.describe(id, a.env.now()), "Delete")
+	a.onConfirm = func() tea.Cmd { return a.sendTagOp(tagDelete, id, tag, "") }
+	return nil
+}
+
+// sendAddTag adds tag to every id: one request each.
+func (a *App) sendAddTag(ids []string, tag string) tea.Cmd {
+	cmds := make([]tea.Cmd, 0, len(ids))
+	for _, id := range ids {
+		cmds = append(cmds, a.sendTagOp(tagAdd, id, tag, ""))
+	}
+	return tea.Batch(cmds...)
+}
+
+// sendTagOp changes the row's tags at once (optimistically) and sends the
+// request; its answer comes back as a tagDoneMsg.
+func (a *App) sendTagOp(op, id, tag, newTag string) tea.Cmd {
+	optimist := false
+	if row, ok := a.store.Get(id); ok {
+		optimist = a.setRowTags(id, applyTagOp(row.Tags, op, tag, newTag))
+	}
+	ctx, c := a.env.Ctx, a.env.Client
+	return func() tea.Msg {
+		var err error
+		switch op {
+		case tagAdd:
+			_, err = c.CreateDeploymentTag(ctx, id, tag)
+		case tagRename:
+			_, err = c.RenameDeploymentTag(ctx, id, tag, newTag)
+		case tagDelete:
+			err = c.DeleteDeploymentTag(ctx, id, tag)
+		}
+		return tagDoneMsg{op: op, id: id, tag: tag, newTag: newTag, optimist: optimist, err: err}
+	}
+}
+
+// applyTagOp returns tags after op (a new slice).
+func applyTagOp(tags []string, op, tag, newTag string) []string {
+	out := slices.Clone(tags)
+	switch op {
+	case tagAdd:
+		if !slices.Contains(out, tag) {
+			out = append(out, tag)
+		}
+	case tagRename:
+		out = slices.DeleteFunc(out, func(t string) bool { return t == tag || t == newTag })
+		out = append(out, newTag)
+	case tagDelete:
+		out = slices.DeleteFunc(out, func(t string) bool { return t == tag })
+	}
+	return out
+}
+
+// undoTagOp returns tags with op undone (a new slice).
+func undoTagOp(tags []string, op, tag, newTag string) []string {
+	switch op {
+	case tagAdd:
+		return applyTagOp(tags, tagDelete, tag, "")
+	case tagRename:
+		out := applyTagOp(tags, tagDelete, newTag, "")
+		return applyTagOp(out, tagAdd, tag, "")
+	case tagDelete:
+		return applyTagOp(tags, tagAdd, tag, "")
+	}
+	return slices.Clone(tags)
+}
+
+// setRowTags shows tags in id's row at once, through the store: the row's
+// list fields again, with these tags. It reports whether the row changed.
+func (a *App) setRowTags(id string, tags []string) bool {
+	row, ok := a.store.Get(id)
+	if !ok {
+		return false
+	}
+	d := api.Deployment{
+		RequestID: id, FQDN: row.FQDN, PublicIP: row.PublicIP, Ready: row.Ready,
+		StartTime: api.Time{Time: row.Started}, Tags: tags,
+	}
+	if len(row.Ports) > 0 {
+		d.Ports = make(map[string]api.Port, len(row.Ports))
+		for _, p := range row.Ports {
+			d.Ports[p.Name] = p
+		}
+	}
+	if row.HasSockets {
+		s, u := api.Int(row.Sockets), api.Int(row.SocketsUsage)
+		d.Sockets, d.SocketsUsage = &s, &u
+	}
+	changed := a.store.ApplyList([]api.Deployment{d}, a.env.now()) > 0
+	if changed {
+		a.tabs[tabDeployments].Update(catalogChangedMsg{})
+	}
+	return changed
+}
+
+// onTagResult handles the tag flows' own messages; ok is false for others.
+func (a *App) onTagResult(msg tea.Msg) (tea.Cmd, bool) {
+	m, ok := msg.(tagDoneMsg)
+	if !ok {
+		return nil, false
+	}
+	return a.onTagDone(m), true
+}
+
+// onTagDone reports and audits one tag request; a failure rolls the row
+// back.
+func (a *App) onTagDone(m tagDoneMsg) tea.Cmd {
+	entry := model.AuditEntry{Action: m.op, Targets: []string{m.id}}
+	var what string
+	switch m.op {
+	case tagAdd:
+		entry.Detail, what = "tag "+m.tag, "tag "+m.tag+" added to "+m.id
+	case tagRename:
+		entry.Detail, what = "tag "+m.tag+" → "+m.newTag, "tag "+m.tag+" renamed to "+m.newTag+" on "+m.id
+	case tagDelete:
+		entry.Detail, what = "tag "+m.tag, "tag "+m.tag+" deleted from "+m.id
+	}
+	if m.err == nil {
+		entry.Outcome = "ok"
+		entry.HTTPStatus = http.StatusOK
+		if m.op == tagDelete {
+			entry.HTTPStatus = http.StatusNoContent
+		}
+		a.audit(entry)
+		return a.setFlash(what, false)
+	}
+	status := api.StatusOf(m.err)
+	entry.Outcome, entry.HTTPStatus = "failed: "+m.err.Error(), status
+	a.audit(entry)
+	if m.optimist {
+		if row, ok := a.store.Get(m.id); ok {
+			a.setRowTags(m.id, undoTagOp(row.Tags, m.op, m.tag, m.newTag))
+		}
+	}
+	var text string
+	switch {
+	case status == http.StatusConflict && m.op == tagAdd:
+		text = m.id + " already has tag " + m.tag
+		// The server has it: show it.
+		if row, ok := a.store.Get(m.id); ok {
+			a.setRowTags(m.id, applyTagOp(row.Tags, tagAdd, m.tag, ""))
+		}
+	case status == http.StatusConflict && m.op == tagRename:
+		text = m.id + " already has tag " + m.newTag
+	case status == http.StatusNotFound && m.op != tagAdd:
+		text = m.id + " has no tag " + m.tag + " (404)"
+	default:
+		text = strings.TrimPrefix(what, "tag ") + " failed: " + errorCause(m.err.Error())
+		text = "tag " + text
+	}
+	return a.setFlash(text, true)
+}
+
+// plural is "1 deployment" or "N deployments".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// tagInputDialog asks for a tag name, validated as the spec says while it
+// is typed: enter confirms only a valid tag; esc (and ctrl+c) cancel.
+type tagInputDialog struct {
+	frame   dialogFrame
+	input   textinput.Model
+	touched bool // typed into, or enter pressed: show the validation
+	result  dialogResult
+}
+
+func newTagInput(st *Styles, title string, lines []string, value string) *tagInputDialog {
+	in := textinput.New()
+	in.Prompt = "tag> "
+	in.PromptStyle = st.Prompt
+	in.Placeholder = fmt.Sprintf("1–%d characters", api.MaxTagLength)
+	in.CharLimit = api.MaxTagLength + 24 // room to show a too-long tag's error
+	in.Width = api.MaxTagLength + 2
+	in.Cursor.SetMode(cursor.CursorStatic)
+	in.SetValue(value)
+	in.Focus()
+	return &tagInputDialog{frame: newDialogFrame(st, title, lines), input: in}
+}
+
+// Value is the tag typed so far.
+func (d *tagInputDialog) Value() string { return d.input.Value() }
+
+// err is the validation error of the current text, or nil.
+func (d *tagInputDialog) err() error { return api.ValidateTag(d.input.Value()) }
+
+// Update handles a key and reports whether the dialog closed.
+func (d *tagInputDialog) Update(msg tea.KeyMsg) dialogResult {
+	if d.result != dialogOpen {
+		return d.result
+	}
+	switch msg.String() {
+	case "esc", "ctrl+c":
+		d.result = dialogCancelled
+		return d.result
+	case "enter":
+		d.touched = true
+		if d.err() == nil {
+			d.result = dialogConfirmed
+		}
+		return d.result
+	}
+	if d.frame.scroll(msg, false) {
+		return d.result
+	}
+	before := d.input.Value()
+	d.input, _ = d.input.Update(msg)
+	if d.input.Value() != before {
+		d.touched = true
+	}
+	return d.result
+}
+
+// View is the dialog centred in width×height.
+func (d *tagInputDialog) View(width, height int) string {
+	footer := []string{d.input.View()}
+	if err := d.err(); err != nil && d.touched {
+		footer = append(footer, d.frame.errSt.Render(err.Error()))
+	}
+	footer = append(footer, d.frame.muted.Render("enter continue · esc cancel"))
+	return d.frame.render(footer, width, height)
+}
+
+// tagManager lists one deployment's tags: j/k choose, r renames, d
+// deletes (each confirmed after), esc closes.
+type tagManager struct {
+	frame  dialogFrame
+	id     string
+	tags   []string
+	cur    int
+	choice rune // 'r' or 'd' once chosen
+	result dialogResult
+}
+
+func (m *tagManager) chosen() string {
+	if m.cur < 0 || m.cur >= len(m.tags) {
+		return ""
+	}
+	return m.tags[m.cur]
+}
+
+// Update handles a key and reports whether the dialog closed.
+func (m *tagManager) Update(msg tea.KeyMsg) dialogResult {
+	if m.result != dialogOpen {
+		return m.result
+	}
+	switch msg.String() {
+	case "esc", "q", "ctrl+c":
+		m.result = dialogCancelled
+	case "j", "down":
+		m.cur = min(m.cur+1, max0(len(m.tags)-1))
+	case "k", "up":
+		m.cur = max0(m.cur - 1)
+	case "r", "d":
+		if len(m.tags) > 0 {
+			m.choice = []rune(msg.String())[0]
+			m.result = dialogConfirmed
+		}
+	}
+	return m.result
+}
+
+// View is the dialog centred in width×height.
+func (m *tagManager) View(width, height int) string {
+	lines := make([]string, 0, len(m.tags)+1)
+	if len(m.tags) == 0 {
+		lines = append(lines, m.frame.muted.Render("no tags"))
+	}
+	for i, t := range m.tags {
+		t = sanitizeLine(t)
+		if i == m.cur {
+			lines = append(lines, m.frame.sel.Render("> "+t))
+		} else {
+			lines = append(lines, "  "+t)
+		}
+	}
+	m.frame.lines = lines
+	m.frame.offset = max0(m.cur - 5)
+	hint := m.frame.muted.Render("j/k choose · r rename · d delete · esc close")
+	return m.frame.render([]string{hint}, width, height)
+}
