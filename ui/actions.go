@@ -33,9 +33,96 @@ type stopDoneMsg struct {
 
 // bulkStopDoneMsg is the answer to a bulk stop.
 type bulkStopDoneMsg struct {
-	ids []string // the preview: what the user confirmed
-	res *api.BulkStopResult
-	err error
+	ids    []string // the preview: what the user confirmed
+	filter string   // "tag=a,b any" for a stop by tags; "" for request ids
+	res    *api.BulkStopResult
+	err    error
+}
+
+// parseTagStop reads `:stop tag=a[,b] [any|all|not]`.
+func parseTagStop(arg string) (tags []string, match string, err error) {
+	fields := strings.Fields(arg)
+	if len(fields) == 0 || len(fields) > 2 || !strings.HasPrefix(fields[0], "tag=") {
+		return nil, "", fmt.Errorf("usage: :stop tag=<tag>[,<tag>…] [any|all|not]")
+	}
+	for _, t := range strings.Split(strings.TrimPrefix(fields[0], "tag="), ",") {
+		if t = strings.TrimSpace(t); t != "" {
+			if err := api.ValidateTag(t); err != nil {
+				return nil, "", fmt.Errorf("tag %q: %w", t, err)
+			}
+			tags = append(tags, t)
+		}
+	}
+	if len(tags) == 0 {
+		return nil, "", fmt.Errorf("usage: :stop tag=<tag>[,<tag>…] [any|all|not]")
+	}
+	match = api.MatchAny
+	if len(fields) == 2 {
+		match = fields[1]
+		if match != api.MatchAny && match != api.MatchAll && match != api.MatchNot {
+			return nil, "", fmt.Errorf("match must be any, all or not, got %q", match)
+		}
+	}
+	return tags, match, nil
+}
+
+// tagsMatch applies the API's deployment_tags semantics to known tags.
+func tagsMatch(have, want []string, match string) bool {
+	n := 0
+	for _, w := range want {
+		if slices.Contains(have, w) {
+			n++
+		}
+	}
+	switch match {
+	case api.MatchAll:
+		return n == len(want)
+	case api.MatchNot:
+		return n == 0
+	}
+	return n > 0
+}
+
+// askStopByTags previews a stop by deployment_tags: the deployments gapdeck
+// knows that match, a warning that the server matches on its own data, and
+// a typed count. Nothing is sent when gapdeck knows of no match.
+func (a *App) askStopByTags(arg string) tea.Cmd {
+	if a.env.ReadOnly {
+		return a.setFlash("read-only: stopping deployments is disabled (started with --readonly)", true)
+	}
+	tags, match, err := parseTagStop(arg)
+	if err != nil {
+		return a.setFlash(err.Error(), true)
+	}
+	var ids []string
+	for _, r := range a.store.All() {
+		if tagsMatch(r.Tags, tags, match) {
+			ids = append(ids, r.ID)
+		}
+	}
+	filter := "tag=" + strings.Join(tags, ",") + " " + match
+	if len(ids) == 0 {
+		return a.setFlash("no deployment gapdeck knows matches "+filter+": nothing sent", true)
+	}
+	now := a.env.now()
+	lines := []string{
+		fmt.Sprintf("Stop by deployment_tags %s: %d deployments gapdeck knows match:", filter, len(ids)),
+		"WARNING: the server matches on its own data and may stop deployments not listed here.",
+		"",
+	}
+	for _, id := range ids {
+		lines = append(lines, a.describe(id, now)[0])
+	}
+	want := strconv.Itoa(len(ids))
+	a.dialog = newTypedConfirm(a.env.Styles, "Stop deployments tagged "+strings.Join(tags, ",")+"?", lines, "Stop "+want, want)
+	a.onConfirm = func() tea.Cmd {
+		ctx, c := a.env.Ctx, a.env.Client
+		return func() tea.Msg {
+			res, err := c.BulkStopByTags(ctx, match, tags...)
+			return bulkStopDoneMsg{ids: ids, filter: filter, res: res, err: err}
+		}
+	}
+	return nil
 }
 
 // askStop opens the confirmation for stopping ids. Nothing is sent until
@@ -135,7 +222,7 @@ func (a *App) onStopDone(msg stopDoneMsg) tea.Cmd {
 // onBulkStopDone compares what the server will stop with what the user
 // confirmed, reports any difference, clears the marks and audits.
 func (a *App) onBulkStopDone(msg bulkStopDoneMsg) tea.Cmd {
-	entry := model.AuditEntry{Action: "bulk-stop", Targets: msg.ids}
+	entry := model.AuditEntry{Action: "bulk-stop", Targets: msg.ids, Detail: msg.filter}
 	if msg.err != nil {
 		entry.Outcome, entry.HTTPStatus = "failed: "+msg.err.Error(), api.StatusOf(msg.err)
 		a.audit(entry)
@@ -160,6 +247,9 @@ func (a *App) onBulkStopDone(msg bulkStopDoneMsg) tea.Cmd {
 	entry.Outcome = fmt.Sprintf("accepted: %d processable", len(got))
 	text := fmt.Sprintf("bulk stop accepted: %d of %d will stop", len(got), len(msg.ids))
 	isErr := false
+	if msg.filter != "" {
+		entry.Detail += ". "
+	}
 	if len(missing) > 0 {
 		text += "; not processable: " + strings.Join(missing, " ")
 		entry.Detail += "not processable: " + strings.Join(missing, " ") + ". "

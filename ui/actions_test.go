@@ -2,8 +2,10 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -151,5 +153,97 @@ func TestStopUnderAFilterRefreshesTheTable(t *testing.T) {
 	}
 	if !strings.Contains(view, "No deployment matches") {
 		t.Errorf("the next frame does not show the empty filter result:\n%s", view)
+	}
+}
+
+// command types a `:` command and runs it.
+func (h *harness) command(line string) {
+	h.t.Helper()
+	h.press(":")
+	h.typeText(line)
+	h.press("enter")
+}
+
+func TestStopByTagPreviewsWarnsAndNeedsTheCount(t *testing.T) {
+	h := settled(t)
+	path := withAudit(t, h)
+	d := deploymentsTabOf(h)
+	tag := ""
+	for _, r := range d.store.All() {
+		if len(r.Tags) > 0 {
+			tag = r.Tags[0]
+			break
+		}
+	}
+	if tag == "" {
+		t.Fatal("no tagged deployment in the simulated world")
+	}
+	known := 0
+	for _, r := range d.store.All() {
+		if tagsMatch(r.Tags, []string{tag}, api.MatchAny) {
+			known++
+		}
+	}
+	h.command("stop tag=" + tag)
+	if h.app.dialog == nil {
+		t.Fatal(":stop tag= opened no confirmation")
+	}
+	h.mustContain("WARNING: the server matches on its own data", fmt.Sprintf("%d deployments gapdeck knows match", known))
+	h.press("enter")
+	if h.calls(bulkStopRoute) != 0 || h.app.dialog == nil {
+		t.Fatal("enter without the typed count sent the bulk stop")
+	}
+	h.typeText(strconv.Itoa(known))
+	h.press("enter")
+	if h.calls(bulkStopRoute) != 1 {
+		t.Fatalf("%d bulk-stop requests after typing the count", h.calls(bulkStopRoute))
+	}
+	h.mustContain("bulk stop accepted")
+	entries, err := model.ReadAudit(path, 5)
+	if err != nil || len(entries) != 1 || !strings.Contains(entries[0].Detail, "tag="+tag+" any") {
+		t.Fatalf("audit = %+v, %v", entries, err)
+	}
+}
+
+func TestStopByTagRefusals(t *testing.T) {
+	for _, tc := range []struct{ line, want string }{
+		{"stop", "usage: :stop tag="},
+		{"stop tag=", "usage: :stop tag="},
+		{"stop tag=canary some", "match must be any, all or not"},
+		{"stop tag=" + strings.Repeat("x", 41), "tag must be 1–40 characters"},
+		{"stop tag=no-such-tag-zz", "nothing sent"},
+	} {
+		h := settled(t)
+		h.command(tc.line)
+		if h.app.dialog != nil || h.calls(bulkStopRoute) != 0 {
+			t.Errorf("%q: opened a confirmation or sent a request", tc.line)
+		}
+		h.mustContain(tc.want)
+	}
+	h := settled(t, withReadOnly())
+	h.command("stop tag=canary")
+	if h.app.dialog != nil || h.calls(bulkStopRoute) != 0 {
+		t.Error("read-only: :stop tag= was not refused")
+	}
+	h.mustContain("read-only")
+}
+
+func TestTagsMatchSemantics(t *testing.T) {
+	have := []string{"canary", "eu"}
+	for _, tc := range []struct {
+		want  []string
+		match string
+		ok    bool
+	}{
+		{[]string{"canary"}, api.MatchAny, true},
+		{[]string{"canary", "prod"}, api.MatchAny, true},
+		{[]string{"canary", "prod"}, api.MatchAll, false},
+		{[]string{"canary", "eu"}, api.MatchAll, true},
+		{[]string{"prod"}, api.MatchNot, true},
+		{[]string{"eu"}, api.MatchNot, false},
+	} {
+		if got := tagsMatch(have, tc.want, tc.match); got != tc.ok {
+			t.Errorf("tagsMatch(%v, %v, %s) = %v", have, tc.want, tc.match, got)
+		}
 	}
 }

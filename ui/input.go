@@ -43,6 +43,8 @@ var commands = []command{
 			}
 			return func() tea.Msg { return openLogsMsg{ids: ids} }
 		}},
+	{names: []string{"stop"}, usage: "stop tag=<t>…", help: "stop by tags (any|all|not)", arg: true,
+		run: func(a *App, arg string) tea.Cmd { return a.askStopByTags(arg) }},
 	{names: []string{"audit"}, usage: "audit", help: "the audit log of actions",
 		run: func(a *App, _ string) tea.Cmd { return a.openSub(newAuditView(a.env)) }},
 	{names: []string{"quit", "q", "q!"}, usage: "q", help: "quit", run: func(*App, string) tea.Cmd { return tea.Quit }},
