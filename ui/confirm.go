@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -286,39 +287,36 @@ func (d *confirmDialog) View(width, height int) string {
 	return d.frame.render([]string{buttons, hint}, width, height)
 }
 
-// typedConfirm requires typing an exact word or number (e.g. the count of
-// deployments) before the action can run: enter confirms only when the text
-// equals want; esc (and ctrl+c) cancel. Every other key, y included, is
-// text. up/down/pgup/pgdown scroll a long body.
-type typedConfirm struct {
-	frame  dialogFrame
-	action string
-	want   string
-	input  textinput.Model
-	wrong  bool // enter was pressed with the wrong text
-	result dialogResult
+// inputDialog asks for one line of text and closes confirmed once check
+// accepts it; esc cancels. The check's error is shown after a refused
+// enter, and also while typing when errWhileTyping is set.
+type inputDialog struct {
+	frame          dialogFrame
+	input          textinput.Model
+	check          func(string) error
+	errWhileTyping bool
+	showErr        bool
+	hint           string
+	result         dialogResult
 }
 
-// newTypedConfirm builds a typed confirmation: the user must type want
-// and press enter to run action (the label, e.g. "Stop").
-func newTypedConfirm(st *Styles, title string, lines []string, action, want string) *typedConfirm {
+// newInput builds the text input of an inputDialog.
+func newInput(st *Styles, prompt string, limit, width int) textinput.Model {
 	in := textinput.New()
-	in.Prompt = "> "
+	in.Prompt = prompt
 	in.PromptStyle = st.Prompt
-	in.CharLimit = max(len(want)+16, 32)
-	in.Width = max(len(want)+4, 12)
+	in.CharLimit = limit
+	in.Width = width
 	in.Cursor.SetMode(cursor.CursorStatic) // no blink: Update has no Cmd to return
 	in.Focus()
-	return &typedConfirm{
-		frame:  newDialogFrame(st, title, lines),
-		action: sanitizeLine(action),
-		want:   want,
-		input:  in,
-	}
+	return in
 }
 
+// Value is the text typed so far.
+func (d *inputDialog) Value() string { return d.input.Value() }
+
 // Update handles a key and reports whether the dialog closed.
-func (d *typedConfirm) Update(msg tea.KeyMsg) dialogResult {
+func (d *inputDialog) Update(msg tea.KeyMsg) dialogResult {
 	if d.result != dialogOpen {
 		return d.result
 	}
@@ -327,10 +325,10 @@ func (d *typedConfirm) Update(msg tea.KeyMsg) dialogResult {
 		d.result = dialogCancelled
 		return d.result
 	case "enter":
-		if strings.TrimSpace(d.input.Value()) == d.want {
+		if d.check(d.input.Value()) == nil {
 			d.result = dialogConfirmed
 		} else {
-			d.wrong = true
+			d.showErr = true
 		}
 		return d.result
 	}
@@ -340,22 +338,39 @@ func (d *typedConfirm) Update(msg tea.KeyMsg) dialogResult {
 	before := d.input.Value()
 	d.input, _ = d.input.Update(msg)
 	if d.input.Value() != before {
-		d.wrong = false
+		d.showErr = d.errWhileTyping
 	}
 	return d.result
 }
 
-// Value is the text typed so far.
-func (d *typedConfirm) Value() string { return d.input.Value() }
-
 // View is the dialog centred in width×height: exactly height lines, each
 // exactly width cells wide.
-func (d *typedConfirm) View(width, height int) string {
-	want := sanitizeLine(d.want)
+func (d *inputDialog) View(width, height int) string {
 	footer := []string{d.input.View()}
-	if d.wrong {
-		footer = append(footer, d.frame.errSt.Render("type "+want+" to confirm"))
+	if err := d.check(d.input.Value()); err != nil && d.showErr {
+		footer = append(footer, d.frame.errSt.Render(err.Error()))
 	}
-	footer = append(footer, d.frame.muted.Render("type "+want+" and enter to "+strings.ToLower(d.action)+" · esc cancel"))
+	footer = append(footer, d.frame.muted.Render(d.hint))
 	return d.frame.render(footer, width, height)
+}
+
+// typedConfirm requires typing an exact word or number (e.g. the count of
+// deployments) before the action can run; y is just a letter here.
+type typedConfirm struct{ inputDialog }
+
+// newTypedConfirm builds a typed confirmation: the user must type want
+// and press enter to run action (the label, e.g. "Stop").
+func newTypedConfirm(st *Styles, title string, lines []string, action, want string) *typedConfirm {
+	shown := sanitizeLine(want)
+	return &typedConfirm{inputDialog{
+		frame: newDialogFrame(st, title, lines),
+		input: newInput(st, "> ", max(len(want)+16, 32), max(len(want)+4, 12)),
+		check: func(v string) error {
+			if strings.TrimSpace(v) == want {
+				return nil
+			}
+			return errors.New("type " + shown + " to confirm")
+		},
+		hint: "type " + shown + " and enter to " + strings.ToLower(sanitizeLine(action)) + " · esc cancel",
+	}}
 }

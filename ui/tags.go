@@ -6,8 +6,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/cursor"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/gapdeck/gapdeck/api"
@@ -271,68 +269,20 @@ func plural(n int, word string) string {
 }
 
 // tagInputDialog asks for a tag name, validated as the spec says while it
-// is typed: enter confirms only a valid tag; esc (and ctrl+c) cancel.
-type tagInputDialog struct {
-	frame   dialogFrame
-	input   textinput.Model
-	touched bool // typed into, or enter pressed: show the validation
-	result  dialogResult
-}
+// is typed (api.ValidateTag: 1–40 characters).
+type tagInputDialog struct{ inputDialog }
 
 func newTagInput(st *Styles, title string, lines []string, value string) *tagInputDialog {
-	in := textinput.New()
-	in.Prompt = "tag> "
-	in.PromptStyle = st.Prompt
+	in := newInput(st, "tag> ", api.MaxTagLength+24, api.MaxTagLength+2) // room to show a too-long tag's error
 	in.Placeholder = fmt.Sprintf("1–%d characters", api.MaxTagLength)
-	in.CharLimit = api.MaxTagLength + 24 // room to show a too-long tag's error
-	in.Width = api.MaxTagLength + 2
-	in.Cursor.SetMode(cursor.CursorStatic)
 	in.SetValue(value)
-	in.Focus()
-	return &tagInputDialog{frame: newDialogFrame(st, title, lines), input: in}
-}
-
-// Value is the tag typed so far.
-func (d *tagInputDialog) Value() string { return d.input.Value() }
-
-// err is the validation error of the current text, or nil.
-func (d *tagInputDialog) err() error { return api.ValidateTag(d.input.Value()) }
-
-// Update handles a key and reports whether the dialog closed.
-func (d *tagInputDialog) Update(msg tea.KeyMsg) dialogResult {
-	if d.result != dialogOpen {
-		return d.result
-	}
-	switch msg.String() {
-	case "esc", "ctrl+c":
-		d.result = dialogCancelled
-		return d.result
-	case "enter":
-		d.touched = true
-		if d.err() == nil {
-			d.result = dialogConfirmed
-		}
-		return d.result
-	}
-	if d.frame.scroll(msg, false) {
-		return d.result
-	}
-	before := d.input.Value()
-	d.input, _ = d.input.Update(msg)
-	if d.input.Value() != before {
-		d.touched = true
-	}
-	return d.result
-}
-
-// View is the dialog centred in width×height.
-func (d *tagInputDialog) View(width, height int) string {
-	footer := []string{d.input.View()}
-	if err := d.err(); err != nil && d.touched {
-		footer = append(footer, d.frame.errSt.Render(err.Error()))
-	}
-	footer = append(footer, d.frame.muted.Render("enter continue · esc cancel"))
-	return d.frame.render(footer, width, height)
+	return &tagInputDialog{inputDialog{
+		frame:          newDialogFrame(st, title, lines),
+		input:          in,
+		check:          api.ValidateTag,
+		errWhileTyping: true,
+		hint:           "enter continue · esc cancel",
+	}}
 }
 
 // tagManager lists one deployment's tags: j/k choose, r renames, d
