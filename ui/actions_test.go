@@ -100,11 +100,7 @@ func TestBulkStopNeedsTheTypedCount(t *testing.T) {
 	h := settled(t)
 	path := withAudit(t, h)
 	d := deploymentsTabOf(h)
-	h.press(" ", " ", " ")
-	marked := d.marked()
-	if len(marked) != 3 {
-		t.Fatalf("marked %v", marked)
-	}
+	marked := markThree(t, h)
 	h.press("ctrl+d")
 	h.mustContain("Stop 3 deployments?", marked[0], marked[1], marked[2])
 	h.press("y")

@@ -403,12 +403,21 @@ func (a *App) onKey(msg tea.KeyMsg) tea.Cmd {
 	case km.Is(msg, ActTab4):
 		return a.switchTab(tabLocations)
 	}
+	marks := a.markCount()
 	_, cmd := a.tabs[a.active].Update(msg)
 	a.sched.SetVisible(a.tabs[a.active].visibleKeys())
-	if a.active == tabDeployments {
-		a.rebuildChrome() // the marked count
+	if a.markCount() != marks {
+		a.rebuildChrome() // the header shows the marked count
 	}
 	return cmd
+}
+
+// markCount is how many deployments are marked.
+func (a *App) markCount() int {
+	if d, ok := a.tabs[tabDeployments].(*deploymentsTab); ok {
+		return len(d.marks)
+	}
+	return 0
 }
 
 // switchTab shows tab i and points the scheduler at it.

@@ -117,8 +117,8 @@ func (a *App) headerLine() string {
 	}
 	fmt.Fprintf(&b, "  %s %s", st.HeaderKey.Render("req/s"), st.HeaderValue.Render(fmt.Sprintf("%.1f/%.1f", s.Rate, usedBudget(s))))
 	fmt.Fprintf(&b, "  %s %s", st.HeaderKey.Render("429s"), st.HeaderValue.Render(fmt.Sprint(s.RateLimited)))
-	if d, ok := a.tabs[tabDeployments].(*deploymentsTab); ok && len(d.marks) > 0 {
-		fmt.Fprintf(&b, "  %s", st.BadgeStale.Render(fmt.Sprintf("%d MARKED", len(d.marks))))
+	if n := a.markCount(); n > 0 {
+		fmt.Fprintf(&b, "  %s", st.BadgeStale.Render(fmt.Sprintf("%d MARKED", n)))
 	}
 	return b.String()
 }

@@ -8,6 +8,17 @@ import (
 	"github.com/gapdeck/gapdeck/api"
 )
 
+// markThree marks the first three rows with space and returns their ids.
+func markThree(t *testing.T, h *harness) []string {
+	t.Helper()
+	h.press(" ", " ", " ")
+	marked := deploymentsTabOf(h).marked()
+	if len(marked) != 3 {
+		t.Fatalf("marked %v", marked)
+	}
+	return marked
+}
+
 // deploymentsTabOf returns the harness app's Deployments tab.
 func deploymentsTabOf(h *harness) *deploymentsTab {
 	return h.app.tabs[tabDeployments].(*deploymentsTab)

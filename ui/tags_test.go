@@ -125,12 +125,7 @@ func TestAddTagValidatesConfirmsSendsAndAudits(t *testing.T) {
 func TestAddTagToMarkedDeployments(t *testing.T) {
 	h := settled(t)
 	path := withAudit(t, h)
-	d := deploymentsTabOf(h)
-	h.press(" ", " ", " ")
-	marked := d.marked()
-	if len(marked) != 3 {
-		t.Fatalf("marked %v", marked)
-	}
+	marked := markThree(t, h)
 	h.press("t")
 	h.mustContain("3 marked deployments")
 	h.typeText("canary")
