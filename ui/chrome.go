@@ -91,6 +91,10 @@ func (a *App) headerLine() string {
 		b.WriteString(" ")
 		b.WriteString(st.BadgeReadOnly.Render("READ-ONLY"))
 	}
+	if n := a.markCount(); n > 0 { // early: it must survive an 80-column header
+		b.WriteString(" ")
+		b.WriteString(st.BadgeStale.Render(fmt.Sprintf("%d MARKED", n)))
+	}
 	s := a.env.Client.Stats()
 	b.WriteString("  API ")
 	switch apiHealth(s, now) {
@@ -117,9 +121,6 @@ func (a *App) headerLine() string {
 	}
 	fmt.Fprintf(&b, "  %s %s", st.HeaderKey.Render("req/s"), st.HeaderValue.Render(fmt.Sprintf("%.1f/%.1f", s.Rate, usedBudget(s))))
 	fmt.Fprintf(&b, "  %s %s", st.HeaderKey.Render("429s"), st.HeaderValue.Render(fmt.Sprint(s.RateLimited)))
-	if n := a.markCount(); n > 0 {
-		fmt.Fprintf(&b, "  %s", st.BadgeStale.Render(fmt.Sprintf("%d MARKED", n)))
-	}
 	return b.String()
 }
 

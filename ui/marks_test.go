@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	tea "github.com/charmbracelet/bubbletea"
+
 	"github.com/gapdeck/gapdeck/api"
 )
 
@@ -36,6 +38,11 @@ func TestMarkToggleMovesDownAndShowsInHeader(t *testing.T) {
 		t.Error("space did not move the cursor down")
 	}
 	h.mustContain(first+"✓", "1 MARKED")
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	if !strings.Contains(h.header(), "1 MARKED") {
+		t.Errorf("the marked count is cut off an 80-column header: %q", h.header())
+	}
+	h.send(tea.WindowSizeMsg{Width: 120, Height: 40})
 	h.press("k", " ") // back up, unmark
 	if len(d.marks) != 0 {
 		t.Fatalf("space on a marked row left marks %v", d.marks)
