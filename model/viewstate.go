@@ -1,0 +1,126 @@
+package model
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/adrg/xdg"
+)
+
+// ViewState is what the console remembers between runs: the last profile
+// and each tab's sort, filter and hidden columns. It is plain data; the ui
+// package collects and applies it.
+type ViewState struct {
+	// Profile is the profile last used (switched to or started with).
+	Profile string `json:"profile,omitempty"`
+	// Tabs is each tab's state, by tab name ("Deployments", "Fleets").
+	Tabs map[string]TabState `json:"tabs,omitempty"`
+}
+
+// TabState is one tab's remembered sort, filter and hidden columns.
+type TabState struct {
+	Sort   string   `json:"sort,omitempty"` // column key; empty: the tab's default
+	Desc   bool     `json:"desc,omitempty"`
+	Filter string   `json:"filter,omitempty"` // the `/` filter as typed
+	Hidden []string `json:"hidden,omitempty"` // column keys hidden with :cols
+}
+
+// Equal reports whether two tab states are the same.
+func (t TabState) Equal(o TabState) bool {
+	return t.Sort == o.Sort && t.Desc == o.Desc && t.Filter == o.Filter && slices.Equal(t.Hidden, o.Hidden)
+}
+
+// Clone returns a deep copy of s (nil stays nil).
+func (s *ViewState) Clone() *ViewState {
+	if s == nil {
+		return nil
+	}
+	c := &ViewState{Profile: s.Profile}
+	if s.Tabs != nil {
+		c.Tabs = make(map[string]TabState, len(s.Tabs))
+		for k, v := range s.Tabs {
+			v.Hidden = slices.Clone(v.Hidden)
+			c.Tabs[k] = v
+		}
+	}
+	return c
+}
+
+// Equal reports whether two view states hold the same things.
+func (s *ViewState) Equal(o *ViewState) bool {
+	if s == nil || o == nil {
+		return s == o
+	}
+	if s.Profile != o.Profile || len(s.Tabs) != len(o.Tabs) {
+		return false
+	}
+	for k, v := range s.Tabs {
+		if w, ok := o.Tabs[k]; !ok || !v.Equal(w) {
+			return false
+		}
+	}
+	return true
+}
+
+// DefaultViewStatePath is $XDG_STATE_HOME/gapdeck/state.json.
+func DefaultViewStatePath() string {
+	return filepath.Join(xdg.StateHome, "gapdeck", "state.json")
+}
+
+// LoadViewState reads the view state at path. It always returns a usable
+// state: a missing file is an empty state and no error; an unreadable or
+// corrupt file is an empty state and an error saying so, for the console
+// to report once (the next save replaces the file).
+func LoadViewState(path string) (*ViewState, error) {
+	data, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return &ViewState{}, nil
+	case err != nil:
+		return &ViewState{}, fmt.Errorf("view state %s unreadable, ignored: %w", path, err)
+	}
+	var s ViewState
+	if err := json.Unmarshal(data, &s); err != nil {
+		return &ViewState{}, fmt.Errorf("view state %s is corrupt, ignored (it will be rewritten): %w", path, err)
+	}
+	return &s, nil
+}
+
+// SaveViewState writes s to path atomically: a temporary file in the same
+// directory, synced, then renamed over path, so a crash never leaves a
+// half-written file.
+func SaveViewState(path string, s *ViewState) error {
+	data, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return fmt.Errorf("view state: %w", err)
+	}
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("view state: %w", err)
+	}
+	f, err := os.CreateTemp(dir, ".state-*.json")
+	if err != nil {
+		return fmt.Errorf("view state: %w", err)
+	}
+	tmp := f.Name()
+	_, err = f.Write(append(data, '\n'))
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("view state: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,102 @@
+package model
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestViewStateRoundTrip(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "nested", "state.json")
+	want := &ViewState{Profile: "prod", Tabs: map[string]TabState{
+		"Deployments": {Sort: "age", Desc: true, Filter: "status:error", Hidden: []string{"ip", "tags"}},
+		"Fleets":      {Sort: "name"},
+	}}
+	if err := SaveViewState(path, want); err != nil {
+		t.Fatal(err)
+	}
+	got, err := LoadViewState(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Equal(want) {
+		t.Fatalf("loaded %+v, want %+v", got, want)
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Mode().Perm() != 0o600 {
+		t.Errorf("state file mode %v, want 0600", info.Mode().Perm())
+	}
+	// Saving again replaces the file and leaves no temporary file behind.
+	want.Profile = "dev"
+	if err := SaveViewState(path, want); err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := os.ReadDir(filepath.Dir(path))
+	if len(entries) != 1 {
+		t.Fatalf("directory holds %d files, want only state.json: %v", len(entries), entries)
+	}
+	if got, _ := LoadViewState(path); got.Profile != "dev" {
+		t.Fatalf("profile %q after the second save, want dev", got.Profile)
+	}
+}
+
+func TestLoadViewStateMissingIsEmpty(t *testing.T) {
+	s, err := LoadViewState(filepath.Join(t.TempDir(), "none.json"))
+	if err != nil || s == nil || s.Profile != "" || len(s.Tabs) != 0 {
+		t.Fatalf("missing file: %+v, %v; want an empty state and no error", s, err)
+	}
+}
+
+func TestLoadViewStateCorruptIsReportedAndIgnored(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	if err := os.WriteFile(path, []byte(`{"profile": "prod", "tabs": {`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err := LoadViewState(path)
+	if err == nil || !strings.Contains(err.Error(), "corrupt") || !strings.Contains(err.Error(), path) {
+		t.Fatalf("error %v, want one naming the corrupt file", err)
+	}
+	if s == nil || s.Profile != "" || len(s.Tabs) != 0 {
+		t.Fatalf("corrupt file gave %+v, want an empty state", s)
+	}
+	// The next save replaces it.
+	if err := SaveViewState(path, &ViewState{Profile: "dev"}); err != nil {
+		t.Fatal(err)
+	}
+	if s, err := LoadViewState(path); err != nil || s.Profile != "dev" {
+		t.Fatalf("after save: %+v, %v", s, err)
+	}
+}
+
+func TestSaveViewStateUnwritableDirFails(t *testing.T) {
+	dir := t.TempDir()
+	blocker := filepath.Join(dir, "file")
+	if err := os.WriteFile(blocker, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err := SaveViewState(filepath.Join(blocker, "state.json"), &ViewState{})
+	if err == nil || !strings.Contains(err.Error(), "view state") {
+		t.Fatalf("error %v, want a view state error", err)
+	}
+}
+
+func TestViewStateCloneIsDeep(t *testing.T) {
+	s := &ViewState{Profile: "a", Tabs: map[string]TabState{"Deployments": {Hidden: []string{"ip"}}}}
+	c := s.Clone()
+	c.Tabs["Deployments"].Hidden[0] = "tags"
+	c.Tabs["Fleets"] = TabState{Sort: "name"}
+	if s.Tabs["Deployments"].Hidden[0] != "ip" || len(s.Tabs) != 1 {
+		t.Fatalf("clone shares data with the original: %+v", s)
+	}
+	if s.Equal(c) || !s.Equal(s.Clone()) {
+		t.Fatal("Equal disagrees with Clone")
+	}
+	var none *ViewState
+	if none.Clone() != nil || !none.Equal(nil) || none.Equal(s) {
+		t.Fatal("nil state handling")
+	}
+}
