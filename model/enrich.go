@@ -36,6 +36,7 @@ func (s *Scheduler) planStatus(p *planner) {
 	// Never enriched first (in screen order), then oldest.
 	slices.SortStableFunc(due, func(a, b statusCandidate) int { return a.at.Compare(b.at) })
 	s.issueStatus(p, due)
+	s.planWatch(p)
 	s.planBackground(p)
 }
 

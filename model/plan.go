@@ -99,6 +99,9 @@ func (s *Scheduler) Plan(now time.Time, b Budget) (jobs []Job, wake time.Time) {
 	case ViewLogs:
 		s.planLogs(p)
 	}
+	if !s.needsDeployments() {
+		s.planWatch(p) // planStatus plans them after the visible rows
+	}
 	cat := s.cfg.CatalogInterval
 	switch s.view {
 	case ViewLocations:

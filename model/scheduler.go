@@ -18,6 +18,7 @@ type SchedulerConfig struct {
 	DetailInterval     time.Duration // status of the deployment open in ViewDetail; default 3s
 	LogsInterval       time.Duration // container logs of each stream open in ViewLogs; default 2s
 	MetricsInterval    time.Duration // metrics panel of ViewDetail; default 15s (sparklines: SparkEvery)
+	WatchInterval      time.Duration // status of watched deployments (Watch), in every view; default 3s
 	PageSize           int           // default 100
 	PrivateFleets      []string      // names from the profile (the API cannot list them)
 }
@@ -31,6 +32,7 @@ const (
 	DefaultDetailInterval     = 3 * time.Second
 	DefaultLogsInterval       = 2 * time.Second
 	DefaultMetricsInterval    = 15 * time.Second
+	DefaultWatchInterval      = 3 * time.Second
 	DefaultPageSize           = api.MaxPageSize
 )
 
@@ -47,6 +49,7 @@ func (c SchedulerConfig) withDefaults() SchedulerConfig {
 	c.DetailInterval = cmpOr(c.DetailInterval, DefaultDetailInterval)
 	c.LogsInterval = cmpOr(c.LogsInterval, DefaultLogsInterval)
 	c.MetricsInterval = cmpOr(c.MetricsInterval, DefaultMetricsInterval)
+	c.WatchInterval = cmpOr(c.WatchInterval, DefaultWatchInterval)
 	c.PageSize = cmpOr(c.PageSize, DefaultPageSize)
 	c.PrivateFleets = slices.Clone(c.PrivateFleets)
 	return c
@@ -75,9 +78,10 @@ func cmpOr[T comparable](v, fallback T) T {
 // deployments show up on page 1 early; the next page starts when the
 // previous one finished, the next pass ListInterval after a pass ended.
 // Status enrichment asks, in order: visible rows whose status is older than
-// StatusInterval (never-enriched first, then oldest), non-visible rows
-// never enriched (in the store's order), non-visible rows older than
-// BackgroundInterval (oldest first).
+// StatusInterval (never-enriched first, then oldest), watched deployments
+// due after WatchInterval (see Watch), non-visible rows never enriched
+// (in the store's order), non-visible rows older than BackgroundInterval
+// (oldest first).
 type Scheduler struct {
 	cfg   SchedulerConfig
 	store *Deployments
@@ -110,6 +114,9 @@ type Scheduler struct {
 	window    MetricsWindow        // the detail panel's window
 	sparks    *SparkStore          // per-row sparklines (nil: none)
 	sparkBusy map[string]time.Time // sparkline requests in flight, by when planned
+
+	watched    map[string]*fetch // statuses followed in every view (Watch)
+	watchOrder []string          // watched ids, first watched first
 }
 
 // NewScheduler returns a scheduler for the Deployments view that reads
@@ -126,6 +133,7 @@ func NewScheduler(cfg SchedulerConfig, store *Deployments) *Scheduler {
 		logs:        map[string]*fetch{},
 		logsGone:    map[string]bool{},
 		sparkBusy:   map[string]time.Time{},
+		watched:     map[string]*fetch{},
 		window:      MetricsWindows[0],
 	}
 	s.query = listQuery(nil)
@@ -244,6 +252,7 @@ func (s *Scheduler) Finished(j Job, now time.Time, err error, hasNext bool) (fre
 	case JobStatus:
 		delete(s.statusBusy, j.ID)
 		s.finishStatus(j.ID, now, err)
+		s.finishWatch(j.ID, now, err)
 		if j.ID == s.detailID() {
 			s.detail.finish(now, err)
 		}
