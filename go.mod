@@ -15,6 +15,7 @@ require (
 	github.com/oasdiff/yaml v0.1.1
 	github.com/spf13/cobra v1.10.2
 	golang.org/x/time v0.16.0
+	gopkg.in/yaml.v3 v3.0.1
 )
 
 require (

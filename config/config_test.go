@@ -1,0 +1,288 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// fakeKeys is a small key map with one view: enough to exercise the
+// KeyBinder contract without the UI package.
+type fakeKeys struct{ bindings map[string][]string }
+
+func newFakeKeys() *fakeKeys {
+	return &fakeKeys{bindings: map[string][]string{
+		"stop": {"ctrl+d"}, "logs": {"l"}, "sort-location": {"L"}, "quit": {"q"}, "help": {"?"},
+	}}
+}
+
+func (f *fakeKeys) Actions() []string {
+	return []string{"help", "logs", "quit", "sort-location", "stop"}
+}
+
+func (f *fakeKeys) ParseKey(k string) (string, error) {
+	switch {
+	case k == "space":
+		return " ", nil
+	case len(k) == 1, k == "ctrl+x", k == "ctrl+d", k == "enter", k == "f1":
+		return k, nil
+	}
+	return "", &keyErr{k}
+}
+
+type keyErr struct{ k string }
+
+func (e *keyErr) Error() string { return "not a key: " + e.k }
+
+func (f *fakeKeys) Rebind(m map[string][]string) error {
+	for a, k := range m {
+		f.bindings[a] = k
+	}
+	return nil
+}
+
+type conflictErr struct {
+	key  string
+	acts [2]string
+}
+
+func (e *conflictErr) Error() string {
+	return "main view: key " + e.key + " is bound to both " + e.acts[0] + " and " + e.acts[1]
+}
+func (e *conflictErr) Conflict() (string, [2]string) { return e.key, e.acts }
+
+func (f *fakeKeys) Validate() error {
+	owner := map[string]string{}
+	for _, a := range f.Actions() {
+		for _, k := range f.bindings[a] {
+			if o, ok := owner[k]; ok {
+				return &conflictErr{k, [2]string{o, a}}
+			}
+			owner[k] = a
+		}
+	}
+	return nil
+}
+
+var themeNames = []string{"accent", "error", "good"}
+
+func parse(t *testing.T, text string) (*Config, error) {
+	t.Helper()
+	return Parse("/etc/gd/config.yaml", []byte(text), Schema{Keys: newFakeKeys(), ThemeNames: themeNames})
+}
+
+// TestParseErrors: each problem is reported at file:line:col with what is
+// wrong and the fix.
+func TestParseErrors(t *testing.T) {
+	cases := []struct {
+		name, text string
+		want       []string // substrings of the error, the first is the position
+	}{
+		{"unknown top key", "profils: {}\n", []string{"config.yaml:1:1: ", `unknown key "profils"`, `did you mean "profiles"?`}},
+		{"unknown profile key", "profiles:\n  prod:\n    api_ur: https://x.example\n", []string{"config.yaml:3:5: ", `unknown key "api_ur" in profile "prod"`, `did you mean "api_url"?`}},
+		{"bad type bool", "profiles:\n  prod:\n    readonly: yes\n", []string{"config.yaml:3:15: ", "readonly must be true or false", `the string "yes"`}},
+		{"bad type mapping", "profiles: [a, b]\n", []string{"config.yaml:1:11: ", "profiles must be a mapping", "got a list"}},
+		{"bad type list", "profiles:\n  p:\n    private_fleets: eu\n", []string{"config.yaml:3:21: ", "private_fleets must be a list"}},
+		{"duration without unit", "profiles:\n  p:\n    intervals: {logs: 2}\n", []string{"config.yaml:3:23: ", "intervals.logs: 2 has no unit", "2s"}},
+		{"bad duration", "profiles:\n  p:\n    intervals:\n      status: fast\n", []string{"config.yaml:4:15: ", `"fast" is not a duration`}},
+		{"interval too short", "profiles:\n  p:\n    intervals: {list: 100ms}\n", []string{"config.yaml:3:23: ", "100ms is out of range", "500ms to 1h0m0s"}},
+		{"budget above 1", "profiles:\n  p:\n    budget: 1.5\n", []string{"config.yaml:3:13: ", "budget: 1.5 is out of range", "(0,1]"}},
+		{"budget zero", "profiles:\n  p:\n    budget: 0\n", []string{"config.yaml:3:13: ", "budget: 0 is out of range"}},
+		{"budget text", "profiles:\n  p:\n    budget: lots\n", []string{"config.yaml:3:13: ", "budget must be a number"}},
+		{"log lines", "profiles:\n  p:\n    log_lines: 10\n", []string{"config.yaml:3:16: ", "log_lines: 10 is out of range", "100 to 1000000"}},
+		{"unknown action", "keys:\n  stpo: ctrl+x\n", []string{"config.yaml:2:3: ", `unknown action "stpo"`, `did you mean "stop"?`}},
+		{"unparsable key", "keys:\n  stop: ctrl+shift+q\n", []string{"config.yaml:2:9: ", "keys: stop: not a key: ctrl+shift+q"}},
+		{"unparsable key in list", "keys:\n  stop: [ctrl+x, hyper+q]\n", []string{"config.yaml:2:18: ", "not a key: hyper+q"}},
+		{"empty key list", "keys:\n  stop: []\n", []string{"config.yaml:2:9: ", "empty list"}},
+		{"key conflict", "keys:\n  logs: [l, L]\n", []string{"config.yaml:2:13: ", "keys: logs: main view: key L is bound to both logs and sort-location", "choose another key for logs, or rebind sort-location too"}},
+		{"bad colour", "theme:\n  accent: \"#zzz\"\n", []string{"config.yaml:2:11: ", `"#zzz" is not a hex colour`}},
+		{"bad env colour", "profiles:\n  p:\n    env: {label: prod, color: purplish}\n", []string{"config.yaml:3:31: ", `unknown colour "purplish"`}},
+		{"ansi out of range", "theme:\n  good: 300\n", []string{"config.yaml:2:9: ", "use 0 to 255"}},
+		{"unknown theme name", "theme:\n  acent: red\n", []string{"config.yaml:2:3: ", `unknown colour name "acent"`, `did you mean "accent"?`}},
+		{"unknown default profile", "default_profile: prdo\nprofiles:\n  prod: {}\n", []string{"config.yaml:1:18: ", `default_profile "prdo" is not defined`, `did you mean "prod"?`}},
+		{"http api url", "profiles:\n  p:\n    api_url: http://api.example.com\n", []string{"config.yaml:3:14: ", "plain http:// to api.example.com", "use https://"}},
+		{"token command needs shell", "profiles:\n  p:\n    token_command: pass show edgegap | head -1\n", []string{"config.yaml:3:20: ", "needs a shell", `["sh", "-c", "..."]`}},
+		{"duplicate key", "profiles:\n  p:\n    budget: 0.5\n    budget: 0.2\n", []string{"config.yaml:4:5: ", `"budget" is set twice`}},
+		{"reserved profile name", "profiles:\n  demo: {}\n", []string{"config.yaml:2:3: ", "reserved for --demo"}},
+		{"bad profile name", "profiles:\n  \"my prod\": {}\n", []string{"config.yaml:2:3: ", `profile name "my prod"`}},
+		{"syntax", "profiles:\n  p: [\n", []string{"config.yaml:2:1: ", "YAML syntax"}},
+		{"top level not a mapping", "- a\n", []string{"config.yaml:1:1: ", "the configuration must be a mapping"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := parse(t, tc.text)
+			if err == nil {
+				t.Fatalf("no error; config %+v", c)
+			}
+			if c != nil {
+				t.Errorf("a config came back with the error")
+			}
+			msg := err.Error()
+			if !strings.HasPrefix(msg, "/etc/gd/"+tc.want[0]) {
+				t.Errorf("error %q does not start with %q", msg, "/etc/gd/"+tc.want[0])
+			}
+			for _, w := range tc.want[1:] {
+				if !strings.Contains(msg, w) {
+					t.Errorf("error %q lacks %q", msg, w)
+				}
+			}
+		})
+	}
+}
+
+// TestParseCollectsEveryError: all problems come back, in file order.
+func TestParseCollectsEveryError(t *testing.T) {
+	_, err := parse(t, "theme:\n  accent: nope\nprofiles:\n  p:\n    budget: 2\n    log_lines: 1\nbogus: 1\n")
+	es, ok := err.(Errors)
+	if !ok || len(es) != 4 {
+		t.Fatalf("want 4 Errors, got %T %v", err, err)
+	}
+	for i, line := range []int{2, 5, 6, 7} {
+		if es[i].Line != line {
+			t.Errorf("error %d at line %d, want %d: %v", i, es[i].Line, line, es[i])
+		}
+	}
+}
+
+func TestParseValues(t *testing.T) {
+	c, err := parse(t, `
+default_profile: prod
+profiles:
+  prod:
+    api_url: https://api.edgegap.com
+    token_file: tok
+    readonly: true
+    env: {label: prod, color: red}
+    private_fleets: [eu, us]
+    budget: 0.5
+    intervals: {list: 3s, status: 20s, background: 2m, catalog: 1m, detail: 5s, logs: 1s, metrics: 30s}
+    log_lines: 5000
+  staging:
+    token_command: op read op://x/y
+keys:
+  stop: ctrl+x
+  logs: [l, space]
+theme:
+  accent: "#ABC"
+  good: 42
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(c.ProfileNames(), ","); got != "prod,staging" {
+		t.Errorf("profiles %q", got)
+	}
+	p, err := c.Profile("")
+	if err != nil || p.Name != "prod" {
+		t.Fatalf("default profile: %v %v", p, err)
+	}
+	want := Intervals{List: 3 * time.Second, Status: 20 * time.Second, Background: 2 * time.Minute, Catalog: time.Minute, Detail: 5 * time.Second, Logs: time.Second, Metrics: 30 * time.Second}
+	if p.Intervals != want || p.Budget != 0.5 || p.LogLines != 5000 || !p.ReadOnly || p.EnvLabel != "prod" || p.EnvColor != "1" ||
+		strings.Join(p.PrivateFleets, ",") != "eu,us" || p.APIURL != "https://api.edgegap.com" || p.TokenFile != "/etc/gd/tok" {
+		t.Errorf("prod profile %+v", p)
+	}
+	s, _ := c.Profile("staging")
+	if strings.Join(s.TokenCommand, "|") != "op|read|op://x/y" {
+		t.Errorf("token_command split %q", s.TokenCommand)
+	}
+	if strings.Join(c.Keys["logs"], "|") != "l| " || c.Keys["stop"][0] != "ctrl+x" {
+		t.Errorf("keys %q", c.Keys)
+	}
+	if c.Theme["accent"] != "#aabbcc" || c.Theme["good"] != "42" {
+		t.Errorf("theme %q", c.Theme)
+	}
+}
+
+func TestParseEmptyIsDefaults(t *testing.T) {
+	for _, text := range []string{"", "# nothing\n", "theme:\nkeys:\n"} {
+		c, err := parse(t, text)
+		if err != nil {
+			t.Fatalf("%q: %v", text, err)
+		}
+		p, err := c.Profile("")
+		if err != nil || p.Name != BuiltinProfile || p.Budget != 0 || p.APIURL != "" {
+			t.Errorf("%q: built-in profile %+v %v", text, p, err)
+		}
+	}
+}
+
+func TestProfileSelection(t *testing.T) {
+	two, err := parse(t, "profiles:\n  prod: {}\n  staging: {}\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := two.Profile(""); err == nil || !strings.Contains(err.Error(), "choose one with --profile NAME") {
+		t.Errorf("two profiles, no default: %v", err)
+	}
+	_, err = two.Profile("prdo")
+	if err == nil || !strings.Contains(err.Error(), `unknown profile "prdo" (did you mean "prod"?)`) || !strings.Contains(err.Error(), "prod, staging") {
+		t.Errorf("unknown profile: %v", err)
+	}
+	one, _ := parse(t, "profiles:\n  only: {}\n")
+	if p, err := one.Profile(""); err != nil || p.Name != "only" {
+		t.Errorf("the only profile: %v %v", p, err)
+	}
+	none, _ := parse(t, "")
+	if _, err := none.Profile("prod"); err == nil || !strings.Contains(err.Error(), "profiles in /etc/gd/config.yaml: none") {
+		t.Errorf("no profiles: %v", err)
+	}
+}
+
+func TestLoad(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", dir)
+	c, err := Load("", Schema{})
+	if err == nil {
+		// xdg caches its paths at init; the default path may point elsewhere.
+		if c.Exists && !strings.HasPrefix(c.Path, dir) {
+			t.Skip("a real config exists at the default path")
+		}
+	}
+	missing := filepath.Join(dir, "nope.yaml")
+	if _, err := Load(missing, Schema{}); err == nil || !strings.Contains(err.Error(), "no such file") || !strings.Contains(err.Error(), "gapdeck config init") {
+		t.Errorf("explicit missing file: %v", err)
+	}
+	path := filepath.Join(dir, "c.yaml")
+	if err := os.WriteFile(path, []byte("profiles:\n  p: {budget: 0.3}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err = Load(path, Schema{})
+	if err != nil || !c.Exists || c.Profiles[0].Budget != 0.3 {
+		t.Errorf("load: %+v %v", c, err)
+	}
+}
+
+// TestExampleParses: the documented example has no errors and means what
+// it says.
+func TestExampleParses(t *testing.T) {
+	c, err := Parse("example.yaml", []byte(Example), Schema{ThemeNames: []string{
+		"accent", "border", "muted", "text", "subtle", "good", "warn", "error", "info", "pending", "ended",
+		"selected_fg", "selected_bg", "badge_demo", "badge_readonly",
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := c.Profile("")
+	if err != nil || p.Name != "staging" || p.Budget != 0.25 || p.Intervals.Logs != 2*time.Second || p.LogLines != 10000 {
+		t.Errorf("example default profile %+v %v", p, err)
+	}
+	prod, _ := c.Profile("prod")
+	if !prod.ReadOnly || len(prod.TokenCommand) != 3 || prod.EnvColor != "1" {
+		t.Errorf("example prod profile %+v", prod)
+	}
+}
+
+func TestParseColor(t *testing.T) {
+	for in, want := range map[string]string{"#5FAFFF": "#5fafff", "#abc": "#aabbcc", "196": "196", "0": "0", "red": "1", "Bright-Red": "9", "brightred": "9", "grey": "8", "bright_white": "15"} {
+		if got, err := ParseColor(in); err != nil || got != want {
+			t.Errorf("ParseColor(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "#12", "#ggg", "256", "-1", "12px", "purple-ish", "#1234567"} {
+		if got, err := ParseColor(bad); err == nil {
+			t.Errorf("ParseColor(%q) = %q, want an error", bad, got)
+		}
+	}
+}
