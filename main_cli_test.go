@@ -12,9 +12,11 @@ import (
 	"testing"
 
 	"github.com/spf13/cobra"
+
+	"github.com/gapdeck/gapdeck/config"
 )
 
-var update = flag.Bool("update", false, "rewrite the README's generated command-line reference")
+var update = flag.Bool("update", false, "rewrite the README's generated sections")
 
 // runCLI runs the root command in-process with args and returns what it
 // printed on stdout.
@@ -154,12 +156,6 @@ func TestHelpListsEverything(t *testing.T) {
 	}
 }
 
-// Markers around the generated command-line reference in the README.
-const (
-	flagsBegin = "<!-- BEGIN FLAGS -->\n"
-	flagsEnd   = "<!-- END FLAGS -->"
-)
-
 // helpReference is the README's command-line reference: the --help of
 // every command in helpCommands, as a shell transcript.
 func helpReference(t *testing.T) string {
@@ -179,27 +175,41 @@ func helpReference(t *testing.T) string {
 // TestReadmeFlags keeps the README's command-line reference equal to what
 // --help prints. Regenerate with: go test . -run TestReadmeFlags -update
 func TestReadmeFlags(t *testing.T) {
-	raw, err := os.ReadFile("README.md")
+	checkReadmeSection(t, "FLAGS", helpReference(t), "go test . -run TestReadmeFlags -update")
+}
+
+// TestReadmeConfigExample keeps the README's configuration example equal to
+// config.Example (what `gapdeck config init` writes). Regenerate with:
+// go test . -run TestReadmeConfigExample -update
+func TestReadmeConfigExample(t *testing.T) {
+	checkReadmeSection(t, "CONFIG EXAMPLE", "```yaml\n"+config.Example+"```\n", "go test . -run TestReadmeConfigExample -update")
+}
+
+// checkReadmeSection compares the README's text between <!-- BEGIN name -->
+// and <!-- END name --> with want, and with -update rewrites it.
+func checkReadmeSection(t *testing.T, name, want, regenerate string) {
+	t.Helper()
+	const path = "README.md"
+	raw, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	readme := string(raw)
-	begin := strings.Index(readme, flagsBegin)
-	end := strings.Index(readme, flagsEnd)
+	beginMark, endMark := "<!-- BEGIN "+name+" -->\n", "<!-- END "+name+" -->"
+	begin := strings.Index(readme, beginMark)
+	end := strings.Index(readme, endMark)
 	if begin < 0 || end < begin {
-		t.Fatalf("README.md has no %q … %q section", strings.TrimSpace(flagsBegin), flagsEnd)
+		t.Fatalf("%s has no %q … %q section", path, strings.TrimSpace(beginMark), endMark)
 	}
-	got := readme[begin+len(flagsBegin) : end]
-	want := helpReference(t)
+	got := readme[begin+len(beginMark) : end]
 	if got == want {
 		return
 	}
 	if *update {
-		if err := os.WriteFile("README.md", []byte(readme[:begin+len(flagsBegin)]+want+readme[end:]), 0o644); err != nil {
+		if err := os.WriteFile(path, []byte(readme[:begin+len(beginMark)]+want+readme[end:]), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return
 	}
-	t.Fatalf("the README's command-line reference differs from --help; regenerate it with\n"+
-		"  go test . -run TestReadmeFlags -update\n--- README\n%s\n--- --help\n%s", got, want)
+	t.Fatalf("the README's %s section is out of date; regenerate it with\n  %s\n--- README\n%s\n--- generated\n%s", name, regenerate, got, want)
 }
