@@ -72,6 +72,15 @@ func (c *catalog) apply(msg jobDoneMsg) error {
 	return msg.err
 }
 
+// fleetRef names the fleet on a Fleets row: a Smart Fleet or a private one.
+type fleetRef struct {
+	name  string
+	smart bool
+}
+
+// policyRef names the policy on a Policies row.
+type policyRef struct{ fleet, name string }
+
 func (c *catalog) fleetNames() []string {
 	names := make([]string, len(c.fleets))
 	for i, f := range c.fleets {
@@ -110,9 +119,10 @@ func (c *catalog) fleetRows(now time.Time) ([]*catalogRow, string) {
 			key: "smart/" + f.Name,
 			cells: []Cell{text("smart"), text(f.Name), toned(enabled, tone), toned("n/a", ToneMuted),
 				text(policies), text("—"), text("—"), text("—"), text(ageOf(now, f.LastUpdated))},
-			fields: fields("fleet", f.Name),
-			sortBy: map[string]sortValue{"name": str(f.Name), "kind": str("smart")},
-			open:   func() tea.Msg { return switchTabMsg{tab: tabPolicies, filter: name} },
+			fields:  fields("fleet", f.Name),
+			sortBy:  map[string]sortValue{"name": str(f.Name), "kind": str("smart")},
+			open:    func() tea.Msg { return switchTabMsg{tab: tabPolicies, filter: name} },
+			subject: fleetRef{name: f.Name, smart: true},
 		}).finish())
 	}
 	for _, name := range c.privateFleets {
@@ -125,11 +135,12 @@ func (c *catalog) fleetRows(now time.Time) ([]*catalogRow, string) {
 		}
 		fleet := name
 		rows = append(rows, (&catalogRow{
-			key:    "private/" + name,
-			cells:  []Cell{text("private"), text(name), text("—"), text("—"), text("—"), toned(hostsText, tone), text(cpu), text(mem), text(updated)},
-			fields: fields("fleet", name),
-			sortBy: map[string]sortValue{"name": str(name), "kind": str("private")},
-			open:   func() tea.Msg { return openHostsMsg{fleet: fleet} },
+			key:     "private/" + name,
+			cells:   []Cell{text("private"), text(name), text("—"), text("—"), text("—"), toned(hostsText, tone), text(cpu), text(mem), text(updated)},
+			fields:  fields("fleet", name),
+			sortBy:  map[string]sortValue{"name": str(name), "kind": str("private")},
+			open:    func() tea.Msg { return openHostsMsg{fleet: fleet} },
+			subject: fleetRef{name: name},
 		}).finish())
 	}
 	empty := "Loading fleets…"
@@ -215,8 +226,9 @@ func (c *catalog) policyRows(time.Time) ([]*catalogRow, string) {
 				key: f.Name + "/" + p.Name,
 				cells: []Cell{text(f.Name), text(p.Name), text(p.Type), toned(enabled, tone), text(strconv.Itoa(int(p.Minimum))), text(maxText),
 					text(strconv.FormatFloat(float64(p.Threshold), 'f', -1, 64)), text(orDash(model.PolicySummary(p)))},
-				fields: fields("fleet", f.Name),
-				sortBy: map[string]sortValue{"name": str(f.Name + "/" + p.Name), "fleet": str(f.Name)},
+				fields:  fields("fleet", f.Name),
+				sortBy:  map[string]sortValue{"name": str(f.Name + "/" + p.Name), "fleet": str(f.Name)},
+				subject: policyRef{fleet: f.Name, name: p.Name},
 			}).finish())
 		}
 	}

@@ -21,6 +21,9 @@ type catalogRow struct {
 	sortBy map[string]sortValue
 	rev    uint64
 	open   tea.Cmd // what enter does on this row, if anything
+	// subject is what the row shows, for the actions on it (a fleetRef on
+	// the Fleets tab, a policyRef on the Policies tab); nil elsewhere.
+	subject any
 }
 
 // sortValue is a column's value for sorting: numeric when num is set.
@@ -121,16 +124,21 @@ func (c *catalogRows) setSort(s model.Sort) error {
 // catalogTab is a tab over prebuilt rows. Its build function turns the
 // shared catalog into rows whenever the tab's data changed.
 type catalogTab struct {
-	env   *Env
-	title string
-	mview model.View
-	rows  *catalogRows
-	list  *listView[*catalogRow]
-	build func() ([]*catalogRow, string) // rows, and the empty-table text
-	empty string
-	kinds []model.JobKind // results this tab shows
-	help  []Action
+	env     *Env
+	title   string
+	mview   model.View
+	rows    *catalogRows
+	list    *listView[*catalogRow]
+	build   func() ([]*catalogRow, string) // rows, and the empty-table text
+	empty   string
+	kinds   []model.JobKind // results this tab shows
+	help    []Action
+	actions map[Action]rowAction
 }
+
+// rowAction is what a key does to a catalog tab's selected row (ok is false
+// when the table is empty).
+type rowAction func(row *catalogRow, ok bool) tea.Cmd
 
 type catalogSpec struct {
 	title    string
@@ -142,10 +150,11 @@ type catalogSpec struct {
 	kinds    []model.JobKind // results this tab shows (the root applies them to the catalog first)
 	note     func() string   // extra text on the title line, if any
 	help     []Action
+	actions  map[Action]rowAction // keys that act on the selected row (list them in help too)
 }
 
 func newCatalogTab(env *Env, spec catalogSpec) *catalogTab {
-	t := &catalogTab{env: env, title: spec.title, mview: spec.view, rows: newCatalogRows(spec.defSort), build: spec.build, kinds: spec.kinds, help: spec.help}
+	t := &catalogTab{env: env, title: spec.title, mview: spec.view, rows: newCatalogRows(spec.defSort), build: spec.build, kinds: spec.kinds, help: spec.help, actions: spec.actions}
 	t.list = newListView(env, listSpec[*catalogRow]{
 		name:      spec.title,
 		columns:   spec.columns,
@@ -200,6 +209,12 @@ func (t *catalogTab) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				return t, row.open
 			}
 		}
+		for act, run := range t.actions {
+			if t.env.Keys.Is(msg, act) {
+				row, ok := t.list.selected()
+				return t, run(row, ok)
+			}
+		}
 	}
 	return t, nil
 }
@@ -214,8 +229,16 @@ func (t *catalogTab) View() string { return t.list.view() }
 func (t *catalogTab) SetSize(w, h int) { t.list.setSize(w, h) }
 
 // ShortHelp implements help.KeyMap.
+// The row actions (t.actions) are in the full help only, as on the
+// Deployments tab: the footer keeps room for / : ?.
 func (t *catalogTab) ShortHelp() []key.Binding {
-	return t.env.Keys.Bindings(append(append([]Action(nil), t.help...), ActFilter, ActCommand, ActHelp)...)
+	short := make([]Action, 0, len(t.help)+3)
+	for _, a := range t.help {
+		if _, rowAction := t.actions[a]; !rowAction {
+			short = append(short, a)
+		}
+	}
+	return t.env.Keys.Bindings(append(short, ActFilter, ActCommand, ActHelp)...)
 }
 
 // FullHelp implements help.KeyMap.
