@@ -46,6 +46,14 @@ const (
 	ActMark       Action = "mark"
 	ActMarkRange  Action = "mark-range"
 	ActClearMarks Action = "clear-marks"
+	ActDeploy     Action = "deploy"
+
+	ActToggleFleet   Action = "toggle-fleet"
+	ActLinkVersion   Action = "link-version"
+	ActUnlinkVersion Action = "unlink-version"
+	ActEditPolicy    Action = "edit-policy"
+	ActDeletePolicy  Action = "delete-policy"
+	ActRedraw        Action = "redraw"
 
 	ActFollow       Action = "follow"
 	ActWrap         Action = "wrap"
@@ -89,6 +97,7 @@ const (
 	groupSort       = "SORT"
 	groupLogs       = "LOGS"
 	groupMetrics    = "METRICS"
+	groupFleets     = "FLEETS AND POLICIES"
 )
 
 var defaultBindings = []binding{
@@ -99,6 +108,7 @@ var defaultBindings = []binding{
 	{ActBack, []string{"esc"}, "back", groupGeneral},
 	{ActQuit, []string{"q"}, "quit (back in a sub-view)", groupGeneral},
 	{ActForceQuit, []string{"ctrl+c"}, "quit", groupGeneral},
+	{ActRedraw, []string{"ctrl+l"}, "redraw the screen", groupGeneral},
 
 	{ActTab1, []string{"1"}, "deployments", groupNavigation},
 	{ActTab2, []string{"2"}, "fleets", groupNavigation},
@@ -124,6 +134,13 @@ var defaultBindings = []binding{
 	{ActMark, []string{" "}, "mark and move down", groupView},
 	{ActMarkRange, []string{"ctrl+@"}, "mark up to the last mark", groupView},
 	{ActClearMarks, []string{"ctrl+\\"}, "clear marks", groupView},
+	{ActDeploy, []string{"n"}, "new deployment (hosts view: on the marked hosts)", groupView},
+
+	{ActToggleFleet, []string{"e"}, "enable/disable the fleet", groupFleets},
+	{ActLinkVersion, []string{"a"}, "link an app version to the fleet", groupFleets},
+	{ActUnlinkVersion, []string{"u"}, "unlink an app version from the fleet", groupFleets},
+	{ActEditPolicy, []string{"e"}, "edit the policy", groupFleets},
+	{ActDeletePolicy, []string{"ctrl+d"}, "delete the policy", groupFleets},
 
 	{ActFollow, []string{"f"}, "follow new lines", groupLogs},
 	{ActWrap, []string{"w"}, "wrap long lines", groupLogs},
@@ -178,7 +195,7 @@ type KeyMap struct {
 }
 
 // mutating lists the actions that change the organization.
-var mutating = []Action{ActStop, ActTag, ActTags}
+var mutating = []Action{ActStop, ActTag, ActTags, ActDeploy, ActToggleFleet, ActLinkVersion, ActUnlinkVersion, ActEditPolicy, ActDeletePolicy}
 
 // HideMutating removes every mutating action from help (read-only mode);
 // the keys still reach the console, which refuses them with a message.
@@ -251,13 +268,14 @@ func (km *KeyMap) Rebind(overrides map[string][]string) error {
 	return nil
 }
 
-// CheckConflicts reports two actions of the same view bound to one key.
+// CheckConflicts reports two actions of the same view bound to one key (a
+// *KeyConflictError).
 func (km *KeyMap) CheckConflicts(view string, actions []Action) error {
 	owner := map[string]Action{}
 	for _, a := range actions {
 		for _, k := range km.bindings[a].Keys() {
 			if other, ok := owner[k]; ok && other != a {
-				return fmt.Errorf("%s view: key %q is bound to both %q and %q", view, k, other, a)
+				return &KeyConflictError{View: view, Key: k, Actions: [2]Action{other, a}}
 			}
 			owner[k] = a
 		}
@@ -265,9 +283,10 @@ func (km *KeyMap) CheckConflicts(view string, actions []Action) error {
 	return nil
 }
 
+// slicesHasEmpty reports an empty key ("" — " " is the space bar).
 func slicesHasEmpty(s []string) bool {
 	for _, v := range s {
-		if strings.TrimSpace(v) == "" {
+		if v == "" {
 			return true
 		}
 	}

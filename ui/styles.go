@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"fmt"
+
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/gapdeck/gapdeck/api"
@@ -267,4 +269,58 @@ func StatusTone(s api.Status) Tone {
 		return TonePending
 	}
 	return ToneNormal
+}
+
+// themeColor is a configurable colour of the Theme.
+type themeColor struct {
+	name  string
+	color func(*Theme) *lipgloss.AdaptiveColor
+}
+
+// themeColors names the Theme's colours for configuration (theme: {accent:
+// "#5fafff"}), in the order the example documents them.
+var themeColors = []themeColor{
+	{"accent", func(t *Theme) *lipgloss.AdaptiveColor { return &t.Accent }},
+	{"border", func(t *Theme) *lipgloss.AdaptiveColor { return &t.Border }},
+	{"muted", func(t *Theme) *lipgloss.AdaptiveColor { return &t.Muted }},
+	{"text", func(t *Theme) *lipgloss.AdaptiveColor { return &t.Text }},
+	{"subtle", func(t *Theme) *lipgloss.AdaptiveColor { return &t.Subtle }},
+	{"good", func(t *Theme) *lipgloss.AdaptiveColor { return &t.Good }},
+	{"warn", func(t *Theme) *lipgloss.AdaptiveColor { return &t.Warn }},
+	{"error", func(t *Theme) *lipgloss.AdaptiveColor { return &t.Bad }},
+	{"info", func(t *Theme) *lipgloss.AdaptiveColor { return &t.Info }},
+	{"pending", func(t *Theme) *lipgloss.AdaptiveColor { return &t.Pending }},
+	{"ended", func(t *Theme) *lipgloss.AdaptiveColor { return &t.Ended }},
+	{"selected_fg", func(t *Theme) *lipgloss.AdaptiveColor { return &t.SelectedFg }},
+	{"selected_bg", func(t *Theme) *lipgloss.AdaptiveColor { return &t.SelectedBg }},
+	{"badge_demo", func(t *Theme) *lipgloss.AdaptiveColor { return &t.BadgeDemoBg }},
+	{"badge_readonly", func(t *Theme) *lipgloss.AdaptiveColor { return &t.BadgeReadOnlyBg }},
+}
+
+// ThemeColorNames are the colour names a configuration may set.
+func ThemeColorNames() []string {
+	names := make([]string, len(themeColors))
+	for i, c := range themeColors {
+		names[i] = c.name
+	}
+	return names
+}
+
+// WithColors returns t with the named colours replaced (one colour for
+// dark and light backgrounds alike). Colours are lipgloss strings, already
+// validated ("#5fafff", "196"); an unknown name is an error.
+func (t Theme) WithColors(colors map[string]string) (Theme, error) {
+	for name, c := range colors {
+		found := false
+		for _, tc := range themeColors {
+			if tc.name == name {
+				*tc.color(&t) = lipgloss.AdaptiveColor{Light: c, Dark: c}
+				found = true
+			}
+		}
+		if !found {
+			return t, fmt.Errorf("unknown theme colour %q", name)
+		}
+	}
+	return t, nil
 }
