@@ -7,11 +7,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -23,6 +26,7 @@ import (
 
 	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/api/sim"
+	"github.com/gapdeck/gapdeck/config"
 	"github.com/gapdeck/gapdeck/model"
 	"github.com/gapdeck/gapdeck/ui"
 )
@@ -55,23 +59,72 @@ func newRootCmd() *cobra.Command {
 			"locations, inside a small share of the API's rate limits.\n\n" +
 			"  gapdeck --demo                          try it on the embedded simulator\n" +
 			"  EDGEGAP_API_TOKEN=<token> gapdeck       connect to your organization",
-		Args:          cobra.NoArgs,
+		Args:          refuseTokenArgs,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts.set = cmd.Flags().Changed
 			return runConsole(cmd.Context(), opts)
 		},
 	}
+	root.PersistentFlags().StringVar(&opts.configPath, "config", "", "configuration file (default $XDG_CONFIG_HOME/gapdeck/config.yaml)")
 	fl := root.Flags()
 	fl.BoolVar(&opts.demo, "demo", false, "run on an embedded simulator of the Edgegap API (no account needed)")
+	fl.StringVar(&opts.profile, "profile", "", "profile of the configuration file to use (default: its default_profile)")
 	fl.StringVar(&opts.apiURL, "api-url", "", "Edgegap API base URL (default https://api.edgegap.com; http:// only for loopback, e.g. a local gapdeck sim)")
 	fl.BoolVar(&opts.readOnly, "readonly", false, "refuse every action that changes the organization")
 	fl.StringVar(&opts.logFile, "log-file", "", "debug log file (default $XDG_STATE_HOME/gapdeck/gapdeck.log)")
 	fl.Float64Var(&opts.budget, "budget", 0, "share of each documented API rate limit gapdeck may use, in (0,1] (default 0.25)")
 	fl.DurationVar(&opts.logInterval, "log-interval", model.DefaultLogsInterval, "how often an open logs view polls the container logs")
 	fl.IntVar(&opts.logCap, "log-lines", model.DefaultLogCap, "lines kept per log stream (older lines are dropped, and the view says so)")
-	root.AddCommand(newSimCmd(), newVersionCmd())
+	// Accepted only to refuse them with the reason (refuseTokenArgs).
+	for _, name := range tokenFlags {
+		fl.String(name, "", "")
+		fl.Lookup(name).NoOptDefVal = " "
+		_ = fl.MarkHidden(name)
+	}
+	root.AddCommand(newSimCmd(), newVersionCmd(), newConfigCmd(&opts.configPath))
 	return root
+}
+
+// tokenFlags are flags people try to pass the API token with.
+var tokenFlags = []string{"token", "api-token"}
+
+// refuseTokenArgs refuses an API token given on the command line
+// (--token, --api-token, EDGEGAP_API_TOKEN=… as an argument): other users
+// see it in ps and the shell keeps it in its history. The token is never
+// repeated in the message.
+func refuseTokenArgs(cmd *cobra.Command, args []string) error {
+	given := ""
+	for _, name := range tokenFlags {
+		if cmd.Flags().Changed(name) {
+			given = "--" + name
+		}
+	}
+	for _, a := range args {
+		if strings.HasPrefix(a, config.TokenEnv+"=") {
+			given = "the argument " + config.TokenEnv + "=…"
+		}
+	}
+	if given == "" {
+		return cobra.NoArgs(cmd, args)
+	}
+	return fmt.Errorf(`refusing the API token given as %s: on the command line other users can read it
+(ps, /proc) and your shell keeps it in its history. If it was a real token, consider rotating it.
+Give it one of these ways instead:
+  • the environment:  export %s=<token>   (or EDGEGAP_API_TOKEN="$(cat ~/.edgegap-token)" gapdeck)
+  • a profile's token_file: a file holding only the token, chmod 600
+  • a profile's token_command: a program printing the token, e.g. ["op", "read", "op://vault/edgegap/token"]
+(%s; `+"`gapdeck config init`"+` writes an example)`, given, config.TokenEnv, configPathNote(cmd))
+}
+
+// configPathNote names the configuration file in messages.
+func configPathNote(cmd *cobra.Command) string {
+	path, _ := cmd.Flags().GetString("config")
+	if path == "" {
+		path = config.DefaultPath()
+	}
+	return "profiles live in " + path
 }
 
 func newVersionCmd() *cobra.Command {
@@ -124,12 +177,17 @@ func newSimCmd() *cobra.Command {
 // consoleOptions are the root command's flags.
 type consoleOptions struct {
 	demo        bool
+	configPath  string
+	profile     string
 	apiURL      string
 	readOnly    bool
 	logFile     string
 	budget      float64
 	logInterval time.Duration
 	logCap      int
+	// set reports a flag given on the command line: those beat the
+	// profile's settings.
+	set func(flag string) bool
 }
 
 // errNoToken explains both ways to start.
@@ -141,11 +199,42 @@ var errNoToken = errors.New(`no API token.
 // demoToken authenticates the console to its in-process simulator.
 const demoToken = "gapdeck-demo"
 
+// loadConfig reads the configuration, validating key bindings and theme
+// colours against the UI's.
+func loadConfig(path string) (*config.Config, error) {
+	return config.Load(path, config.Schema{Keys: keyBinder{ui.DefaultKeyMap()}, ThemeNames: ui.ThemeColorNames()})
+}
+
+// keyBinder lets the config package check bindings against ui.KeyMap.
+type keyBinder struct{ km *ui.KeyMap }
+
+func (b keyBinder) Actions() []string {
+	acts := b.km.Actions()
+	names := make([]string, len(acts))
+	for i, a := range acts {
+		names[i] = string(a)
+	}
+	return names
+}
+func (b keyBinder) ParseKey(k string) (string, error)          { return ui.ParseKey(k) }
+func (b keyBinder) Rebind(overrides map[string][]string) error { return b.km.Rebind(overrides) }
+func (b keyBinder) Validate() error                            { return b.km.Validate() }
+
 // runConsole starts the console and returns when the user quits.
 func runConsole(ctx context.Context, o consoleOptions) error {
-	token := os.Getenv("EDGEGAP_API_TOKEN")
-	if !o.demo && token == "" {
-		return errNoToken
+	if o.set == nil {
+		o.set = func(string) bool { return false }
+	}
+	if o.demo && o.profile != "" {
+		return errors.New("--demo runs on the embedded simulator; leave out --profile (or --demo)")
+	}
+	cfg, err := loadConfig(o.configPath)
+	if err != nil {
+		return err
+	}
+	theme, err := ui.DefaultTheme().WithColors(cfg.Theme)
+	if err != nil {
+		return fmt.Errorf("%s: theme: %w", cfg.Path, err)
 	}
 	logPath, logger, closeLog, err := openLog(o.logFile)
 	if err != nil {
@@ -153,41 +242,24 @@ func runConsole(ctx context.Context, o consoleOptions) error {
 	}
 	defer closeLog()
 
-	opts := api.Options{BaseURL: o.apiURL, Token: token, Version: version, ReadOnly: o.readOnly, BudgetFraction: o.budget, Logger: logger}
-	var privateFleets []string
-	profile := ""
-	if o.demo {
-		s := sim.New(sim.Config{Token: demoToken, Seed: 1})
-		opts.BaseURL, opts.Token = "http://localhost", demoToken
-		opts.HTTPClient = &http.Client{Transport: sim.Transport(s)}
-		privateFleets = s.PrivateFleetNames()
-		profile = "demo"
-	}
-	client, err := api.New(opts)
-	if err != nil {
-		return err
-	}
-	if o.logInterval < 500*time.Millisecond || o.logCap < 100 {
-		return fmt.Errorf("--log-interval must be at least 500ms and --log-lines at least 100 (got %v and %d)", o.logInterval, o.logCap)
-	}
-	logger.Info("console starting", "version", version, "api", client.BaseURL(), "demo", o.demo, "readonly", o.readOnly)
-
-	audit, err := model.OpenAuditLog(model.DefaultAuditPath(), opts.Token)
-	if err != nil {
-		return fmt.Errorf("audit log: %w", err)
-	}
-	defer audit.Close()
-
-	// Probe the background before Bubble Tea owns the terminal (lipgloss #73).
+	// Probe the terminal before Bubble Tea owns it (lipgloss #73).
+	profile := colorProfile(os.Stdout, processEnv{}, false)
+	lipgloss.SetColorProfile(profile)
 	lipgloss.SetHasDarkBackground(termenv.HasDarkBackground())
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	env := &ui.Env{
-		Client: client, Styles: ui.NewStyles(ui.DefaultTheme(), os.Getenv("NO_COLOR") != ""), Keys: ui.DefaultKeyMap(),
-		Log: logger, Profile: profile, Demo: o.demo, ReadOnly: o.readOnly, Ctx: ctx, Clipboard: os.Stdout,
-		Scheduler: model.SchedulerConfig{LogsInterval: o.logInterval}, LogCap: o.logCap, Audit: audit,
+	c := &console{ctx: ctx, cfg: cfg, opts: o, logger: logger, getenv: os.Getenv,
+		styles: ui.NewStyles(theme, profile == termenv.Ascii)}
+	defer c.closeAll()
+	name := o.profile
+	if o.demo {
+		name = config.DemoProfile
 	}
-	p := tea.NewProgram(ui.New(env, privateFleets), tea.WithAltScreen(), tea.WithContext(ctx))
+	env, err := c.envForProfile(name)
+	if err != nil {
+		return err
+	}
+	p := tea.NewProgram(ui.New(env, nil), tea.WithAltScreen(), tea.WithContext(ctx))
 	_, err = p.Run()
 	cancel()
 	switch {
@@ -200,6 +272,182 @@ func runConsole(ctx context.Context, o consoleOptions) error {
 		return fmt.Errorf("console: %w (debug log: %s)", err, logPath)
 	}
 	return nil
+}
+
+// processEnv is the process environment, as termenv reads it.
+type processEnv struct{}
+
+func (processEnv) Environ() []string        { return os.Environ() }
+func (processEnv) Getenv(key string) string { return os.Getenv(key) }
+
+// colorProfile is the colour profile for output w under environment env:
+// NO_COLOR (non-empty) gives Ascii, no colour at all; otherwise TERM and
+// COLORTERM decide (xterm-256color: ANSI256, xterm or linux: ANSI, …);
+// output that is not a terminal gets Ascii unless assumeTTY.
+func colorProfile(w io.Writer, env termenv.Environ, assumeTTY bool) termenv.Profile {
+	opts := []termenv.OutputOption{termenv.WithEnvironment(env)}
+	if assumeTTY {
+		opts = append(opts, termenv.WithTTY(true))
+	}
+	return termenv.NewOutput(w, opts...).EnvColorProfile()
+}
+
+// console builds the Env of a profile: the configuration's settings with
+// the command line's flags on top.
+type console struct {
+	ctx    context.Context
+	cfg    *config.Config
+	opts   consoleOptions
+	logger *slog.Logger
+	styles *ui.Styles
+	getenv func(string) string
+
+	mu   sync.Mutex
+	envs []*ui.Env // every Env built, closed at exit
+}
+
+// envForProfile builds the Env of profile name ("": the default profile;
+// config.DemoProfile with --demo: the embedded simulator): client, token,
+// audit log, keys, intervals, environment label and private fleets. Its
+// Close cancels its context and closes its audit log. It is also the
+// console's Env.SwitchProfile.
+func (c *console) envForProfile(name string) (*ui.Env, error) {
+	o := c.opts
+	demo := o.demo && name == config.DemoProfile
+	p := &config.Profile{Name: config.DemoProfile}
+	if !demo {
+		var err error
+		if p, err = c.cfg.Profile(name); err != nil {
+			return nil, err
+		}
+	}
+	s, err := settingsFor(p, o)
+	if err != nil {
+		return nil, err
+	}
+	opts := api.Options{BaseURL: s.apiURL, Version: version, ReadOnly: s.readOnly, BudgetFraction: s.budget, Logger: c.logger}
+	privateFleets := p.PrivateFleets
+	if demo {
+		sm := sim.New(sim.Config{Token: demoToken, Seed: 1})
+		opts.BaseURL, opts.Token = "http://localhost", demoToken
+		opts.HTTPClient = &http.Client{Transport: sim.Transport(sm)}
+		privateFleets = sm.PrivateFleetNames()
+	} else {
+		tok, err := p.ResolveToken(c.ctx, c.getenv)
+		if errors.Is(err, config.ErrNoToken) {
+			return nil, c.noToken(p)
+		}
+		if err != nil {
+			return nil, err
+		}
+		opts.Token = tok.Value
+		c.logger.Info("api token", "profile", p.Name, "source", tok.Source)
+	}
+	client, err := api.New(opts)
+	if err != nil {
+		return nil, err
+	}
+	c.logger.Info("console starting", "version", version, "profile", p.Name, "api", client.BaseURL(), "demo", demo, "readonly", s.readOnly)
+	audit, err := model.OpenAuditLog(model.DefaultAuditPath(), opts.Token)
+	if err != nil {
+		return nil, fmt.Errorf("audit log: %w", err)
+	}
+	keys := ui.DefaultKeyMap()
+	if err := keys.Rebind(c.cfg.Keys); err != nil { // validated by Load
+		audit.Close()
+		return nil, fmt.Errorf("%s: keys: %w", c.cfg.Path, err)
+	}
+	ctx, cancel := context.WithCancel(c.ctx)
+	env := &ui.Env{
+		Client: client, Styles: c.styles, Keys: keys, Log: c.logger, Profile: p.Name, Demo: demo, ReadOnly: s.readOnly,
+		Ctx: ctx, Clipboard: os.Stdout, Scheduler: s.scheduler, LogCap: s.logCap, Audit: audit,
+		EnvLabel: p.EnvLabel, EnvColor: p.EnvColor, PrivateFleets: privateFleets,
+	}
+	if p.Name == config.BuiltinProfile && len(c.cfg.Profiles) == 0 {
+		env.Profile = "" // no configuration: the header shows no profile
+	}
+	env.Close = sync.OnceFunc(func() {
+		cancel()
+		audit.Close()
+	})
+	if names := c.profileNames(); len(names) > 1 {
+		env.Profiles, env.SwitchProfile = names, c.envForProfile
+	}
+	c.mu.Lock()
+	c.envs = append(c.envs, env)
+	c.mu.Unlock()
+	return env, nil
+}
+
+// profileNames are the profiles `:profile` offers: the configuration's,
+// after "demo" with --demo.
+func (c *console) profileNames() []string {
+	names := c.cfg.ProfileNames()
+	if c.opts.demo {
+		names = append([]string{config.DemoProfile}, names...)
+	}
+	return names
+}
+
+// noToken explains how to give profile p a token.
+func (c *console) noToken(p *config.Profile) error {
+	where := "in " + c.cfg.Path
+	if !c.cfg.Exists {
+		where += " (`gapdeck config init` writes an example)"
+	}
+	return fmt.Errorf("%w\n  Or give profile %q a token_file or token_command %s.", errNoToken, p.Name, where)
+}
+
+// closeAll releases every Env built (Close runs once per Env).
+func (c *console) closeAll() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, e := range c.envs {
+		e.Close()
+	}
+}
+
+// profileSettings are a profile's settings after the command line's flags.
+type profileSettings struct {
+	apiURL    string
+	readOnly  bool
+	budget    float64
+	scheduler model.SchedulerConfig
+	logCap    int
+}
+
+// settingsFor applies the flags given on the command line over profile p.
+func settingsFor(p *config.Profile, o consoleOptions) (profileSettings, error) {
+	iv := p.Intervals
+	s := profileSettings{
+		apiURL: p.APIURL, readOnly: p.ReadOnly, budget: p.Budget, logCap: p.LogLines,
+		scheduler: model.SchedulerConfig{
+			ListInterval: iv.List, StatusInterval: iv.Status, BackgroundInterval: iv.Background, CatalogInterval: iv.Catalog,
+			DetailInterval: iv.Detail, LogsInterval: iv.Logs, MetricsInterval: iv.Metrics,
+		},
+	}
+	if o.set("api-url") {
+		s.apiURL = o.apiURL
+	}
+	if o.set("readonly") {
+		s.readOnly = o.readOnly
+	}
+	if o.set("budget") {
+		s.budget = o.budget
+	}
+	if o.set("log-interval") {
+		if o.logInterval < config.MinInterval {
+			return s, fmt.Errorf("--log-interval must be at least %v (got %v)", config.MinInterval, o.logInterval)
+		}
+		s.scheduler.LogsInterval = o.logInterval
+	}
+	if o.set("log-lines") {
+		if o.logCap < config.MinLogLines {
+			return s, fmt.Errorf("--log-lines must be at least %d (got %d)", config.MinLogLines, o.logCap)
+		}
+		s.logCap = o.logCap
+	}
+	return s, nil
 }
 
 // openLog opens the debug log: never the screen.

@@ -265,7 +265,7 @@ func TestExampleParses(t *testing.T) {
 		t.Fatal(err)
 	}
 	p, err := c.Profile("")
-	if err != nil || p.Name != "staging" || p.Budget != 0.25 || p.Intervals.Logs != 2*time.Second || p.LogLines != 10000 {
+	if err != nil || p.Name != "staging" || p.Budget != 0.25 || p.Intervals.Logs != 2*time.Second || p.LogLines != 50000 {
 		t.Errorf("example default profile %+v %v", p, err)
 	}
 	prod, _ := c.Profile("prod")

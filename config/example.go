@@ -55,8 +55,9 @@ profiles:
       logs: 2s         # each open log view
       metrics: 15s     # the detail view's metrics panel
 
-    # Lines kept per log stream (100 to 1000000); older lines are dropped.
-    log_lines: 10000
+    # Lines kept per log stream (100 to 1000000; default 50000); older
+    # lines are dropped.
+    log_lines: 50000
 
   prod:
     token_command: ["op", "read", "op://ops/edgegap/api-token"]

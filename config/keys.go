@@ -22,6 +22,7 @@ func (d *decoder) keys(c *Config, n *yaml.Node, b KeyBinder) {
 		actions = b.Actions()
 	}
 	var entries []*keyEntry
+	before := len(d.errs)
 	d.mapping(n, "keys", nil, func(action string, k, v *yaml.Node) {
 		if b != nil && !contains(actions, action) {
 			d.errorf(k, "keys: unknown action %q%s; press ? in gapdeck for the actions and their keys", action, didYouMean(action, actions))
@@ -62,8 +63,8 @@ func (d *decoder) keys(c *Config, n *yaml.Node, b KeyBinder) {
 			c.Keys[action] = e.keys
 		}
 	})
-	if b == nil || len(d.errs) > 0 {
-		return
+	if b == nil || len(d.errs) > before {
+		return // conflicts are only meaningful between valid keys
 	}
 	if err := b.Rebind(c.Keys); err != nil {
 		d.errorf(n, "keys: %v", err)

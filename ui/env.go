@@ -33,6 +33,31 @@ type Env struct {
 	LogCap int
 	// Audit records every mutating action (nil: not recorded).
 	Audit *model.AuditLog
+
+	// EnvLabel marks the environment in the header ("prod"); EnvColor is
+	// its colour as lipgloss reads it ("red", "#ff5f5f", "196"; empty: the
+	// accent colour).
+	EnvLabel string
+	EnvColor string
+	// PrivateFleets are the profile's private fleet names (the API cannot
+	// list them).
+	PrivateFleets []string
+	// Profiles are the names `:profile` offers, and SwitchProfile builds the
+	// Env of one of them (nil: switching is unavailable). Close releases
+	// what this Env holds (cancels its Ctx, closes its audit log); the
+	// console calls it when it switches away.
+	Profiles      []string
+	SwitchProfile func(name string) (*Env, error)
+	Close         func()
+
+	// State is the remembered view state (model.LoadViewState): each
+	// tab's sort, filter and hidden columns and the last profile, applied
+	// at start and saved to StatePath when it changes (empty: kept in
+	// memory only). StateErr is why loading it failed; the console shows
+	// it once.
+	State     *model.ViewState
+	StatePath string
+	StateErr  error
 }
 
 func (e *Env) now() time.Time {
