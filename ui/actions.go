@@ -204,11 +204,14 @@ func (a *App) onStopDone(msg stopDoneMsg) tea.Cmd {
 	switch msg.res.Outcome {
 	case api.StopStopping:
 		text = "stopping " + msg.id + " (200): it is terminating now"
+		a.trackStops([]string{msg.id}, nil, "")
 		if msg.res.Summary != nil {
 			a.store.ApplyStatus(msg.res.Summary, a.env.now())
+			a.observeStop(msg.id, msg.res.Summary, nil)
 		}
 	case api.StopAccepted:
 		text = "stop of " + msg.id + " accepted (202): it stops once it is READY or ERROR"
+		a.trackStops([]string{msg.id}, nil, "")
 	case api.StopAlreadyTerminated:
 		text = msg.id + " was already terminated (410)"
 	}
@@ -261,6 +264,7 @@ func (a *App) onBulkStopDone(msg bulkStopDoneMsg) tea.Cmd {
 		isErr = true
 	}
 	a.audit(entry)
+	a.trackStops(got, missing, "not processable")
 	if d, ok := a.tabs[tabDeployments].(*deploymentsTab); ok {
 		d.clearMarks()
 	}

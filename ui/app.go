@@ -80,6 +80,8 @@ type App struct {
 	dialog    dialog         // an open confirmation; it takes every key
 	onConfirm func() tea.Cmd // what the dialog confirms
 
+	stops stopProgress // stops followed to TERMINATED (stopprogress.go)
+
 	flashText  string
 	flashErr   bool
 	flashID    int
@@ -190,6 +192,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.wakeAt = time.Time{}
 		return a, a.plan()
 	case clockMsg:
+		a.tickStops()
 		a.tabs[a.active].Update(msg)
 		if a.sub != nil {
 			a.sub.Update(msg)
@@ -305,6 +308,7 @@ func (a *App) onJobDone(msg jobDoneMsg) tea.Cmd {
 		_, cmd := a.sub.Update(msg)
 		cmds = append(cmds, cmd)
 	}
+	a.observeStopJob(msg)
 	a.sched.SetVisible(a.tabs[a.active].visibleKeys())
 	a.rebuildChrome()
 	cmds = append(cmds, a.plan())
@@ -491,7 +495,7 @@ func (a *App) layout() {
 
 // contentHeight is what is left for the active view.
 func (a *App) contentHeight() int {
-	h := a.height - 3 // header, tab bar, footer
+	h := a.height - 3 - a.stops.height() // header, tab bar, footer, the stop line
 	if a.mode == modeFilter || a.mode == modeCommand {
 		h--
 	}

@@ -168,8 +168,17 @@ func (h helpScreenKeys) ShortHelp() []key.Binding {
 
 func (h helpScreenKeys) FullHelp() [][]key.Binding { return [][]key.Binding{h.ShortHelp()} }
 
-// footer is the flash message, or the short help of the active view.
+// footer is the flash message, or the short help of the active view,
+// under the stop line while stops are followed (see stopProgress).
 func (a *App) footer() string {
+	if a.stops.line != "" {
+		return padLine(a.stops.line, a.width) + "\n" + a.footerLine()
+	}
+	return a.footerLine()
+}
+
+// footerLine is the flash message, or the short help of the active view.
+func (a *App) footerLine() string {
 	st := a.env.Styles
 	if a.flashText != "" {
 		style := st.FlashInfo

@@ -298,6 +298,9 @@ func (t *deploymentsTab) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				ids = []string{row.ID}
 			}
 			return t, func() tea.Msg { return openStopMsg{ids: ids} }
+		case km.Is(msg, ActLogs) && len(t.marks) > 0:
+			ids := t.marked() // their streams interleaved
+			return t, func() tea.Msg { return openLogsMsg{ids: ids} }
 		}
 		if row, ok := t.list.selected(); ok {
 			switch {

@@ -186,6 +186,29 @@ func waitEnded(t *testing.T, c *api.Client, ids ...string) {
 	}
 }
 
+// stopWait is how long the end-to-end tests wait for the simulator to
+// terminate stopped deployments (it takes 3–15 s) and the console to see it.
+const stopWait = 40 * time.Second
+
+// stoppingRE is the stop progress line: the bar and "k/3 terminated".
+var stoppingRE = regexp.MustCompile(`stopping [█░]+ ([0-3])/3 terminated`)
+
+// waitLong is tmuxSession.waitFor with a deadline of d.
+func waitLong(s *tmuxSession, what string, d time.Duration, ok func(screen string) bool) string {
+	s.t.Helper()
+	deadline := time.Now().Add(d)
+	for {
+		scr := s.screen()
+		if ok(scr) {
+			return scr
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("waiting %s for %s; the screen is:\n%s", d, what, scr)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
 func TestE2EActionsStopBulkStopAndAudit(t *testing.T) {
 	requireTmux(t)
 	t.Parallel()
@@ -214,6 +237,11 @@ func TestE2EActionsStopBulkStopAndAudit(t *testing.T) {
 		return strings.Contains(scr, "stopping "+stopped) || strings.Contains(scr, "stop of "+stopped) || strings.Contains(scr, stopped+" was already terminated")
 	})
 	waitEnded(t, client, stopped)
+	// The console follows it to TERMINATED (its summary also makes way
+	// for the bulk stop's own count below).
+	waitLong(s, "the single stop's summary", stopWait, func(scr string) bool {
+		return strings.Contains(scr, "stop done") && strings.Contains(scr, "1/1 terminated")
+	})
 
 	// (b) bulk-stop three marked deployments (the stopped one is no
 	// longer READY, so it is not among them).
@@ -228,7 +256,24 @@ func TestE2EActionsStopBulkStopAndAudit(t *testing.T) {
 	s.literal("3")
 	s.keys("Enter")
 	s.waitText("bulk stop accepted: 3 of 3 will stop")
+	// The progress bar follows them, then the summary says how it ended.
+	scr = s.waitFor("the stop progress bar", func(scr string) bool { return stoppingRE.MatchString(scr) })
+	if m := stoppingRE.FindStringSubmatch(scr); m[1] == "3" {
+		t.Logf("the bar was first seen full: %s", m[0])
+	}
 	waitEnded(t, client, bulk...)
+	scr = waitLong(s, "the bulk stop's summary", stopWait, func(scr string) bool {
+		return strings.Contains(scr, "stop done") && strings.Contains(scr, "3/3 terminated")
+	})
+	if strings.Contains(scr, "failed") || strings.Contains(scr, "still running") {
+		t.Errorf("the summary reports a problem:\n%s", scr)
+	}
+	for _, id := range bulk {
+		st, err := client.DeploymentStatus(context.Background(), id)
+		if err != nil || st.CurrentStatus != api.StatusTerminated {
+			t.Errorf("%s on the simulator after the summary: %v, %v", id, st, err)
+		}
+	}
 
 	// (d) the audit file records both, without the token.
 	path := filepath.Join(state, "gapdeck", "audit.jsonl")
@@ -302,5 +347,112 @@ func TestE2EActionsReadOnly(t *testing.T) {
 			t.Fatalf("%s tags went from %v to %v under a read-only console", id, tagsBefore, after.Tags)
 		}
 		time.Sleep(250 * time.Millisecond)
+	}
+}
+
+// serverTagNames are id's tags as the simulator has them.
+func serverTagNames(t *testing.T, c *api.Client, id string) []string {
+	t.Helper()
+	list, err := c.DeploymentTags(context.Background(), id, 1, 100)
+	if err != nil {
+		t.Fatalf("GET tags of %s: %v", id, err)
+	}
+	names := make([]string, 0, len(list.Tags))
+	for _, tg := range list.Tags {
+		names = append(names, tg.Name)
+	}
+	return names
+}
+
+// chooseTag moves the tag manager's cursor onto tag.
+func chooseTag(s *tmuxSession, tag string) {
+	s.t.Helper()
+	for range 40 {
+		if strings.Contains(s.screen(), "> "+tag) {
+			return
+		}
+		s.literal("j")
+		time.Sleep(100 * time.Millisecond)
+	}
+	s.t.Fatalf("the tag manager never chose %s:\n%s", tag, s.screen())
+}
+
+func TestE2EActionsTagAddRenameDelete(t *testing.T) {
+	requireTmux(t)
+	t.Parallel()
+	bin := gapdeckBinary(t)
+	base := startSim(t, bin)
+	client := e2eClient(t, base)
+	state := t.TempDir()
+	s := startConsole(t, bin, base, state)
+	id := cursorToReady(s, 1)[0]
+	const added, renamed = "e2e-blue", "e2e-green"
+
+	// t: type the tag, confirm (Cancel is focused: y confirms).
+	s.literal("t")
+	s.waitText("Add a tag", "tag>")
+	s.literal(added)
+	s.keys("Enter")
+	s.waitText("Add tag "+added+" to 1 deployment?", "Cancel")
+	s.literal("y")
+	s.waitText("tag " + added + " added to " + id)
+	if got := serverTagNames(t, client, id); !slices.Contains(got, added) {
+		t.Fatalf("after the add the simulator has %v", got)
+	}
+
+	// T, r: rename it.
+	s.literal("T")
+	s.waitText("Tags of "+id, added)
+	chooseTag(s, added)
+	s.literal("r")
+	s.waitText("Rename tag " + added)
+	for range len(added) {
+		s.keys("BSpace")
+	}
+	s.literal(renamed)
+	s.keys("Enter")
+	s.waitText("Rename tag "+added+" to "+renamed+" on "+id+"?", "Cancel")
+	s.literal("y")
+	s.waitText("tag " + added + " renamed to " + renamed + " on " + id)
+	if got := serverTagNames(t, client, id); !slices.Contains(got, renamed) || slices.Contains(got, added) {
+		t.Fatalf("after the rename the simulator has %v", got)
+	}
+
+	// T, d: delete it.
+	s.literal("T")
+	s.waitText("Tags of "+id, renamed)
+	chooseTag(s, renamed)
+	s.literal("d")
+	s.waitText("Delete tag "+renamed+" from "+id+"?", "Cancel")
+	s.literal("y")
+	s.waitText("tag " + renamed + " deleted from " + id)
+	if got := serverTagNames(t, client, id); slices.Contains(got, renamed) || slices.Contains(got, added) {
+		t.Fatalf("after the delete the simulator has %v", got)
+	}
+
+	// The audit file records the three, without the token.
+	path := filepath.Join(state, "gapdeck", "audit.jsonl")
+	entries, err := model.ReadAudit(path, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct{ action, detail string }{
+		{"tag-add", "tag " + added}, {"tag-rename", "tag " + added + " → " + renamed}, {"tag-delete", "tag " + renamed},
+	}
+	if len(entries) != len(want) {
+		t.Fatalf("audit file has %d entries, want %d: %+v", len(entries), len(want), entries)
+	}
+	for i, w := range want {
+		e := entries[i]
+		if e.Action != w.action || e.Detail != w.detail || !slices.Equal(e.Targets, []string{id}) || e.Outcome != "ok" || e.HTTPStatus == 0 {
+			t.Errorf("audit entry %d: %+v, want %s %q on %s", i, e, w.action, w.detail, id)
+		}
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(raw), e2eToken) {
+		t.Error("the audit file holds the API token")
 	}
 }
