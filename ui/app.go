@@ -59,6 +59,13 @@ type subView interface {
 	schedule() (model.View, string) // what the scheduler should poll while it is open
 }
 
+// appAction is a message that applies itself to the App: the results of
+// actions and the dialogs and forms views ask for. Each feature defines its
+// own messages in its own file instead of growing Update.
+type appAction interface {
+	applyTo(a *App) tea.Cmd
+}
+
 // App is the root model.
 type App struct {
 	env    *Env
@@ -80,7 +87,8 @@ type App struct {
 	dialog    dialog         // an open confirmation; it takes every key
 	onConfirm func() tea.Cmd // what the dialog confirms
 
-	stops stopProgress // stops followed to TERMINATED (stopprogress.go)
+	stops     stopProgress    // stops followed to TERMINATED (stopprogress.go)
+	deploying map[string]bool // new deployments watched until READY or ERROR (deployaction.go)
 
 	flashText  string
 	flashErr   bool
@@ -238,6 +246,8 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 		}
 		return a, cmd
+	case appAction:
+		return a, msg.applyTo(a)
 	case tea.KeyMsg:
 		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
 			return a, a.splitKeys(msg)
@@ -309,6 +319,7 @@ func (a *App) onJobDone(msg jobDoneMsg) tea.Cmd {
 		cmds = append(cmds, cmd)
 	}
 	a.observeStopJob(msg)
+	a.observeDeployJob(msg)
 	a.sched.SetVisible(a.tabs[a.active].visibleKeys())
 	a.rebuildChrome()
 	cmds = append(cmds, a.plan())
@@ -463,19 +474,23 @@ func (a *App) closeSub() tea.Cmd {
 
 // newHostsView is the hosts of one private fleet, as a sub-view.
 func (a *App) newHostsView(fleet string) subView {
-	t := newCatalogTab(a.env, catalogSpec{
+	h := &hostsView{fleet: fleet, marks: map[string]bool{}}
+	h.catalogTab = newCatalogTab(a.env, catalogSpec{
 		title: "Hosts of " + fleet, view: model.ViewHosts, columns: hostColumns,
 		sortKeys: map[Action]string{ActSortName: "name", ActSortStatus: "status"}, defSort: model.Sort{Column: "name"},
-		build: func() ([]*catalogRow, string) { return a.cat.hostRows(fleet, a.env.now()) },
+		build: func() ([]*catalogRow, string) { return h.markRows(a.cat.hostRows(fleet, a.env.now())) },
 		kinds: []model.JobKind{model.JobHosts},
+		help:  []Action{ActMark, ActDeploy},
 	})
-	return &hostsView{catalogTab: t, fleet: fleet}
+	return h
 }
 
-// hostsView shows one private fleet's hosts.
+// hostsView shows one private fleet's hosts; marked hosts are the targets
+// of a deploy (hostmarks.go).
 type hostsView struct {
 	*catalogTab
 	fleet string
+	marks map[string]bool // marked host ids
 }
 
 func (h *hostsView) schedule() (model.View, string) { return model.ViewHosts, h.fleet }

@@ -292,6 +292,12 @@ func (t *deploymentsTab) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			if row, ok := t.list.selected(); ok {
 				return t, func() tea.Msg { return openTagsMsg{id: row.ID} }
 			}
+		case km.Is(msg, ActDeploy):
+			var m openDeployMsg // prefilled with the selected row's app and version
+			if row, ok := t.list.selected(); ok && row.Enriched {
+				m.app, m.version = row.App, row.Version
+			}
+			return t, func() tea.Msg { return m }
 		case km.Is(msg, ActStop):
 			ids := t.marked()
 			if row, ok := t.list.selected(); ok && len(ids) == 0 {
@@ -329,7 +335,7 @@ func (t *deploymentsTab) ShortHelp() []key.Binding {
 
 // FullHelp implements help.KeyMap.
 func (t *deploymentsTab) FullHelp() [][]key.Binding {
-	return [][]key.Binding{t.env.Keys.Bindings(ActOpen, ActDetail, ActJSON, ActLogs, ActStop, ActTag, ActTags, ActMark, ActMarkRange, ActClearMarks), t.list.sortHelp()}
+	return [][]key.Binding{t.env.Keys.Bindings(ActOpen, ActDetail, ActJSON, ActLogs, ActDeploy, ActStop, ActTag, ActTags, ActMark, ActMarkRange, ActClearMarks), t.list.sortHelp()}
 }
 
 func (t *deploymentsTab) owns(k model.JobKind) bool {
