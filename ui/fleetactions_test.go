@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -317,5 +319,21 @@ func TestFleetAndPolicyActionsRefusedInReadOnly(t *testing.T) {
 	on := true
 	if _, err := h.client.UpdateFleet(context.Background(), "na-tournament", api.FleetUpdate{Enabled: &on}); err == nil {
 		t.Fatal("the read-only client sent a fleet change")
+	}
+}
+
+func TestAPICauseNamesStatusMessageAndRequestID(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{&api.APIError{Method: "PATCH", Path: "/v1/fleet/x", StatusCode: 422, Message: "bad input", RequestID: "abc123"}, "422 bad input (request id abc123)"},
+		{&api.APIError{Method: "PATCH", Path: "/v1/fleet/x", StatusCode: 404}, "404 Not Found"},
+		{fmt.Errorf("wrapped: %w", api.ErrReadOnly), "refused: the client is read-only"},
+		{errors.New("api: threshold must be between 0.1 and 1, got 2"), "threshold must be between 0.1 and 1, got 2"},
+	} {
+		if got := apiCause(tc.err); got != tc.want {
+			t.Errorf("apiCause(%v) = %q, want %q", tc.err, got, tc.want)
+		}
 	}
 }
