@@ -98,13 +98,38 @@ type App struct {
 	header     string
 	tabBar     string
 	privFleets []string
+
+	epoch     int          // bumped by a profile switch; older results are dropped
+	switching string       // the profile a switch is under way to
+	envBadge  string       // the rendered environment label of the header
+	state     *stateKeeper // the remembered view state (it survives switches)
 }
 
 // flashFor is how long a flash message stays.
 const flashFor = 6 * time.Second
 
-// New builds the console over env. privateFleets come from the profile.
+// New builds the console over env. privateFleets, when given, replace
+// env.PrivateFleets (the profile's private fleets).
 func New(env *Env, privateFleets []string) *App {
+	if privateFleets != nil {
+		env.PrivateFleets = privateFleets
+	}
+	a := &App{}
+	a.build(env)
+	return a
+}
+
+// build (re)makes everything the console holds for env in place: store,
+// scheduler, catalog, tabs, input and chrome. Every other field starts
+// from zero, except what must survive a profile switch (size, epoch,
+// timer and flash sequence numbers, the remembered view state). New and
+// the profile switch both use it.
+func (a *App) build(env *Env) {
+	*a = App{
+		width: a.width, height: a.height, epoch: a.epoch,
+		wakeSeq: a.wakeSeq, flashID: a.flashID, state: a.state,
+	}
+	privateFleets := env.PrivateFleets
 	store := model.NewDeployments()
 	if env.ReadOnly {
 		env.Keys.HideMutating()
@@ -114,14 +139,12 @@ func New(env *Env, privateFleets []string) *App {
 	}
 	cfg := env.Scheduler
 	cfg.PrivateFleets = privateFleets
-	a := &App{
-		env:        env,
-		store:      store,
-		sched:      model.NewScheduler(cfg, store),
-		cat:        newCatalog(privateFleets, store),
-		help:       help.New(),
-		privFleets: privateFleets,
-	}
+	a.env = env
+	a.store = store
+	a.sched = model.NewScheduler(cfg, store)
+	a.cat = newCatalog(privateFleets, store)
+	a.help = help.New()
+	a.privFleets = privateFleets
 	a.input = textinput.New()
 	a.input.Prompt = ""
 	a.input.CharLimit = 256
@@ -155,8 +178,12 @@ func New(env *Env, privateFleets []string) *App {
 	}
 	a.sched.SetView(model.ViewDeployments, "")
 	a.sched.SetSparks(env.Sparks)
+	a.envBadge = renderEnvBadge(env)
+	a.applyViewState()
+	if a.width > 0 {
+		a.layout() // a profile switch keeps the window size
+	}
 	a.rebuildChrome()
-	return a
 }
 
 // Init implements tea.Model: start polling and the clock.
@@ -174,7 +201,7 @@ func (a *App) plan() tea.Cmd {
 	jobs, wake := a.sched.Plan(now, a.env.Client)
 	cmds := make([]tea.Cmd, 0, len(jobs)+1)
 	for _, j := range jobs {
-		cmds = append(cmds, runJob(a.env.Ctx, a.env.Client, a.env.now, j))
+		cmds = append(cmds, runJob(a.env.Ctx, a.env.Client, a.env.now, j, a.epoch))
 	}
 	if !wake.IsZero() && (a.wakeAt.IsZero() || wake.Before(a.wakeAt) || !a.wakeAt.After(now)) {
 		a.wakeSeq++
@@ -246,6 +273,11 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 		}
 		return a, cmd
+	case epochMsg:
+		if msg.epoch != a.epoch {
+			return a, nil // a result from the profile before a switch
+		}
+		return a.Update(msg.msg)
 	case appAction:
 		return a, msg.applyTo(a)
 	case tea.KeyMsg:
@@ -283,6 +315,9 @@ func (a *App) splitKeys(msg tea.KeyMsg) tea.Cmd {
 
 // onJobDone drops stale results, applies fresh ones and plans more work.
 func (a *App) onJobDone(msg jobDoneMsg) tea.Cmd {
+	if msg.epoch != a.epoch {
+		return nil // from the profile before a switch: its scheduler is gone
+	}
 	hasNext := msg.list != nil && msg.list.Pagination.HasNext
 	schedErr := msg.err
 	if (msg.job.Kind == model.JobFleets || msg.job.Kind == model.JobPolicies) && api.IsNotFound(msg.err) {

@@ -81,6 +81,10 @@ func (a *App) headerLine() string {
 		b.WriteString(" ")
 		b.WriteString(st.HeaderValue.Render(a.env.Profile))
 	}
+	if a.envBadge != "" { // "prod", in its colour, before anything an 80-column header may cut
+		b.WriteString(" ")
+		b.WriteString(a.envBadge)
+	}
 	b.WriteString(" ")
 	b.WriteString(st.Muted.Render(a.env.Client.Host()))
 	if a.env.Demo {

@@ -11,11 +11,12 @@ import (
 )
 
 // runJob performs one scheduler job through the client, off the UI
-// goroutine, and reports the result as a jobDoneMsg. It reads only its
-// arguments, never the model.
-func runJob(ctx context.Context, c *api.Client, now func() time.Time, j model.Job) tea.Cmd {
+// goroutine, and reports the result as a jobDoneMsg stamped with the
+// App's epoch (results from before a profile switch are dropped). It reads
+// only its arguments, never the model.
+func runJob(ctx context.Context, c *api.Client, now func() time.Time, j model.Job, epoch int) tea.Cmd {
 	return func() tea.Msg {
-		msg := jobDoneMsg{job: j}
+		msg := jobDoneMsg{job: j, epoch: epoch}
 		switch j.Kind {
 		case model.JobListPage:
 			msg.list, msg.err = c.ListDeployments(ctx, api.ListDeploymentsParams{Page: j.Page, Limit: j.Limit, Query: j.Query})

@@ -15,6 +15,9 @@ type command struct {
 	help  string
 	arg   bool // takes an argument (a fleet name)
 	run   func(a *App, arg string) tea.Cmd
+	// complete lists what the argument could become (nil: the private
+	// fleets).
+	complete func(a *App, arg string) []string
 }
 
 var commands = []command{
@@ -47,6 +50,12 @@ var commands = []command{
 		run: func(a *App, arg string) tea.Cmd { return a.askStopByTags(arg) }},
 	{names: []string{"audit"}, usage: "audit", help: "the audit log of actions",
 		run: func(a *App, _ string) tea.Cmd { return a.openSub(newAuditView(a.env)) }},
+	{names: []string{"profile", "ctx"}, usage: "profile [name]", help: "switch profile (ctx)", arg: true,
+		run:      func(a *App, name string) tea.Cmd { return a.profileCommand(name) },
+		complete: func(a *App, arg string) []string { return a.profileCompletions(arg) }},
+	{names: []string{"cols", "columns"}, usage: "cols [±col]…", help: "hide -col, show +col", arg: true,
+		run:      func(a *App, arg string) tea.Cmd { return a.colsCommand(arg) },
+		complete: func(a *App, arg string) []string { return a.colsCompletions(arg) }},
 	{names: []string{"quit", "q", "q!"}, usage: "q", help: "quit", run: func(*App, string) tea.Cmd { return tea.Quit }},
 }
 
@@ -168,6 +177,12 @@ func (a *App) completions(line string) []string {
 			return nil
 		}
 		var out []string
+		if c.complete != nil {
+			for _, v := range c.complete(a, strings.TrimLeft(arg, " ")) {
+				out = append(out, name+" "+v)
+			}
+			return out
+		}
 		for _, f := range a.privFleets {
 			if strings.HasPrefix(f, strings.TrimSpace(arg)) {
 				out = append(out, name+" "+f)

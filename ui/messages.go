@@ -13,6 +13,7 @@ import (
 // older generation) are dropped by the root before routing.
 type jobDoneMsg struct {
 	job       model.Job
+	epoch     int // the App's epoch when the job was planned
 	at        time.Time
 	err       error
 	list      *api.DeploymentList

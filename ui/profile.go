@@ -1,0 +1,293 @@
+package ui
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+)
+
+// profileCommand runs `:profile [name]` (alias `:ctx`): without a name it
+// lists the profiles and marks the current one; with one it builds that
+// profile's Env off the UI goroutine and switches to it.
+func (a *App) profileCommand(name string) tea.Cmd {
+	if name == "" {
+		return a.setFlash(a.profileList(), false)
+	}
+	switch {
+	case a.env.SwitchProfile == nil:
+		return a.setFlash("profile switching needs profiles in the config file (current: "+a.currentProfile()+")", true)
+	case a.switching != "":
+		return a.setFlash("already switching to profile "+a.switching, true)
+	case name == a.env.Profile:
+		return a.setFlash("already on profile "+name, false)
+	case !slices.Contains(a.env.Profiles, name):
+		return a.setFlash(fmt.Sprintf("unknown profile %q (profiles: %s)", name, strings.Join(a.env.Profiles, ", ")), true)
+	}
+	a.switching = name
+	build := a.env.SwitchProfile
+	return tea.Batch(a.setFlash("Switching to profile "+name+"…", false), func() tea.Msg {
+		env, err := build(name)
+		return profileSwitchedMsg{name: name, env: env, err: err}
+	})
+}
+
+// currentProfile names the current profile for messages.
+func (a *App) currentProfile() string {
+	if a.env.Profile == "" {
+		return "none"
+	}
+	return a.env.Profile
+}
+
+// profileList is "profiles: dev  *prod  staging", the current one starred.
+func (a *App) profileList() string {
+	if len(a.env.Profiles) == 0 {
+		return "no profiles configured (current: " + a.currentProfile() + ")"
+	}
+	var b strings.Builder
+	b.WriteString("profiles:")
+	for _, p := range a.env.Profiles {
+		b.WriteString("  ")
+		if p == a.env.Profile {
+			b.WriteString("*")
+		}
+		b.WriteString(p)
+	}
+	b.WriteString("  (* current; :profile <name> switches)")
+	return b.String()
+}
+
+// profileCompletions are the profile names starting with prefix.
+func (a *App) profileCompletions(prefix string) []string {
+	var out []string
+	for _, p := range a.env.Profiles {
+		if strings.HasPrefix(p, prefix) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// profileSwitchedMsg is the Env that Env.SwitchProfile built for a
+// profile, or why it could not.
+type profileSwitchedMsg struct {
+	name string
+	env  *Env
+	err  error
+}
+
+func (m profileSwitchedMsg) applyTo(a *App) tea.Cmd {
+	a.switching = ""
+	if m.err != nil || m.env == nil {
+		err := m.err
+		if err == nil {
+			err = fmt.Errorf("no environment built")
+		}
+		return a.setFlash(fmt.Sprintf("cannot switch to profile %s: %v (still on %s)", m.name, err, a.currentProfile()), true)
+	}
+	return a.switchTo(m.name, m.env)
+}
+
+// switchTo replaces everything the console holds for the current profile
+// with a fresh build over env: the old Env is closed first (its Ctx is
+// cancelled, so its requests in flight stop), the epoch moves on so that
+// results still on their way from the old profile are dropped, and the
+// window size and remembered view state carry over.
+func (a *App) switchTo(name string, env *Env) tea.Cmd {
+	old := a.env
+	inheritEnv(env, old)
+	if env.Profile == "" {
+		env.Profile = name
+	}
+	if old.Close != nil {
+		old.Close()
+	}
+	a.collectViewState() // the tabs' sort, filter and columns carry over
+	a.epoch++
+	a.wakeSeq++
+	a.build(env)
+	a.state.setProfile(name)
+	msg := "Switched to profile " + name
+	if env.EnvLabel != "" {
+		msg += " (" + env.EnvLabel + ")"
+	}
+	return tea.Batch(a.plan(), a.setFlash(msg, false))
+}
+
+// inheritEnv fills what SwitchProfile left unset in env from the console's
+// previous Env (styles, clock, clipboard, the profile list and switcher),
+// and hands the remembered view state over. What belongs to one profile
+// (client, context, sparklines, audit log) is never shared.
+func inheritEnv(env, old *Env) {
+	if env.Styles == nil {
+		env.Styles = old.Styles
+	}
+	if env.Keys == nil {
+		env.Keys = DefaultKeyMap() // HideMutating changes a KeyMap: never share one
+	}
+	if env.Now == nil {
+		env.Now = old.Now
+	}
+	if env.Log == nil {
+		env.Log = old.Log
+	}
+	if env.Clipboard == nil {
+		env.Clipboard = old.Clipboard
+	}
+	if env.LogCap == 0 {
+		env.LogCap = old.LogCap
+	}
+	if env.Profiles == nil {
+		env.Profiles = old.Profiles
+	}
+	if env.SwitchProfile == nil {
+		env.SwitchProfile = old.SwitchProfile
+	}
+	if env.Sparks == old.Sparks {
+		env.Sparks = nil // New's builder makes a fresh one
+	}
+	env.State, env.StatePath, env.StateErr = old.State, old.StatePath, nil
+}
+
+// renderEnvBadge renders the header's environment label (" prod ") in its
+// colour, once per Env: reversed, so the colour is the badge's background
+// and the text stays readable on dark and light terminals.
+func renderEnvBadge(env *Env) string {
+	if env.EnvLabel == "" {
+		return ""
+	}
+	st := lipgloss.NewStyle().Bold(true).Reverse(true)
+	if env.Styles != nil && !env.Styles.NoColor {
+		if env.EnvColor != "" {
+			st = st.Foreground(lipgloss.Color(env.EnvColor))
+		} else {
+			st = st.Foreground(DefaultTheme().Accent)
+		}
+	}
+	return st.Render(" " + sanitizeLine(env.EnvLabel) + " ")
+}
+
+// Root is the program's model: the App, with the result of every command
+// stamped with the App's epoch, so a result that was on its way when the
+// profile switched (a stop, a tag, a flash, a timer) is dropped instead of
+// being applied to the new profile. Scheduler results carry their own
+// epoch (jobDoneMsg), the clock is global, and Bubble Tea's own messages
+// (tea.Quit, window size, keys) pass untouched. Run a Root, not an App.
+type Root struct{ app *App }
+
+// NewRoot wraps the console for tea.NewProgram.
+func NewRoot(a *App) *Root { return &Root{app: a} }
+
+// App is the console the Root runs.
+func (r *Root) App() *App { return r.app }
+
+// Init implements tea.Model. A flash New left (the view state could not
+// be loaded) expires like any other.
+func (r *Root) Init() tea.Cmd {
+	cmd := r.app.Init()
+	if r.app.flashText != "" {
+		id := r.app.flashID
+		cmd = tea.Batch(cmd, tea.Tick(flashFor, func(time.Time) tea.Msg { return flashExpiredMsg{id: id} }))
+	}
+	return stamp(cmd, r.app.epoch)
+}
+
+// Update implements tea.Model. The commands are stamped with the epoch the
+// App has after the message (a switch's own first fetches belong to the
+// new profile), and a changed view state arms its debounced save.
+func (r *Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	_, cmd := r.app.Update(msg)
+	return r, tea.Batch(stamp(cmd, r.app.epoch), r.app.noteViewState(msg))
+}
+
+// View implements tea.Model.
+func (r *Root) View() string { return r.app.View() }
+
+// Shutdown saves the remembered view state now and releases the current
+// Env (Env.Close; after a switch it is not the Env the program started
+// with, so Close must be safe to call twice). Call it when Run returns.
+func (r *Root) Shutdown() error {
+	err := r.app.saveViewState()
+	if c := r.app.env.Close; c != nil {
+		c()
+	}
+	return err
+}
+
+// epochMsg is a message stamped by Root with the epoch its command was
+// issued in; App.Update drops it when the epoch has moved on.
+type epochMsg struct {
+	epoch int
+	msg   tea.Msg
+}
+
+// stamp makes cmd's message an epochMsg (see stampMsg).
+func stamp(cmd tea.Cmd, epoch int) tea.Cmd {
+	if cmd == nil {
+		return nil
+	}
+	return func() tea.Msg { return stampMsg(cmd(), epoch) }
+}
+
+// uiPackage is this package's import path: its messages are the ones the
+// epoch applies to.
+var uiPackage = typeOf(epochMsg{}).PkgPath()
+
+// stampMsg wraps one of this package's messages in an epochMsg. Batches
+// and sequences are opened so each command inside is stamped; jobDoneMsg
+// (stamped by runJob), clockMsg (one clock for every profile) and every
+// other package's messages (tea.QuitMsg, key and window messages, the
+// cursor blink) are returned unchanged.
+func stampMsg(msg tea.Msg, epoch int) tea.Msg {
+	switch m := msg.(type) {
+	case nil, jobDoneMsg, clockMsg, epochMsg:
+		return msg
+	case tea.BatchMsg:
+		out := make(tea.BatchMsg, len(m))
+		for i, c := range m {
+			out[i] = stamp(c, epoch)
+		}
+		return out
+	}
+	if seq, ok := stampSequence(msg, epoch); ok {
+		return seq
+	}
+	if typeOf(msg).PkgPath() != uiPackage {
+		return msg
+	}
+	return epochMsg{epoch: epoch, msg: msg}
+}
+
+// typeOf is msg's type, pointers dereferenced.
+func typeOf(msg any) reflect.Type {
+	t := reflect.TypeOf(msg)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t
+}
+
+// cmdType is tea.Cmd's type.
+var cmdType = reflect.TypeOf(tea.Cmd(nil))
+
+// stampSequence stamps the commands of Bubble Tea's unexported
+// sequenceMsg (a []tea.Cmd): a copy of the same type, so it still runs in
+// order. ok is false for any other message.
+func stampSequence(msg tea.Msg, epoch int) (tea.Msg, bool) {
+	v := reflect.ValueOf(msg)
+	if v.Kind() != reflect.Slice || v.Type().Elem() != cmdType {
+		return nil, false
+	}
+	out := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
+	for i := range v.Len() {
+		if c, _ := v.Index(i).Interface().(tea.Cmd); c != nil {
+			out.Index(i).Set(reflect.ValueOf(stamp(c, epoch)))
+		}
+	}
+	return out.Interface(), true
+}

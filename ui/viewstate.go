@@ -1,0 +1,286 @@
+package ui
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/gapdeck/gapdeck/model"
+)
+
+// saveViewStateAfter is how long a changed view state waits before it is
+// written, so a burst of sort keys or filter typing is one write.
+const saveViewStateAfter = time.Second
+
+// stateKeeper holds the remembered view state across profile switches.
+type stateKeeper struct {
+	state   *model.ViewState // what the console shows now
+	saved   *model.ViewState // what the file holds
+	path    string           // empty: not saved
+	pending bool             // a save timer is armed
+	warned  bool             // a save error was shown (once is enough)
+}
+
+// setProfile records the profile now in use.
+func (k *stateKeeper) setProfile(name string) { k.state.Profile = name }
+
+// listState is a tab's table seen by the view state: its sort, filter and
+// hidden columns. Every *listView implements it.
+type listState interface {
+	tabState() model.TabState
+	applyTabState(model.TabState)
+	columnKeys() (shown, hidden []string)
+	setHidden(keys []string)
+}
+
+// listOf is the table of tab t (nil for a tab without one).
+func listOf(t tab) listState {
+	switch t := t.(type) {
+	case *deploymentsTab:
+		return t.list
+	case *catalogTab:
+		return t.list
+	}
+	return nil
+}
+
+// applyViewState applies the remembered state to the freshly built tabs;
+// the first build adopts env.State and reports, once, why it could not be
+// loaded.
+func (a *App) applyViewState() {
+	if a.state == nil {
+		st := a.env.State
+		if st == nil {
+			st = &model.ViewState{}
+		}
+		if st.Profile == "" && !a.env.Demo {
+			st.Profile = a.env.Profile
+		}
+		a.state = &stateKeeper{state: st, saved: st.Clone(), path: a.env.StatePath}
+		if a.env.StateErr != nil {
+			a.flashID++
+			a.flashText, a.flashErr = sanitizeLine(a.env.StateErr.Error()), true
+		}
+	}
+	a.env.State = a.state.state
+	for _, t := range a.tabs {
+		if l := listOf(t); l != nil {
+			if ts, ok := a.state.state.Tabs[t.name()]; ok {
+				l.applyTabState(ts)
+			}
+		}
+	}
+	a.afterFilter() // the Deployments filter's API query
+}
+
+// collectViewState reads every tab's state into the remembered state.
+func (a *App) collectViewState() {
+	tabs := make(map[string]model.TabState, len(a.tabs))
+	for _, t := range a.tabs {
+		if l := listOf(t); l != nil {
+			if ts := l.tabState(); !ts.Equal(model.TabState{}) {
+				tabs[t.name()] = ts
+			}
+		}
+	}
+	a.state.state.Tabs = tabs
+}
+
+// noteViewState is called by Root after each message: when the view state
+// changed since the last save it arms one save timer.
+func (a *App) noteViewState(msg tea.Msg) tea.Cmd {
+	switch msg.(type) {
+	case jobDoneMsg, clockMsg, wakeMsg, flashExpiredMsg, saveViewStateMsg:
+		return nil // they never change a sort, a filter or the columns
+	}
+	k := a.state
+	if k.pending {
+		return nil
+	}
+	a.collectViewState()
+	if k.state.Equal(k.saved) {
+		return nil
+	}
+	k.pending = true
+	return tea.Tick(saveViewStateAfter, func(time.Time) tea.Msg { return saveViewStateMsg{} })
+}
+
+// saveViewStateMsg fires when the view state should be written.
+type saveViewStateMsg struct{}
+
+func (saveViewStateMsg) applyTo(a *App) tea.Cmd {
+	a.state.pending = false
+	if err := a.saveViewState(); err != nil && !a.state.warned {
+		a.state.warned = true
+		return a.setFlash(err.Error(), true)
+	}
+	return nil
+}
+
+// saveViewState writes the view state if it changed since the last save.
+func (a *App) saveViewState() error {
+	k := a.state
+	a.collectViewState()
+	if k.state.Equal(k.saved) {
+		return nil
+	}
+	snap := k.state.Clone()
+	if k.path != "" {
+		if err := model.SaveViewState(k.path, snap); err != nil {
+			return fmt.Errorf("could not remember the view state: %w", err)
+		}
+	}
+	k.saved = snap
+	return nil
+}
+
+// hideAlways as a Column.Hide hides the column at every width.
+const hideAlways = math.MaxInt
+
+// tabState is the view's sort (when not the default), filter and hidden
+// columns.
+func (v *listView[R]) tabState() model.TabState {
+	ts := model.TabState{Filter: v.filter.Raw}
+	if v.sort != v.spec.defSort {
+		ts.Sort, ts.Desc = v.sort.Column, v.sort.Desc
+	}
+	_, ts.Hidden = v.columnKeys()
+	return ts
+}
+
+// applyTabState restores a remembered state; what no longer applies (a
+// sort column the view lacks, a filter that does not parse, an unknown
+// column) is ignored.
+func (v *listView[R]) applyTabState(ts model.TabState) {
+	if ts.Sort != "" && v.sortable(ts.Sort) {
+		s := model.Sort{Column: ts.Sort, Desc: ts.Desc}
+		if v.spec.setSort(s) == nil {
+			v.sort = s
+			v.table.SetSort(s.Column, s.Desc)
+		}
+	}
+	if ts.Filter != "" {
+		_ = v.setFilter(ts.Filter) // a filter that no longer parses is dropped
+	}
+	v.setHidden(ts.Hidden)
+	v.refresh()
+}
+
+// sortable reports whether the view can sort by col.
+func (v *listView[R]) sortable(col string) bool {
+	if col == v.spec.defSort.Column {
+		return true
+	}
+	for _, c := range v.spec.sortKeys {
+		if c == col {
+			return true
+		}
+	}
+	return false
+}
+
+// columnKeys lists the keys of the shown and the hidden (:cols) columns.
+func (v *listView[R]) columnKeys() (shown, hidden []string) {
+	for _, c := range v.table.cols {
+		if c.Hide == hideAlways {
+			hidden = append(hidden, c.Key)
+		} else {
+			shown = append(shown, c.Key)
+		}
+	}
+	return shown, hidden
+}
+
+// setHidden hides exactly the columns named in keys.
+func (v *listView[R]) setHidden(keys []string) {
+	cols := slices.Clone(v.spec.columns)
+	for i := range cols {
+		if slices.Contains(keys, cols[i].Key) {
+			cols[i].Hide = hideAlways
+		}
+	}
+	v.table.SetColumns(cols)
+}
+
+// colsCommand runs `:cols [-col|+col]…` on the active tab: without
+// arguments it lists the columns; -col hides one, +col shows it again.
+func (a *App) colsCommand(arg string) tea.Cmd {
+	t := a.tabs[a.active]
+	l := listOf(t)
+	if l == nil {
+		return a.setFlash("the "+t.name()+" tab has no columns to choose", true)
+	}
+	shown, hidden := l.columnKeys()
+	if arg == "" {
+		return a.setFlash(columnsText(t.name(), shown, hidden), false)
+	}
+	for _, f := range strings.Fields(arg) {
+		op, key := f[0], f[1:]
+		if (op != '-' && op != '+') || key == "" {
+			return a.setFlash(fmt.Sprintf("%q: write -column to hide it, +column to show it (:cols lists them)", f), true)
+		}
+		if !slices.Contains(shown, key) && !slices.Contains(hidden, key) {
+			return a.setFlash(fmt.Sprintf("%s has no column %q (columns: %s)", t.name(), key, strings.Join(append(shown, hidden...), " ")), true)
+		}
+		shown = slices.DeleteFunc(shown, func(s string) bool { return s == key })
+		hidden = slices.DeleteFunc(hidden, func(s string) bool { return s == key })
+		if op == '-' {
+			hidden = append(hidden, key)
+		} else {
+			shown = append(shown, key)
+		}
+	}
+	if len(shown) == 0 {
+		return a.setFlash("at least one column must stay shown", true)
+	}
+	l.setHidden(hidden)
+	a.layout()
+	_, hidden = l.columnKeys()
+	return a.setFlash(columnsText(t.name(), nil, hidden), false)
+}
+
+// columnsText is the :cols answer: the columns shown and hidden.
+func columnsText(tab string, shown, hidden []string) string {
+	var b strings.Builder
+	b.WriteString(tab)
+	if shown != nil {
+		b.WriteString(" columns: " + strings.Join(shown, " "))
+	}
+	if len(hidden) > 0 {
+		b.WriteString("  hidden: " + strings.Join(hidden, " "))
+	} else {
+		b.WriteString("  none hidden")
+	}
+	b.WriteString("  (:cols -col hides, +col shows)")
+	return b.String()
+}
+
+// colsCompletions completes the last field of a :cols argument: -col for
+// a shown column, +col for a hidden one.
+func (a *App) colsCompletions(arg string) []string {
+	l := listOf(a.tabs[a.active])
+	if l == nil {
+		return nil
+	}
+	head, last := "", arg
+	if i := strings.LastIndexByte(arg, ' '); i >= 0 {
+		head, last = arg[:i+1], arg[i+1:]
+	}
+	shown, hidden := l.columnKeys()
+	var out []string
+	for _, c := range shown {
+		if strings.HasPrefix("-"+c, last) {
+			out = append(out, head+"-"+c)
+		}
+	}
+	for _, c := range hidden {
+		if strings.HasPrefix("+"+c, last) {
+			out = append(out, head+"+"+c)
+		}
+	}
+	return out
+}
