@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -251,16 +252,29 @@ func runConsole(ctx context.Context, o consoleOptions) error {
 	c := &console{ctx: ctx, cfg: cfg, opts: o, logger: logger, getenv: os.Getenv,
 		styles: ui.NewStyles(theme, profile == termenv.Ascii)}
 	defer c.closeAll()
+	// The remembered view state: tabs' sort, filter, columns and the last
+	// profile (used when --profile is not given). A corrupt file is shown
+	// once by the console, never fatal.
+	statePath := model.DefaultViewStatePath()
+	state, stateErr := model.LoadViewState(statePath)
 	name := o.profile
-	if o.demo {
+	switch {
+	case o.demo:
 		name = config.DemoProfile
+	case name == "" && slices.Contains(cfg.ProfileNames(), state.Profile):
+		name = state.Profile
 	}
 	env, err := c.envForProfile(name)
 	if err != nil {
 		return err
 	}
-	p := tea.NewProgram(ui.New(env, nil), tea.WithAltScreen(), tea.WithContext(ctx))
+	env.State, env.StatePath, env.StateErr = state, statePath, stateErr
+	root := ui.NewRoot(ui.New(env, nil))
+	p := tea.NewProgram(root, tea.WithAltScreen(), tea.WithContext(ctx))
 	_, err = p.Run()
+	if serr := root.Shutdown(); serr != nil { // saves the view state, closes the current Env
+		logger.Warn("view state not saved", "err", serr)
+	}
 	cancel()
 	switch {
 	case errors.Is(err, tea.ErrProgramPanic):

@@ -143,7 +143,7 @@ func TestE2EDemo(t *testing.T) {
 	requireTmux(t)
 	bin := gapdeckBinary(t)
 	dir := t.TempDir()
-	s := startTmux(t, fmt.Sprintf("%q --demo --log-file %q; echo GAPDECK-EXITED $?; sleep 60", bin, filepath.Join(dir, "log")))
+	s := startTmux(t, fmt.Sprintf("XDG_STATE_HOME=%q %q --demo --log-file %q; echo GAPDECK-EXITED $?; sleep 60", dir, bin, filepath.Join(dir, "log")))
 
 	scr := s.waitFor("deployment rows", func(scr string) bool { return rowRE.MatchString(scr) })
 	if !strings.Contains(scr, "DEMO") || !strings.Contains(scr, "REQUEST ID") {

@@ -111,7 +111,9 @@ func (a *App) switchTo(name string, env *Env) tea.Cmd {
 	a.epoch++
 	a.wakeSeq++
 	a.build(env)
-	a.state.setProfile(name)
+	if !env.Demo {
+		a.state.setProfile(name) // the next start uses it (a demo is not remembered)
+	}
 	msg := "Switched to profile " + name
 	if env.EnvLabel != "" {
 		msg += " (" + env.EnvLabel + ")"
