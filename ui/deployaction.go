@@ -91,9 +91,8 @@ func (a *App) sendDeploy(d deployDraft, req deployRequest) tea.Cmd {
 }
 
 // onDeployDone audits the deploy and reports it. A new deployment is put
-// in the store at once, selected on the Deployments tab and its status
-// polled now; the scheduler then follows it like every visible row. A
-// failure reopens the form (when nothing else is open) with the API's
+// in the store at once, selected on the Deployments tab, and its status is
+// watched until it settles (trackNew). A failure reopens the form (when nothing else is open) with the API's
 // message and the request id of a deployment the API created in error.
 func (a *App) onDeployDone(m deployDoneMsg) tea.Cmd {
 	b := m.req.body

@@ -525,3 +525,37 @@ func TestDeployHelp(t *testing.T) {
 	h.press("?")
 	h.mustContain("new deployment (on marked hosts)", "mark and move down")
 }
+
+func TestDeployDraftBuildsTheRequest(t *testing.T) {
+	d := deployDraft{
+		app: " cozy-farm ", version: "0.15.1", users: " 2001:db8::1 ;-33.86,151.2; 10.0.0.1 ",
+		tags: "a, b", env: "MODE = ranked ; TOKEN=x=y", hideEnv: true,
+	}
+	r, err := d.request()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := r.body
+	if b.Application != "cozy-farm" || b.Version != "0.15.1" || !slices.Equal(b.Tags, []string{"a", "b"}) || r.private() {
+		t.Fatalf("request %+v", r)
+	}
+	if len(b.Users) != 3 || b.Users[0] != api.IPUser("2001:db8::1") || b.Users[2] != api.IPUser("10.0.0.1") ||
+		b.Users[1].UserType != api.UserTypeGeo || *b.Users[1].UserData.Latitude != -33.86 || *b.Users[1].UserData.Longitude != 151.2 {
+		t.Fatalf("users %+v", b.Users)
+	}
+	if !slices.Equal(b.EnvironmentVariables, []api.EnvVar{{Key: "MODE", Value: "ranked", IsHidden: true}, {Key: "TOKEN", Value: "x=y", IsHidden: true}}) {
+		t.Fatalf("env %+v", b.EnvironmentVariables)
+	}
+	sum := strings.Join(r.summary(), "\n")
+	if strings.Contains(sum, "x=y") || !strings.Contains(sum, "TOKEN=•••• (hidden)") || !strings.Contains(sum, "2001:db8::1 · -33.86,151.2 · 10.0.0.1") {
+		t.Fatalf("summary:\n%s", sum)
+	}
+	if detail := r.auditDetail(); strings.Contains(detail, "ranked") || !strings.Contains(detail, "env MODE,TOKEN") {
+		t.Fatalf("audit detail %q must name env keys, never values", detail)
+	}
+	// Empty optional fields send nothing.
+	r, err = deployDraft{app: "a", version: "v", users: "1.2.3.4"}.request()
+	if err != nil || r.body.Tags != nil || len(r.body.EnvironmentVariables) != 0 {
+		t.Fatalf("optional fields: %+v %v", r.body, err)
+	}
+}
