@@ -17,6 +17,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -74,7 +75,14 @@ type Client struct {
 	log      *slog.Logger
 	clock    Clock
 	groups   map[Group]*groupLimiter
+
+	mutations atomic.Int64 // mutating requests waiting for their answer
 }
+
+// MutationsInFlight is how many mutating requests (anything but GET) are
+// waiting for their answer, retries included. The console does not switch
+// profiles while one is, so its result is still audited.
+func (c *Client) MutationsInFlight() int { return int(c.mutations.Load()) }
 
 // New validates opts and returns a Client.
 func New(opts Options) (*Client, error) {
@@ -258,6 +266,10 @@ func (c *Client) do(ctx context.Context, cl call) (*response, error) {
 		display += "?" + cl.query.Encode()
 	}
 	retryable := cl.method == http.MethodGet || cl.idempotent
+	if cl.method != http.MethodGet {
+		c.mutations.Add(1)
+		defer c.mutations.Add(-1)
+	}
 	for attempt := 0; ; attempt++ {
 		if err := lim.wait(ctx); err != nil {
 			return nil, &RequestError{Method: cl.method, Path: display, Err: err}

@@ -27,6 +27,8 @@ func (a *App) profileCommand(name string) tea.Cmd {
 		return a.setFlash("already on profile "+name, false)
 	case !slices.Contains(a.env.Profiles, name):
 		return a.setFlash(fmt.Sprintf("unknown profile %q (profiles: %s)", name, strings.Join(a.env.Profiles, ", ")), true)
+	case a.actionsInFlight():
+		return a.setFlash(actionInFlightText, true)
 	}
 	a.switching = name
 	build := a.env.SwitchProfile
@@ -90,7 +92,22 @@ func (m profileSwitchedMsg) applyTo(a *App) tea.Cmd {
 		}
 		return a.setFlash(fmt.Sprintf("cannot switch to profile %s: %v (still on %s)", m.name, err, a.currentProfile()), true)
 	}
+	if a.actionsInFlight() { // started while the profile was being built
+		if m.env.Close != nil {
+			m.env.Close()
+		}
+		return a.setFlash(actionInFlightText, true)
+	}
 	return a.switchTo(m.name, m.env)
+}
+
+// actionInFlightText is why a switch waits for an action's answer.
+const actionInFlightText = "an action is waiting for its answer: switch profiles once it has answered (so it is reported and audited)"
+
+// actionsInFlight reports whether a mutating request of this profile is
+// waiting for its answer: switching would drop its result unaudited.
+func (a *App) actionsInFlight() bool {
+	return a.env.Client != nil && a.env.Client.MutationsInFlight() > 0
 }
 
 // switchTo replaces everything the console holds for the current profile

@@ -19,14 +19,19 @@ import (
 	"github.com/gapdeck/gapdeck/api/sim"
 )
 
-// countingTransport counts the requests that reach one simulator.
+// countingTransport counts the requests that reach one simulator; while
+// hold is set, mutating requests wait until it is closed.
 type countingTransport struct {
 	next http.RoundTripper
 	n    atomic.Int64
+	hold atomic.Pointer[chan struct{}]
 }
 
 func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	c.n.Add(1)
+	if h := c.hold.Load(); h != nil && r.Method != http.MethodGet {
+		<-*h
+	}
 	return c.next.RoundTrip(r)
 }
 
@@ -399,4 +404,39 @@ func TestStampLeavesRuntimeMessagesAlone(t *testing.T) {
 	h.mustNotContain("stale")
 	h.send(epochMsg{epoch: h.app.epoch, msg: flashMsg{text: "current"}})
 	h.mustContain("current")
+}
+
+func TestProfileSwitchWaitsForAnAction(t *testing.T) {
+	t.Parallel()
+	w := newProfileWorld(t)
+	hold := make(chan struct{})
+	w.alpha.tr.hold.Store(&hold)
+	client := w.alpha.env.Client
+	done := make(chan error, 1)
+	go func() {
+		_, err := client.StopDeployment(context.Background(), w.storeIDs()[0], api.StopOptions{})
+		done <- err
+	}()
+	for deadline := time.Now().Add(5 * time.Second); client.MutationsInFlight() == 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the stop never went out")
+		}
+	}
+	w.command("profile beta")
+	if !strings.Contains(w.footer(), "an action is waiting for its answer") || w.app.env != w.alpha.env {
+		t.Fatalf("switched with a stop in flight; footer %q", w.footer())
+	}
+	// An action started while the profile was being built also holds it.
+	w.send(profileSwitchedMsg{name: "beta", env: w.beta.env})
+	if w.app.env != w.alpha.env || !w.beta.closed.Load() {
+		t.Fatal("the switch went ahead (or the unused Env was not closed) with a stop in flight")
+	}
+	close(hold)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	w.command("profile beta")
+	if w.app.env != w.beta.env {
+		t.Fatalf("no switch once the stop answered; footer %q", w.footer())
+	}
 }
