@@ -90,7 +90,7 @@ func (m profileSwitchedMsg) applyTo(a *App) tea.Cmd {
 		if err == nil {
 			err = fmt.Errorf("no environment built")
 		}
-		return a.setFlash(fmt.Sprintf("cannot switch to profile %s: %v (still on %s)", m.name, err, a.currentProfile()), true)
+		return a.setFlash(fmt.Sprintf("still on %s, cannot switch to profile %s: %v", a.currentProfile(), m.name, err), true)
 	}
 	if a.actionsInFlight() { // started while the profile was being built
 		if m.env.Close != nil {

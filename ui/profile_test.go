@@ -250,7 +250,7 @@ func TestProfileSwitchFailureKeepsTheProfile(t *testing.T) {
 	w := newProfileWorld(t)
 	epoch, sent := w.app.epoch, w.alpha.tr.n.Load()
 	for _, tc := range []struct{ line, want string }{
-		{"profile broken", "cannot switch to profile broken: token command failed: exit status 1 (still on alpha)"},
+		{"profile broken", "still on alpha, cannot switch to profile broken: token command failed: exit status 1"},
 		{"ctx nowhere", `unknown profile "nowhere" (profiles: alpha, beta, broken)`},
 		{"profile alpha", "already on profile alpha"},
 	} {
