@@ -129,12 +129,12 @@ func (a *App) saveViewState() error {
 		return nil
 	}
 	snap := k.state.Clone()
+	k.saved = snap // on failure too: the next change tries again, not every second
 	if k.path != "" {
 		if err := model.SaveViewState(k.path, snap); err != nil {
 			return fmt.Errorf("could not remember the view state: %w", err)
 		}
 	}
-	k.saved = snap
 	return nil
 }
 
