@@ -84,7 +84,7 @@ func newRootCmd() *cobra.Command {
 		fl.Lookup(name).NoOptDefVal = " "
 		_ = fl.MarkHidden(name)
 	}
-	root.AddCommand(newSimCmd(), newVersionCmd(), newConfigCmd(&opts.configPath))
+	root.AddCommand(newSimCmd(), newVersionCmd(), config.Command(&opts.configPath, loadConfig))
 	return root
 }
 

@@ -1,4 +1,4 @@
-package main
+package config
 
 import (
 	"errors"
@@ -9,13 +9,12 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
-
-	"github.com/gapdeck/gapdeck/config"
 )
 
-// newConfigCmd is `gapdeck config check|init|path`. path points at the
-// root's --config flag.
-func newConfigCmd(path *string) *cobra.Command {
+// Command is `gapdeck config check|init|path`. path points at the root's
+// --config flag; load parses and validates a file (Load with the console's
+// Schema).
+func Command(path *string, load func(path string) (*Config, error)) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "config",
 		Short: "Check, create or locate the configuration file",
@@ -24,19 +23,19 @@ func newConfigCmd(path *string) *cobra.Command {
 			"It lives at $XDG_CONFIG_HOME/gapdeck/config.yaml unless --config names another.",
 		Args: cobra.NoArgs,
 	}
-	cmd.AddCommand(newConfigCheckCmd(path), newConfigInitCmd(path), newConfigPathCmd(path))
+	cmd.AddCommand(newCheckCmd(path, load), newInitCmd(path), newPathCmd(path))
 	return cmd
 }
 
-// configPath is --config, or the default location.
-func configPath(flag string) string {
+// pathOr is --config, or the default location.
+func pathOr(flag string) string {
 	if flag != "" {
 		return flag
 	}
-	return config.DefaultPath()
+	return DefaultPath()
 }
 
-func newConfigCheckCmd(path *string) *cobra.Command {
+func newCheckCmd(path *string, load func(string) (*Config, error)) *cobra.Command {
 	return &cobra.Command{
 		Use:   "check",
 		Short: "Validate the configuration file and the profiles' token sources",
@@ -45,10 +44,10 @@ func newConfigCheckCmd(path *string) *cobra.Command {
 			"must be found. Tokens are never read aloud, and token commands are not run.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := loadConfig(*path)
+			cfg, err := load(*path)
 			out := cmd.OutOrStdout()
 			var problems []string
-			var es config.Errors
+			var es Errors
 			switch {
 			case errors.As(err, &es):
 				for _, e := range es {
@@ -67,7 +66,7 @@ func newConfigCheckCmd(path *string) *cobra.Command {
 				for _, p := range problems {
 					fmt.Fprintln(out, p)
 				}
-				return fmt.Errorf("%s: %d problem(s)", configPath(*path), len(problems))
+				return fmt.Errorf("%s: %d problem(s)", pathOr(*path), len(problems))
 			}
 			switch {
 			case !cfg.Exists:
@@ -77,22 +76,22 @@ func newConfigCheckCmd(path *string) *cobra.Command {
 			default:
 				fmt.Fprintf(out, "ok: %s\n", cfg.Path)
 			}
-			if os.Getenv(config.TokenEnv) != "" && len(cfg.Profiles) > 0 {
-				fmt.Fprintf(out, "note: %s is set: it beats every profile's token_file and token_command\n", config.TokenEnv)
+			if os.Getenv(TokenEnv) != "" && len(cfg.Profiles) > 0 {
+				fmt.Fprintf(out, "note: %s is set: it beats every profile's token_file and token_command\n", TokenEnv)
 			}
 			return nil
 		},
 	}
 }
 
-func newConfigInitCmd(path *string) *cobra.Command {
+func newInitCmd(path *string) *cobra.Command {
 	var force bool
 	cmd := &cobra.Command{
 		Use:   "init",
 		Short: "Write a commented example configuration",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			p := configPath(*path)
+			p := pathOr(*path)
 			if _, err := os.Stat(p); err == nil && !force {
 				return fmt.Errorf("%s already exists; not overwriting it (--force replaces it)", p)
 			} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -101,7 +100,7 @@ func newConfigInitCmd(path *string) *cobra.Command {
 			if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
 				return err
 			}
-			if err := os.WriteFile(p, []byte(config.Example), 0o600); err != nil {
+			if err := os.WriteFile(p, []byte(Example), 0o600); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s: edit it, then run `gapdeck config check`\n", p)
@@ -112,13 +111,13 @@ func newConfigInitCmd(path *string) *cobra.Command {
 	return cmd
 }
 
-func newConfigPathCmd(path *string) *cobra.Command {
+func newPathCmd(path *string) *cobra.Command {
 	return &cobra.Command{
 		Use:   "path",
 		Short: "Print where the configuration file is looked for, and whether it exists",
 		Args:  cobra.NoArgs,
 		Run: func(cmd *cobra.Command, _ []string) {
-			p := configPath(*path)
+			p := pathOr(*path)
 			state := "exists"
 			if _, err := os.Stat(p); err != nil {
 				state = "does not exist; `gapdeck config init` writes an example there"
