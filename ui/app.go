@@ -383,6 +383,9 @@ func (a *App) onKey(msg tea.KeyMsg) tea.Cmd {
 	if km.Is(msg, ActForceQuit) {
 		return tea.Quit
 	}
+	if km.Is(msg, ActRedraw) && a.mode != modeFilter && a.mode != modeCommand {
+		return tea.ClearScreen // in every view, dialogs and help included
+	}
 	if a.dialog != nil {
 		return a.dialogKey(msg)
 	}

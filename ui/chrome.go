@@ -203,7 +203,7 @@ func (a *App) helpView(height int) string {
 		title    string
 		bindings []key.Binding
 	}{
-		{"GENERAL", km.Bindings(ActHelp, ActCommand, ActFilter, ActRefresh, ActBack, ActQuit, ActForceQuit)},
+		{"GENERAL", km.Bindings(ActHelp, ActCommand, ActFilter, ActRefresh, ActRedraw, ActBack, ActQuit, ActForceQuit)},
 		{"NAVIGATION", km.Bindings(ActTab1, ActTab2, ActTab3, ActTab4, ActNextTab, ActPrevTab, ActUp, ActDown, ActTop, ActBottom, ActPageUp, ActPageDown)},
 	}
 	full := a.viewHelp().FullHelp()

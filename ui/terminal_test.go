@@ -60,6 +60,13 @@ func TestRedrawClearsScreen(t *testing.T) {
 		t.Fatalf("ctrl+l left the detail view for %T", h.app.sub)
 	}
 
+	h.press("esc")
+	h.press("?")
+	if cmd := h.update(ctrlL); !clearsScreen(cmd) || h.app.mode != modeHelp {
+		t.Fatal("ctrl+l on the help screen: no clear-screen command, or help closed")
+	}
+	h.press("esc")
+
 	// Other keys do not clear the screen.
 	if cmd := h.update(keyMsg("j")); clearsScreen(cmd) {
 		t.Fatal("j cleared the screen")
