@@ -8,7 +8,8 @@ const Example = `# gapdeck configuration: $XDG_CONFIG_HOME/gapdeck/config.yaml
 # Every setting is optional; leave one out for its default.
 # Check this file with:  gapdeck config check
 
-# The profile used when --profile is not given. Without it, the only
+# The profile used when --profile is not given and no profile was used
+# last time (gapdeck remembers the last one). Without it, the only
 # profile is used; with several profiles and no default, --profile is
 # required. With no profiles at all, gapdeck uses built-in defaults.
 default_profile: staging

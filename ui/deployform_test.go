@@ -523,7 +523,7 @@ func TestDeployHelp(t *testing.T) {
 		t.Fatal("the hosts view's help lacks n or space")
 	}
 	h.press("?")
-	h.mustContain("new deployment (on marked hosts)", "mark and move down")
+	h.mustContain("new deployment (hosts: on the marked)", "mark and move down")
 }
 
 func TestDeployDraftBuildsTheRequest(t *testing.T) {

@@ -134,7 +134,7 @@ var defaultBindings = []binding{
 	{ActMark, []string{" "}, "mark and move down", groupView},
 	{ActMarkRange, []string{"ctrl+@"}, "mark up to the last mark", groupView},
 	{ActClearMarks, []string{"ctrl+\\"}, "clear marks", groupView},
-	{ActDeploy, []string{"n"}, "new deployment (on marked hosts)", groupView},
+	{ActDeploy, []string{"n"}, "new deployment (hosts: on the marked)", groupView},
 
 	{ActToggleFleet, []string{"e"}, "enable/disable the fleet", groupFleets},
 	{ActLinkVersion, []string{"a"}, "link an app version to the fleet", groupFleets},
