@@ -32,7 +32,14 @@ var selRowRE = regexp.MustCompile(`(?m)^>([0-9a-f]{12}) +(\S+)`)
 // URL; it is killed at cleanup.
 func startSim(t *testing.T, bin string) string {
 	t.Helper()
-	cmd := exec.Command(bin, "sim", "--listen", "127.0.0.1:0", "--token", e2eToken, "--seed", "3")
+	return startSimOrg(t, bin, 3, e2eToken)
+}
+
+// startSimOrg runs `gapdeck sim` as one organization: its own world (seed)
+// and token.
+func startSimOrg(t *testing.T, bin string, seed int, token string) string {
+	t.Helper()
+	cmd := exec.Command(bin, "sim", "--listen", "127.0.0.1:0", "--token", token, "--seed", fmt.Sprint(seed))
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -67,7 +74,13 @@ func startSim(t *testing.T, bin string) string {
 // e2eClient is an API client of the simulator for checking effects.
 func e2eClient(t *testing.T, base string) *api.Client {
 	t.Helper()
-	c, err := api.New(api.Options{BaseURL: base, Token: e2eToken, BudgetFraction: 1})
+	return e2eClientOf(t, base, e2eToken)
+}
+
+// e2eClientOf is an API client of one organization's simulator.
+func e2eClientOf(t *testing.T, base, token string) *api.Client {
+	t.Helper()
+	c, err := api.New(api.Options{BaseURL: base, Token: token, BudgetFraction: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
