@@ -518,7 +518,7 @@ func (a *App) newHostsView(fleet string) subView {
 		sortKeys: map[Action]string{ActSortName: "name", ActSortStatus: "status"}, defSort: model.Sort{Column: "name"},
 		build: func() ([]*catalogRow, string) { return h.markRows(a.cat.hostRows(fleet, a.env.now())) },
 		kinds: []model.JobKind{model.JobHosts},
-		help:  []Action{ActMark, ActDeploy},
+		help:  []Action{ActMark, ActClearMarks, ActDeploy},
 	})
 	return h
 }

@@ -559,3 +559,21 @@ func TestDeployDraftBuildsTheRequest(t *testing.T) {
 		t.Fatalf("optional fields: %+v %v", r.body, err)
 	}
 }
+
+func TestHostMarksClear(t *testing.T) {
+	h := settled(t, withSize(200, 50))
+	hv := h.openHosts("alpha-fleet")
+	h.press("j", " ", " ")
+	if len(hv.marks) != 2 {
+		t.Fatalf("%d hosts marked, want 2", len(hv.marks))
+	}
+	h.press("ctrl+\\")
+	if len(hv.marks) != 0 {
+		t.Fatalf("ctrl+\\ left %d marks", len(hv.marks))
+	}
+	h.mustNotContain("✓")
+	row, _ := hv.list.selected()
+	if got := hv.targets(); !slices.Equal(got, []string{row.key}) {
+		t.Fatalf("after clearing, n would deploy onto %v, want the selected host %s", got, row.key)
+	}
+}

@@ -27,7 +27,8 @@ func (h *hostsView) markRows(rows []*catalogRow, empty string) ([]*catalogRow, s
 	return rows, empty
 }
 
-// Update handles space (mark the selected host and move down) and n (the
+// Update handles space (mark the selected host and move down), ctrl+\
+// (clear the marks) and n (the
 // deploy form onto the marked hosts, or the selected one); the rest is the
 // catalog table's.
 func (h *hostsView) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -36,6 +37,10 @@ func (h *hostsView) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		switch {
 		case km.Is(k, ActMark):
 			h.toggleMark()
+			return h, nil
+		case km.Is(k, ActClearMarks):
+			clear(h.marks)
+			h.rebuild()
 			return h, nil
 		case km.Is(k, ActDeploy):
 			m := openHostDeployMsg{fleet: h.fleet, hosts: h.targets()}

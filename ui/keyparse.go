@@ -162,7 +162,7 @@ var keyViews = []keyView{
 		ActSortCount, ActSortLocation, ActSortCountry,
 	})},
 	{"hosts", joinActions(globalActions, scrollActions, []Action{
-		ActFilter, ActOpen, ActMark, ActMarkRange, ActClearMarks, ActDeploy, ActSortName, ActSortStatus,
+		ActFilter, ActOpen, ActMark, ActClearMarks, ActDeploy, ActSortName, ActSortStatus,
 	})},
 	{"detail", joinActions(globalActions, scrollActions, []Action{
 		ActJSON, ActLogs, ActCopy, ActToggleMetric, ActWindowPrev, ActWindowNext,
