@@ -84,6 +84,14 @@ func newRootCmd() *cobra.Command {
 		fl.Lookup(name).NoOptDefVal = " "
 		_ = fl.MarkHidden(name)
 	}
+	// --profile completes the configuration file's profile names.
+	_ = root.RegisterFlagCompletionFunc("profile", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		cfg, err := loadConfig(opts.configPath)
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveError
+		}
+		return cfg.ProfileNames(), cobra.ShellCompDirectiveNoFileComp
+	})
 	root.AddCommand(newSimCmd(), newVersionCmd(), config.Command(&opts.configPath, loadConfig))
 	return root
 }

@@ -482,6 +482,20 @@ func TestCompletionCandidates(t *testing.T) {
 	}
 }
 
+func TestProfileFlagCompletesProfileNames(t *testing.T) {
+	dir := isolate(t)
+	cfg := filepath.Join(dir, "config.yaml")
+	if err := os.WriteFile(cfg, []byte("default_profile: prod\nprofiles:\n  prod: {readonly: true}\n  staging: {}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got := completions(t, "--config", cfg, "--profile", "")
+	for _, w := range []string{"prod", "staging"} {
+		if !slices.Contains(got, w) {
+			t.Errorf("gapdeck --profile <tab> lacks %q: %q", w, got)
+		}
+	}
+}
+
 // helpCommands lists the command paths whose help the README shows: the
 // root and every available subcommand, except the shells under
 // `completion` (cobra's own text) and `help`.
