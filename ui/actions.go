@@ -287,6 +287,7 @@ func (a *App) audit(e model.AuditEntry) {
 
 // dialogKey drives the open dialog and runs the action once confirmed.
 func (a *App) dialogKey(msg tea.KeyMsg) tea.Cmd {
+	a.dlgView.dirty = true
 	switch a.dialog.Update(msg) {
 	case dialogConfirmed:
 		run := a.onConfirm

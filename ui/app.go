@@ -86,6 +86,7 @@ type App struct {
 
 	dialog    dialog         // an open confirmation; it takes every key
 	onConfirm func() tea.Cmd // what the dialog confirms
+	dlgView   dialogRender   // the dialog as last drawn
 
 	stops     stopProgress    // stops followed to TERMINATED (stopprogress.go)
 	deploying map[string]bool // new deployments watched until READY or ERROR (deployaction.go)
@@ -568,7 +569,7 @@ func (a *App) View() string {
 	b.WriteByte('\n')
 	switch {
 	case a.dialog != nil:
-		b.WriteString(a.dialog.View(a.width, a.contentHeight()))
+		b.WriteString(a.dialogView())
 	case a.mode == modeHelp:
 		b.WriteString(a.helpView(a.contentHeight()))
 	case a.sub != nil:
@@ -583,6 +584,27 @@ func (a *App) View() string {
 	}
 	b.WriteString(a.footer())
 	return clipLines(b.String(), a.height)
+}
+
+// dialogRender memoizes the open dialog's drawing: a dialog changes only
+// on its keys, so the clock, poll answers and flashes that arrive while it
+// is open do not draw its box again.
+type dialogRender struct {
+	of    dialog
+	w, h  int
+	dirty bool
+	text  string
+}
+
+// dialogView is the open dialog, drawn again only when it changed (a key,
+// another dialog) or the space for it did.
+func (a *App) dialogView() string {
+	d, h := &a.dlgView, a.contentHeight()
+	if d.of != a.dialog || d.dirty || d.w != a.width || d.h != h {
+		d.text = a.dialog.View(a.width, h)
+		d.of, d.w, d.h, d.dirty = a.dialog, a.width, h, false
+	}
+	return d.text
 }
 
 // clipLines keeps the first n lines of s, so a tiny terminal never scrolls
