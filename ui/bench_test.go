@@ -235,3 +235,54 @@ func BenchmarkFilter(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkStopProgress measures the status path while a bulk stop of 50
+// deployments is followed to TERMINATED: a status answer of a tracked
+// deployment through App.Update (tracker, progress line, header), then
+// View, at 200x50 over 10,000 rows.
+func BenchmarkStopProgress(b *testing.B) {
+	benchProfile(b)
+	const n, stopping = 10000, 50
+	app := benchApp(b, n)
+	answers := benchAnswers(n)
+	ids := make([]string, stopping)
+	for i := range ids {
+		ids[i] = answers[n-1-i].RequestID // off screen: followed by Watch
+	}
+	app.trackStops(ids, nil, "")
+	if app.stops.height() == 0 {
+		b.Fatal("no stop line")
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		st := *answers[n-1-i%stopping]
+		st.CurrentStatus = api.StatusTerminating // still in progress: the line keeps counting
+		app.Update(jobDoneMsg{job: model.Job{Kind: model.JobStatus, ID: st.RequestID}, at: benchNow, status: &st})
+		_ = app.View()
+	}
+}
+
+// BenchmarkDeployFormKey measures one keystroke typed into the deploy form
+// (validation and the form's lines rebuilt) followed by View, at 200x50.
+func BenchmarkDeployFormKey(b *testing.B) {
+	benchProfile(b)
+	app := benchApp(b, 100)
+	if _, cmd := app.Update(keyMsg("n")); cmd != nil {
+		app.Update(cmd()) // the tab asks the App to open the form
+	}
+	form, ok := app.dialog.(*formDialog)
+	if !ok {
+		b.Fatalf("n opened %T, not the deploy form", app.dialog)
+	}
+	app.Update(keyMsg("down"))
+	app.Update(keyMsg("down")) // the users field
+	keys := []tea.KeyMsg{keyMsg("1"), keyMsg("backspace")}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		app.Update(keys[i%2])
+		_ = app.View()
+	}
+	if form.Value(2) != "" {
+		b.Fatalf("users field = %q after balanced typing", form.Value(2))
+	}
+}
