@@ -2,8 +2,10 @@ package ui
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 
 	"github.com/gapdeck/gapdeck/api"
 )
@@ -167,7 +169,8 @@ func (p palette) badge(bg lipgloss.AdaptiveColor) lipgloss.Style {
 	if p.noColor {
 		return s.Reverse(true)
 	}
-	return s.Foreground(lipgloss.AdaptiveColor{Light: "#FFFFFF", Dark: "#FFFFFF"}).Background(bg)
+	white := forProfile(lipgloss.ColorProfile(), "#FFFFFF")
+	return s.Foreground(lipgloss.AdaptiveColor{Light: white, Dark: white}).Background(bg)
 }
 
 // box is a rounded frame whose border has colour c.
@@ -188,7 +191,13 @@ func (p palette) box(c lipgloss.AdaptiveColor) lipgloss.Style {
 // To keep the cursor visible under NO_COLOR, set the profile to termenv.ANSI
 // and pass noColor=true. With an Ascii profile the Table marks the selected
 // row with a '>' gutter instead.
+//
+// Colours are converted to the colour profile in force (lipgloss's, which
+// must be set before) once here: lipgloss would otherwise convert every hex
+// colour on every Render, and on a 256-colour terminal (tmux, screen) that
+// search of the palette was most of a frame's time.
 func NewStyles(t Theme, noColor bool) *Styles {
+	t = t.forProfile(lipgloss.ColorProfile())
 	p := palette{noColor: noColor}
 	bold := lipgloss.NewStyle().Bold(true)
 	faint := lipgloss.NewStyle().Faint(true)
@@ -323,4 +332,26 @@ func (t Theme) WithColors(colors map[string]string) (Theme, error) {
 		}
 	}
 	return t, nil
+}
+
+// forProfile returns t with every colour converted to what profile shows
+// (ANSI or 256-colour indexes; true colour keeps the hex values).
+func (t Theme) forProfile(profile termenv.Profile) Theme {
+	for _, tc := range themeColors {
+		c := tc.color(&t)
+		c.Light, c.Dark = forProfile(profile, c.Light), forProfile(profile, c.Dark)
+	}
+	return t
+}
+
+// forProfile converts one lipgloss colour string ("#5fafff", "196") to the
+// nearest colour of profile, as lipgloss would when rendering.
+func forProfile(profile termenv.Profile, c string) string {
+	switch conv := profile.Color(c).(type) {
+	case termenv.ANSIColor:
+		return strconv.Itoa(int(conv))
+	case termenv.ANSI256Color:
+		return strconv.Itoa(int(conv))
+	}
+	return c
 }

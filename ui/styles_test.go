@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"io"
 	"reflect"
 	"strings"
 	"testing"
@@ -118,5 +119,33 @@ func TestStylesAsciiProfile(t *testing.T) {
 				t.Errorf("noColor=%v: %s emits an escape with the Ascii profile: %q", noColor, name, out)
 			}
 		})
+	}
+}
+
+// TestThemeForProfile: NewStyles converts the theme's colours once to the
+// profile's own colours, and a converted colour renders exactly as lipgloss
+// would render the original on that profile.
+func TestThemeForProfile(t *testing.T) {
+	for _, profile := range []termenv.Profile{termenv.TrueColor, termenv.ANSI256, termenv.ANSI} {
+		r := lipgloss.NewRenderer(io.Discard)
+		r.SetColorProfile(profile)
+		theme := DefaultTheme()
+		conv := theme.forProfile(profile)
+		for _, tc := range themeColors {
+			orig, got := tc.color(&theme), tc.color(&conv)
+			for _, pair := range [][2]string{{orig.Light, got.Light}, {orig.Dark, got.Dark}} {
+				want := r.NewStyle().Foreground(lipgloss.Color(pair[0])).Render("x")
+				have := r.NewStyle().Foreground(lipgloss.Color(pair[1])).Render("x")
+				if have != want {
+					t.Errorf("%v %s: %q renders %q, the original %q renders %q", profile, tc.name, pair[1], have, pair[0], want)
+				}
+				if profile != termenv.TrueColor && strings.HasPrefix(pair[1], "#") {
+					t.Errorf("%v %s: %q was not converted", profile, tc.name, pair[1])
+				}
+				if profile == termenv.TrueColor && pair[1] != pair[0] {
+					t.Errorf("true colour %s: %q changed to %q", tc.name, pair[0], pair[1])
+				}
+			}
+		}
 	}
 }
