@@ -145,6 +145,10 @@ func (a *App) build(env *Env) {
 	a.sched = model.NewScheduler(cfg, store)
 	a.cat = newCatalog(privateFleets, store)
 	a.help = help.New()
+	st := env.Styles // the theme's colours, converted once (bubbles' defaults convert hex on every frame)
+	a.help.Styles.ShortKey, a.help.Styles.ShortDesc, a.help.Styles.ShortSeparator = st.HelpKey, st.HelpDesc, st.HelpSep
+	a.help.Styles.FullKey, a.help.Styles.FullDesc, a.help.Styles.FullSeparator = st.HelpKey, st.HelpDesc, st.HelpSep
+	a.help.Styles.Ellipsis = st.HelpSep
 	a.privFleets = privateFleets
 	a.input = textinput.New()
 	a.input.Prompt = ""
