@@ -20,6 +20,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -393,7 +394,7 @@ func expandPath(p, dir string) string {
 
 func (d *decoder) theme(c *Config, n *yaml.Node, names []string) {
 	d.mapping(n, "theme", nil, func(name string, k, v *yaml.Node) {
-		if names != nil && !contains(names, name) {
+		if names != nil && !slices.Contains(names, name) {
 			d.errorf(k, "theme: unknown colour name %q%s; names: %s", name, didYouMean(name, names), strings.Join(names, ", "))
 			return
 		}

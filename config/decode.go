@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -108,22 +109,13 @@ func (d *decoder) mapping(n *yaml.Node, what string, fields []string, fn func(ke
 			continue
 		}
 		seen[k.Value] = true
-		if fields != nil && !contains(fields, k.Value) {
+		if fields != nil && !slices.Contains(fields, k.Value) {
 			d.errorf(k, "unknown key %q in %s%s; known keys: %s", k.Value, what, didYouMean(k.Value, fields), strings.Join(fields, ", "))
 			continue
 		}
 		fn(k.Value, k, v)
 	}
 	return true
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // scalar returns the text of a scalar that is not null.

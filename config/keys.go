@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"slices"
 
 	"gopkg.in/yaml.v3"
 )
@@ -24,7 +25,7 @@ func (d *decoder) keys(c *Config, n *yaml.Node, b KeyBinder) {
 	var entries []*keyEntry
 	before := len(d.errs)
 	d.mapping(n, "keys", nil, func(action string, k, v *yaml.Node) {
-		if b != nil && !contains(actions, action) {
+		if b != nil && !slices.Contains(actions, action) {
 			d.errorf(k, "keys: unknown action %q%s; press ? in gapdeck for the actions and their keys", action, didYouMean(action, actions))
 			return
 		}
