@@ -215,8 +215,7 @@ func parseStatusValue(r json.RawMessage) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	name := strings.ToUpper(strings.TrimSpace(s))
-	st := api.Status("Status." + strings.TrimPrefix(name, "STATUS."))
+	st := api.ParseStatus(s)
 	if !st.Known() {
 		return "", fmt.Errorf("unknown status %q", s)
 	}
