@@ -131,6 +131,8 @@ type catalogTab struct {
 	list    *listView[*catalogRow]
 	build   func() ([]*catalogRow, string) // rows, and the empty-table text
 	empty   string
+	noteOf  func() string // the title line's extra text, read with the rows
+	note    string
 	kinds   []model.JobKind // results this tab shows
 	help    []Action
 	actions map[Action]rowAction
@@ -154,7 +156,7 @@ type catalogSpec struct {
 }
 
 func newCatalogTab(env *Env, spec catalogSpec) *catalogTab {
-	t := &catalogTab{env: env, title: spec.title, mview: spec.view, rows: newCatalogRows(spec.defSort), build: spec.build, kinds: spec.kinds, help: spec.help, actions: spec.actions}
+	t := &catalogTab{env: env, title: spec.title, mview: spec.view, rows: newCatalogRows(spec.defSort), build: spec.build, noteOf: spec.note, kinds: spec.kinds, help: spec.help, actions: spec.actions}
 	t.list = newListView(env, listSpec[*catalogRow]{
 		name:      spec.title,
 		columns:   spec.columns,
@@ -171,16 +173,19 @@ func newCatalogTab(env *Env, spec catalogSpec) *catalogTab {
 			return t.empty
 		},
 		defSort: spec.defSort,
-		note:    spec.note,
+		note:    func() string { return t.note }, // read in rebuild, not on every View (the Locations note counts every deployment)
 	}, t.rows)
 	t.rebuild()
 	return t
 }
 
-// rebuild turns the catalog into rows.
+// rebuild turns the catalog into rows (and the note).
 func (t *catalogTab) rebuild() {
 	rows, empty := t.build()
 	t.empty = empty
+	if t.noteOf != nil {
+		t.note = t.noteOf()
+	}
 	t.rows.replace(rows)
 	t.list.refresh()
 }
