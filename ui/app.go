@@ -291,9 +291,6 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return a, a.onKey(msg)
 	}
-	if cmd, ok := a.onTagResult(msg); ok {
-		return a, cmd
-	}
 	if a.mode == modeFilter || a.mode == modeCommand {
 		var cmd tea.Cmd
 		a.input, cmd = a.input.Update(msg) // cursor blink

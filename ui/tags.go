@@ -202,14 +202,7 @@ func (a *App) setRowTags(id string, tags []string) bool {
 	return changed
 }
 
-// onTagResult handles the tag flows' own messages; ok is false for others.
-func (a *App) onTagResult(msg tea.Msg) (tea.Cmd, bool) {
-	m, ok := msg.(tagDoneMsg)
-	if !ok {
-		return nil, false
-	}
-	return a.onTagDone(m), true
-}
+func (m tagDoneMsg) applyTo(a *App) tea.Cmd { return a.onTagDone(m) }
 
 // onTagDone reports and audits one tag request; a failure rolls the row
 // back.

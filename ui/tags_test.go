@@ -179,8 +179,8 @@ func TestAddTagFailureRollsBack(t *testing.T) {
 	before := slices.Clone(rowTags(t, h, id))
 	// The optimistic change, then a failed answer.
 	h.app.setRowTags(id, applyTagOp(before, tagAdd, "zz", ""))
-	cmd, ok := h.app.onTagResult(tagDoneMsg{op: tagAdd, id: id, tag: "zz", optimist: true, err: errTest("api: 500 boom")})
-	if !ok || cmd == nil {
+	_, cmd := h.app.Update(tagDoneMsg{op: tagAdd, id: id, tag: "zz", optimist: true, err: errTest("api: 500 boom")})
+	if cmd == nil {
 		t.Fatal("tagDoneMsg not handled")
 	}
 	if !slices.Equal(rowTags(t, h, id), before) {
