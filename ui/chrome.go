@@ -100,8 +100,9 @@ func (a *App) headerLine() string {
 		b.WriteString(st.BadgeStale.Render(fmt.Sprintf("%d MARKED", n)))
 	}
 	s := a.env.Client.Stats()
+	h := apiHealth(s, now)
 	b.WriteString("  API ")
-	switch apiHealth(s, now) {
+	switch h {
 	case healthOK:
 		b.WriteString(st.HealthOK.Render("OK"))
 	case healthDegraded:
@@ -114,7 +115,7 @@ func (a *App) headerLine() string {
 	if !s.LastSuccess.IsZero() {
 		fmt.Fprintf(&b, " %s", st.Muted.Render("last OK "+formatAge(now.Sub(s.LastSuccess))+" ago"))
 	}
-	if h := apiHealth(s, now); h == healthDegraded || h == healthDown {
+	if h == healthDegraded || h == healthDown {
 		if s.LastError != "" {
 			b.WriteString(" ")
 			b.WriteString(st.FlashError.Render(truncateLine(sanitizeLine(errorCause(s.LastError)), 40)))
