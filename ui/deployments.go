@@ -120,17 +120,13 @@ func deploymentCells(now time.Time, r *model.DeploymentRow, dst []Cell) []Cell {
 	if r.HasSockets {
 		sockets = strconv.Itoa(r.SocketsUsage) + "/" + strconv.Itoa(r.Sockets)
 	}
-	age := "—"
-	if !r.Started.IsZero() {
-		age = formatAge(now.Sub(r.Started))
-	}
 	return append(dst[:0],
 		Cell{Text: r.ID, Tone: idTone},
 		Cell{Text: statusText, Tone: statusTone},
 		Cell{Text: app},
 		Cell{Text: version},
 		Cell{Text: location},
-		Cell{Text: age},
+		Cell{Text: ageOfTime(now, r.Started)},
 		Cell{Text: r.PublicIP},
 		Cell{Text: r.PortsSummary},
 		Cell{Text: strings.Join(r.Tags, ",")},
