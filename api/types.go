@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 )
 
 // Wire types of the Edgegap REST API. Field names and JSON keys follow the
@@ -273,6 +274,21 @@ const (
 	MatchAll = "all"
 	MatchNot = "not"
 )
+
+// MatchValues applies a filter_type to values: MatchAny holds when has is
+// true for at least one value, MatchAll when for every one, MatchNot when
+// for none. Any other filter type matches nothing.
+func MatchValues(filterType string, values []string, has func(string) bool) bool {
+	switch filterType {
+	case MatchAny:
+		return slices.ContainsFunc(values, has)
+	case MatchAll:
+		return !slices.ContainsFunc(values, func(v string) bool { return !has(v) })
+	case MatchNot:
+		return !slices.ContainsFunc(values, has)
+	}
+	return false
+}
 
 // BulkStopFilter selects deployments for a bulk stop.
 type BulkStopFilter struct {

@@ -153,16 +153,7 @@ func bulkMatches(filters []api.BulkStopFilter, d *deployment) bool {
 		if f.Field == api.BulkFieldRequestID {
 			has = func(v string) bool { return strings.EqualFold(v, d.id) }
 		}
-		var match bool
-		switch f.FilterType {
-		case api.MatchAny:
-			match = slices.ContainsFunc(f.Values, has)
-		case api.MatchAll:
-			match = !slices.ContainsFunc(f.Values, func(v string) bool { return !has(v) })
-		case api.MatchNot:
-			match = !slices.ContainsFunc(f.Values, has)
-		}
-		if !match {
+		if !api.MatchValues(f.FilterType, f.Values, has) {
 			return false
 		}
 	}

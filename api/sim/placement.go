@@ -44,20 +44,8 @@ func candidates(appName, version string, filters []api.LocationFilter) []int {
 func matchesLocationFilters(l api.Location, filters []api.LocationFilter) bool {
 	value := map[string]string{"city": l.City, "country": l.Country, "continent": l.Continent, "administrative_division": l.AdministrativeDivision}
 	for _, f := range filters {
-		has := func(v string) bool { return value[f.Field] == v }
-		switch f.FilterType {
-		case api.MatchAny:
-			if !slices.ContainsFunc(f.Values, has) {
-				return false
-			}
-		case api.MatchAll:
-			if slices.ContainsFunc(f.Values, func(v string) bool { return !has(v) }) {
-				return false
-			}
-		case api.MatchNot:
-			if slices.ContainsFunc(f.Values, has) {
-				return false
-			}
+		if !api.MatchValues(f.FilterType, f.Values, func(v string) bool { return value[f.Field] == v }) {
+			return false
 		}
 	}
 	return true
