@@ -17,9 +17,6 @@ type route struct {
 	segs    []string
 }
 
-// key names the route in the counters: "GET /v1/status/{id}".
-func (rt *route) key() string { return rt.method + " " + rt.pattern }
-
 // router matches paths against the route table.
 type router struct{ routes []*route }
 
