@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"net"
@@ -56,7 +57,7 @@ func matchesLocationFilters(l api.Location, filters []api.LocationFilter) bool {
 func nearest(cands []int, users []point) int {
 	if len(users) == 0 {
 		return slices.MaxFunc(cands, func(a, b int) int {
-			return cmpFloat(locations[a].weight, locations[b].weight)
+			return cmp.Compare(locations[a].weight, locations[b].weight)
 		})
 	}
 	var c point
@@ -65,18 +66,8 @@ func nearest(cands []int, users []point) int {
 		c.long += u.long / float64(len(users))
 	}
 	return slices.MinFunc(cands, func(a, b int) int {
-		return cmpFloat(distanceKm(c, locationPoint(a)), distanceKm(c, locationPoint(b)))
+		return cmp.Compare(distanceKm(c, locationPoint(a)), distanceKm(c, locationPoint(b)))
 	})
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // nearestLocation is the location closest to p.
