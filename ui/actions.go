@@ -196,8 +196,7 @@ func (a *App) onStopDone(msg stopDoneMsg) tea.Cmd {
 	entry := model.AuditEntry{Action: "stop", Targets: []string{msg.id}}
 	var text string
 	if msg.err != nil {
-		entry.Outcome, entry.HTTPStatus = "failed: "+msg.err.Error(), api.StatusOf(msg.err)
-		a.audit(entry)
+		a.auditFailed(entry, msg.err)
 		return a.setFlash("stop "+msg.id+" failed: "+errorCause(msg.err.Error()), true)
 	}
 	entry.HTTPStatus, entry.Outcome = msg.res.HTTPStatus, msg.res.Outcome.String()
@@ -227,8 +226,7 @@ func (a *App) onStopDone(msg stopDoneMsg) tea.Cmd {
 func (a *App) onBulkStopDone(msg bulkStopDoneMsg) tea.Cmd {
 	entry := model.AuditEntry{Action: "bulk-stop", Targets: msg.ids, Detail: msg.filter}
 	if msg.err != nil {
-		entry.Outcome, entry.HTTPStatus = "failed: "+msg.err.Error(), api.StatusOf(msg.err)
-		a.audit(entry)
+		a.auditFailed(entry, msg.err)
 		return a.setFlash("bulk stop failed: "+errorCause(msg.err.Error()), true)
 	}
 	got := make([]string, 0, len(msg.res.Processable))
@@ -283,6 +281,13 @@ func (a *App) audit(e model.AuditEntry) {
 	if err := a.env.Audit.Append(e); err != nil {
 		a.flashText, a.flashErr = "could not write the audit log: "+err.Error(), true
 	}
+}
+
+// auditFailed records a failed request: its error and the HTTP status the
+// API answered (0 when it did not answer).
+func (a *App) auditFailed(e model.AuditEntry, err error) {
+	e.Outcome, e.HTTPStatus = "failed: "+err.Error(), api.StatusOf(err)
+	a.audit(e)
 }
 
 // dialogKey drives the open dialog and runs the action once confirmed.

@@ -112,8 +112,7 @@ func (a *App) onDeployDone(m deployDoneMsg) tea.Cmd {
 		track := a.trackNew(id, b.Tags)
 		return tea.Batch(track, a.setFlash(fmt.Sprintf("deploying %s: request %s accepted (202); following its status", what, id), false), a.plan())
 	}
-	entry.Outcome, entry.HTTPStatus = "failed: "+m.err.Error(), api.StatusOf(m.err)
-	a.audit(entry)
+	a.auditFailed(entry, m.err)
 	text := "deploy of " + what + " failed"
 	var cmds []tea.Cmd
 	if id != "" {

@@ -149,8 +149,7 @@ func (m fleetToggleDoneMsg) applyTo(a *App) tea.Cmd {
 	}
 	entry := model.AuditEntry{Action: op, Targets: []string{m.name}, Detail: "enabled " + yesNo(!m.enabled) + " → " + yesNo(m.enabled)}
 	if m.err != nil {
-		entry.Outcome, entry.HTTPStatus = "failed: "+m.err.Error(), api.StatusOf(m.err)
-		a.audit(entry)
+		a.auditFailed(entry, m.err)
 		if m.optimist {
 			a.setFleetEnabled(m.name, !m.enabled)
 		}
@@ -299,8 +298,7 @@ func (m fleetLinkDoneMsg) applyTo(a *App) tea.Cmd {
 		status = http.StatusNoContent
 	}
 	if m.err != nil {
-		entry.Outcome, entry.HTTPStatus = "failed: "+m.err.Error(), api.StatusOf(m.err)
-		a.audit(entry)
+		a.auditFailed(entry, m.err)
 		return a.fleetFailure(what, m.err, false)
 	}
 	entry.Outcome, entry.HTTPStatus = "ok", status

@@ -269,8 +269,7 @@ func (m policyDoneMsg) applyTo(a *App) tea.Cmd {
 		what = "delete policy " + m.ref.name + " of " + m.ref.fleet
 	}
 	if m.err != nil {
-		entry.Outcome, entry.HTTPStatus = "failed: "+m.err.Error(), api.StatusOf(m.err)
-		a.audit(entry)
+		a.auditFailed(entry, m.err)
 		return a.fleetFailure(what, m.err, false)
 	}
 	entry.Outcome, entry.HTTPStatus = "ok", http.StatusOK

@@ -227,8 +227,7 @@ func (a *App) onTagDone(m tagDoneMsg) tea.Cmd {
 		return a.setFlash(what, false)
 	}
 	status := api.StatusOf(m.err)
-	entry.Outcome, entry.HTTPStatus = "failed: "+m.err.Error(), status
-	a.audit(entry)
+	a.auditFailed(entry, m.err)
 	if m.optimist {
 		if row, ok := a.store.Get(m.id); ok {
 			a.setRowTags(m.id, undoTagOp(row.Tags, m.op, m.tag, m.newTag))
