@@ -144,7 +144,6 @@ func joinNonEmpty(sep string, parts ...string) string {
 	return strings.Join(out, sep)
 }
 
-// apply folds a list page or a status answer into the store.
 // pruneMarks drops the marks of deployments no longer in the store.
 func (t *deploymentsTab) pruneMarks() {
 	for id := range t.marks {
@@ -220,6 +219,17 @@ func (t *deploymentsTab) marked() []string {
 	return out
 }
 
+// targets are the marked request ids, or the selected row's when none is
+// marked.
+func (t *deploymentsTab) targets() []string {
+	ids := t.marked()
+	if row, ok := t.list.selected(); ok && len(ids) == 0 {
+		ids = []string{row.ID}
+	}
+	return ids
+}
+
+// apply folds a list page or a status answer into the store.
 func (t *deploymentsTab) apply(msg jobDoneMsg) {
 	switch msg.job.Kind {
 	case model.JobListPage:
@@ -279,10 +289,7 @@ func (t *deploymentsTab) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			t.clearMarks()
 			return t, nil
 		case km.Is(msg, ActTag):
-			ids := t.marked()
-			if row, ok := t.list.selected(); ok && len(ids) == 0 {
-				ids = []string{row.ID}
-			}
+			ids := t.targets()
 			return t, func() tea.Msg { return openTagMsg{ids: ids} }
 		case km.Is(msg, ActTags):
 			if row, ok := t.list.selected(); ok {
@@ -295,10 +302,7 @@ func (t *deploymentsTab) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 			return t, func() tea.Msg { return m }
 		case km.Is(msg, ActStop):
-			ids := t.marked()
-			if row, ok := t.list.selected(); ok && len(ids) == 0 {
-				ids = []string{row.ID}
-			}
+			ids := t.targets()
 			return t, func() tea.Msg { return openStopMsg{ids: ids} }
 		case km.Is(msg, ActLogs) && len(t.marks) > 0:
 			ids := t.marked() // their streams interleaved
