@@ -82,7 +82,7 @@ func newDeployment(seed int64, index uint64, created time.Time, spec deploySpec,
 	d.stopKey = strconv.Itoa(100 + r.IntN(9900))
 	d.deleteToken = fmt.Sprintf("%016x%016x", r.Uint64(), r.Uint64())
 	if spec.logStorage || r.Float64() < 0.15 {
-		d.logsLink = fmt.Sprintf("https://logs.example-studio.com/edgegap/%s/%s.log", d.app.name, d.id)
+		d.logsLink = d.storedLogsLink()
 	}
 	d.hostID = spec.hostID
 	names := spec.tags
@@ -171,6 +171,11 @@ func makePorts(r *rand.Rand, a *app, fqdn string) map[string]api.Port {
 }
 
 func (d *deployment) fqdn() string { return d.id + ".pr.edgegap.net" }
+
+// storedLogsLink is where the container logs are kept once log storage is on.
+func (d *deployment) storedLogsLink() string {
+	return fmt.Sprintf("https://logs.example-studio.com/edgegap/%s/%s.log", d.app.name, d.id)
+}
 
 // status returns the current and previous status at t.
 func (d *deployment) status(t time.Time) (cur, last api.Status) { return d.sched.statusAt(t) }

@@ -76,7 +76,7 @@ func (s *Server) stopDeployment(c *call) reply {
 func (s *Server) stopReply(d *deployment, now time.Time, logStorage string) reply {
 	outcome := d.stop(now)
 	if outcome != api.StopAlreadyTerminated && logStorage != "" && logStorage != "false" && d.logsLink == "" {
-		d.logsLink = fmt.Sprintf("https://logs.example-studio.com/edgegap/%s/%s.log", d.app.name, d.id)
+		d.logsLink = d.storedLogsLink()
 	}
 	switch outcome {
 	case api.StopAlreadyTerminated:
