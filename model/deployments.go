@@ -42,13 +42,15 @@ func NewDeployments() *Deployments {
 	}
 }
 
-// put stores r; bump says the console shows something new.
+// put stores r; bump says the console shows something new. Without bump
+// r is a copy whose shown fields are unchanged, so its derived fields
+// (haystack, parsed ip) still hold.
 func (d *Deployments) put(r *DeploymentRow, bump bool) {
 	if bump {
 		d.rev++
 		r.Rev = d.rev
+		r.finish()
 	}
-	r.finish()
 	d.idx.Put(r)
 }
 
