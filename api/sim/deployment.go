@@ -257,11 +257,16 @@ func (d *deployment) statusView(t time.Time) *api.DeploymentStatus {
 	return v
 }
 
+// joinable reports whether a player can join at t: READY with a free socket.
+func (d *deployment) joinable(t time.Time) bool {
+	return d.running(t) && d.socketsUsage(t) < d.app.sockets
+}
+
 // listItem is the deployment's row in GET /v1/deployments at t.
 func (d *deployment) listItem(t time.Time) api.Deployment {
 	ready := d.running(t)
 	sockets, usage := api.Int(d.app.sockets), api.Int(d.socketsUsage(t))
-	joinable := ready && usage < sockets
+	joinable := d.joinable(t)
 	return api.Deployment{
 		RequestID: d.id, FQDN: d.fqdn(), StartTime: api.V1Time(d.created), Ready: ready,
 		PublicIP: d.publicIP, Ports: d.ports, Tags: d.tagNames(),

@@ -33,7 +33,7 @@ var queryFields = map[string]fieldDef{
 	api.FieldApplication:  scalarField(parseString, func(d *deployment, _ time.Time) string { return d.app.name }, strings.Compare, false),
 	api.FieldVersion:      scalarField(parseString, func(d *deployment, _ time.Time) string { return d.version }, strings.Compare, false),
 	api.FieldCreatedAt:    scalarField(parseTimeValue, func(d *deployment, _ time.Time) time.Time { return d.created }, time.Time.Compare, true),
-	fieldJoinable:         scalarField(parseBool, func(d *deployment, t time.Time) bool { return *d.listItem(t).IsJoinableBySession }, compareBool, false),
+	fieldJoinable:         scalarField(parseBool, (*deployment).joinable, compareBool, false),
 	fieldAvailableSockets: scalarField(parseInt, availableSockets, cmp.Compare[int], true),
 	api.FieldTags:         tagsField,
 }
