@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -246,8 +245,7 @@ func (a *App) onTagDone(m tagDoneMsg) tea.Cmd {
 	case status == http.StatusNotFound && m.op != tagAdd:
 		text = m.id + " has no tag " + m.tag + " (404)"
 	default:
-		text = strings.TrimPrefix(what, "tag ") + " failed: " + errorCause(m.err.Error())
-		text = "tag " + text
+		text = what + " failed: " + errorCause(m.err.Error())
 	}
 	return a.setFlash(text, true)
 }
