@@ -133,7 +133,7 @@ func (s *Server) SetFaults(f Faults) {
 // PrivateFleetNames lists the private fleets, sorted.
 func (s *Server) PrivateFleetNames() []string {
 	var names []string
-	for _, h := range privateHosts() {
+	for _, h := range s.hosts {
 		if !slices.Contains(names, h.fleet) {
 			names = append(names, h.fleet)
 		}
