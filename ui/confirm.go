@@ -202,6 +202,18 @@ func (f *dialogFrame) render(footer []string, width, height int) string {
 	return fitBlock(strings.Split(boxed, "\n"), width, height)
 }
 
+// buttons is the Cancel / action button row; a focused button is
+// bracketed and highlighted, so the focus shows without colours too.
+func (f *dialogFrame) buttons(action string, cancelFocused, actionFocused bool) string {
+	button := func(label string, focused bool) string {
+		if focused {
+			return f.sel.Render("[ " + label + " ]")
+		}
+		return "  " + label + "  "
+	}
+	return button("Cancel", cancelFocused) + "   " + button(action, actionFocused)
+}
+
 // fitBlock centres lines in width×height, cutting what does not fit, so
 // the result is exactly height lines of exactly width cells.
 func fitBlock(lines []string, width, height int) string {
@@ -270,19 +282,10 @@ func (d *confirmDialog) Update(msg tea.KeyMsg) dialogResult {
 	return d.result
 }
 
-// button renders a label, bracketed and highlighted when focused so the
-// focus shows without colours too.
-func (d *confirmDialog) button(label string, focused bool) string {
-	if focused {
-		return d.frame.sel.Render("[ " + label + " ]")
-	}
-	return "  " + label + "  "
-}
-
 // View is the dialog centred in width×height: exactly height lines, each
 // exactly width cells wide.
 func (d *confirmDialog) View(width, height int) string {
-	buttons := d.button("Cancel", d.focus == 0) + "   " + d.button(d.action, d.focus == 1)
+	buttons := d.frame.buttons(d.action, d.focus == 0, d.focus == 1)
 	hint := d.frame.muted.Render("y " + strings.ToLower(d.action) + " · n/esc cancel · tab move")
 	return d.frame.render([]string{buttons, hint}, width, height)
 }

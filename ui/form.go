@@ -242,14 +242,6 @@ func (d *formDialog) buttonKey(key string) {
 	}
 }
 
-// button renders a label, bracketed and highlighted when focused.
-func (d *formDialog) button(label string, focused bool) string {
-	if focused {
-		return d.frame.sel.Render("[ " + label + " ]")
-	}
-	return "  " + label + "  "
-}
-
 // fieldLines renders field i and, when shown, its error under it.
 func (d *formDialog) fieldLines(i int) []string {
 	f := d.fields[i]
@@ -309,7 +301,7 @@ func (d *formDialog) layout() {
 	d.frame.lines = lines
 	d.frame.offset = max0(focusLine - 2)
 
-	footer := []string{d.button("Cancel", d.focus == d.cancelFocus()) + "   " + d.button(d.action, d.focus == d.actionFocus())}
+	footer := []string{d.frame.buttons(d.action, d.focus == d.cancelFocus(), d.focus == d.actionFocus())}
 	if d.submitted {
 		if err := d.formErr(); err != nil {
 			footer = append(footer, d.frame.errSt.Render("✗ "+sanitizeLine(err.Error())))
