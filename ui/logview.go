@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -791,7 +792,7 @@ func (v *logView) crashView(b *strings.Builder) {
 // ShortHelp implements help.KeyMap.
 func (v *logView) ShortHelp() []key.Binding {
 	km := v.env.Keys
-	return concatBindings(km.Bindings(ActFollow, ActWrap), v.searchBinding(), km.Bindings(ActFilterLines, ActCrash, ActBack, ActHelp))
+	return slices.Concat(km.Bindings(ActFollow, ActWrap), v.searchBinding(), km.Bindings(ActFilterLines, ActCrash, ActBack, ActHelp))
 }
 
 // searchBinding is the `/` binding, relabelled: in the logs view it searches.
@@ -801,19 +802,11 @@ func (v *logView) searchBinding() []key.Binding {
 	return []key.Binding{b}
 }
 
-func concatBindings(parts ...[]key.Binding) []key.Binding {
-	var out []key.Binding
-	for _, p := range parts {
-		out = append(out, p...)
-	}
-	return out
-}
-
 // FullHelp implements help.KeyMap.
 func (v *logView) FullHelp() [][]key.Binding {
 	km := v.env.Keys
 	return [][]key.Binding{
-		concatBindings(km.Bindings(ActFollow, ActWrap), v.searchBinding(), km.Bindings(ActNextMatch, ActPrevMatch, ActFilterLines, ActMoreContext, ActLessContext, ActSaveLogs, ActCrash)),
+		slices.Concat(km.Bindings(ActFollow, ActWrap), v.searchBinding(), km.Bindings(ActNextMatch, ActPrevMatch, ActFilterLines, ActMoreContext, ActLessContext, ActSaveLogs, ActCrash)),
 		km.Bindings(ActUp, ActDown, ActPageUp, ActPageDown, ActTop, ActBottom, ActBack),
 	}
 }
