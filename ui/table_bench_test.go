@@ -11,19 +11,9 @@ import (
 	"github.com/gapdeck/gapdeck/api"
 )
 
-// benchColumns are the deployments columns, all visible at 200 cells.
-var benchColumns = []Column{
-	{Key: "id", Title: "REQUEST ID", Width: 12},
-	{Key: "status", Title: "STATUS", Width: 12},
-	{Key: "app", Title: "APP", MinWidth: 8, Flex: 2},
-	{Key: "version", Title: "VERSION", MinWidth: 7, Flex: 1},
-	{Key: "location", Title: "LOCATION", MinWidth: 10, Flex: 2},
-	{Key: "age", Title: "AGE", Width: 6, Align: AlignRight},
-	{Key: "ip", Title: "PUBLIC IP", Width: 15, Hide: 110},
-	{Key: "ports", Title: "PORTS", MinWidth: 10, Flex: 2, Hide: 150},
-	{Key: "tags", Title: "TAGS", MinWidth: 8, Flex: 2, Hide: 125},
-	{Key: "sockets", Title: "SOCKETS", Width: 7, Align: AlignRight, Hide: 95},
-}
+// benchColumns are the deployments columns but the sparklines, all visible
+// at 200 cells.
+var benchColumns = deploymentColumns[:10]
 
 const (
 	benchWidth, benchHeight = 200, 50
