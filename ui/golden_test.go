@@ -54,27 +54,35 @@ func TestGoldens(t *testing.T) {
 				hs := newHarness(t, withSize(w, h))
 				hs.settle()
 				hs.press("2", "3", "4", "1") // load every tab now
-				before := requests(hs.sim)
-
-				tm := teatest.NewTestModel(t, hs.app, teatest.WithInitialTermSize(w, h))
-				for _, k := range gc.keys {
-					tm.Send(keyMsg(k))
-				}
-				teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(gc.wait)) },
-					teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
-				if err := tm.Quit(); err != nil {
-					t.Fatal(err)
-				}
-				fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second))
-				out := fm.View()
-				checkScreen(t, out, w, h)
-				if after := requests(hs.sim); after != before {
-					t.Errorf("the program fetched while it ran (%d → %d requests): the golden may be flaky", before, after)
-				}
+				out := programScreen(t, hs, w, h, gc.keys, gc.wait)
 				teatest.RequireEqualOutput(t, []byte(out))
 			})
 		}
 	}
+}
+
+// programScreen runs hs's App as a program through teatest at w×h, presses
+// keys, waits until it prints wait, quits it and returns the final model's
+// View, checked by checkScreen. It fails t when the simulator saw a request
+// while the program ran: the golden would be flaky.
+func programScreen(t *testing.T, hs *harness, w, h int, keys []string, wait string) string {
+	t.Helper()
+	before := requests(hs.sim)
+	tm := teatest.NewTestModel(t, hs.app, teatest.WithInitialTermSize(w, h))
+	for _, k := range keys {
+		tm.Send(keyMsg(k))
+	}
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(wait)) },
+		teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+	if err := tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	out := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).View()
+	checkScreen(t, out, w, h)
+	if after := requests(hs.sim); after != before {
+		t.Errorf("the program fetched while it ran (%d → %d requests): the golden may be flaky", before, after)
+	}
+	return out
 }
 
 // requests counts the simulator's requests over every endpoint group.

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -593,22 +592,8 @@ func TestLogGoldens(t *testing.T) {
 			for i := 0; i < 3; i++ {
 				hs.tick(2 * time.Second)
 			}
-			before := requests(hs.sim)
-			tm := teatest.NewTestModel(t, hs.app, teatest.WithInitialTermSize(120, 40))
-			for _, k := range gc.keys {
-				tm.Send(keyMsg(k))
-			}
-			teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(gc.wait)) },
-				teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
-			if err := tm.Quit(); err != nil {
-				t.Fatal(err)
-			}
-			out := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).View()
-			checkScreen(t, out, 120, 40)
+			out := programScreen(t, hs, 120, 40, gc.keys, gc.wait)
 			checkOnlySGR(t, out)
-			if after := requests(hs.sim); after != before {
-				t.Errorf("the program fetched while it ran (%d → %d requests)", before, after)
-			}
 			teatest.RequireEqualOutput(t, []byte(out))
 		})
 	}
