@@ -24,7 +24,7 @@ const (
 // metricsPanel is the detail view's metrics: one ntcharts time-series chart
 // per model.MetricKind with its current/min/max/avg, for one window of
 // model.MetricsWindows. Everything is laid out and drawn in Update (when the
-// data, the window or the size change); view only joins cached lines.
+// data, the window or the size change); view returns the cached text.
 type metricsPanel struct {
 	env     *Env
 	win     int  // index into model.MetricsWindows
@@ -32,7 +32,7 @@ type metricsPanel struct {
 	data    *model.DeploymentMetrics
 	width   int
 	height  int
-	lines   []string // exactly height lines, none wider than width
+	text    string // exactly height lines, none wider than width
 	dirty   bool
 }
 
@@ -101,11 +101,11 @@ func (p *metricsPanel) refresh() {
 		return
 	}
 	p.dirty = false
-	p.lines = p.layout()
+	p.text = strings.Join(p.layout(), "\n")
 }
 
-// view joins the cached lines.
-func (p *metricsPanel) view() string { return strings.Join(p.lines, "\n") }
+// view is the panel as refresh last laid it out.
+func (p *metricsPanel) view() string { return p.text }
 
 // layout builds the panel's lines: a status line, the legend, then the
 // charts in a grid (fewer charts, or stats lines only, when room is short).
