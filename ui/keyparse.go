@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -148,37 +149,29 @@ type keyView struct {
 // Keep it in sync when a view gains a key: TestKeyViewsCoverEveryAction
 // fails for an action no view lists.
 var keyViews = []keyView{
-	{"deployments", joinActions(globalActions, scrollActions, tabActions, []Action{
+	{"deployments", slices.Concat(globalActions, scrollActions, tabActions, []Action{
 		ActOpen, ActDetail, ActJSON, ActLogs, ActStop, ActTag, ActTags, ActMark, ActMarkRange, ActClearMarks, ActDeploy,
 		ActSortID, ActSortStatus, ActSortApp, ActSortVersion, ActSortLocation, ActSortAge, ActSortIP, ActSortSockets,
 	})},
-	{"fleets", joinActions(globalActions, scrollActions, tabActions, []Action{
+	{"fleets", slices.Concat(globalActions, scrollActions, tabActions, []Action{
 		ActOpen, ActToggleFleet, ActLinkVersion, ActUnlinkVersion, ActSortName,
 	})},
-	{"policies", joinActions(globalActions, scrollActions, tabActions, []Action{
+	{"policies", slices.Concat(globalActions, scrollActions, tabActions, []Action{
 		ActOpen, ActEditPolicy, ActDeletePolicy, ActSortName,
 	})},
-	{"locations", joinActions(globalActions, scrollActions, tabActions, []Action{
+	{"locations", slices.Concat(globalActions, scrollActions, tabActions, []Action{
 		ActSortCount, ActSortLocation, ActSortCountry,
 	})},
-	{"hosts", joinActions(globalActions, scrollActions, []Action{
+	{"hosts", slices.Concat(globalActions, scrollActions, []Action{
 		ActFilter, ActOpen, ActMark, ActClearMarks, ActDeploy, ActSortName, ActSortStatus,
 	})},
-	{"detail", joinActions(globalActions, scrollActions, []Action{
+	{"detail", slices.Concat(globalActions, scrollActions, []Action{
 		ActJSON, ActLogs, ActCopy, ActToggleMetric, ActWindowPrev, ActWindowNext,
 	})},
-	{"logs", joinActions(globalActions, scrollActions, []Action{
+	{"logs", slices.Concat(globalActions, scrollActions, []Action{
 		ActFilter, ActFollow, ActWrap, ActNextMatch, ActPrevMatch, ActFilterLines, ActMoreContext, ActLessContext, ActSaveLogs, ActCrash,
 	})},
-	{"audit", joinActions(globalActions, scrollActions)},
-}
-
-func joinActions(parts ...[]Action) []Action {
-	var out []Action
-	for _, p := range parts {
-		out = append(out, p...)
-	}
-	return out
+	{"audit", slices.Concat(globalActions, scrollActions)},
 }
 
 // Validate checks the key map after Rebind: every key parses and no view

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -258,7 +259,7 @@ func (km *KeyMap) Rebind(overrides map[string][]string) error {
 		if !ok {
 			return fmt.Errorf("unknown action %q", name)
 		}
-		if len(keys) == 0 || slicesHasEmpty(keys) {
+		if len(keys) == 0 || slices.Contains(keys, "") { // " " is the space bar
 			return fmt.Errorf("action %q: empty key", name)
 		}
 		b.SetKeys(keys...)
@@ -281,14 +282,4 @@ func (km *KeyMap) CheckConflicts(view string, actions []Action) error {
 		}
 	}
 	return nil
-}
-
-// slicesHasEmpty reports an empty key ("" — " " is the space bar).
-func slicesHasEmpty(s []string) bool {
-	for _, v := range s {
-		if v == "" {
-			return true
-		}
-	}
-	return false
 }
