@@ -39,6 +39,8 @@ type bulkStopDoneMsg struct {
 	err    error
 }
 
+const readOnlyStopping = "read-only: stopping deployments is disabled (started with --readonly)"
+
 // parseTagStop reads `:stop tag=a[,b] [any|all|not]`.
 func parseTagStop(arg string) (tags []string, match string, err error) {
 	fields := strings.Fields(arg)
@@ -88,7 +90,7 @@ func tagsMatch(have, want []string, match string) bool {
 // a typed count. Nothing is sent when gapdeck knows of no match.
 func (a *App) askStopByTags(arg string) tea.Cmd {
 	if a.env.ReadOnly {
-		return a.setFlash("read-only: stopping deployments is disabled (started with --readonly)", true)
+		return a.setFlash(readOnlyStopping, true)
 	}
 	tags, match, err := parseTagStop(arg)
 	if err != nil {
@@ -129,7 +131,7 @@ func (a *App) askStopByTags(arg string) tea.Cmd {
 // the user confirms; Cancel is focused first.
 func (a *App) askStop(ids []string) tea.Cmd {
 	if a.env.ReadOnly {
-		return a.setFlash("read-only: stopping deployments is disabled (started with --readonly)", true)
+		return a.setFlash(readOnlyStopping, true)
 	}
 	if len(ids) == 0 {
 		return nil
