@@ -1,8 +1,6 @@
 package model
 
 import (
-	"cmp"
-	"maps"
 	"slices"
 	"strings"
 
@@ -16,8 +14,6 @@ type LocationRow struct {
 	Key      string // lowercase "city/country"
 	Count    int    // enriched deployments in this place
 	Mix      map[api.Status]int
-	Rev      uint64 // derived from the content: unchanged rows keep it
-	hay      haystack
 }
 
 // LocationKey identifies a place: lowercase city and country.
@@ -62,81 +58,7 @@ func LocationRows(locs []api.Location, deployments []*DeploymentRow) []LocationR
 	slices.Sort(order[known:])
 	out := make([]LocationRow, len(order))
 	for i, k := range order {
-		out[i] = byKey[k].finish()
+		out[i] = *byKey[k]
 	}
 	return out
-}
-
-func (r *LocationRow) finish() LocationRow {
-	l := r.Location
-	r.Rev = contentRev(r)
-	var b haystackBuilder
-	b.field("city", true, l.City).
-		field("country", true, l.Country).
-		field("continent", true, l.Continent).
-		field("type", true, l.Type).
-		extra(l.AdministrativeDivision, l.Timezone)
-	r.hay = b.build()
-	return *r
-}
-
-// Text is the lowercase filter haystack: city, country, continent,
-// division, timezone and type.
-func (r LocationRow) Text() string { return r.hay.Text() }
-
-// Field returns the lowercase values of a filter field.
-func (r LocationRow) Field(name string) ([]string, bool) { return r.hay.Field(name) }
-
-// MixStatuses lists the statuses of Mix in sort order (ERROR first, then
-// the lifecycle), for display.
-func (r LocationRow) MixStatuses() []api.Status {
-	return slices.SortedFunc(maps.Keys(r.Mix), func(a, b api.Status) int {
-		return then(cmp.Compare(statusRank(a), statusRank(b)), strings.Compare(string(a), string(b)))
-	})
-}
-
-// LocationColumns are the Locations tab's columns, in display order.
-var LocationColumns = []Column{
-	{"city", "CITY", 'I'},
-	{"country", "COUNTRY", 'O'},
-	{"continent", "CONTINENT", 'N'},
-	{"division", "DIVISION", 'D'},
-	{"timezone", "TIMEZONE", 'Z'},
-	{"latlong", "LAT/LONG", 'L'},
-	{"count", "DEPLOYMENTS", 'C'},
-	{"mix", "STATUS MIX", 0},
-}
-
-// byCity breaks ties between locations.
-func byCity(a, b LocationRow) int {
-	return then(foldCompare(a.Location.City, b.Location.City), foldCompare(a.Location.Country, b.Location.Country))
-}
-
-// textKey sorts by one text field of the location, then by city.
-func textKey(field func(api.Location) string) sortKey[LocationRow] {
-	return sortKey[LocationRow]{
-		known: func(r LocationRow) bool { return field(r.Location) != "" },
-		cmp: func(a, b LocationRow) int {
-			return then(foldCompare(field(a.Location), field(b.Location)), byCity(a, b))
-		},
-	}
-}
-
-var locationSortKeys = map[string]sortKey[LocationRow]{
-	"city":      {cmp: byCity},
-	"country":   textKey(func(l api.Location) string { return l.Country }),
-	"continent": textKey(func(l api.Location) string { return l.Continent }),
-	"division":  textKey(func(l api.Location) string { return l.AdministrativeDivision }),
-	"timezone":  textKey(func(l api.Location) string { return l.Timezone }),
-	"latlong": {cmp: func(a, b LocationRow) int {
-		return then(cmp.Compare(a.Location.Latitude, b.Location.Latitude), cmp.Compare(a.Location.Longitude, b.Location.Longitude))
-	}},
-	"count": {cmp: func(a, b LocationRow) int { return then(cmp.Compare(a.Count, b.Count), byCity(a, b)) }},
-}
-
-// LocationLess returns the order of s over location rows. Ascending count
-// is fewest deployments first; rows with no value for a text column sort
-// last. The mix column does not sort.
-func LocationLess(s Sort) (func(a, b LocationRow) bool, error) {
-	return lessBy("locations", LocationColumns, locationSortKeys, s)
 }
