@@ -79,15 +79,8 @@ func (f *dialogFrame) scroll(msg tea.KeyMsg, vimKeys bool) bool {
 	default:
 		return false
 	}
-	f.offset = max0(min(f.offset, last))
+	f.offset = max(min(f.offset, last), 0)
 	return true
-}
-
-func max0(n int) int {
-	if n < 0 {
-		return 0
-	}
-	return n
 }
 
 // bodyWindow renders at most rows lines of the body from offset, with
@@ -224,8 +217,8 @@ func fitBlock(lines []string, width, height int) string {
 	for _, l := range lines {
 		bw = max(bw, visibleWidth(l))
 	}
-	left := max0((width - bw) / 2)
-	top := max0((height - len(lines)) / 2)
+	left := max((width-bw)/2, 0)
+	top := max((height-len(lines))/2, 0)
 	blank := strings.Repeat(" ", width)
 	pad := strings.Repeat(" ", left)
 	out := make([]string, 0, height)

@@ -250,7 +250,7 @@ func (d *formDialog) fieldLines(i int) []string {
 		mark = d.frame.sel.Render(">") + " "
 	}
 	label := sanitizeLine(f.Label)
-	label += strings.Repeat(" ", max0(d.labelW-visibleWidth(label)))
+	label += strings.Repeat(" ", max(d.labelW-visibleWidth(label), 0))
 	var value string
 	if f.Toggle {
 		value = "[ ] no"
@@ -299,7 +299,7 @@ func (d *formDialog) layout() {
 		focusLine = len(lines) - 1
 	}
 	d.frame.lines = lines
-	d.frame.offset = max0(focusLine - 2)
+	d.frame.offset = max(focusLine-2, 0)
 
 	footer := []string{d.frame.buttons(d.action, d.focus == d.cancelFocus(), d.focus == d.actionFocus())}
 	if d.submitted {

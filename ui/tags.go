@@ -302,9 +302,9 @@ func (m *tagManager) Update(msg tea.KeyMsg) dialogResult {
 	case "esc", "q", "ctrl+c":
 		m.result = dialogCancelled
 	case "j", "down":
-		m.cur = min(m.cur+1, max0(len(m.tags)-1))
+		m.cur = min(m.cur+1, max(len(m.tags)-1, 0))
 	case "k", "up":
-		m.cur = max0(m.cur - 1)
+		m.cur = max(m.cur-1, 0)
 	case "r", "d":
 		if len(m.tags) > 0 {
 			m.choice = []rune(msg.String())[0]
@@ -329,7 +329,7 @@ func (m *tagManager) View(width, height int) string {
 		}
 	}
 	m.frame.lines = lines
-	m.frame.offset = max0(m.cur - 5)
+	m.frame.offset = max(m.cur-5, 0)
 	hint := m.frame.muted.Render("j/k choose · r rename · d delete · esc close")
 	return m.frame.render([]string{hint}, width, height)
 }
