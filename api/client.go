@@ -15,6 +15,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -291,7 +292,7 @@ func (c *Client) do(ctx context.Context, cl call) (*response, error) {
 		}
 		c.log.Debug("api request", "group", group, "method", cl.method, "path", display, "status", resp.status, "attempt", attempt+1, "elapsed", elapsed, "bytes", len(resp.body))
 		switch {
-		case resp.status >= 200 && resp.status < 300, containsInt(cl.ok, resp.status):
+		case resp.status >= 200 && resp.status < 300, slices.Contains(cl.ok, resp.status):
 			lim.succeed()
 			return resp, nil
 		case resp.status == http.StatusTooManyRequests:
@@ -325,15 +326,6 @@ func (c *Client) do(ctx context.Context, cl call) (*response, error) {
 func isAnswer(status int) bool {
 	return status >= 400 && status < 500 && status != http.StatusUnauthorized &&
 		status != http.StatusForbidden && status != http.StatusTooManyRequests
-}
-
-func containsInt(list []int, v int) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // send performs one HTTP attempt under the per-attempt timeout.

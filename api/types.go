@@ -178,10 +178,10 @@ func (q *DeploymentQuery) Validate() error {
 	}
 	seen := map[string]bool{}
 	for _, f := range q.Filters {
-		if !contains(QueryFields, f.Field) {
+		if !slices.Contains(QueryFields, f.Field) {
 			return fmt.Errorf("unknown filter field %q", f.Field)
 		}
-		if !contains(QueryOperators, f.Operator) {
+		if !slices.Contains(QueryOperators, f.Operator) {
 			return fmt.Errorf("unknown filter operator %q", f.Operator)
 		}
 		if seen[f.Field] {
@@ -202,15 +202,6 @@ func (q *DeploymentQuery) Validate() error {
 		}
 	}
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // ListDeploymentsParams are the parameters of GET /v1/deployments.
