@@ -381,7 +381,7 @@ func (c *console) envForProfile(name string) (*ui.Env, error) {
 	}
 	ctx, cancel := context.WithCancel(c.ctx)
 	env := &ui.Env{
-		Client: client, Styles: c.styles, Keys: keys, Log: c.logger, Profile: p.Name, Demo: demo, ReadOnly: s.readOnly,
+		Client: client, Styles: c.styles, Keys: keys, Log: c.logger, Profile: p.Name, Demo: demo, ReadOnly: s.readOnly, ReadOnlyReason: s.readOnlyReason,
 		Ctx: ctx, Clipboard: os.Stdout, Scheduler: s.scheduler, LogCap: s.logCap, Audit: audit,
 		EnvLabel: p.EnvLabel, EnvColor: p.EnvColor, PrivateFleets: privateFleets,
 	}
@@ -431,11 +431,12 @@ func (c *console) closeAll() {
 
 // profileSettings are a profile's settings after the command line's flags.
 type profileSettings struct {
-	apiURL    string
-	readOnly  bool
-	budget    float64
-	scheduler model.SchedulerConfig
-	logCap    int
+	apiURL         string
+	readOnly       bool
+	readOnlyReason string // "" when --readonly made it read-only
+	budget         float64
+	scheduler      model.SchedulerConfig
+	logCap         int
 }
 
 // settingsFor applies the flags given on the command line over profile p.
@@ -453,6 +454,8 @@ func settingsFor(p *config.Profile, o consoleOptions) (profileSettings, error) {
 	}
 	if o.set("readonly") {
 		s.readOnly = o.readOnly
+	} else if s.readOnly {
+		s.readOnlyReason = "profile " + p.Name + " is read-only"
 	}
 	if o.set("budget") {
 		s.budget = o.budget

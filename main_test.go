@@ -356,9 +356,12 @@ func TestFlagsBeatProfile(t *testing.T) {
 	if err != nil || s.apiURL != "https://a.example" || !s.readOnly || s.budget != 0.5 || s.logCap != 2000 || s.scheduler.LogsInterval != 3*time.Second {
 		t.Errorf("profile values: %+v %v", s, err)
 	}
+	if s.readOnlyReason != "profile p is read-only" {
+		t.Errorf("a read-only profile gives the reason %q", s.readOnlyReason)
+	}
 	o.set = func(string) bool { return true }
 	s, err = settingsFor(p, o)
-	if err != nil || s.apiURL != "https://b.example" || s.readOnly || s.budget != 0.1 || s.logCap != 500 || s.scheduler.LogsInterval != time.Second {
+	if err != nil || s.apiURL != "https://b.example" || s.readOnly || s.readOnlyReason != "" || s.budget != 0.1 || s.logCap != 500 || s.scheduler.LogsInterval != time.Second {
 		t.Errorf("flag values: %+v %v", s, err)
 	}
 	o.logInterval = 100 * time.Millisecond

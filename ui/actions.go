@@ -39,7 +39,8 @@ type bulkStopDoneMsg struct {
 	err    error
 }
 
-const readOnlyStopping = "read-only: stopping deployments is disabled (started with --readonly)"
+// What read-only refuses (see refuseReadOnly).
+const readOnlyStopping = "stopping deployments"
 
 // parseTagStop reads `:stop tag=a[,b] [any|all|not]`.
 func parseTagStop(arg string) (tags []string, match string, err error) {
@@ -90,7 +91,7 @@ func tagsMatch(have, want []string, match string) bool {
 // a typed count. Nothing is sent when gapdeck knows of no match.
 func (a *App) askStopByTags(arg string) tea.Cmd {
 	if a.env.ReadOnly {
-		return a.setFlash(readOnlyStopping, true)
+		return a.refuseReadOnly(readOnlyStopping)
 	}
 	tags, match, err := parseTagStop(arg)
 	if err != nil {
@@ -127,11 +128,21 @@ func (a *App) askStopByTags(arg string) tea.Cmd {
 	return nil
 }
 
+// refuseReadOnly answers a mutating action in read-only mode: what is
+// disabled and why (the flag, or the profile).
+func (a *App) refuseReadOnly(what string) tea.Cmd {
+	why := a.env.ReadOnlyReason
+	if why == "" {
+		why = "started with --readonly"
+	}
+	return a.setFlash("read-only: "+what+" is disabled ("+why+")", true)
+}
+
 // askStop opens the confirmation for stopping ids. Nothing is sent until
 // the user confirms; Cancel is focused first.
 func (a *App) askStop(ids []string) tea.Cmd {
 	if a.env.ReadOnly {
-		return a.setFlash(readOnlyStopping, true)
+		return a.refuseReadOnly(readOnlyStopping)
 	}
 	if len(ids) == 0 {
 		return nil

@@ -243,3 +243,14 @@ func TestTagsMatchSemantics(t *testing.T) {
 		}
 	}
 }
+
+// TestReadOnlyRefusalSaysWhy: a refusal names what is disabled and why,
+// the flag by default or the profile that is read-only.
+func TestReadOnlyRefusalSaysWhy(t *testing.T) {
+	h := settled(t, withReadOnly())
+	h.press("ctrl+d")
+	h.mustContain("read-only: stopping deployments is disabled (started with --readonly)")
+	h.env.ReadOnlyReason = "profile prod is read-only"
+	h.press("t")
+	h.mustContain("read-only: tagging is disabled (profile prod is read-only)")
+}

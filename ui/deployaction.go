@@ -14,7 +14,7 @@ import (
 	"github.com/gapdeck/gapdeck/model"
 )
 
-const readOnlyDeploying = "read-only: deploying is disabled (started with --readonly)"
+const readOnlyDeploying = "deploying"
 
 // openDeployMsg asks for the deploy form; app and version prefill it.
 type openDeployMsg struct{ app, version string }
@@ -52,7 +52,7 @@ func (m deployDoneMsg) applyTo(a *App) tea.Cmd { return a.onDeployDone(m) }
 // before that confirmation.
 func (a *App) askDeploy(d deployDraft) tea.Cmd {
 	if a.env.ReadOnly {
-		return a.setFlash(readOnlyDeploying, true)
+		return a.refuseReadOnly(readOnlyDeploying)
 	}
 	if d.private() && d.known == nil {
 		return a.setFlash("the hosts of "+d.fleet+" are not loaded yet: nothing to deploy onto", true)

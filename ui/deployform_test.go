@@ -482,13 +482,13 @@ func TestDeployRefusedInReadOnly(t *testing.T) {
 	if h.app.dialog != nil {
 		t.Fatalf("read-only opened %T", h.app.dialog)
 	}
-	h.mustContain(readOnlyDeploying)
+	h.mustContain("read-only: deploying is disabled (started with --readonly)")
 	h.openHosts("alpha-fleet")
 	h.press(" ", "n")
 	if h.app.dialog != nil {
 		t.Fatalf("read-only opened %T on the hosts view", h.app.dialog)
 	}
-	h.mustContain(readOnlyDeploying)
+	h.mustContain("read-only: deploying is disabled (started with --readonly)")
 	// Past the console, the client refuses too.
 	if _, err := h.client.DeployV2(context.Background(), api.DeployV2Request{Application: deployApp, Version: deployVersion, Users: []api.DeployUser{api.IPUser("1.2.3.4")}}); err != api.ErrReadOnly {
 		t.Fatalf("read-only client deploy: %v", err)

@@ -13,15 +13,17 @@ import (
 // Env is what every view shares: the API client, styles, keys, clock and
 // the facts shown in the header. Built once by New.
 type Env struct {
-	Client    *api.Client
-	Styles    *Styles
-	Keys      *KeyMap
-	Now       func() time.Time
-	Log       *slog.Logger
-	Profile   string // header label: profile or organization
-	Demo      bool
-	ReadOnly  bool
-	Scheduler model.SchedulerConfig
+	Client   *api.Client
+	Styles   *Styles
+	Keys     *KeyMap
+	Now      func() time.Time
+	Log      *slog.Logger
+	Profile  string // header label: profile or organization
+	Demo     bool
+	ReadOnly bool
+	// ReadOnlyReason says why, for refusals ("" means --readonly).
+	ReadOnlyReason string
+	Scheduler      model.SchedulerConfig
 	// Ctx is cancelled when the console quits, so in-flight requests stop.
 	Ctx context.Context
 	// Clipboard receives OSC 52 sequences (the terminal; a buffer in tests).

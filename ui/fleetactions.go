@@ -21,7 +21,7 @@ const (
 	fleetUnlink  = "fleet-unlink"
 )
 
-const readOnlyFleets = "read-only: changing fleets and policies is disabled (started with --readonly)"
+const readOnlyFleets = "changing fleets and policies"
 
 // fleetActions are the Fleets tab's keys on the selected row.
 func (a *App) fleetActions() map[Action]rowAction {
@@ -61,7 +61,7 @@ func (c *catalog) fleetIndex(name string) int {
 // askToggleFleet confirms flipping the selected Smart Fleet's enabled flag.
 func (a *App) askToggleFleet(row *catalogRow, ok bool) tea.Cmd {
 	if a.env.ReadOnly {
-		return a.setFlash(readOnlyFleets, true)
+		return a.refuseReadOnly(readOnlyFleets)
 	}
 	name, why := smartFleetOf(row, ok, "be enabled or disabled")
 	if why != "" {
@@ -228,7 +228,7 @@ const (
 // versions, so they are typed.
 func (a *App) askFleetLink(row *catalogRow, ok bool, op string) tea.Cmd {
 	if a.env.ReadOnly {
-		return a.setFlash(readOnlyFleets, true)
+		return a.refuseReadOnly(readOnlyFleets)
 	}
 	name, why := smartFleetOf(row, ok, "link app versions")
 	if why != "" {

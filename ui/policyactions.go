@@ -175,7 +175,7 @@ func formatThreshold(t float64) string { return strconv.FormatFloat(t, 'f', -1, 
 // shows the changes to confirm.
 func (a *App) askEditPolicy(row *catalogRow, ok bool) tea.Cmd {
 	if a.env.ReadOnly {
-		return a.setFlash(readOnlyFleets, true)
+		return a.refuseReadOnly(readOnlyFleets)
 	}
 	ref, p, why := a.selectedPolicy(row, ok)
 	if why != "" {
@@ -237,7 +237,7 @@ func collapseSpaces(lines []string) []string {
 // askDeletePolicy confirms deleting the selected policy.
 func (a *App) askDeletePolicy(row *catalogRow, ok bool) tea.Cmd {
 	if a.env.ReadOnly {
-		return a.setFlash(readOnlyFleets, true)
+		return a.refuseReadOnly(readOnlyFleets)
 	}
 	ref, p, why := a.selectedPolicy(row, ok)
 	if why != "" {

@@ -34,13 +34,13 @@ type tagDoneMsg struct {
 	err      error
 }
 
-const readOnlyTagging = "read-only: tagging is disabled (started with --readonly)"
+const readOnlyTagging = "tagging"
 
 // askAddTag asks for a tag to add to ids, then confirms it. Nothing is
 // sent until the user confirms; Cancel is focused first.
 func (a *App) askAddTag(ids []string) tea.Cmd {
 	if a.env.ReadOnly {
-		return a.setFlash(readOnlyTagging, true)
+		return a.refuseReadOnly(readOnlyTagging)
 	}
 	if len(ids) == 0 {
 		return a.setFlash("no deployment to tag", true)
@@ -68,7 +68,7 @@ func (a *App) askAddTag(ids []string) tea.Cmd {
 // openTags opens the tag manager of one deployment.
 func (a *App) openTags(id string) tea.Cmd {
 	if a.env.ReadOnly {
-		return a.setFlash(readOnlyTagging, true)
+		return a.refuseReadOnly(readOnlyTagging)
 	}
 	row, ok := a.store.Get(id)
 	if !ok {
