@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // dialogResult is what a dialog reports when it closes.
@@ -34,6 +35,7 @@ type dialogFrame struct {
 	titleText string
 	lines     []string // sanitized body lines
 	offset    int      // first body line shown
+	shown     int      // body lines as last drawn, long ones wrapped
 }
 
 func newDialogFrame(st *Styles, title string, lines []string) dialogFrame {
@@ -52,7 +54,7 @@ func newDialogFrame(st *Styles, title string, lines []string) dialogFrame {
 // scroll handles the keys that move the body; it reports whether msg was
 // one. vimKeys adds j/k (not in the typed dialog, where they are text).
 func (f *dialogFrame) scroll(msg tea.KeyMsg, vimKeys bool) bool {
-	last := len(f.lines) - 1
+	last := max(len(f.lines), f.shown) - 1
 	switch msg.String() {
 	case "up":
 		f.offset--
@@ -85,13 +87,13 @@ func (f *dialogFrame) scroll(msg tea.KeyMsg, vimKeys bool) bool {
 
 // bodyWindow renders at most rows lines of the body from offset, with
 // "… N more above" and "… and N more" markers for what is cut.
-func (f *dialogFrame) bodyWindow(rows int) []string {
-	n := len(f.lines)
+func (f *dialogFrame) bodyWindow(lines []string, rows int) []string {
+	n := len(lines)
 	if rows <= 0 || n == 0 {
 		return nil
 	}
 	if n <= rows {
-		return f.lines
+		return lines
 	}
 	if rows == 1 {
 		return []string{f.muted.Render(fmt.Sprintf("… %d lines", n))}
@@ -107,7 +109,7 @@ func (f *dialogFrame) bodyWindow(rows int) []string {
 	if off+items < n {
 		items--
 	}
-	out = append(out, f.lines[off:off+items]...)
+	out = append(out, lines[off:off+items]...)
 	if rest := n - off - items; rest > 0 {
 		out = append(out, f.muted.Render(fmt.Sprintf("… and %d more (↑/↓ scroll)", rest)))
 	}
@@ -170,7 +172,9 @@ func (f *dialogFrame) render(footer []string, width, height int) string {
 			used++ // below the title
 		}
 	}
-	body := f.bodyWindow(avail - used)
+	lines := wrapLines(f.lines, maxInner)
+	f.shown = len(lines)
+	body := f.bodyWindow(lines, avail-used)
 
 	content := make([]string, 0, avail)
 	content = append(content, head...)
@@ -193,6 +197,28 @@ func (f *dialogFrame) render(footer []string, width, height int) string {
 	}
 	boxed := f.box.Render(strings.Join(content, "\n"))
 	return fitBlock(strings.Split(boxed, "\n"), width, height)
+}
+
+// wrapLines wraps the lines wider than width (a warning must not lose its
+// end to the box's edge); it returns lines itself when none is.
+func wrapLines(lines []string, width int) []string {
+	var out []string
+	for i, l := range lines {
+		if visibleWidth(l) <= width {
+			if out != nil {
+				out = append(out, l)
+			}
+			continue
+		}
+		if out == nil {
+			out = append(make([]string, 0, len(lines)+4), lines[:i]...)
+		}
+		out = append(out, strings.Split(ansi.Wrap(l, width, ""), "\n")...)
+	}
+	if out == nil {
+		return lines
+	}
+	return out
 }
 
 // buttons is the Cancel / action button row; a focused button is

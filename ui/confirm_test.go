@@ -274,3 +274,28 @@ func TestConfirmSanitizesLines(t *testing.T) {
 	}
 	checkViewSize(t, "sanitized", v, 80, 24)
 }
+
+// TestConfirmWrapsLongLines: a body line wider than the box is wrapped,
+// not cut, so a warning keeps its end; scrolling reaches the last wrapped
+// row.
+func TestConfirmWrapsLongLines(t *testing.T) {
+	warning := "WARNING: the server matches on its own data and may stop deployments not listed here."
+	c := newConfirm(confirmStyles(), "Stop by tags?", []string{warning, "dep-001"}, "Stop")
+	v := ansi.Strip(c.View(60, 24))
+	checkViewSize(t, "confirm", v, 60, 24)
+	flat := strings.Join(strings.Fields(strings.NewReplacer("│", " ", "╭", " ", "╮", " ", "╰", " ", "╯", " ", "─", " ").Replace(v)), " ")
+	if !strings.Contains(flat, warning) || strings.Contains(v, "…") {
+		t.Errorf("the warning was cut:\n%s", v)
+	}
+
+	long := make([]string, 40)
+	for i := range long {
+		long[i] = fmt.Sprintf("dep-%03d %s", i, strings.Repeat("x", 70))
+	}
+	c = newConfirm(confirmStyles(), "Stop 40?", long, "Stop")
+	c.View(60, 24)
+	c.Update(dlgKey("end"))
+	if v := c.View(60, 24); !strings.Contains(v, "dep-039") {
+		t.Errorf("end did not reach the last line:\n%s", v)
+	}
+}
