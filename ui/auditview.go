@@ -23,7 +23,7 @@ const (
 // Audit table column widths (the targets column takes what is left).
 const (
 	auditTimeW   = 19 // "2006-01-02 15:04:05"
-	auditActionW = 10
+	auditActionW = 14 // the longest action, "deploy-private"
 	auditHTTPW   = 4
 	auditSepW    = 2
 )

@@ -168,3 +168,18 @@ func TestAuditViewSizes(t *testing.T) {
 		}
 	}
 }
+
+// TestAuditViewShowsWholeActionNames: the longest actions the console
+// audits are not cut at 80 columns.
+func TestAuditViewShowsWholeActionNames(t *testing.T) {
+	h := settled(t, withSize(80, 24))
+	withAudit(t, h)
+	actions := []string{"deploy-private", "fleet-disable", "policy-delete", "fleet-unlink", "bulk-stop", "tag-rename"}
+	for _, a := range actions {
+		if err := h.env.Audit.Append(model.AuditEntry{Time: h.clock.Now(), Action: a, Targets: []string{"t"}, Outcome: "ok", HTTPStatus: 200}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.openAudit()
+	h.mustContain(actions...)
+}
