@@ -1369,3 +1369,13 @@ func noPanic(t *testing.T, what string, f func()) {
 	}()
 	f()
 }
+
+// TestTabCountsWaitForTheirData: a tab not fetched yet shows "…", not a
+// count of 0 that reads as "none"; once fetched it shows its count.
+func TestTabCountsWaitForTheirData(t *testing.T) {
+	h := settled(t)
+	h.mustContain("1 Deployments 300", "2 Fleets …", "3 Policies …", "4 Locations …")
+	h.press("3")
+	h.settle()
+	h.mustContain("2 Fleets 5", "3 Policies 5", "4 Locations …")
+}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -133,7 +134,11 @@ func (a *App) tabLine() string {
 	st := a.env.Styles
 	var b strings.Builder
 	for i, t := range a.tabs {
-		label := fmt.Sprintf(" %d %s %d ", i+1, t.name(), t.count())
+		count := "…" // not fetched yet: a 0 would read as "none"
+		if f := t.freshness(); !f.okAt.IsZero() || f.err != nil {
+			count = strconv.Itoa(t.count())
+		}
+		label := fmt.Sprintf(" %d %s %s ", i+1, t.name(), count)
 		if i == a.active && a.sub == nil {
 			b.WriteString(st.TabActive.Render(label))
 		} else {
