@@ -71,19 +71,7 @@ func parseTagStop(arg string) (tags []string, match string, err error) {
 
 // tagsMatch applies the API's deployment_tags semantics to known tags.
 func tagsMatch(have, want []string, match string) bool {
-	n := 0
-	for _, w := range want {
-		if slices.Contains(have, w) {
-			n++
-		}
-	}
-	switch match {
-	case api.MatchAll:
-		return n == len(want)
-	case api.MatchNot:
-		return n == 0
-	}
-	return n > 0
+	return api.MatchValues(match, want, func(w string) bool { return slices.Contains(have, w) })
 }
 
 // askStopByTags previews a stop by deployment_tags: the deployments gapdeck
