@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
 	"testing"
@@ -326,18 +325,6 @@ func TestMetricsGoldens(t *testing.T) {
 func metricsGolden(t *testing.T, w, ht int) {
 	hs := newHarness(t, withSize(w, ht))
 	openMetrics(t, hs)
-	before := requests(hs.sim)
-	tm := teatest.NewTestModel(t, hs.app, teatest.WithInitialTermSize(w, ht))
-	tm.Send(keyMsg("m"))
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("units assumed")) },
-		teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
-	if err := tm.Quit(); err != nil {
-		t.Fatal(err)
-	}
-	out := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).View()
-	checkScreen(t, out, w, ht)
-	if after := requests(hs.sim); after != before {
-		t.Errorf("the program fetched while it ran (%d → %d requests): the golden may be flaky", before, after)
-	}
+	out := programScreen(t, hs, w, ht, []string{"m"}, "units assumed")
 	teatest.RequireEqualOutput(t, []byte(out))
 }
