@@ -87,6 +87,7 @@ type App struct {
 	dialog    dialog         // an open confirmation; it takes every key
 	onConfirm func() tea.Cmd // what the dialog confirms
 	dlgView   dialogRender   // the dialog as last drawn
+	foot      footerCache    // the footer line as last drawn
 
 	stops     stopProgress    // stops followed to TERMINATED (stopprogress.go)
 	deploying map[string]bool // new deployments watched until READY or ERROR (deployaction.go)

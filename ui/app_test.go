@@ -1379,3 +1379,32 @@ func TestTabCountsWaitForTheirData(t *testing.T) {
 	h.settle()
 	h.mustContain("2 Fleets 5", "3 Policies 5", "4 Locations …")
 }
+
+// TestFooterFollowsItsInputs: the footer is drawn again when what it shows
+// changes (the view's keys, a flash and its end, the width), never stale.
+func TestFooterFollowsItsInputs(t *testing.T) {
+	h := settled(t)
+	footer := func() string {
+		lines := strings.Split(ansi.Strip(h.view()), "\n")
+		return lines[len(lines)-1]
+	}
+	if f := footer(); !strings.Contains(f, "l logs") {
+		t.Fatalf("deployments footer %q", f)
+	}
+	h.press("2")
+	if f := footer(); strings.Contains(f, "l logs") || !strings.Contains(f, "/ filter") {
+		t.Fatalf("fleets footer %q", f)
+	}
+	h.app.Update(flashMsg{text: "hello"})
+	if f := footer(); !strings.Contains(f, "hello") {
+		t.Fatalf("flash footer %q", f)
+	}
+	h.app.Update(flashExpiredMsg{id: h.app.flashID})
+	if f := footer(); strings.Contains(f, "hello") || !strings.Contains(f, "/ filter") {
+		t.Fatalf("footer after the flash %q", f)
+	}
+	h.app.Update(tea.WindowSizeMsg{Width: 60, Height: 20})
+	if f := footer(); ansi.StringWidth(f) != 60 {
+		t.Fatalf("footer is %d wide at 60 columns: %q", ansi.StringWidth(f), f)
+	}
+}

@@ -188,16 +188,64 @@ func (a *App) footer() string {
 }
 
 // footerLine is the flash message, or the short help of the active view.
+// View asks for it on every frame; it is drawn again only when the flash,
+// the width or the keys shown changed (see footerCache).
 func (a *App) footerLine() string {
-	st := a.env.Styles
+	c := &a.foot
 	if a.flashText != "" {
-		style := st.FlashInfo
-		if a.flashErr {
-			style = st.FlashError
+		if !c.valid || !c.isFlash || c.width != a.width || c.flash != a.flashText || c.flashErr != a.flashErr {
+			style := a.env.Styles.FlashInfo
+			if a.flashErr {
+				style = a.env.Styles.FlashError
+			}
+			*c = footerCache{valid: true, isFlash: true, width: a.width, flash: a.flashText, flashErr: a.flashErr,
+				text: padLine(style.Render(a.flashText), a.width)}
 		}
-		return padLine(style.Render(a.flashText), a.width)
+		return c.text
 	}
-	return padLine(a.help.ShortHelpView(a.activeHelp().ShortHelp()), a.width)
+	bindings := a.activeHelp().ShortHelp()
+	if !c.valid || c.isFlash || c.width != a.width || !c.sameKeys(bindings) {
+		*c = footerCache{valid: true, width: a.width, keys: shownKeys(bindings),
+			text: padLine(a.help.ShortHelpView(bindings), a.width)}
+	}
+	return c.text
+}
+
+// footerCache is the footer line as last drawn and what it was drawn from.
+type footerCache struct {
+	valid, isFlash bool
+	width          int
+	flash          string
+	flashErr       bool
+	keys           []key.Help // the enabled bindings' help, in order
+	text           string
+}
+
+// shownKeys is what the short help shows of bindings: the enabled ones'
+// key and description.
+func shownKeys(bindings []key.Binding) []key.Help {
+	out := make([]key.Help, 0, len(bindings))
+	for _, b := range bindings {
+		if b.Enabled() {
+			out = append(out, b.Help())
+		}
+	}
+	return out
+}
+
+// sameKeys reports whether bindings show what the cached line shows.
+func (c *footerCache) sameKeys(bindings []key.Binding) bool {
+	i := 0
+	for _, b := range bindings {
+		if !b.Enabled() {
+			continue
+		}
+		if i == len(c.keys) || b.Help() != c.keys[i] {
+			return false
+		}
+		i++
+	}
+	return i == len(c.keys)
 }
 
 // helpView lists every key of the active view and the global ones,
