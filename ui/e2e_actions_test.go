@@ -230,8 +230,8 @@ func TestE2EActionsStopBulkStopAndAudit(t *testing.T) {
 	client := e2eClient(t, base)
 	state := t.TempDir()
 	s := startConsole(t, bin, base, state)
-	// Not under a /status:ready filter: a stopped row leaving the filter
-	// crashes the console (see the report).
+	// Unfiltered: a stopped row leaving a /status:ready filter once crashed
+	// the console; TestStopUnderAFilterRefreshesTheTable covers that.
 
 	// (a) stop one deployment.
 	want := cursorToReady(s, 1)[0]
