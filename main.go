@@ -75,9 +75,9 @@ func newRootCmd() *cobra.Command {
 	fl.StringVar(&opts.apiURL, "api-url", "", "Edgegap API base URL (default https://api.edgegap.com; http:// only for loopback, e.g. a local gapdeck sim)")
 	fl.BoolVar(&opts.readOnly, "readonly", false, "refuse every action that changes the organization")
 	fl.StringVar(&opts.logFile, "log-file", "", "debug log file (default $XDG_STATE_HOME/gapdeck/gapdeck.log)")
-	fl.Float64Var(&opts.budget, "budget", 0, "share of each documented API rate limit gapdeck may use, in (0,1] (default 0.25)")
-	fl.DurationVar(&opts.logInterval, "log-interval", model.DefaultLogsInterval, "how often an open logs view polls the container logs")
-	fl.IntVar(&opts.logCap, "log-lines", model.DefaultLogCap, "lines kept per log stream (older lines are dropped, and the view says so)")
+	fl.Float64Var(&opts.budget, "budget", 0, "share of each documented API rate limit gapdeck may use, 0.01 to 1 (default 0.25)")
+	fl.DurationVar(&opts.logInterval, "log-interval", model.DefaultLogsInterval, "how often an open logs view polls the container logs (500ms to 1h)")
+	fl.IntVar(&opts.logCap, "log-lines", model.DefaultLogCap, "lines kept per log stream, 100 to 1000000 (older lines are dropped, and the view says so)")
 	// Accepted only to refuse them with the reason (refuseTokenArgs).
 	for _, name := range tokenFlags {
 		fl.String(name, "", "")
@@ -236,6 +236,9 @@ func runConsole(ctx context.Context, o consoleOptions) error {
 	}
 	if o.demo && o.profile != "" {
 		return errors.New("--demo runs on the embedded simulator; leave out --profile (or --demo)")
+	}
+	if err := checkFlags(o); err != nil { // before any file is opened
+		return err
 	}
 	cfg, err := loadConfig(o.configPath)
 	if err != nil {
@@ -457,22 +460,35 @@ func settingsFor(p *config.Profile, o consoleOptions) (profileSettings, error) {
 	} else if s.readOnly {
 		s.readOnlyReason = "profile " + p.Name + " is read-only"
 	}
+	if err := checkFlags(o); err != nil {
+		return s, err
+	}
 	if o.set("budget") {
 		s.budget = o.budget
 	}
 	if o.set("log-interval") {
-		if o.logInterval < config.MinInterval {
-			return s, fmt.Errorf("--log-interval must be at least %v (got %v)", config.MinInterval, o.logInterval)
-		}
 		s.scheduler.LogsInterval = o.logInterval
 	}
 	if o.set("log-lines") {
-		if o.logCap < config.MinLogLines {
-			return s, fmt.Errorf("--log-lines must be at least %d (got %d)", config.MinLogLines, o.logCap)
-		}
 		s.logCap = o.logCap
 	}
 	return s, nil
+}
+
+// checkFlags checks the numeric flags given on the command line with the
+// configuration file's own checks, so both accept the same values. The
+// error names the flag, the value and the range.
+func checkFlags(o consoleOptions) error {
+	var errs []error
+	flagErr := func(name string, err error) {
+		if err != nil && o.set(name) {
+			errs = append(errs, fmt.Errorf("--%s %w", name, err))
+		}
+	}
+	flagErr("budget", config.CheckBudget(o.budget))
+	flagErr("log-interval", config.CheckInterval(o.logInterval))
+	flagErr("log-lines", config.CheckLogLines(o.logCap))
+	return errors.Join(errs...)
 }
 
 // openLog opens the debug log: never the screen.

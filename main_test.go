@@ -365,7 +365,7 @@ func TestFlagsBeatProfile(t *testing.T) {
 		t.Errorf("flag values: %+v %v", s, err)
 	}
 	o.logInterval = 100 * time.Millisecond
-	if _, err := settingsFor(p, o); err == nil || !strings.Contains(err.Error(), "--log-interval must be at least 500ms") {
+	if _, err := settingsFor(p, o); err == nil || !strings.Contains(err.Error(), "--log-interval 100ms is out of range; use 500ms to 1h0m0s") {
 		t.Errorf("short --log-interval: %v", err)
 	}
 }
@@ -616,4 +616,50 @@ func checkReadmeSection(t *testing.T, name, want, regenerate string) {
 		return
 	}
 	t.Fatalf("the README's %s section is out of date; regenerate it with\n  %s\n--- README\n%s\n--- generated\n%s", name, regenerate, got, want)
+}
+
+// TestBadNumericFlagsRefused: --budget, --log-lines and --log-interval go
+// through the checks the configuration file uses (config.CheckBudget …):
+// each bad value is refused before the console starts, naming the flag,
+// the value and the range.
+func TestBadNumericFlagsRefused(t *testing.T) {
+	cases := []struct {
+		flag, value, want string
+	}{
+		{"budget", "NaN", "--budget NaN is out of range"},
+		{"budget", "nan", "--budget NaN is out of range"},
+		{"budget", "+Inf", "--budget +Inf is out of range"},
+		{"budget", "-Inf", "--budget -Inf is out of range"},
+		{"budget", "0", "--budget 0 is out of range"},
+		{"budget", "-0.5", "--budget -0.5 is out of range"},
+		{"budget", "1e-300", "--budget 1e-300 is out of range"},
+		{"budget", "0.005", "--budget 0.005 is out of range"},
+		{"budget", "1.5", "--budget 1.5 is out of range"},
+		{"log-lines", "10", "--log-lines 10 is out of range; use 100 to 1000000"},
+		{"log-lines", "0", "--log-lines 0 is out of range; use 100 to 1000000"},
+		{"log-lines", "-5", "--log-lines -5 is out of range; use 100 to 1000000"},
+		{"log-lines", "2000000", "--log-lines 2000000 is out of range; use 100 to 1000000"},
+		{"log-interval", "100ms", "--log-interval 100ms is out of range; use 500ms to 1h0m0s"},
+		{"log-interval", "0s", "--log-interval 0s is out of range; use 500ms to 1h0m0s"},
+		{"log-interval", "-1s", "--log-interval -1s is out of range; use 500ms to 1h0m0s"},
+		{"log-interval", "2h", "--log-interval 2h0m0s is out of range; use 500ms to 1h0m0s"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.flag+"="+tc.value, func(t *testing.T) {
+			isolate(t)
+			_, err := run(t, "--demo", "--"+tc.flag+"="+tc.value)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("gapdeck --demo --%s=%s: %v; want %q", tc.flag, tc.value, err, tc.want)
+			}
+			if tc.flag == "budget" && !strings.Contains(err.Error(), "0.01 to 1") {
+				t.Fatalf("the budget error does not give the range: %v", err)
+			}
+		})
+	}
+	// The same limits hold whatever the profile says: a flag is checked
+	// even when it only repeats a default.
+	o := consoleOptions{budget: 0.5, logInterval: time.Second, logCap: 500, set: func(string) bool { return true }}
+	if _, err := settingsFor(&config.Profile{Name: "p"}, o); err != nil {
+		t.Fatalf("good flags refused: %v", err)
+	}
 }

@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"net"
 	"net/url"
 	"os"
@@ -98,7 +99,42 @@ const (
 	MaxInterval = time.Hour
 	MinLogLines = 100
 	MaxLogLines = 1_000_000
+	// MinBudget is the smallest budget: 1% of the documented limits still
+	// gives the slowest endpoint groups (10 req/s) one request every 10 s;
+	// below it the console would sit waiting for its own rate limiter.
+	MinBudget = 0.01
+	MaxBudget = 1
 )
+
+// The checks below are shared by the configuration file and the command
+// line's flags, so both accept exactly the same values. Their errors say
+// what is wrong and the range; callers put the setting's name in front.
+
+// CheckBudget accepts a finite share of the rate limits from MinBudget to
+// MaxBudget (NaN, infinities, 0, negative and tiny values are refused).
+func CheckBudget(f float64) error {
+	if math.IsNaN(f) || f < MinBudget || f > MaxBudget { // NaN fails every comparison
+		return fmt.Errorf("%v is out of range; use a share of the API's rate limits from %g to %g, e.g. 0.25 "+
+			"(below %g, endpoints limited to 10 requests/s would get fewer than one every 10 s)", f, MinBudget, float64(MaxBudget), MinBudget)
+	}
+	return nil
+}
+
+// CheckLogLines accepts a log stream cap from MinLogLines to MaxLogLines.
+func CheckLogLines(n int) error {
+	if n < MinLogLines || n > MaxLogLines {
+		return fmt.Errorf("%d is out of range; use %d to %d", n, MinLogLines, MaxLogLines)
+	}
+	return nil
+}
+
+// CheckInterval accepts a refresh interval from MinInterval to MaxInterval.
+func CheckInterval(d time.Duration) error {
+	if d < MinInterval || d > MaxInterval {
+		return fmt.Errorf("%v is out of range; use %v to %v", d, MinInterval, MaxInterval)
+	}
+	return nil
+}
 
 // KeyBinder validates key bindings for the configuration; the UI's key map
 // implements it (through an adapter) so this package needs no UI import.
@@ -293,8 +329,10 @@ func (d *decoder) profileField(p *Profile, what, key string, k, v *yaml.Node) {
 		p.PrivateFleets = fleets
 	case "budget":
 		if f, ok := d.number(v, field); ok {
-			if f <= 0 || f > 1 {
-				d.errorf(v, "%s: %v is out of range; use a share of the rate limits in (0,1], e.g. 0.25", field, v.Value)
+			if err := CheckBudget(f); err != nil {
+				// As written (.nan, 1e-300), not as Go prints it.
+				_, why, _ := strings.Cut(err.Error(), " is out of range")
+				d.errorf(v, "%s: %s is out of range%s", field, v.Value, why)
 			}
 			p.Budget = f
 		}
@@ -304,16 +342,16 @@ func (d *decoder) profileField(p *Profile, what, key string, k, v *yaml.Node) {
 			if !ok {
 				return
 			}
-			if dur < MinInterval || dur > MaxInterval {
-				d.errorf(v, "%s.%s: %v is out of range; use %v to %v", field, key, dur, MinInterval, MaxInterval)
+			if err := CheckInterval(dur); err != nil {
+				d.errorf(v, "%s.%s: %v", field, key, err)
 				return
 			}
 			*p.Intervals.field(key) = dur
 		})
 	case "log_lines":
 		if i, ok := d.integer(v, field); ok {
-			if i < MinLogLines || i > MaxLogLines {
-				d.errorf(v, "%s: %d is out of range; use %d to %d", field, i, MinLogLines, MaxLogLines)
+			if err := CheckLogLines(i); err != nil {
+				d.errorf(v, "%s: %v", field, err)
 			}
 			p.LogLines = i
 		}

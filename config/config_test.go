@@ -1,6 +1,7 @@
 package config
 
 import (
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -90,7 +91,7 @@ func TestParseErrors(t *testing.T) {
 		{"duration without unit", "profiles:\n  p:\n    intervals: {logs: 2}\n", []string{"config.yaml:3:23: ", "intervals.logs: 2 has no unit", "2s"}},
 		{"bad duration", "profiles:\n  p:\n    intervals:\n      status: fast\n", []string{"config.yaml:4:15: ", `"fast" is not a duration`}},
 		{"interval too short", "profiles:\n  p:\n    intervals: {list: 100ms}\n", []string{"config.yaml:3:23: ", "100ms is out of range", "500ms to 1h0m0s"}},
-		{"budget above 1", "profiles:\n  p:\n    budget: 1.5\n", []string{"config.yaml:3:13: ", "budget: 1.5 is out of range", "(0,1]"}},
+		{"budget above 1", "profiles:\n  p:\n    budget: 1.5\n", []string{"config.yaml:3:13: ", "budget: 1.5 is out of range", "0.01 to 1"}},
 		{"budget zero", "profiles:\n  p:\n    budget: 0\n", []string{"config.yaml:3:13: ", "budget: 0 is out of range"}},
 		{"budget text", "profiles:\n  p:\n    budget: lots\n", []string{"config.yaml:3:13: ", "budget must be a number"}},
 		{"log lines", "profiles:\n  p:\n    log_lines: 10\n", []string{"config.yaml:3:16: ", "log_lines: 10 is out of range", "100 to 1000000"}},
@@ -288,5 +289,92 @@ func TestParseColor(t *testing.T) {
 		if got, err := ParseColor(bad); err == nil {
 			t.Errorf("ParseColor(%q) = %q, want an error", bad, got)
 		}
+	}
+}
+
+// TestNumericSettingsOutOfRange: every budget that is not a finite number
+// from MinBudget to 1 (NaN, infinities, 0, negatives, denormals, > 1) and
+// every log_lines or interval beyond its limits is refused at file:line:col
+// with the range.
+func TestNumericSettingsOutOfRange(t *testing.T) {
+	cases := []struct{ key, value, want string }{
+		{"budget", ".nan", "budget: .nan is out of range"},
+		{"budget", ".NaN", "budget: .NaN is out of range"},
+		{"budget", ".inf", "budget: .inf is out of range"},
+		{"budget", "-.inf", "budget: -.inf is out of range"},
+		{"budget", "0", "budget: 0 is out of range"},
+		{"budget", "0.0", "budget: 0.0 is out of range"},
+		{"budget", "-0.5", "budget: -0.5 is out of range"},
+		{"budget", "1e-300", "budget: 1e-300 is out of range"},
+		{"budget", "0.001", "budget: 0.001 is out of range"},
+		{"budget", "1.0000001", "budget: 1.0000001 is out of range"},
+		{"budget", "2", "budget: 2 is out of range"},
+		{"log_lines", "99", "log_lines: 99 is out of range"},
+		{"log_lines", "1000001", "log_lines: 1000001 is out of range"},
+		{"log_lines", "-1", "log_lines: -1 is out of range"},
+		{"intervals", "{logs: 499ms}", "intervals.logs: 499ms is out of range"},
+		{"intervals", "{list: 2h}", "intervals.list: 2h0m0s is out of range"},
+		{"intervals", "{status: -1s}", "intervals.status: -1s is out of range"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.key+"="+tc.value, func(t *testing.T) {
+			_, err := parse(t, "profiles:\n  p:\n    "+tc.key+": "+tc.value+"\n")
+			if err == nil {
+				t.Fatalf("%s: %s accepted", tc.key, tc.value)
+			}
+			msg := err.Error()
+			if !strings.HasPrefix(msg, "/etc/gd/config.yaml:3:") || !strings.Contains(msg, tc.want) {
+				t.Fatalf("error %q, want file:3:col and %q", msg, tc.want)
+			}
+			var rng string
+			switch tc.key {
+			case "budget":
+				rng = "0.01 to 1"
+			case "log_lines":
+				rng = "100 to 1000000"
+			default:
+				rng = "500ms to 1h0m0s"
+			}
+			if !strings.Contains(msg, rng) {
+				t.Fatalf("error %q does not give the range %q", msg, rng)
+			}
+		})
+	}
+	for _, good := range []string{"0.01", "0.25", "1", "1.0", "5e-2"} {
+		c, err := parse(t, "profiles:\n  p:\n    budget: "+good+"\n")
+		if err != nil {
+			t.Errorf("budget %s refused: %v", good, err)
+			continue
+		}
+		if b := c.Profiles[0].Budget; CheckBudget(b) != nil {
+			t.Errorf("budget %s parsed as %v, which CheckBudget refuses", good, b)
+		}
+	}
+}
+
+// TestCheckFunctions: the checks the command line shares with the file.
+func TestCheckFunctions(t *testing.T) {
+	for _, b := range []float64{math.NaN(), math.Inf(1), math.Inf(-1), 0, -0.25, 1e-300, 0.0099, 1.0000001, 2} {
+		if err := CheckBudget(b); err == nil || !strings.Contains(err.Error(), "0.01 to 1") {
+			t.Errorf("CheckBudget(%v) = %v, want an error giving the range", b, err)
+		}
+	}
+	for _, b := range []float64{MinBudget, 0.25, 1} {
+		if err := CheckBudget(b); err != nil {
+			t.Errorf("CheckBudget(%v) = %v", b, err)
+		}
+	}
+	for _, n := range []int{-1, 0, MinLogLines - 1, MaxLogLines + 1} {
+		if err := CheckLogLines(n); err == nil {
+			t.Errorf("CheckLogLines(%d) accepted", n)
+		}
+	}
+	for _, d := range []time.Duration{-time.Second, 0, MinInterval - 1, MaxInterval + 1} {
+		if err := CheckInterval(d); err == nil {
+			t.Errorf("CheckInterval(%v) accepted", d)
+		}
+	}
+	if CheckLogLines(MinLogLines) != nil || CheckLogLines(MaxLogLines) != nil || CheckInterval(MinInterval) != nil || CheckInterval(MaxInterval) != nil {
+		t.Error("a limit itself is refused")
 	}
 }

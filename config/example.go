@@ -43,7 +43,7 @@ profiles:
     # Fleets tab).
     private_fleets: []
 
-    # Share of each documented API rate limit gapdeck may use, in (0,1].
+    # Share of each documented API rate limit gapdeck may use (0.01 to 1).
     budget: 0.25
 
     # Refresh intervals (500ms to 1h). Defaults shown.
