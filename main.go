@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"os"
@@ -491,18 +492,52 @@ func checkFlags(o consoleOptions) error {
 	return errors.Join(errs...)
 }
 
-// openLog opens the debug log: never the screen.
+// openLog opens the debug log: never the screen. A path that cannot be
+// opened, or opens but refuses writes (/dev/full, a full disk, a
+// read-only mount seen only at write time), stops gapdeck with the path,
+// the OS error and the fix: a console whose log silently goes nowhere
+// cannot be debugged.
 func openLog(path string) (string, *slog.Logger, func(), error) {
 	if path == "" {
 		path = filepath.Join(xdg.StateHome, "gapdeck", "gapdeck.log")
 	}
+	fail := func(err error) (string, *slog.Logger, func(), error) {
+		if pe, ok := err.(*fs.PathError); ok && pe.Path == path {
+			err = pe.Err // the path is said once, in front
+		}
+		return "", nil, nil, fmt.Errorf("debug log %s: %w; choose a writable file with --log-file (default $XDG_STATE_HOME/gapdeck/gapdeck.log)", path, err)
+	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return "", nil, nil, fmt.Errorf("debug log: %w (choose another place with --log-file)", err)
+		return fail(err)
 	}
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
-		return "", nil, nil, fmt.Errorf("debug log: %w (choose another place with --log-file)", err)
+		return fail(err)
 	}
-	logger := slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	w := &firstWriteErr{w: f}
+	logger := slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	logger.Info("debug log opened", "pid", os.Getpid(), "version", version)
+	if w.err != nil {
+		f.Close()
+		werr := w.err
+		if pe, ok := werr.(*fs.PathError); ok {
+			werr = pe.Err
+		}
+		return fail(fmt.Errorf("cannot write: %w", werr))
+	}
 	return path, logger, func() { f.Close() }, nil
+}
+
+// firstWriteErr remembers the first write error (slog drops them).
+type firstWriteErr struct {
+	w   io.Writer
+	err error
+}
+
+func (e *firstWriteErr) Write(p []byte) (int, error) {
+	n, err := e.w.Write(p)
+	if err != nil && e.err == nil {
+		e.err = err
+	}
+	return n, err
 }

@@ -663,3 +663,41 @@ func TestBadNumericFlagsRefused(t *testing.T) {
 		t.Fatalf("good flags refused: %v", err)
 	}
 }
+
+// TestLogFileMustBeWritable: a --log-file that opens but cannot be written
+// (/dev/full: every write fails) or cannot be opened (a directory) stops
+// gapdeck before the console starts, naming the path, the OS error and
+// the fix.
+func TestLogFileMustBeWritable(t *testing.T) {
+	dir := isolate(t)
+	cases := []struct{ path, why string }{
+		{dir, "is a directory"},
+		{filepath.Join(dir, "file", "log"), "not a directory"}, // a file where a directory should be
+	}
+	writeFile(t, filepath.Join(dir, "file"), "", 0o600)
+	if _, err := os.Stat("/dev/full"); err == nil {
+		cases = append(cases, struct{ path, why string }{"/dev/full", "no space left on device"})
+	}
+	for _, tc := range cases {
+		_, err := run(t, "--demo", "--log-file", tc.path)
+		if err == nil {
+			t.Fatalf("--log-file %s accepted", tc.path)
+		}
+		msg := err.Error()
+		for _, want := range []string{"debug log " + tc.path, tc.why, "choose a writable file with --log-file"} {
+			if !strings.Contains(msg, want) {
+				t.Errorf("--log-file %s: %q lacks %q", tc.path, msg, want)
+			}
+		}
+	}
+	// A good path works and gets the first line at once.
+	path := filepath.Join(dir, "logs", "gapdeck.log")
+	got, _, closeLog, err := openLog(path)
+	if err != nil || got != path {
+		t.Fatalf("openLog(%s) = %s, %v", path, got, err)
+	}
+	closeLog()
+	if data, err := os.ReadFile(path); err != nil || !strings.Contains(string(data), "debug log opened") {
+		t.Fatalf("the log holds %q (%v)", data, err)
+	}
+}
