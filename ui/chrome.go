@@ -134,9 +134,15 @@ func (a *App) tabLine() string {
 	st := a.env.Styles
 	var b strings.Builder
 	for i, t := range a.tabs {
-		count := "…" // not fetched yet: a 0 would read as "none"
-		if f := t.freshness(); !f.okAt.IsZero() || f.err != nil {
-			count = strconv.Itoa(t.count())
+		// A 0 would read as "none": "…" until the first fetch answers, "?"
+		// when it failed (the tab says why) with nothing to count (private
+		// fleets named in the configuration are rows without any fetch).
+		count := "…"
+		switch f, n := t.freshness(), t.count(); {
+		case !f.okAt.IsZero(), f.err != nil && n > 0:
+			count = strconv.Itoa(n)
+		case f.err != nil:
+			count = "?"
 		}
 		label := fmt.Sprintf(" %d %s %s ", i+1, t.name(), count)
 		if i == a.active && a.sub == nil {

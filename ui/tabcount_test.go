@@ -1,0 +1,43 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gapdeck/gapdeck/api/sim"
+)
+
+// TestTabCountAfterAFailedFirstFetch: a tab whose first fetch failed has
+// no count to show: the tab bar says "?" (not 0, which reads as "none")
+// and the tab says why; once a fetch succeeds the count comes back.
+func TestTabCountAfterAFailedFirstFetch(t *testing.T) {
+	h := newHarness(t, withoutInit())
+	h.sim.SetFaults(sim.Faults{Error500: 1})
+	h.pump(h.app.Init())
+	h.tick(time.Second)
+	if bar := h.tabBar(); !strings.Contains(bar, "1 Deployments ?") || strings.Contains(bar, "Deployments 0") {
+		t.Fatalf("tab bar after a failed first fetch: %q, want \"1 Deployments ?\"", bar)
+	}
+	h.mustContain("Could not load deployments: Internal Server Error")
+	h.press("2")
+	h.pump()
+	h.tick(time.Second)
+	// The private fleets of the configuration are rows whatever the API
+	// says: they are counted, and each says why it has no data. Policies
+	// (fetched with the fleets) have nothing to count.
+	if bar := h.tabBar(); !strings.Contains(bar, "2 Fleets 2") || !strings.Contains(bar, "3 Policies ?") {
+		t.Fatalf("tab bar after the Fleets fetch failed: %q, want \"2 Fleets 2\" and \"3 Policies ?\"", bar)
+	}
+	h.mustContain("alpha-fleet", "error: HTTP 500")
+	h.press("3")
+	h.pump()
+	h.mustContain("Could not load policies")
+
+	h.sim.SetFaults(sim.Faults{})
+	h.press("1")
+	h.settle()
+	if bar := h.tabBar(); !strings.Contains(bar, "1 Deployments 300") {
+		t.Fatalf("tab bar once the API answers: %q", bar)
+	}
+}
