@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"time"
 
 	"github.com/adrg/xdg"
 )
@@ -75,7 +76,9 @@ func DefaultViewStatePath() string {
 // LoadViewState reads the view state at path. It always returns a usable
 // state: a missing file is an empty state and no error; an unreadable or
 // corrupt file is an empty state and an error saying so, for the console
-// to report once (the next save replaces the file).
+// to report. A corrupt file is moved aside (path.corrupt-<time>, named in
+// the error) so it is reported once, not at every start until something
+// happens to be saved.
 func LoadViewState(path string) (*ViewState, error) {
 	data, err := os.ReadFile(path)
 	switch {
@@ -86,9 +89,33 @@ func LoadViewState(path string) (*ViewState, error) {
 	}
 	var s ViewState
 	if err := json.Unmarshal(data, &s); err != nil {
-		return &ViewState{}, fmt.Errorf("view state %s is corrupt, ignored (it will be rewritten): %w", path, err)
+		aside, merr := moveAside(path, time.Now())
+		if merr != nil {
+			return &ViewState{}, fmt.Errorf("view state %s is corrupt (%v), ignored; it could not be moved aside (%v): delete it", path, err, merr)
+		}
+		return &ViewState{}, fmt.Errorf("view state %s was corrupt, moved aside to %s; starting with the defaults (%v)", path, filepath.Base(aside), err)
 	}
 	return &s, nil
+}
+
+// moveAside renames path to path.corrupt-<UTC time>, with a counter when
+// that name is taken, and returns the new name.
+func moveAside(path string, now time.Time) (string, error) {
+	base := path + ".corrupt-" + now.UTC().Format("20060102T150405Z")
+	aside := base
+	for i := 2; ; i++ {
+		if _, err := os.Lstat(aside); errors.Is(err, fs.ErrNotExist) {
+			break
+		}
+		if i > 100 {
+			return "", fmt.Errorf("%s and 99 others exist", base)
+		}
+		aside = fmt.Sprintf("%s-%d", base, i)
+	}
+	if err := os.Rename(path, aside); err != nil {
+		return "", err
+	}
+	return aside, nil
 }
 
 // SaveViewState writes s to path atomically: a temporary file in the same

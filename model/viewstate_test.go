@@ -100,3 +100,46 @@ func TestViewStateCloneIsDeep(t *testing.T) {
 		t.Fatal("nil state handling")
 	}
 }
+
+// TestCorruptViewStateIsMovedAside: a corrupt state file is reported once:
+// loading moves it aside (kept for a look, named in the error), so the
+// next start is clean even if nothing is saved in between.
+func TestCorruptViewStateIsMovedAside(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "state.json")
+	corrupt := []byte("{\"profile\": \"prod\", \"tabs\": {\x00")
+	if err := os.WriteFile(path, corrupt, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := LoadViewState(path)
+	if err == nil {
+		t.Fatal("a corrupt file loaded without an error")
+	}
+	if _, serr := os.Stat(path); serr == nil {
+		t.Fatalf("the corrupt file is still at %s: every start would report it again", path)
+	}
+	moved, _ := filepath.Glob(filepath.Join(dir, "state.json.corrupt-*"))
+	if len(moved) != 1 {
+		t.Fatalf("moved copies %v, want one state.json.corrupt-<time>", moved)
+	}
+	if !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), filepath.Base(moved[0])) {
+		t.Errorf("error %q does not say where the file went (%s)", err, moved[0])
+	}
+	if data, _ := os.ReadFile(moved[0]); string(data) != string(corrupt) {
+		t.Errorf("the moved copy holds %q, want the original bytes", data)
+	}
+	// The next start: nothing to report.
+	if s, err := LoadViewState(path); err != nil || s.Profile != "" {
+		t.Fatalf("second load: %+v, %v; want an empty state and no error", s, err)
+	}
+	// A second corrupt file later gets its own name, not the first's.
+	if err := os.WriteFile(path, []byte("]"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadViewState(path); err == nil {
+		t.Fatal("second corrupt file: no error")
+	}
+	if moved, _ := filepath.Glob(filepath.Join(dir, "state.json.corrupt-*")); len(moved) != 2 {
+		t.Fatalf("after a second corrupt file: %v, want two copies", moved)
+	}
+}

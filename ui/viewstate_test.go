@@ -107,7 +107,7 @@ func TestCorruptViewStateIsReportedOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	w := rememberedWorld(t, path)
-	if !strings.Contains(w.footer(), "is corrupt, ignored") {
+	if !strings.Contains(w.footer(), "was corrupt, moved aside") {
 		t.Fatalf("footer %q, want the corrupt state reported", w.footer())
 	}
 	w.command("profile beta")
