@@ -73,6 +73,12 @@ func DefaultViewStatePath() string {
 	return filepath.Join(xdg.StateHome, "gapdeck", "state.json")
 }
 
+// SavedLogsDir is $XDG_STATE_HOME/gapdeck/logs, where the logs view saves
+// what it shows (~/.local/state/gapdeck/logs without XDG_STATE_HOME).
+func SavedLogsDir() string {
+	return filepath.Join(xdg.StateHome, "gapdeck", "logs")
+}
+
 // LoadViewState reads the view state at path. It always returns a usable
 // state: a missing file is an empty state and no error; an unreadable or
 // corrupt file is an empty state and an error saying so, for the console

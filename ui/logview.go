@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
@@ -546,33 +547,76 @@ func (v *logView) filterEntries() []uint64 {
 	return out
 }
 
-// save writes the buffer, as plain text, to a file.
+// save writes the buffer, as plain text, to a new file in
+// model.SavedLogsDir (0700) and flashes its full path. There is no
+// fallback: when that directory cannot be made the flash says why.
 func (v *logView) save() tea.Cmd {
 	b := v.buf()
 	lines := make([]string, b.Len())
 	for i := range lines {
 		lines[i] = b.Line(i).Plain
 	}
-	dir := os.TempDir()
-	if x := os.Getenv("XDG_STATE_HOME"); x != "" {
-		dir = filepath.Join(x, "gapdeck")
-	}
-	name := fmt.Sprintf("gapdeck-logs-%s-%s.log", strings.Join(v.ids, "_"), v.env.now().UTC().Format("20060102T150405.000"))
-	path := filepath.Join(dir, name)
+	dir := model.SavedLogsDir()
+	path := filepath.Join(dir, savedLogsName(v.ids, v.env.now()))
 	return func() tea.Msg {
-		if err := os.MkdirAll(dir, 0o700); err != nil {
+		fail := func(err error) tea.Msg {
 			return flashMsg{text: "save logs: " + err.Error(), isErr: true}
+		}
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return fail(fmt.Errorf("cannot create %s: %w (set XDG_STATE_HOME to a writable directory)", dir, err))
+		}
+		if err := os.Chmod(dir, 0o700); err != nil { // ours: saved logs are private
+			return fail(err)
 		}
 		var sb strings.Builder
 		for _, l := range lines {
 			sb.WriteString(l)
 			sb.WriteByte('\n')
 		}
-		if err := os.WriteFile(path, []byte(sb.String()), 0o600); err != nil {
-			return flashMsg{text: "save logs: " + err.Error(), isErr: true}
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			return fail(err)
+		}
+		_, err = f.WriteString(sb.String())
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			os.Remove(path)
+			return fail(err)
 		}
 		return flashMsg{text: fmt.Sprintf("saved %d lines to %s", len(lines), path)}
 	}
+}
+
+// savedLogsName is the file name of a save: gapdeck-logs-<ids>-<time>.log.
+// The request ids come from the API, so only letters, digits and '-' of
+// them are kept ('/' or ".." must not leave the directory) and their part
+// is capped well below the file name limit.
+func savedLogsName(ids []string, at time.Time) string {
+	const maxIDs = 120
+	var b strings.Builder
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteByte('_')
+		}
+		for _, r := range id {
+			switch {
+			case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-':
+				b.WriteRune(r)
+			default:
+				b.WriteByte('_')
+			}
+		}
+		if b.Len() > maxIDs {
+			break
+		}
+	}
+	part := b.String()
+	if len(part) > maxIDs {
+		part = part[:maxIDs]
+	}
+	return fmt.Sprintf("gapdeck-logs-%s-%s.log", part, at.UTC().Format("20060102T150405.000"))
 }
 
 // View implements tea.Model.

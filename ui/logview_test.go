@@ -325,7 +325,7 @@ func checkFilter(t *testing.T, v *logView, word string, k int) {
 }
 
 func TestLogViewSave(t *testing.T) {
-	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	stateHome(t, t.TempDir(), t.TempDir())
 	h := newLogHarness(t)
 	id := quietID(t, h)
 	v := openLogs(h, id)
