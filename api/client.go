@@ -30,7 +30,10 @@ const (
 	DefaultTimeout        = 15 * time.Second
 	DefaultBudgetFraction = 0.25
 	DefaultMaxRetries     = 3
-	maxBodyBytes          = 64 << 20
+	// maxBodyBytes caps what is read of an answer: container logs are the
+	// only large ones (documented answers are a few KB; a 100-row list
+	// page about 100 KB).
+	maxBodyBytes = 16 << 20
 )
 
 // Options configure a Client. Only Token is required.
@@ -473,8 +476,15 @@ func decode[T any](method, path string, resp *response) (*T, error) {
 	if len(bytes.TrimSpace(resp.body)) == 0 {
 		return v, nil
 	}
+	if len(resp.body) >= maxBodyBytes { // send read no further: the JSON is cut
+		return nil, &DecodeError{Method: method, Path: path, StatusCode: resp.status,
+			Err: fmt.Errorf("the answer is larger than the %d MiB the console reads", maxBodyBytes>>20)}
+	}
 	if err := json.Unmarshal(resp.body, v); err != nil {
 		return nil, &DecodeError{Method: method, Path: path, StatusCode: resp.status, Err: err}
+	}
+	if c, ok := any(v).(clipper); ok { // see MaxTextBytes
+		c.clipTexts()
 	}
 	if r, ok := any(v).(interface{ setRaw([]byte) }); ok {
 		r.setRaw(resp.body)

@@ -116,14 +116,25 @@ type DeploymentStatus struct {
 	Arguments          string          `json:"arguments"`
 	MaxDuration        Int             `json:"max_duration"`
 
-	raw json.RawMessage
+	raw     json.RawMessage
+	rawSize int
 }
 
-// Raw is the body the API sent for this status (nil when the value was
-// not read from an API answer).
+// Raw is the body the API sent for this status: nil when the value was
+// not read from an API answer, or when the body was over MaxRawBytes (see
+// RawSize; the decoded value, clipped, is all that is kept).
 func (s *DeploymentStatus) Raw() json.RawMessage { return s.raw }
 
-func (s *DeploymentStatus) setRaw(b []byte) { s.raw = append(json.RawMessage(nil), b...) }
+// RawSize is the size in bytes of the body this status was decoded from
+// (0 when it was not read from an API answer).
+func (s *DeploymentStatus) RawSize() int { return s.rawSize }
+
+func (s *DeploymentStatus) setRaw(b []byte) {
+	s.raw, s.rawSize = nil, len(b)
+	if len(b) <= MaxRawBytes {
+		s.raw = append(json.RawMessage(nil), b...)
+	}
+}
 
 // QueryFilter is one filter of the deployments list `query` parameter.
 // Value is a scalar for eq/neq/lt/lte/gt/gte and a list for in/nin.
