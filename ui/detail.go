@@ -87,10 +87,13 @@ func (d *detailView) rebuild() {
 // value), with control characters made visible.
 func prettyJSON(st *api.DeploymentStatus) string {
 	raw := st.Raw()
+	var buf bytes.Buffer
 	if len(raw) == 0 {
 		raw, _ = json.Marshal(st)
+		if n := st.RawSize(); n > api.MaxRawBytes {
+			fmt.Fprintf(&buf, "(the answer was %d bytes, over the %d KiB kept: this is its decoded value, long texts clipped)\n", n, api.MaxRawBytes>>10)
+		}
 	}
-	var buf bytes.Buffer
 	if err := json.Indent(&buf, raw, "", "  "); err != nil {
 		return sanitizeLine(string(raw))
 	}
