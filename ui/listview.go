@@ -181,10 +181,13 @@ func (v *listView[R]) title() string {
 	st := v.env.Styles
 	var b strings.Builder
 	b.WriteString(st.Title.Render(v.spec.name))
-	shown, total := len(v.rows.Visible()), v.rows.Total()
-	if shown != total {
+	switch shown, total := len(v.rows.Visible()), v.rows.Total(); {
+	case total == 0 && v.fresh.okAt.IsZero():
+		// Nothing loaded yet: no count (a 0 reads as "none"); the badge
+		// or the table says loading or why not.
+	case shown != total:
 		fmt.Fprintf(&b, " %d of %d", shown, total)
-	} else {
+	default:
 		fmt.Fprintf(&b, " %d", total)
 	}
 	if !v.filter.Empty() {

@@ -20,6 +20,9 @@ func TestTabCountAfterAFailedFirstFetch(t *testing.T) {
 		t.Fatalf("tab bar after a failed first fetch: %q, want \"1 Deployments ?\"", bar)
 	}
 	h.mustContain("Could not load deployments: Internal Server Error")
+	if title := h.title(); strings.Contains(title, "Deployments 0") || !strings.Contains(title, "NO DATA") {
+		t.Fatalf("title %q: want NO DATA and no count of 0", title)
+	}
 	h.press("2")
 	h.pump()
 	h.tick(time.Second)
