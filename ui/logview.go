@@ -14,6 +14,7 @@ import (
 
 	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/model"
+	"github.com/gapdeck/gapdeck/ui/termtext"
 )
 
 // Log view texts.
@@ -107,7 +108,7 @@ func newLogView(env *Env, store *model.Deployments, ids []string) subView {
 }
 
 func (v *logView) schedule() (model.View, string) { return model.ViewLogs, strings.Join(v.ids, ",") }
-func (v *logView) name() string                   { return "Logs " + strings.Join(v.ids, " ") }
+func (v *logView) name() termtext.Safe            { return "Logs " + termtext.Line(strings.Join(v.ids, " ")) }
 
 // consumesBack: esc leaves the search line or the crash view first.
 func (v *logView) consumesBack() bool { return v.searching || v.crash }
@@ -768,7 +769,7 @@ func (v *logView) crashView(b *strings.Builder) {
 			lines = append(lines, "", st.DetailKey.Render("  crash logs:"))
 			for _, l := range strings.Split(logs, "\n") {
 				if st.NoColor {
-					l = model.StripSGR(l)
+					l = termtext.StripSGR(l)
 				}
 				lines = append(lines, "  "+l)
 			}

@@ -1,4 +1,4 @@
-package model
+package termtext
 
 import (
 	"strings"
@@ -38,19 +38,39 @@ const sgrReset = "\x1b[0m"
 // that keeps a style open gets "\x1b[0m" appended, so colours never bleed
 // into the next line.
 //
+// Bidi controls (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C)
+// are shown as "<U+202E>", never obeyed; format characters (zero-width
+// spaces and joiners, variation selectors, tags) are removed, and emoji
+// sequences terminals draw at different widths (ZWJ sequences, skin tones,
+// VS16, flags) are replaced by their first emoji or U+FFFD, so the UI's
+// width of the line is the terminal's.
+//
 // Tabs expand to spaces up to the next multiple of 8 display columns,
 // measured like the UI measures text (grapheme clusters, East Asian wide
 // characters and emoji count two; colours count zero). Invalid UTF-8 bytes
 // become U+FFFD.
 //
-// A line with no control byte, no DEL, no C1 character and valid UTF-8 is
-// returned as is, without allocating. line must not contain '\n': split
+// A line with no control byte, no DEL, no C1 character, valid UTF-8 and
+// nothing normalize changes is returned as is, without allocating. line must not contain '\n': split
 // the log into lines first.
 func SanitizeLog(line string, keepColor bool) string {
 	if isCleanLine(line) {
-		return line
+		return normalize(line)
 	}
-	return sanitizeSlow(line, keepColor)
+	return normalize(sanitizeSlow(line, keepColor))
+}
+
+// SanitizeLogCopy is SanitizeLog, except that the result never shares
+// memory with line: a log buffer that keeps it does not pin the page of
+// raw bytes line was cut from.
+func SanitizeLogCopy(line string, keepColor bool) string {
+	if isCleanLine(line) {
+		if n := normalize(line); n != line || len(n) == 0 {
+			return n
+		}
+		return strings.Clone(line)
+	}
+	return normalize(sanitizeSlow(line, keepColor))
 }
 
 // StripSGR returns s without its SGR sequences: the colour-off form of a
@@ -283,7 +303,7 @@ func (s *sanitizer) skipString(i int, belEnds bool) int {
 
 // tab writes spaces up to the next tab stop.
 func (s *sanitizer) tab() {
-	s.col += ansi.StringWidth(s.out.String()[s.seg:])
+	s.col += ansi.StringWidth(normalize(s.out.String()[s.seg:]))
 	n := logTabStop - s.col%logTabStop
 	for range n {
 		s.out.WriteByte(' ')
