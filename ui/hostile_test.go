@@ -1,0 +1,255 @@
+package ui
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/mattn/go-runewidth"
+
+	"github.com/gapdeck/gapdeck/ui/termtext"
+	"github.com/gapdeck/gapdeck/ui/termtext/termtexttest"
+)
+
+// hostileRewriter rewrites every JSON string value of an API answer (and
+// the names of ports, which are object keys) to a hostile one: a string
+// of termtexttest.Hostile, or a very long one, in front of the original
+// value, so values stay distinct. Strings that hold numbers or times are
+// left alone (the API sends some numbers as strings; a broken time is a
+// decode error, not hostile text), and so are request ids when keepIDs is
+// set, so the console can still open a deployment.
+type hostileRewriter struct {
+	keepIDs bool
+
+	mu sync.Mutex
+	n  int
+}
+
+// next is the hostile prefix for the next string.
+func (h *hostileRewriter) next() string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.n++
+	if h.n%11 == 0 {
+		return termtexttest.Long(600)
+	}
+	return termtexttest.Hostile[h.n%len(termtexttest.Hostile)]
+}
+
+// body rewrites a JSON body; anything else comes back as it was.
+func (h *hostileRewriter) body(b []byte) []byte {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return b
+	}
+	out, err := json.Marshal(h.value("", v))
+	if err != nil {
+		return b
+	}
+	return out
+}
+
+// value rewrites v, found under key.
+func (h *hostileRewriter) value(key string, v any) any {
+	switch v := v.(type) {
+	case string:
+		if h.keep(key, v) {
+			return v
+		}
+		return h.next() + v
+	case []any:
+		for i := range v {
+			v[i] = h.value(key, v[i])
+		}
+		return v
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, e := range v {
+			nk := k
+			if key == "ports" {
+				nk = h.next() + k
+			}
+			out[nk] = h.value(k, e)
+		}
+		return out
+	}
+	return v
+}
+
+// keep reports whether the string s under key stays as it is.
+func (h *hostileRewriter) keep(key, s string) bool {
+	if h.keepIDs && key == "request_id" {
+		return true
+	}
+	if _, err := strconv.ParseFloat(s, 64); err == nil {
+		return true
+	}
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02 15:04:05.999999", "2006-01-02T15:04:05.999999", "2006-01-02"} {
+		if _, err := time.Parse(layout, s); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// hostileTransport rewrites the answers of base with a hostileRewriter.
+type hostileTransport struct {
+	base http.RoundTripper
+	rw   *hostileRewriter
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t hostileTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	res, err := t.base.RoundTrip(req)
+	if err != nil {
+		return res, err
+	}
+	b, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	b = t.rw.body(b)
+	res.Body = io.NopCloser(bytes.NewReader(b))
+	res.ContentLength = int64(len(b))
+	res.Header.Del("Content-Length")
+	return res, nil
+}
+
+// withHostileAPI makes every answer of the harness's simulator hostile.
+func withHostileAPI(keepIDs bool) harnessOption {
+	rw := &hostileRewriter{keepIDs: keepIDs}
+	return withTransport(func(base http.RoundTripper) http.RoundTripper {
+		return hostileTransport{base: base, rw: rw}
+	})
+}
+
+// conservativeWidth is the widest a terminal may draw line: the UI's
+// measure (grapheme clusters) or a terminal's that adds up code points
+// (tmux, wcwidth), whichever is wider.
+func conservativeWidth(line string) int {
+	plain := ansi.Strip(line)
+	w := 0
+	for _, r := range plain {
+		w += runewidth.RuneWidth(r)
+	}
+	return max(w, ansi.StringWidth(line))
+}
+
+// checkTerminalSafe fails unless view, drawn on a width-cell terminal,
+// holds no escape sequence but SGR, no control but '\n', no bidi or format
+// character, and no line a terminal could draw wider than width.
+func checkTerminalSafe(t testing.TB, what, view string, width int) {
+	t.Helper()
+	if err := termtext.Check(view); err != nil {
+		i := strings.Index(err.Error(), " at ")
+		t.Fatalf("%s: %v\n%s", what, err, clipForLog(view, err.Error()[i+4:]))
+	}
+	for i, l := range strings.Split(view, "\n") {
+		if w := conservativeWidth(l); w > width {
+			t.Fatalf("%s: line %d is %d cells wide on a %d-cell terminal: %q", what, i, w, width, l)
+		}
+	}
+}
+
+// clipForLog is the part of view around the offset at (a decimal string).
+func clipForLog(view, at string) string {
+	i, err := strconv.Atoi(strings.TrimSpace(at))
+	if err != nil {
+		return ""
+	}
+	return strconv.Quote(view[max(0, i-60):min(len(view), i+60)])
+}
+
+// TestDetailHostileStatus: the detail view printed the deployment's
+// current_status and its sessions' status as the API sent them when they
+// were not a known status; an answer could retitle the window, write the
+// clipboard and clear the screen (issue 10, defect 1).
+func TestDetailHostileStatus(t *testing.T) {
+	h := settled(t, withHostileAPI(true))
+	checkTerminalSafe(t, "list", h.view(), 120)
+	h.press("enter")
+	if _, ok := h.app.sub.(*detailView); !ok {
+		t.Fatalf("enter opened %T", h.app.sub)
+	}
+	h.settle()
+	checkTerminalSafe(t, "detail", h.view(), 120)
+	h.press("y")
+	checkTerminalSafe(t, "raw JSON", h.view(), 120)
+}
+
+// clipboardText decodes the OSC 52 "set clipboard" sequence in clip.
+func clipboardText(t *testing.T, clip string) string {
+	t.Helper()
+	if !strings.HasPrefix(clip, "\x1b]52;c;") {
+		t.Fatalf("clipboard got %q, not an OSC 52 set", clip)
+	}
+	payload := strings.TrimRight(strings.TrimPrefix(clip, "\x1b]52;c;"), "\a\x1b\\")
+	dec, err := base64.StdEncoding.DecodeString(payload)
+	if err != nil {
+		t.Fatalf("OSC 52 payload %q: %v", payload, err)
+	}
+	return string(dec)
+}
+
+// TestDetailCopyHostile: c then l or f copied the link or FQDN as the API
+// sent it, escapes, CR/LF and bidi controls included: pasted into a shell,
+// what follows the newline runs (issue 10, defect 1). The copy is cleaned
+// and says so, or refused when nothing printable is left.
+func TestDetailCopyHostile(t *testing.T) {
+	t.Setenv("TMUX", "")
+	t.Setenv("TERM", "xterm-256color")
+	h := settled(t, withHostileAPI(true))
+	id := h.selectedID()
+	row, _ := h.app.store.Get(id)
+	h.press("enter")
+	h.settle()
+	for _, tt := range []struct{ key, what, raw string }{
+		{"l", "link", row.Ports[0].Link},
+		{"f", "FQDN", row.FQDN},
+	} {
+		if termtext.Check(tt.raw) == nil && !strings.ContainsAny(tt.raw, "\n\r\t") {
+			t.Fatalf("%s: the hostile API sent a harmless %s %q", tt.key, tt.what, tt.raw)
+		}
+		h.clip.Reset()
+		h.press("c", tt.key)
+		got := clipboardText(t, h.clip.String())
+		if strings.ContainsFunc(got, func(r rune) bool {
+			return r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 || termtext.Check(string(r)) != nil
+		}) {
+			t.Fatalf("%s: copied %q from %q: a control, bidi or format character is left", tt.key, got, tt.raw)
+		}
+		if want := "copied " + tt.what + " (control characters removed)"; !strings.Contains(h.footer(), want) {
+			t.Fatalf("%s: footer %q lacks %q", tt.key, h.footer(), want)
+		}
+		checkTerminalSafe(t, "after copy", h.view(), 120)
+	}
+}
+
+// TestDetailCopyRefusesEmpty: a value with nothing printable left after
+// cleaning is not copied, and the footer says why.
+func TestDetailCopyRefusesEmpty(t *testing.T) {
+	t.Setenv("TMUX", "")
+	t.Setenv("TERM", "xterm-256color")
+	h := settled(t)
+	id := h.selectedID()
+	row, _ := h.app.store.Get(id)
+	row.Ports[0].Link = "\r\n\x1b]52;c;ZXZpbA==\x07\u202e"
+	h.press("enter", "c", "l")
+	if h.clip.Len() != 0 {
+		t.Fatalf("copied %q", h.clip.String())
+	}
+	if want := "not copied: the link holds only control characters"; !strings.Contains(h.footer(), want) {
+		t.Fatalf("footer %q lacks %q", h.footer(), want)
+	}
+}
