@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/mattn/go-runewidth"
 
@@ -251,5 +253,133 @@ func TestDetailCopyRefusesEmpty(t *testing.T) {
 	}
 	if want := "not copied: the link holds only control characters"; !strings.Contains(h.footer(), want) {
 		t.Fatalf("footer %q lacks %q", h.footer(), want)
+	}
+}
+
+// hostileSizes are the terminal sizes every hostile screen is checked at.
+var hostileSizes = [][2]int{{120, 40}, {80, 24}, {200, 50}, {40, 12}}
+
+// checkHostileScreen checks the app's screen at every hostileSizes size
+// and goes back to 120x40.
+func (h *harness) checkHostileScreen(step string) {
+	h.t.Helper()
+	for _, sz := range hostileSizes {
+		h.send(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+		checkTerminalSafe(h.t, fmt.Sprintf("%s at %dx%d", step, sz[0], sz[1]), h.view(), sz[0])
+	}
+	h.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+}
+
+// TestHostileEveryView is the property test of issue 10's defects 1 and
+// 10: every string field of every answer the console reads (deployments,
+// statuses, sessions, ports, locations, tags, logs, crash data, metrics,
+// fleets, policies, hosts, error bodies) is hostile, and every view
+// (the four tabs, detail, raw JSON, metrics, logs, crash view, help,
+// dialogs and forms, flashes) must show no escape but SGR, no control
+// but '\n', no bidi or format character, and no line wider than the
+// terminal by any measure. With ids kept, the console can open the
+// deployments; with hostile ids, the opens fail and their errors quote
+// the ids.
+func TestHostileEveryView(t *testing.T) {
+	steps := []struct{ name, keys string }{
+		{"list", ""},
+		{"list moved", "j j"},
+		{"detail", "enter"},
+		{"raw JSON", "y"},
+		{"detail again", "y"},
+		{"metrics", "m"},
+		{"copy link", "m c l"},
+		{"copy FQDN", "c f"},
+		{"back", "esc"},
+		{"logs", "l"},
+		{"logs wrapped", "w"},
+		{"crash view", "C"},
+		{"logs back", "esc esc"},
+		{"stop dialog", "ctrl+d"},
+		{"tag dialog", "esc t"},
+		{"tags manager", "esc T"},
+		{"deploy form", "esc n"},
+		{"fleets", "esc 2"},
+		{"fleet toggle", "e"},
+		{"fleet link", "esc a"},
+		{"policies", "esc 3"},
+		{"policy edit", "e"},
+		{"policy delete", "esc ctrl+d"},
+		{"locations", "esc 4"},
+		{"help", "?"},
+		{"back to deployments", "esc 1"},
+	}
+	for _, keepIDs := range []bool{true, false} {
+		t.Run(fmt.Sprintf("keepIDs=%v", keepIDs), func(t *testing.T) {
+			t.Setenv("TMUX", "")
+			h := newHarness(t, withHostileAPI(keepIDs))
+			for _, st := range steps {
+				if st.keys != "" {
+					h.press(strings.Fields(st.keys)...)
+				}
+				if keepIDs {
+					h.settle()
+				} else { // the statuses of hostile ids never load
+					for range 3 {
+						h.tick(time.Second)
+					}
+				}
+				for range 2 { // the logs view's first fetch
+					h.tick(time.Second)
+				}
+				h.checkHostileScreen(st.name)
+			}
+		})
+	}
+}
+
+// widthHostile are strings the UI and tmux measure differently: ZWJ
+// sequences (2 cells for the UI, up to 8 for tmux), VS16 emoji (2 and 1),
+// skin tones, flags, keycaps.
+var widthHostile = []string{
+	strings.Repeat("👨\u200d👩\u200d👧\u200d👦", 60),
+	strings.Repeat("🏳\ufe0f\u200d🌈x", 60),
+	strings.Repeat("❤\ufe0f☺\ufe0f", 100),
+	strings.Repeat("👍🏽🇫🇷#\ufe0f\u20e3", 60),
+}
+
+// TestTableHostileWidths: a 200-cell row of ZWJ emoji sequences wrapped in
+// tmux and scrolled the screen, because the table measured each sequence
+// as 2 cells and tmux as up to 8 (issue 10, defect 10). No line may be
+// wider than the table by either measure.
+func TestTableHostileWidths(t *testing.T) {
+	for _, w := range []int{200, 80, 33} {
+		tb := NewTable(NewStyles(DefaultTheme(), false), smallColumns)
+		tb.SetSize(w, len(widthHostile)+1)
+		src := &sliceSource{}
+		for i, s := range widthHostile {
+			src.add(fmt.Sprint(i), s, s, s)
+		}
+		tb.SetSource(src)
+		for i, l := range strings.Split(tb.View(), "\n") {
+			if cw := conservativeWidth(l); cw > w {
+				t.Fatalf("width %d: line %d is %d cells wide for a terminal: %q", w, i, cw, l)
+			}
+		}
+	}
+}
+
+// TestDetailHostileWidths: the detail view's lines stay within the screen
+// by either measure when the API's values hold emoji sequences (issue 10,
+// defect 10).
+func TestDetailHostileWidths(t *testing.T) {
+	h := settled(t, withSize(200, 50))
+	id := h.selectedID()
+	row, _ := h.app.store.Get(id)
+	for i := range row.Detail.Tags {
+		row.Detail.Tags[i] = widthHostile[i%len(widthHostile)]
+	}
+	row.Detail.AppName, row.Detail.FQDN, row.Detail.Command = widthHostile[0], widthHostile[1], widthHostile[2]
+	row.Rev++
+	h.press("enter")
+	for i, l := range strings.Split(h.view(), "\n") {
+		if cw := conservativeWidth(l); cw > 200 {
+			t.Fatalf("line %d is %d cells wide for a terminal: %q", i, cw, l)
+		}
 	}
 }

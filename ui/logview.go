@@ -88,7 +88,7 @@ func newLogView(env *Env, store *model.Deployments, ids []string) subView {
 		if len(short) > logPrefixLength {
 			short = short[:logPrefixLength]
 		}
-		p := "[" + short + "] "
+		p := "[" + string(termtext.Line(short)) + "] "
 		v.plainPfx = append(v.plainPfx, p)
 		if st.NoColor {
 			v.prefix = append(v.prefix, p)
@@ -712,7 +712,7 @@ func (v *logView) title() string {
 	st := v.env.Styles
 	buf := v.buf()
 	var t strings.Builder
-	t.WriteString(st.Title.Render("Logs " + strings.Join(v.ids, " ")))
+	t.WriteString(styled(st.Title, v.name()))
 	fmt.Fprintf(&t, "  %d lines (cap %d)", buf.Len(), buf.Cap())
 	if d := buf.Dropped(); d > 0 {
 		fmt.Fprintf(&t, "  %d dropped", d)
@@ -736,7 +736,7 @@ func (v *logView) title() string {
 	}
 	for i, e := range v.errs {
 		if e != nil {
-			fmt.Fprintf(&t, "  %s: %s", v.ids[i], st.Tone[ToneBad].Render(sanitizeLine(e.Error())))
+			fmt.Fprintf(&t, "  %s: %s", termtext.Line(v.ids[i]), styled(st.Tone[ToneBad], termtext.Error(e)))
 		}
 	}
 	for _, s := range v.streams {
@@ -754,7 +754,7 @@ func (v *logView) crashView(b *strings.Builder) {
 	var lines []string
 	for i, s := range v.streams {
 		logs, data := s.Crash()
-		lines = append(lines, st.Title.Render("Crash of "+v.ids[i]))
+		lines = append(lines, styled(st.Title, "Crash of "+termtext.Line(v.ids[i])))
 		if data == nil && logs == "" {
 			lines = append(lines, "  "+logNoCrashText, "")
 			continue
