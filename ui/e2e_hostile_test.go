@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gapdeck/gapdeck/api"
 )
 
 // startHostileProxy puts a reverse proxy in front of the simulator at
@@ -55,7 +58,9 @@ func startHostileProxy(t *testing.T, base string) string {
 func TestE2EHostileAnswers(t *testing.T) {
 	requireTmux(t)
 	bin := gapdeckBinary(t)
-	base := startHostileProxy(t, startSim(t, bin))
+	simBase := startSim(t, bin)
+	base := startHostileProxy(t, simBase)
+	withLogs := deploymentWithLogs(t, simBase)
 	dir := t.TempDir()
 	// TMUX and TERM as a plain terminal: the console's OSC 52 copy then
 	// goes to tmux itself, which keeps it as a paste buffer to inspect.
@@ -142,8 +147,13 @@ func TestE2EHostileAnswers(t *testing.T) {
 	}
 	s.tmux("delete-buffer", "-b", bufs[0])
 
+	// The logs of a deployment that has some (the first row may be
+	// starting): filter the list to it by id, pushed down to the API.
 	s.escape()
 	s.waitText("REQUEST ID")
+	s.literal("/id=" + withLogs)
+	s.keys("Enter")
+	s.waitFor("the filtered row", func(scr string) bool { return strings.Contains(scr, ">"+withLogs) })
 	s.keys("l")
 	s.waitFor("log lines", func(scr string) bool {
 		return strings.Contains(scr, "Logs ") && !strings.Contains(scr, "waiting for logs…")
@@ -165,4 +175,23 @@ func TestE2EHostileAnswers(t *testing.T) {
 	if got := title(); got != "hostile-e2e-title" {
 		t.Fatalf("after quitting the pane title is %q", got)
 	}
+}
+
+// deploymentWithLogs asks the simulator at base (not through the proxy)
+// for a deployment whose container logs are not empty.
+func deploymentWithLogs(t *testing.T, base string) string {
+	t.Helper()
+	c := e2eClient(t, base)
+	ctx := context.Background()
+	page, err := c.ListDeployments(ctx, api.ListDeploymentsParams{Limit: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range page.Data {
+		if logs, err := c.ContainerLogs(ctx, d.RequestID); err == nil && strings.Count(logs.Logs, "\n") > 3 {
+			return d.RequestID
+		}
+	}
+	t.Fatal("no deployment of the simulator's first page has logs")
+	return ""
 }

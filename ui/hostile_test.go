@@ -69,6 +69,13 @@ func (h *hostileRewriter) value(key string, v any) any {
 		if h.keep(key, v) {
 			return v
 		}
+		if key == "logs" || key == "crash_logs" { // every line of them
+			lines := strings.Split(v, "\n")
+			for i, l := range lines {
+				lines[i] = h.prefix(key, l) + l
+			}
+			return strings.Join(lines, "\n")
+		}
 		return h.prefix(key, v) + v
 	case []any:
 		for i := range v {
