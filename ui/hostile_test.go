@@ -8,6 +8,7 @@ import (
 	"hash/fnv"
 	"io"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,6 +18,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/mattn/go-runewidth"
 
+	"github.com/gapdeck/gapdeck/api"
+	"github.com/gapdeck/gapdeck/model"
 	"github.com/gapdeck/gapdeck/ui/termtext"
 	"github.com/gapdeck/gapdeck/ui/termtext/termtexttest"
 )
@@ -390,4 +393,87 @@ func TestDetailHostileWidths(t *testing.T) {
 			t.Fatalf("line %d is %d cells wide for a terminal: %q", i, cw, l)
 		}
 	}
+}
+
+// fillStrings sets every settable string in v (fields, slice and map
+// elements, map keys of string type) to s, making one element of empty
+// slices and maps and allocating nil pointers to structs, so every text
+// field of an API answer type holds s. Numbers, booleans and times are
+// left alone.
+func fillStrings(v reflect.Value, s string) {
+	switch v.Kind() {
+	case reflect.String:
+		if v.CanSet() {
+			v.SetString(s)
+		}
+	case reflect.Pointer:
+		if v.IsNil() && v.CanSet() && v.Type().Elem().Kind() == reflect.Struct {
+			v.Set(reflect.New(v.Type().Elem()))
+		}
+		if !v.IsNil() {
+			fillStrings(v.Elem(), s)
+		}
+	case reflect.Struct:
+		if v.Type() == reflect.TypeFor[time.Time]() {
+			return
+		}
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				fillStrings(v.Field(i), s)
+			}
+		}
+	case reflect.Slice:
+		if v.Type().Elem().Kind() == reflect.Uint8 { // raw bytes
+			return
+		}
+		if v.Len() == 0 && v.CanSet() {
+			v.Set(reflect.MakeSlice(v.Type(), 1, 1))
+		}
+		for i := range v.Len() {
+			fillStrings(v.Index(i), s)
+		}
+	case reflect.Map:
+		if v.Type().Key().Kind() != reflect.String || !v.CanSet() {
+			return
+		}
+		e := reflect.New(v.Type().Elem()).Elem()
+		fillStrings(e, s)
+		m := reflect.MakeMap(v.Type())
+		m.SetMapIndex(reflect.ValueOf(s).Convert(v.Type().Key()), e)
+		v.Set(m)
+	}
+}
+
+// FuzzDetailAndTable puts one string in every text field of a deployment
+// (its list entry and its status: sessions, ports and their names,
+// location, tags…) and renders the detail view, its raw JSON and a table
+// row of those fields: nothing a terminal would obey, and no line wider
+// than the screen by any measure.
+func FuzzDetailAndTable(f *testing.F) {
+	for _, h := range termtexttest.Hostile {
+		f.Add(h, uint8(80))
+	}
+	f.Add(termtexttest.Long(2000), uint8(200))
+	f.Add(strings.Join(widthHostile, ""), uint8(33))
+	env := &Env{Styles: NewStyles(DefaultTheme(), false), Keys: DefaultKeyMap(), Now: func() time.Time { return t0 }}
+	f.Fuzz(func(t *testing.T, s string, w uint8) {
+		width := max(int(w), 20)
+		var d api.Deployment
+		var st api.DeploymentStatus
+		fillStrings(reflect.ValueOf(&d).Elem(), s)
+		fillStrings(reflect.ValueOf(&st).Elem(), s)
+		st.RequestID = d.RequestID
+		store := model.NewDeployments()
+		store.ApplyList([]api.Deployment{d}, t0)
+		store.ApplyStatus(&st, t0)
+		for _, asJSON := range []bool{false, true} {
+			v := newDetailView(env, store, d.RequestID, asJSON)
+			v.SetSize(width, 40)
+			checkTerminalSafe(t, fmt.Sprintf("detail (JSON %v)", asJSON), v.View(), width)
+		}
+		tb := NewTable(env.Styles, smallColumns)
+		tb.SetSize(width, 3)
+		tb.SetSource((&sliceSource{}).add("k", s, string(st.CurrentStatus), strings.Join(st.Tags, ",")))
+		checkTerminalSafe(t, "table", tb.View(), width)
+	})
 }
