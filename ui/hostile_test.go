@@ -116,13 +116,38 @@ func (h *hostileRewriter) keep(key, s string) bool {
 }
 
 // hostileTransport rewrites the answers of base with a hostileRewriter.
+// With failing set, the fleets and metrics endpoints answer an error
+// whose message and details are hostile instead (an API error body
+// quoted in a view).
 type hostileTransport struct {
-	base http.RoundTripper
-	rw   *hostileRewriter
+	base    http.RoundTripper
+	rw      *hostileRewriter
+	failing bool
 }
+
+// hostileErrorPaths are the endpoints a failing hostileTransport fails,
+// with the status they answer.
+var hostileErrorPaths = map[string]int{"/v1/fleets": http.StatusBadRequest, "/v1/metrics/": http.StatusInternalServerError, "/v1/locations": http.StatusServiceUnavailable}
 
 // RoundTrip implements http.RoundTripper.
 func (t hostileTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if t.failing {
+		for prefix, code := range hostileErrorPaths {
+			if strings.HasPrefix(req.URL.Path, prefix) {
+				body, _ := json.Marshal(map[string]any{
+					"message": termtexttest.Long(400),
+					"details": map[string]string{"reason": termtexttest.Hostile[0] + termtexttest.Hostile[14]},
+				})
+				return &http.Response{
+					StatusCode: code, Status: fmt.Sprintf("%d %s", code, http.StatusText(code)),
+					Header:        http.Header{"Content-Type": {"application/json"}},
+					Body:          io.NopCloser(bytes.NewReader(body)),
+					ContentLength: int64(len(body)), Request: req,
+					Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+				}, nil
+			}
+		}
+	}
 	res, err := t.base.RoundTrip(req)
 	if err != nil {
 		return res, err
@@ -144,6 +169,15 @@ func withHostileAPI(keepIDs bool) harnessOption {
 	rw := &hostileRewriter{keepIDs: keepIDs}
 	return withTransport(func(base http.RoundTripper) http.RoundTripper {
 		return hostileTransport{base: base, rw: rw}
+	})
+}
+
+// withHostileErrors is withHostileAPI (ids kept) with the fleets, metrics
+// and locations endpoints failing with hostile error bodies.
+func withHostileErrors() harnessOption {
+	rw := &hostileRewriter{keepIDs: true}
+	return withTransport(func(base http.RoundTripper) http.RoundTripper {
+		return hostileTransport{base: base, rw: rw, failing: true}
 	})
 }
 
@@ -320,10 +354,15 @@ func TestHostileEveryView(t *testing.T) {
 		{"help", "?"},
 		{"back to deployments", "esc 1"},
 	}
-	for _, keepIDs := range []bool{true, false} {
-		t.Run(fmt.Sprintf("keepIDs=%v", keepIDs), func(t *testing.T) {
+	for _, variant := range []string{"ids kept", "hostile ids", "hostile errors"} {
+		t.Run(variant, func(t *testing.T) {
 			t.Setenv("TMUX", "")
-			h := newHarness(t, withHostileAPI(keepIDs))
+			keepIDs := variant != "hostile ids"
+			opt := withHostileAPI(keepIDs)
+			if variant == "hostile errors" {
+				opt = withHostileErrors()
+			}
+			h := newHarness(t, opt)
 			for _, st := range steps {
 				if st.keys != "" {
 					h.press(strings.Fields(st.keys)...)
