@@ -54,7 +54,10 @@ const sgrReset = "\x1b[0m"
 // nothing normalize changes is returned as is, without allocating. line must not contain '\n': split
 // the log into lines first.
 func SanitizeLog(line string, keepColor bool) string {
-	if isCleanLine(line) {
+	switch classify(line) {
+	case lineASCII:
+		return line
+	case lineClean:
 		return normalize(line)
 	}
 	return normalize(sanitizeSlow(line, keepColor))
@@ -64,7 +67,10 @@ func SanitizeLog(line string, keepColor bool) string {
 // memory with line: a log buffer that keeps it does not pin the page of
 // raw bytes line was cut from.
 func SanitizeLogCopy(line string, keepColor bool) string {
-	if isCleanLine(line) {
+	switch classify(line) {
+	case lineASCII:
+		return strings.Clone(line)
+	case lineClean:
 		if n := normalize(line); n != line || len(n) == 0 {
 			return n
 		}
@@ -107,23 +113,38 @@ func skipSGRSeq(s string, i int) int {
 	return i
 }
 
-// isCleanLine reports whether line needs no sanitizing: no C0 control, no
-// DEL, no C1 character, valid UTF-8.
-func isCleanLine(line string) bool {
+// cleanLine tells what SanitizeLog's fast path may skip.
+type cleanLine uint8
+
+const (
+	lineDirty cleanLine = iota // a control, DEL, C1 or invalid UTF-8
+	lineASCII                  // printable ASCII: nothing to do at all
+	lineClean                  // valid UTF-8 without controls: normalize only
+)
+
+// classify tells whether line needs sanitizing (a C0 control, DEL, a C1
+// character, invalid UTF-8), only normalizing, or nothing.
+func classify(line string) cleanLine {
 	ascii := true
 	for i := 0; i < len(line); i++ {
 		c := line[i]
 		if c < 0x20 || c == ctrlDEL {
-			return false
+			return lineDirty
 		}
 		if c >= 0x80 {
 			ascii = false
 			if c == 0xc2 && i+1 < len(line) && line[i+1] < 0xa0 {
-				return false // a C1 character in UTF-8 (or invalid UTF-8)
+				return lineDirty // a C1 character in UTF-8 (or invalid UTF-8)
 			}
 		}
 	}
-	return ascii || utf8.ValidString(line)
+	switch {
+	case ascii:
+		return lineASCII
+	case utf8.ValidString(line):
+		return lineClean
+	}
+	return lineDirty
 }
 
 // sanitizer is the slow path of SanitizeLog: a single left-to-right pass
@@ -137,7 +158,7 @@ type sanitizer struct {
 	seg    int  // offset in out of the text not yet measured for tabs
 }
 
-// sanitizeSlow sanitizes a line that isCleanLine refused. The result is
+// sanitizeSlow sanitizes a line classify found dirty. The result is
 // always a fresh string that shares no memory with line.
 func sanitizeSlow(line string, keepColor bool) string {
 	s := sanitizer{src: line, keep: keepColor}
