@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
@@ -133,4 +134,23 @@ func FuzzLine(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestPlainRangesAgree: every code point normalize skips measures the same
+// for the UI and for a terminal, and is not a format character or mark.
+func TestPlainRangesAgree(t *testing.T) {
+	for i, rg := range plainRanges {
+		if i > 0 && rg[0] <= plainRanges[i-1][1] {
+			t.Fatalf("plainRanges not sorted at %U", rg[0])
+		}
+		for r := rg[0]; r <= rg[1]; r++ {
+			s := string(r)
+			if !utf8.ValidRune(r) || invisible(r) || isBidi(r) || unicode.In(r, unicode.M) {
+				t.Fatalf("%U in plainRanges is not plain", r)
+			}
+			if w, rw := ansi.StringWidth(s), runeWidths(s); w != rw {
+				t.Fatalf("%U: %d cells for the UI, %d for a terminal", r, w, rw)
+			}
+		}
+	}
 }

@@ -57,17 +57,54 @@ func isVariationSelector(r rune) bool {
 // in every terminal.
 func invisible(r rune) bool { return unicode.Is(unicode.Cf, r) || isVariationSelector(r) }
 
+// plainRanges are runs of code points that never join a neighbour into
+// a cluster (no marks, joiners, selectors, Hangul jamo or emoji), never
+// are format characters, and measure the same for the UI and for
+// terminals (TestPlainRangesAgree checks every one): Latin, Greek,
+// Cyrillic, common punctuation, basic arrows, box drawing, kana, CJK
+// ideographs, Hangul syllables, fullwidth forms. Text made of them and of
+// the code points below U+0300 (but the soft hyphen) needs no cluster
+// pass, which keeps the UI's common text cheap.
+var plainRanges = [][2]rune{
+	{0x0370, 0x0482}, {0x048a, 0x052f}, // Greek, Cyrillic
+	{0x1e00, 0x1fff},                   // Latin Extended Additional, Greek Extended
+	{0x2010, 0x2027}, {0x2030, 0x205e}, // punctuation (not U+2028-U+202F, U+205F on)
+	{0x2190, 0x2193},                   // ← ↑ → ↓
+	{0x2500, 0x259f},                   // box drawing, blocks
+	{0x3041, 0x3096}, {0x30a1, 0x30fa}, // kana
+	{0x3400, 0x4dbf}, {0x4e00, 0x9fff}, // CJK ideographs
+	{0xac00, 0xd7a3}, // Hangul syllables
+	{0xff01, 0xff60}, // fullwidth forms
+}
+
+// plainRune reports whether r is in plainRanges.
+func plainRune(r rune) bool {
+	for _, rg := range plainRanges {
+		if r < rg[0] {
+			return false
+		}
+		if r <= rg[1] {
+			return true
+		}
+	}
+	return false
+}
+
 // needsNormalize reports whether s may hold a cluster normalize changes:
-// a rune from U+00AD on (the soft hyphen is the first format character).
+// a code point from U+0300 on outside plainRanges, or a soft hyphen.
+// Invalid UTF-8 counts as needing it (normalize leaves it alone).
 func needsNormalize(s string) bool {
-	for i := 0; i < len(s); i++ {
+	for i := 0; i < len(s); {
 		c := s[i]
-		if c == 0xc2 && i+1 < len(s) && s[i+1] == 0xad {
+		if c < 0x80 {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == 0xad || r >= 0x300 && !plainRune(r) || r == utf8.RuneError && size == 1 {
 			return true
 		}
-		if c >= 0xcc { // U+0300 and above
-			return true
-		}
+		i += size
 	}
 	return false
 }
