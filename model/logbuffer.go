@@ -1,6 +1,10 @@
 package model
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/gapdeck/gapdeck/ui/termtext"
+)
 
 // DefaultLogCap is the number of lines a log buffer holds when no cap is
 // given: ten times k9s' 5,000, about 10 MB of typical 100-byte lines (twice
@@ -37,7 +41,7 @@ func (k LineKind) String() string {
 type LogLine struct {
 	Seq  uint64   // 1-based position in the stream (markers included), never reused
 	Kind LineKind // LineLog, or a marker
-	// Text is the sanitized line with its SGR colours kept (see SanitizeLog);
+	// Text is the sanitized line with its SGR colours kept (see termtext.SanitizeLog);
 	// every style it opens is reset by its end. Markers carry their message.
 	Text string
 	// Plain is Text without SGR, for searching and for colour-off rendering.
@@ -72,7 +76,7 @@ func (b *LogBuffer) Append(l LogLine) {
 	b.lastSeq++
 	l.Seq = b.lastSeq
 	if l.Plain == "" {
-		l.Plain = StripSGR(l.Text)
+		l.Plain = termtext.StripSGR(l.Text)
 	}
 	if len(b.lines) < b.cap {
 		b.grow()

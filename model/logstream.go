@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gapdeck/gapdeck/api"
+	"github.com/gapdeck/gapdeck/ui/termtext"
 )
 
 // MaxLineBytes caps one log line: the bytes beyond it are cut (the line
@@ -243,14 +244,8 @@ func logLineOf(raw string, size int) LogLine {
 		raw = raw[:n]
 	}
 	cut := size - len(raw)
-	var text, plain string
-	if isCleanLine(raw) {
-		text = strings.Clone(raw)
-		plain = text
-	} else {
-		text = sanitizeSlow(raw, true)
-		plain = StripSGR(text)
-	}
+	text := termtext.SanitizeLogCopy(raw, true)
+	plain := termtext.StripSGR(text)
 	if cut > 0 {
 		more := fmt.Sprintf(" … [%d more bytes cut]", cut)
 		text, plain = text+more, plain+more
@@ -312,7 +307,7 @@ func (s *LogStream) noteCrash(snap *api.ContainerLogs, first bool) int64 {
 	}
 	if s.crash == nil || *s.crash != *cd {
 		c := *cd
-		c.Message = SanitizeLog(c.Message, false)
+		c.Message = termtext.SanitizeLog(c.Message, false)
 		if s.crash == nil || *s.crash != c {
 			s.crash = &c
 		}
@@ -330,7 +325,7 @@ func (s *LogStream) noteCrash(snap *api.ContainerLogs, first bool) int64 {
 func (s *LogStream) noteLink(link *string) {
 	if link != nil && *link != s.linkRaw {
 		s.linkRaw = strings.Clone(*link)
-		s.link = SanitizeLog(s.linkRaw, false)
+		s.link = termtext.SanitizeLog(s.linkRaw, false)
 	}
 }
 
@@ -355,7 +350,7 @@ func logRestartText(n int64, cd *api.CrashData) string {
 	if n > 1 {
 		times = fmt.Sprintf(" %d times", n)
 	}
-	msg := SanitizeLog(cd.Message, false)
+	msg := termtext.SanitizeLog(cd.Message, false)
 	if msg != "" {
 		msg = ": " + msg
 	}
@@ -366,7 +361,7 @@ func logRestartText(n int64, cd *api.CrashData) string {
 func sanitizeLogBlock(text string) string {
 	lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
 	for i, l := range lines {
-		lines[i] = SanitizeLog(logTrimCR(l), true)
+		lines[i] = termtext.SanitizeLog(logTrimCR(l), true)
 	}
 	return strings.Join(lines, "\n")
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/gapdeck/gapdeck/api"
+	"github.com/gapdeck/gapdeck/ui/termtext"
 )
 
 // logPropContainer is the ground truth of a property run: a container whose
@@ -169,7 +170,7 @@ func logRefOverlap(tail, win []string) (int, bool) {
 func logItems(lines []string) []logPropItem {
 	out := make([]logPropItem, len(lines))
 	for i, l := range lines {
-		out[i] = logPropItem{kind: LineLog, plain: SanitizeLog(l, false)}
+		out[i] = logPropItem{kind: LineLog, plain: termtext.SanitizeLog(l, false)}
 	}
 	return out
 }
@@ -283,7 +284,7 @@ func runLogMergeProperty(t *testing.T, seed uint64) logPropStats {
 	big.Terminated()
 	small.Terminated()
 	if p := logTrimCR(o.partial); p != "" {
-		o.want = append(o.want, logPropItem{kind: LineLog, plain: SanitizeLog(p, false)})
+		o.want = append(o.want, logPropItem{kind: LineLog, plain: termtext.SanitizeLog(p, false)})
 	}
 	o.want = append(o.want, logPropItem{kind: LineTerminated})
 	checkLogPropStream(t, seed, "big", big.Buffer(), o.want)
@@ -306,7 +307,7 @@ func checkLogPropStream(t *testing.T, seed uint64, name string, b *LogBuffer, wa
 			t.Errorf("seed %d %s: line %d = %d %v %q, want %v %q", seed, name, i, l.Seq, l.Kind, l.Plain, w.kind, w.plain)
 			return
 		}
-		if l.Plain != StripSGR(l.Text) {
+		if l.Plain != termtext.StripSGR(l.Text) {
 			t.Errorf("seed %d %s: line %d Plain %q is not Text %q without SGR", seed, name, i, l.Plain, l.Text)
 			return
 		}

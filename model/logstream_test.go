@@ -10,6 +10,8 @@ import (
 	"weak"
 
 	"github.com/gapdeck/gapdeck/api"
+	"github.com/gapdeck/gapdeck/ui/termtext"
+	"github.com/gapdeck/gapdeck/ui/termtext/termtexttest"
 )
 
 // snap is a snapshot of logs.
@@ -380,7 +382,7 @@ func TestLogStreamMemoryNotPinned(t *testing.T) {
 func FuzzLogStreamMerge(f *testing.F) {
 	f.Add("a\nb\nc\n", "b\nc\nd\npar", "x\r\ny\n", uint8(0), uint8(1), uint8(3))
 	f.Add("tick\ntick\n", "tick\ntick\ntick\n", "", uint8(0), uint8(0), uint8(0))
-	f.Add(sanitizeHostileSeeds[0]+"\n"+sanitizeHostileSeeds[4]+"\n", sanitizeHostileSeeds[2]+"\n", "\x9b2J\n", uint8(2), uint8(2), uint8(9))
+	f.Add(termtexttest.Hostile[0]+"\n"+termtexttest.Hostile[8]+"\n", termtexttest.Hostile[5]+"\n", "\x9b2J\n", uint8(2), uint8(2), uint8(9))
 	f.Fuzz(func(t *testing.T, a, b, c string, ra, rb, rc uint8) {
 		s := NewLogStream(int(rc%8) + 1)
 		for i, logs := range []string{a, b, c, b, a} {
@@ -398,10 +400,22 @@ func FuzzLogStreamMerge(f *testing.F) {
 			if l.Seq != buf.LastSeq()-uint64(buf.Len()-1-i) {
 				t.Fatalf("line %d: Seq %d, LastSeq %d, Len %d", i, l.Seq, buf.LastSeq(), buf.Len())
 			}
-			if l.Plain != StripSGR(l.Text) {
+			if l.Plain != termtext.StripSGR(l.Text) {
 				t.Fatalf("line %d: Plain %q, Text %q", i, l.Plain, l.Text)
 			}
 			checkSanitized(t, l.Text, true, l.Text)
 		}
 	})
+}
+
+// checkSanitized asserts that out, the sanitized form of in, holds nothing
+// a terminal would obey and is stable under sanitizing again.
+func checkSanitized(t *testing.T, in string, keep bool, out string) {
+	t.Helper()
+	if err := termtext.Check(out); err != nil {
+		t.Fatalf("sanitized %q = %q: %v", in, out, err)
+	}
+	if again := termtext.SanitizeLog(out, keep); again != out {
+		t.Fatalf("sanitizing is not idempotent on %q: %q → %q", in, out, again)
+	}
 }

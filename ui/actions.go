@@ -11,6 +11,7 @@ import (
 
 	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/model"
+	"github.com/gapdeck/gapdeck/ui/termtext"
 )
 
 // dialog is a confirmation shown over the console; while it is open it
@@ -280,7 +281,7 @@ func (a *App) audit(e model.AuditEntry) {
 	}
 	e.Time, e.Profile, e.APIHost = a.env.now(), a.env.Profile, a.env.Client.Host()
 	if err := a.env.Audit.Append(e); err != nil {
-		a.flashText, a.flashErr = "could not write the audit log: "+err.Error(), true
+		a.flashText, a.flashErr = "could not write the audit log: "+termtext.Error(err), true
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/model"
+	"github.com/gapdeck/gapdeck/ui/termtext"
 )
 
 // Component is what every view implements: a Bubble Tea model with its own
@@ -92,7 +93,7 @@ type App struct {
 	stops     stopProgress    // stops followed to TERMINATED (stopprogress.go)
 	deploying map[string]bool // new deployments watched until READY or ERROR (deployaction.go)
 
-	flashText  string
+	flashText  termtext.Safe
 	flashErr   bool
 	flashID    int
 	wakeSeq    int
@@ -375,7 +376,7 @@ func isCatalogJob(k model.JobKind) bool {
 
 func (a *App) setFlash(text string, isErr bool) tea.Cmd {
 	a.flashID++
-	a.flashText, a.flashErr = sanitizeLine(text), isErr
+	a.flashText, a.flashErr = termtext.Line(text), isErr
 	id := a.flashID
 	return tea.Tick(flashFor, func(time.Time) tea.Msg { return flashExpiredMsg{id: id} })
 }

@@ -10,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/gapdeck/gapdeck/model"
+	"github.com/gapdeck/gapdeck/ui/termtext"
 )
 
 // Audit view tuning.
@@ -49,7 +50,7 @@ func newAuditView(env *Env) subView {
 }
 
 func (v *auditView) schedule() (model.View, string) { return model.ViewDeployments, "" }
-func (v *auditView) name() string                   { return "Audit" }
+func (v *auditView) name() termtext.Safe            { return "Audit" }
 
 // Init implements tea.Model.
 func (v *auditView) Init() tea.Cmd { return nil }

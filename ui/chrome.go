@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 
 	"github.com/gapdeck/gapdeck/api"
+	"github.com/gapdeck/gapdeck/ui/termtext"
 )
 
 // health is the API's state as the header shows it.
@@ -152,8 +153,8 @@ func (a *App) tabLine() string {
 		}
 	}
 	if a.sub != nil {
-		if n, ok := a.sub.(interface{ name() string }); ok {
-			b.WriteString(st.TabActive.Render(" " + n.name() + " "))
+		if n, ok := a.sub.(interface{ name() termtext.Safe }); ok {
+			b.WriteString(st.TabActive.Render(string(" " + n.name() + " ")))
 		}
 	}
 	return b.String()
@@ -205,7 +206,7 @@ func (a *App) footerLine() string {
 				style = a.env.Styles.FlashError
 			}
 			*c = footerCache{valid: true, isFlash: true, width: a.width, flash: a.flashText, flashErr: a.flashErr,
-				text: padLine(style.Render(a.flashText), a.width)}
+				text: padLine(styled(style, a.flashText), a.width)}
 		}
 		return c.text
 	}
@@ -221,7 +222,7 @@ func (a *App) footerLine() string {
 type footerCache struct {
 	valid, isFlash bool
 	width          int
-	flash          string
+	flash          termtext.Safe
 	flashErr       bool
 	keys           []key.Help // the enabled bindings' help, in order
 	text           string

@@ -343,7 +343,7 @@ func TestDeploy422ShowsRequestIDAndMessage(t *testing.T) {
 		t.Fatalf("the reopened form lost the version: %q", f.Value(fieldVersion))
 	}
 	h.mustContain("(request id "+id+"): 422 Unprocessable Entity:", "Couldn't Allocate Server", id+" was created in ERROR")
-	if flash := h.app.flashText; !strings.Contains(flash, "(request id "+id+"): 422 Unprocessable Entity: Couldn't Allocate Server") {
+	if flash := string(h.app.flashText); !strings.Contains(flash, "(request id "+id+"): 422 Unprocessable Entity: Couldn't Allocate Server") {
 		t.Fatalf("flash %q lacks the request id and the message", flash)
 	}
 	if _, ok := h.app.store.Get(id); !ok {

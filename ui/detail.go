@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 	"time"
@@ -11,9 +12,11 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/model"
+	"github.com/gapdeck/gapdeck/ui/termtext"
 )
 
 // detailView shows everything the status endpoint returns about one
@@ -44,7 +47,7 @@ func newDetailView(env *Env, store *model.Deployments, id string, asJSON bool) *
 }
 
 func (d *detailView) schedule() (model.View, string) { return model.ViewDetail, d.id }
-func (d *detailView) name() string                   { return "Deployment " + d.id }
+func (d *detailView) name() termtext.Safe            { return "Deployment " + termtext.Line(d.id) }
 
 // consumesBack: esc leaves copy mode before it leaves the view.
 func (d *detailView) consumesBack() bool { return d.copying }
@@ -75,7 +78,7 @@ func (d *detailView) rebuild() {
 	d.built, d.rev, d.lastJSON = true, rev, d.json
 	switch {
 	case !ok || row.Detail == nil:
-		d.vp.SetContent(d.env.Styles.Muted.Render("Loading the status of " + d.id + "…"))
+		d.vp.SetContent(styled(d.env.Styles.Muted, "Loading the status of "+termtext.Line(d.id)+"…"))
 	case d.json:
 		d.vp.SetContent(prettyJSON(row.Detail))
 	default:
@@ -84,7 +87,9 @@ func (d *detailView) rebuild() {
 }
 
 // prettyJSON indents the body the API sent (or, without one, the decoded
-// value), with control characters made visible.
+// value), every line made safe: control characters shown in print (an
+// escape the API sent as \u001b stays in JSON's own notation, one it sent
+// raw shows as ^[), bidi controls as <U+202E>.
 func prettyJSON(st *api.DeploymentStatus) string {
 	raw := st.Raw()
 	var buf bytes.Buffer
@@ -95,64 +100,71 @@ func prettyJSON(st *api.DeploymentStatus) string {
 		}
 	}
 	if err := json.Indent(&buf, raw, "", "  "); err != nil {
-		return sanitizeLine(string(raw))
+		return string(termtext.Line(string(raw)))
 	}
-	lines := strings.Split(buf.String(), "\n")
-	for i, l := range lines {
-		lines[i] = sanitizeLine(l)
-	}
-	return strings.Join(lines, "\n")
+	return termtext.JoinLines(termtext.Lines(buf.String()))
 }
 
-// layout is the readable form of a status.
+// styled renders safe text in a style, which adds only SGR sequences.
+func styled(st lipgloss.Style, s termtext.Safe) string { return st.Render(string(s)) }
+
+// layout is the readable form of a status. Every value the API sent goes
+// through termtext: the helpers below take termtext.Safe, not strings.
 func (d *detailView) layout(row *model.DeploymentRow) string {
 	st := d.env.Styles
 	s := row.Detail
 	now := d.env.now()
 	var b strings.Builder
-	kv := func(k, v string) {
+	line := func(parts ...string) {
+		for _, p := range parts {
+			b.WriteString(p)
+		}
+		b.WriteByte('\n')
+	}
+	kv := func(k termtext.Safe, v termtext.Safe) {
 		if v == "" {
 			v = "—"
 		}
-		fmt.Fprintf(&b, "  %s %s\n", st.DetailKey.Render(fmt.Sprintf("%-18s", k)), st.DetailValue.Render(sanitizeLine(v)))
+		line("  ", styled(st.DetailKey, termtext.Format("%-18s", k)), " ", styled(st.DetailValue, v))
 	}
-	section := func(title string) { fmt.Fprintf(&b, "\n%s\n", st.Title.Render(title)) }
+	section := func(title termtext.Safe) { line("\n", styled(st.Title, title)) }
+	text := termtext.Line
 
-	status := st.Tone[StatusTone(s.CurrentStatus)].Render(s.CurrentStatus.Name())
-	fmt.Fprintf(&b, "%s  %s  %s %s\n", st.Title.Render(s.RequestID), status, sanitizeLine(s.AppName), sanitizeLine(s.AppVersion))
+	status := styled(st.Tone[StatusTone(s.CurrentStatus)], text(s.CurrentStatus.Name()))
+	line(styled(st.Title, text(s.RequestID)), "  ", status, "  ", string(text(s.AppName)), " ", string(text(s.AppVersion)))
 	if s.Error || s.ErrorDetail != "" {
-		detail := s.ErrorDetail
+		detail := text(s.ErrorDetail)
 		if detail == "" {
 			detail = "the deployment reports an error (no detail given)"
 		}
-		b.WriteString("\n" + st.ErrorBox.Render("ERROR  "+sanitizeLine(detail)) + "\n")
+		line("\n", styled(st.ErrorBox, "ERROR  "+detail))
 	}
 
 	section("GENERAL")
-	kv("fqdn", s.FQDN)
-	kv("public ip", s.PublicIP)
-	kv("running", fmt.Sprint(s.Running))
-	kv("last status", s.LastStatus.Name())
-	kv("started", timeAndAge(now, s.StartTime.Time))
-	kv("elapsed (ready)", formatAge(secondsDur(int64(s.ElapsedTime))))
+	kv("fqdn", text(s.FQDN))
+	kv("public ip", text(s.PublicIP))
+	kv("running", termtext.Format("%v", s.Running))
+	kv("last status", text(s.LastStatus.Name()))
+	kv("started", text(timeAndAge(now, s.StartTime.Time)))
+	kv("elapsed (ready)", text(formatAge(secondsDur(int64(s.ElapsedTime)))))
 	if s.RemovalTime != nil {
-		kv("removal", timeAndAge(now, s.RemovalTime.Time))
+		kv("removal", text(timeAndAge(now, s.RemovalTime.Time)))
 	}
-	kv("max duration", maxDuration(int64(s.MaxDuration)))
-	kv("command", s.Command)
-	kv("arguments", s.Arguments)
-	kv("whitelisting", fmt.Sprint(s.WhitelistingActive))
+	kv("max duration", text(maxDuration(int64(s.MaxDuration))))
+	kv("command", text(s.Command))
+	kv("arguments", text(s.Arguments))
+	kv("whitelisting", termtext.Format("%v", s.WhitelistingActive))
 	if s.Sockets != nil {
-		kv("sockets", fmt.Sprintf("%d/%d used", derefInt(s.SocketsUsage), *s.Sockets))
+		kv("sockets", termtext.Format("%d/%d used", derefInt(s.SocketsUsage), int64(*s.Sockets)))
 	}
-	kv("tags", strings.Join(s.Tags, ", "))
+	kv("tags", text(strings.Join(s.Tags, ", ")))
 
 	if l := s.Location; l != nil {
 		section("LOCATION")
-		kv("city", joinNonEmpty(", ", l.City, l.AdministrativeDivision))
-		kv("country", joinNonEmpty(", ", l.Country, l.Continent))
-		kv("timezone", l.Timezone)
-		kv("lat/long", fmt.Sprintf("%.5f, %.5f", float64(l.Latitude), float64(l.Longitude)))
+		kv("city", text(joinNonEmpty(", ", l.City, l.AdministrativeDivision)))
+		kv("country", text(joinNonEmpty(", ", l.Country, l.Continent)))
+		kv("timezone", text(l.Timezone))
+		kv("lat/long", termtext.Format("%.5f, %.5f", float64(l.Latitude), float64(l.Longitude)))
 	}
 
 	section("PORTS")
@@ -162,24 +174,24 @@ func (d *detailView) layout(row *model.DeploymentRow) string {
 	}
 	sort.Strings(names)
 	if len(names) == 0 {
-		b.WriteString("  " + st.Muted.Render("none") + "\n")
+		line("  ", styled(st.Muted, "none"))
 	}
 	for _, n := range names {
 		p := s.Ports[n]
-		tls := ""
+		var tls termtext.Safe
 		if p.TLSUpgrade {
 			tls = " tls"
 		}
-		fmt.Fprintf(&b, "  %-12s %-5s %5d → %-5d %s%s\n", sanitizeLine(n), sanitizeLine(p.Protocol), p.Internal, p.External, sanitizeLine(p.Link), tls)
+		line(string(termtext.Format("  %-12s %-5s %5d → %-5d %s%s", n, p.Protocol, int64(p.Internal), int64(p.External), p.Link, tls)))
 	}
 
 	if len(s.Sessions) > 0 {
 		section("SESSIONS")
 		for _, ses := range s.Sessions {
-			fmt.Fprintf(&b, "  %-14s %-10s %-8s users %d ready %v linked %v\n", sanitizeLine(ses.SessionID), ses.Status.Name(), sanitizeLine(ses.Kind), ses.UserCount, ses.Ready, ses.Linked)
+			line(string(termtext.Format("  %-14s %-10s %-8s users %d ready %v linked %v", ses.SessionID, ses.Status.Name(), ses.Kind, int64(ses.UserCount), ses.Ready, ses.Linked)))
 		}
 	}
-	fmt.Fprintf(&b, "\n%s\n", st.Muted.Render("status as of "+formatAge(now.Sub(row.EnrichedAt))+" ago · y raw JSON · c copy"))
+	line("\n", styled(st.Muted, "status as of "+text(formatAge(now.Sub(row.EnrichedAt)))+" ago · y raw JSON · c copy"))
 	return b.String()
 }
 
@@ -270,7 +282,8 @@ func (d *detailView) onKey(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
-// copy puts the chosen value on the clipboard through OSC 52.
+// copy puts the chosen value on the clipboard through OSC 52, cleaned of
+// control, bidi and format characters first (see copyCleaned).
 func (d *detailView) copy(choice string) tea.Cmd {
 	row, ok := d.store.Get(d.id)
 	var what, value string
@@ -291,10 +304,26 @@ func (d *detailView) copy(choice string) tea.Cmd {
 	if value == "" {
 		return flashCmd("nothing to copy: no "+what+" yet", true)
 	}
-	if err := copyToClipboard(d.env.Clipboard, value); err != nil {
+	return copyCleaned(d.env.Clipboard, what, value)
+}
+
+// copyCleaned copies value (what names it in the flash) through OSC 52.
+// Text from the API may hold a newline and a command after it, which a
+// paste into a shell would run, or escapes and bidi controls: the copy is
+// cleaned of every control, bidi and format character (termtext.Clipboard)
+// and the flash says so; a value with nothing printable left is refused.
+func copyCleaned(w io.Writer, what, value string) tea.Cmd {
+	clean, changed, err := termtext.Clipboard(value)
+	if err != nil {
+		return flashCmd("not copied: the "+what+" holds only control characters", true)
+	}
+	if err := copyToClipboard(w, clean); err != nil {
 		return flashCmd("copy failed: "+err.Error(), true)
 	}
-	return flashCmd("copied "+what+" "+sanitizeLine(value)+" (OSC 52)", false)
+	if changed {
+		return flashCmd("copied "+what+" (control characters removed) "+clean+" (OSC 52)", false)
+	}
+	return flashCmd("copied "+what+" "+clean+" (OSC 52)", false)
 }
 
 // View implements tea.Model.
@@ -306,7 +335,7 @@ func (d *detailView) View() string {
 	case d.json:
 		mode = "raw JSON"
 	}
-	title := d.env.Styles.Title.Render("Deployment "+d.id) + d.env.Styles.Muted.Render("  "+mode)
+	title := styled(d.env.Styles.Title, d.name()) + d.env.Styles.Muted.Render("  "+mode)
 	if d.showMet {
 		return padLine(title, d.width) + "\n" + d.metrics.view()
 	}

@@ -6,6 +6,8 @@ import (
 
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/gapdeck/gapdeck/ui/termtext"
 )
 
 // formField describes one field of a formDialog: a line of text, or a
@@ -86,13 +88,25 @@ func newForm(st *Styles, title string, intro []string, fields []formField, actio
 		}
 		in := newInput(st, "", limit, w)
 		in.Placeholder = f.Placeholder
-		in.SetValue(f.Value)
+		in.SetValue(inputValue(f.Value))
 		in.Blur()
 		d.inputs[i] = in
 	}
 	d.setFocus(0)
 	d.layout()
 	return d
+}
+
+// inputValue is a prefilled value (often from the API: an app, a version)
+// as an input may hold it: without control, bidi or format characters
+// and with the emoji sequences terminals measure differently replaced
+// (termtext.Clipboard), so the field draws as wide as the form thinks.
+func inputValue(v string) string {
+	clean, _, err := termtext.Clipboard(v)
+	if err != nil {
+		return ""
+	}
+	return clean
 }
 
 // Value is the trimmed text of field i ("" for a toggle).

@@ -27,7 +27,7 @@ func savedPath(t *testing.T, h *harness) string {
 	if h.app.flashErr {
 		t.Fatalf("save failed: %s", h.app.flashText)
 	}
-	_, path, ok := strings.Cut(h.app.flashText, " to ")
+	_, path, ok := strings.Cut(string(h.app.flashText), " to ")
 	if !ok {
 		t.Fatalf("flash %q names no file", h.app.flashText)
 	}
@@ -96,7 +96,7 @@ func TestLogViewSaveWithoutAStateDir(t *testing.T) {
 		t.Fatalf("save succeeded: %s", h.app.flashText)
 	}
 	for _, want := range []string{"save logs", filepath.Join(blocker, "gapdeck", "logs"), "not a directory", "XDG_STATE_HOME"} {
-		if !strings.Contains(h.app.flashText, want) {
+		if !strings.Contains(string(h.app.flashText), want) {
 			t.Errorf("flash %q lacks %q", h.app.flashText, want)
 		}
 	}

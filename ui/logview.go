@@ -15,6 +15,7 @@ import (
 
 	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/model"
+	"github.com/gapdeck/gapdeck/ui/termtext"
 )
 
 // Log view texts.
@@ -88,7 +89,7 @@ func newLogView(env *Env, store *model.Deployments, ids []string) subView {
 		if len(short) > logPrefixLength {
 			short = short[:logPrefixLength]
 		}
-		p := "[" + short + "] "
+		p := "[" + string(termtext.Line(short)) + "] "
 		v.plainPfx = append(v.plainPfx, p)
 		if st.NoColor {
 			v.prefix = append(v.prefix, p)
@@ -108,7 +109,7 @@ func newLogView(env *Env, store *model.Deployments, ids []string) subView {
 }
 
 func (v *logView) schedule() (model.View, string) { return model.ViewLogs, strings.Join(v.ids, ",") }
-func (v *logView) name() string                   { return "Logs " + strings.Join(v.ids, " ") }
+func (v *logView) name() termtext.Safe            { return "Logs " + termtext.Line(strings.Join(v.ids, " ")) }
 
 // consumesBack: esc leaves the search line or the crash view first.
 func (v *logView) consumesBack() bool { return v.searching || v.crash }
@@ -755,7 +756,7 @@ func (v *logView) title() string {
 	st := v.env.Styles
 	buf := v.buf()
 	var t strings.Builder
-	t.WriteString(st.Title.Render("Logs " + strings.Join(v.ids, " ")))
+	t.WriteString(styled(st.Title, v.name()))
 	fmt.Fprintf(&t, "  %d lines (cap %d)", buf.Len(), buf.Cap())
 	if d := buf.Dropped(); d > 0 {
 		fmt.Fprintf(&t, "  %d dropped", d)
@@ -779,7 +780,7 @@ func (v *logView) title() string {
 	}
 	for i, e := range v.errs {
 		if e != nil {
-			fmt.Fprintf(&t, "  %s: %s", v.ids[i], st.Tone[ToneBad].Render(sanitizeLine(e.Error())))
+			fmt.Fprintf(&t, "  %s: %s", termtext.Line(v.ids[i]), styled(st.Tone[ToneBad], termtext.Error(e)))
 		}
 	}
 	for _, s := range v.streams {
@@ -797,7 +798,7 @@ func (v *logView) crashView(b *strings.Builder) {
 	var lines []string
 	for i, s := range v.streams {
 		logs, data := s.Crash()
-		lines = append(lines, st.Title.Render("Crash of "+v.ids[i]))
+		lines = append(lines, styled(st.Title, "Crash of "+termtext.Line(v.ids[i])))
 		if data == nil && logs == "" {
 			lines = append(lines, "  "+logNoCrashText, "")
 			continue
@@ -812,7 +813,7 @@ func (v *logView) crashView(b *strings.Builder) {
 			lines = append(lines, "", st.DetailKey.Render("  crash logs:"))
 			for _, l := range strings.Split(logs, "\n") {
 				if st.NoColor {
-					l = model.StripSGR(l)
+					l = termtext.StripSGR(l)
 				}
 				lines = append(lines, "  "+l)
 			}

@@ -336,7 +336,8 @@ func TestLogViewSave(t *testing.T) {
 	if h.app.flashErr {
 		t.Fatalf("save: %s", h.app.flashText)
 	}
-	path := strings.TrimSpace(h.app.flashText[strings.Index(h.app.flashText, " to ")+4:])
+	flash := string(h.app.flashText)
+	path := strings.TrimSpace(flash[strings.Index(flash, " to ")+4:])
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatalf("flash %q: %v", h.app.flashText, err)

@@ -3,11 +3,12 @@ package ui
 import (
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
+
+	"github.com/gapdeck/gapdeck/ui/termtext"
 )
 
 // Align is the horizontal alignment of a column's title and cells.
@@ -41,11 +42,13 @@ type Column struct {
 	Hide int
 }
 
-// Cell is one cell of a row. Text is plain, untrusted text: the table turns
-// control characters into printable ones (tab, CR and LF into spaces, other
-// C0 controls and DEL into caret notation such as "^[", C1 controls, bidi
-// overrides and invalid UTF-8 into "?"), so no escape sequence reaches the
-// terminal, and truncates it with "…" by display width.
+// Cell is one cell of a row. Text is plain, untrusted text: the table
+// passes it through termtext.Line (tab, CR and LF become spaces, other C0
+// controls and DEL caret notation such as "^[", C1 controls and invalid
+// UTF-8 "?", bidi controls "<U+202E>", emoji sequences terminals measure
+// differently their first emoji), so no escape sequence reaches the
+// terminal and no row is wider in the terminal than in the table, and
+// truncates it with "…" by display width.
 type Cell struct {
 	Text string
 	Tone Tone
@@ -737,36 +740,6 @@ func fitCell(s string, width int) (head string, ell bool, w int) {
 	return s, false, w
 }
 
-// sanitizeCell makes untrusted text printable on one line (see Cell).
-func sanitizeCell(s string) string {
-	var b []byte
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		var repl string
-		switch {
-		case r == utf8.RuneError && size == 1:
-			repl = "?"
-		case r == '\t' || r == '\n' || r == '\r' || r == '\v' || r == '\f' || r == 0x85 || r == 0x2028 || r == 0x2029:
-			repl = " "
-		case r < 0x20 || r == 0x7f:
-			repl = string([]byte{'^', byte(r) ^ 0x40})
-		case r >= 0x80 && r < 0xa0, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
-			repl = "?"
-		default:
-			if b != nil {
-				b = append(b, s[i:i+size]...)
-			}
-			i += size
-			continue
-		}
-		if b == nil {
-			b = append(make([]byte, 0, len(s)+8), s[:i]...)
-		}
-		b = append(b, repl...)
-		i += size
-	}
-	if b == nil {
-		return s
-	}
-	return string(b)
-}
+// sanitizeCell makes untrusted text printable on one line (see Cell):
+// termtext.Line, the one sanitizing path of the UI.
+func sanitizeCell(s string) string { return string(termtext.Line(s)) }

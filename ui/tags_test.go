@@ -186,7 +186,7 @@ func TestAddTagFailureRollsBack(t *testing.T) {
 	if !slices.Equal(rowTags(t, h, id), before) {
 		t.Fatalf("not rolled back: %v, want %v", rowTags(t, h, id), before)
 	}
-	if !strings.Contains(h.app.flashText, "failed") {
+	if !strings.Contains(string(h.app.flashText), "failed") {
 		t.Fatalf("flash %q", h.app.flashText)
 	}
 }

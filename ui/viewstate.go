@@ -10,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/gapdeck/gapdeck/model"
+	"github.com/gapdeck/gapdeck/ui/termtext"
 )
 
 // saveViewStateAfter is how long a changed view state waits before it is
@@ -63,7 +64,7 @@ func (a *App) applyViewState() {
 		a.state = &stateKeeper{state: st, saved: st.Clone(), path: a.env.StatePath}
 		if a.env.StateErr != nil {
 			a.flashID++
-			a.flashText, a.flashErr = sanitizeLine(a.env.StateErr.Error()), true
+			a.flashText, a.flashErr = termtext.Error(a.env.StateErr), true
 		}
 	}
 	a.env.State = a.state.state

@@ -1,10 +1,12 @@
-package model
+package termtext
 
 import (
 	"regexp"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/charmbracelet/x/ansi"
 )
 
 func TestSanitizeLogTable(t *testing.T) {
@@ -109,6 +111,20 @@ func TestSanitizeLogTable(t *testing.T) {
 		{"overlong", "\xc0\xafx", true, "\uFFFD\uFFFDx"},
 		// A stray byte in 0x80–0x9F is an 8-bit C1 control: dropped.
 		{"surrogate", "\xed\xa0\x80", true, "\uFFFD\uFFFD"},
+
+		// Bidi controls are shown, never obeyed (issue 10, defect 1).
+		{"rlo", "Player \u202egpj.exe joined", true, "Player <U+202E>gpj.exe joined"},
+		{"isolates and marks", "a\u2066b\u2069\u200e\u200f\u061c", false, "a<U+2066>b<U+2069><U+200E><U+200F><U+61C>"},
+		{"rlo with sgr", "\x1b[31m\u202eevil", true, "\x1b[31m<U+202E>evil\x1b[0m"},
+
+		// Clusters terminals measure differently (issue 10, defect 10).
+		{"zwj family", "👨\u200d👩\u200d👧\u200d👦 joined", true, "👨 joined"},
+		{"vs16", "❤\ufe0f gg", true, "❤ gg"},
+		{"skin tone", "👍🏽", true, "👍"},
+		{"flag", "🇫🇷 fr", true, "\uFFFD fr"},
+		{"zero width", "a\u200bb\u2060c\ufeffd\u00ade", true, "abcde"},
+		{"combining kept", "e\u0301 ok", true, "e\u0301 ok"},
+		{"tab after zwj", "👨\u200d👩\tx", true, "👨      x"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -183,6 +199,12 @@ func checkSanitized(t *testing.T, in string, keep bool, out string) {
 		if strings.Contains(out, "\x1b[") && !sgrEndsReset(out) {
 			t.Fatalf("SanitizeLog(%q, true) = %q: style left open", in, out)
 		}
+	}
+	if err := Check(out); err != nil {
+		t.Fatalf("SanitizeLog(%q, %v) = %q: %v", in, keep, out, err)
+	}
+	if w, rw := ansi.StringWidth(out), runeWidths(ansi.Strip(out)); w != rw {
+		t.Fatalf("SanitizeLog(%q, %v) = %q: %d cells for the UI, %d for a terminal", in, keep, out, w, rw)
 	}
 	if again := SanitizeLog(out, keep); again != out {
 		t.Fatalf("SanitizeLog is not idempotent on %q: %q → %q", in, out, again)

@@ -1,4 +1,4 @@
-package model
+package termtext
 
 import (
 	"strings"
@@ -38,19 +38,45 @@ const sgrReset = "\x1b[0m"
 // that keeps a style open gets "\x1b[0m" appended, so colours never bleed
 // into the next line.
 //
+// Bidi controls (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C)
+// are shown as "<U+202E>", never obeyed; format characters (zero-width
+// spaces and joiners, variation selectors, tags) are removed, and emoji
+// sequences terminals draw at different widths (ZWJ sequences, skin tones,
+// VS16, flags) are replaced by their first emoji or U+FFFD, so the UI's
+// width of the line is the terminal's.
+//
 // Tabs expand to spaces up to the next multiple of 8 display columns,
 // measured like the UI measures text (grapheme clusters, East Asian wide
 // characters and emoji count two; colours count zero). Invalid UTF-8 bytes
 // become U+FFFD.
 //
-// A line with no control byte, no DEL, no C1 character and valid UTF-8 is
-// returned as is, without allocating. line must not contain '\n': split
+// A line with no control byte, no DEL, no C1 character, valid UTF-8 and
+// nothing normalize changes is returned as is, without allocating. line must not contain '\n': split
 // the log into lines first.
 func SanitizeLog(line string, keepColor bool) string {
-	if isCleanLine(line) {
+	switch classify(line) {
+	case lineASCII:
 		return line
+	case lineClean:
+		return normalize(line)
 	}
-	return sanitizeSlow(line, keepColor)
+	return normalize(sanitizeSlow(line, keepColor))
+}
+
+// SanitizeLogCopy is SanitizeLog, except that the result never shares
+// memory with line: a log buffer that keeps it does not pin the page of
+// raw bytes line was cut from.
+func SanitizeLogCopy(line string, keepColor bool) string {
+	switch classify(line) {
+	case lineASCII:
+		return strings.Clone(line)
+	case lineClean:
+		if n := normalize(line); n != line || len(n) == 0 {
+			return n
+		}
+		return strings.Clone(line)
+	}
+	return normalize(sanitizeSlow(line, keepColor))
 }
 
 // StripSGR returns s without its SGR sequences: the colour-off form of a
@@ -87,23 +113,38 @@ func skipSGRSeq(s string, i int) int {
 	return i
 }
 
-// isCleanLine reports whether line needs no sanitizing: no C0 control, no
-// DEL, no C1 character, valid UTF-8.
-func isCleanLine(line string) bool {
+// cleanLine tells what SanitizeLog's fast path may skip.
+type cleanLine uint8
+
+const (
+	lineDirty cleanLine = iota // a control, DEL, C1 or invalid UTF-8
+	lineASCII                  // printable ASCII: nothing to do at all
+	lineClean                  // valid UTF-8 without controls: normalize only
+)
+
+// classify tells whether line needs sanitizing (a C0 control, DEL, a C1
+// character, invalid UTF-8), only normalizing, or nothing.
+func classify(line string) cleanLine {
 	ascii := true
 	for i := 0; i < len(line); i++ {
 		c := line[i]
 		if c < 0x20 || c == ctrlDEL {
-			return false
+			return lineDirty
 		}
 		if c >= 0x80 {
 			ascii = false
 			if c == 0xc2 && i+1 < len(line) && line[i+1] < 0xa0 {
-				return false // a C1 character in UTF-8 (or invalid UTF-8)
+				return lineDirty // a C1 character in UTF-8 (or invalid UTF-8)
 			}
 		}
 	}
-	return ascii || utf8.ValidString(line)
+	switch {
+	case ascii:
+		return lineASCII
+	case utf8.ValidString(line):
+		return lineClean
+	}
+	return lineDirty
 }
 
 // sanitizer is the slow path of SanitizeLog: a single left-to-right pass
@@ -117,7 +158,7 @@ type sanitizer struct {
 	seg    int  // offset in out of the text not yet measured for tabs
 }
 
-// sanitizeSlow sanitizes a line that isCleanLine refused. The result is
+// sanitizeSlow sanitizes a line classify found dirty. The result is
 // always a fresh string that shares no memory with line.
 func sanitizeSlow(line string, keepColor bool) string {
 	s := sanitizer{src: line, keep: keepColor}
@@ -283,7 +324,7 @@ func (s *sanitizer) skipString(i int, belEnds bool) int {
 
 // tab writes spaces up to the next tab stop.
 func (s *sanitizer) tab() {
-	s.col += ansi.StringWidth(s.out.String()[s.seg:])
+	s.col += ansi.StringWidth(normalize(s.out.String()[s.seg:]))
 	n := logTabStop - s.col%logTabStop
 	for range n {
 		s.out.WriteByte(' ')
