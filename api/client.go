@@ -631,7 +631,8 @@ func (c *Client) noteDecodeError(method, path string, status int, err error) {
 	if !errors.As(err, &de) {
 		return
 	}
-	c.degrade(GroupForPath(method, path), method, path, status, fmt.Sprintf("%d answer is not the expected JSON: %v", status, de.Err))
+	group := GroupForPath(method, path)
+	c.degrade(group, method, path, status, fmt.Sprintf("bad JSON from %s: %v", group, de.Err))
 }
 
 // send a mutating call and decode the answer into T.

@@ -247,7 +247,7 @@ func TestFailuresThatLookedHealthyDegrade(t *testing.T) {
 		list   bool
 		want   string
 	}{
-		{"malformed", 200, `{"request_id": "ab`, false, "not the expected JSON"},
+		{"malformed", 200, `{"request_id": "ab`, false, "bad JSON from status: unexpected end of JSON input"},
 		{"431", 431, `too big`, false, "431 Request Header Fields Too Large"},
 		{"405", 405, ``, false, "405 Method Not Allowed"},
 		{"400 on a GET", 400, `{"message":"bad query"}`, false, "400 Bad Request: bad query"},
