@@ -64,6 +64,7 @@ type harnessConfig struct {
 	legacyOff     bool
 	init          bool
 	sleeping      bool
+	wrap          func(http.Handler) http.Handler
 }
 
 // harnessOption changes a harnessConfig.
@@ -84,6 +85,12 @@ func withoutLegacyFleets() harnessOption { return func(c *harnessConfig) { c.leg
 // withSleepingClock makes the client's Sleep move the fake clock (see
 // apiClock). Concurrent requests then race on the clock: not deterministic.
 func withSleepingClock() harnessOption { return func(c *harnessConfig) { c.sleeping = true } }
+
+// withHandler puts wrap(simulator) between the client and the simulator:
+// a test's own fault shaping (a long Retry-After, …).
+func withHandler(wrap func(http.Handler) http.Handler) harnessOption {
+	return func(c *harnessConfig) { c.wrap = wrap }
+}
 
 // withoutInit leaves the app unstarted: no Init, no fetch.
 func withoutInit() harnessOption { return func(c *harnessConfig) { c.init = false } }
@@ -124,9 +131,13 @@ func newHarness(t testing.TB, opts ...harnessOption) *harness {
 		DisableRateLimits:   true,
 		DisableLegacyFleets: cfg.legacyOff,
 	})
+	var handler http.Handler = s
+	if cfg.wrap != nil {
+		handler = cfg.wrap(s)
+	}
 	client, err := api.New(api.Options{
 		BaseURL: "http://localhost", Token: harnessToken,
-		HTTPClient:     &http.Client{Transport: sim.Transport(s)},
+		HTTPClient:     &http.Client{Transport: sim.Transport(handler)},
 		BudgetFraction: 1, Clock: apiClock{clock, cfg.sleeping}, ReadOnly: cfg.readOnly,
 	})
 	if err != nil {
