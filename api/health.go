@@ -208,6 +208,11 @@ func (c *Client) observe(o outcome, probe bool, group Group, method, path string
 	}
 	switch o {
 	case outcomeAnswer:
+		if g.state == HealthTokenRejected && !probe {
+			// Sent before the token was rejected: only the probe, sent
+			// with the token as it is now, tells whether it is accepted.
+			return
+		}
 		c.observeAnswerLocked(now)
 	case outcomeAuth:
 		if g.state != HealthTokenRejected {
@@ -239,7 +244,7 @@ func (c *Client) observe(o outcome, probe bool, group Group, method, path string
 	case outcomeUnexpected:
 		g.degraded, g.degradedAt, g.degStatus = reason, now, status
 		c.logFailureLocked(now, group, method, path, status, reason)
-		if probe { // the API answers: a down API is back, a rejected token is accepted
+		if probe || g.state == HealthDown { // the API answers: a down API is back, a rejected token is accepted
 			c.observeAnswerLocked(now)
 		}
 	case outcomeRateLimited:

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -288,3 +289,63 @@ func TestFailuresThatLookedHealthyDegrade(t *testing.T) {
 		t.Errorf("after a status 404: %+v", h)
 	}
 }
+
+// An answer to a request sent before the token was rejected does not
+// reopen the gate: only the probe, sent with the token as it is now, can.
+func TestLateAnswerDoesNotReopenARejectedToken(t *testing.T) {
+	clock := newVirtualClock()
+	c, err := New(Options{Token: testToken, Clock: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.observe(outcomeAuth, false, GroupStatus, "GET", "/v1/status/a", 401, "401 Unauthorized: Invalid Token")
+	c.observe(outcomeAnswer, false, GroupList, "GET", "/v1/deployments", 0, "") // sent before the 401
+	if h := c.Health(); h.State != HealthTokenRejected {
+		t.Fatalf("a late answer reopened the gate: %+v", h)
+	}
+	c.Probe()
+	probe, err := c.admit("GET", "/v1/deployments")
+	if !probe || err != nil {
+		t.Fatalf("admit after Probe: %v %v", probe, err)
+	}
+	c.observe(outcomeAnswer, true, GroupList, "GET", "/v1/deployments", 0, "")
+	if h := c.Health(); h.State != HealthOK {
+		t.Errorf("the probe's answer did not reopen the gate: %+v", h)
+	}
+}
+
+// Connection refused for 60 s (nothing listens): the client backs off
+// every group together; the request count is bounded.
+func TestConnectionRefusedIsBounded(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there now: connection refused
+	var calls atomic.Int32
+	clock := newVirtualClock()
+	c, err := New(Options{BaseURL: "http://" + addr, Token: testToken, Clock: clock,
+		HTTPClient: &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			calls.Add(1)
+			return http.DefaultTransport.RoundTrip(r)
+		})}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, listErr := pollFor(c, clock, 60*time.Second)
+	t.Logf("connection refused for 60 s: %d requests", calls.Load())
+	if calls.Load() > 20 {
+		t.Errorf("%d requests in 60 s of connection refused, want ≤ 20", calls.Load())
+	}
+	if h := c.Health(); h.State != HealthDown || !strings.Contains(h.Reason, "connection refused") {
+		t.Errorf("health %+v", h)
+	}
+	if !errors.Is(listErr, ErrAPIDown) && !strings.Contains(listErr.Error(), "connection refused") {
+		t.Errorf("list error %v", listErr)
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
