@@ -2,7 +2,10 @@ package model
 
 import (
 	"context"
+	"math"
 	"net/http"
+	"slices"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -31,13 +34,21 @@ func (c sleepingClock) Sleep(ctx context.Context, d time.Duration) error {
 // requests that reached it.
 type faultyAPI struct {
 	sim     http.Handler
+	clock   *sim.FakeClock
 	revoked atomic.Bool
 	down    atomic.Bool
 	calls   atomic.Int64
+
+	mu   sync.Mutex
+	sent map[api.Group][]time.Time // when each request arrived, by group
 }
 
 func (f *faultyAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.calls.Add(1)
+	f.mu.Lock()
+	g := api.GroupForPath(r.Method, r.URL.Path)
+	f.sent[g] = append(f.sent[g], f.clock.Now())
+	f.mu.Unlock()
 	switch {
 	case f.down.Load():
 		panic(http.ErrAbortHandler)
@@ -63,10 +74,12 @@ type console struct {
 
 const consoleToken = "model-test-token"
 
-func newConsole(t *testing.T) *console {
+func newConsole(t *testing.T) *console { return newConsoleWith(t, 60) }
+
+func newConsoleWith(t *testing.T, deployments int) *console {
 	clock := sim.NewFakeClock(t0)
-	s := sim.New(sim.Config{Token: consoleToken, Seed: 4, Deployments: 60, Clock: clock, DisableRateLimits: true})
-	f := &faultyAPI{sim: s}
+	s := sim.New(sim.Config{Token: consoleToken, Seed: 4, Deployments: deployments, Clock: clock, DisableRateLimits: true})
+	f := &faultyAPI{sim: s, clock: clock, sent: map[api.Group][]time.Time{}}
 	c, err := api.New(api.Options{BaseURL: "http://localhost", Token: consoleToken,
 		HTTPClient: &http.Client{Transport: sim.Transport(f)}, Clock: sleepingClock{clock}})
 	if err != nil {
@@ -225,4 +238,36 @@ func firstIDs(c *console, n int) []string {
 		c.t.Fatal("the store is empty")
 	}
 	return ids
+}
+
+// Normal polling of a large organization (statuses to enrich for minutes)
+// keeps every sliding second of every group inside the budget rounded up:
+// the client shapes requests per second, and the scheduler's planning by
+// Available still uses the budget.
+func TestPollingKeepsEverySlidingSecondInsideTheBudget(t *testing.T) {
+	c := newConsoleWith(t, 600)
+	c.sched.SetVisible(firstIDs(c, 30))
+	c.drive(60 * time.Second)
+	c.api.mu.Lock()
+	defer c.api.mu.Unlock()
+	for _, g := range []api.Group{api.GroupList, api.GroupStatus} {
+		at := slices.Clone(c.api.sent[g])
+		slices.SortFunc(at, func(a, b time.Time) int { return a.Compare(b) })
+		most, lo := 0, 0
+		for hi := range at {
+			for at[hi].Sub(at[lo]) >= time.Second {
+				lo++
+			}
+			most = max(most, hi-lo+1)
+		}
+		gs := c.client.Stats().Group(g)
+		ceiling := int(math.Ceil(gs.Budget))
+		t.Logf("%s: %d requests in 63 s, sliding 1 s maximum %d (budget %.2f/s → at most %d)", g, len(at), most, gs.Budget, ceiling)
+		if most > ceiling {
+			t.Errorf("%s: %d requests within one second, budget %.2f/s", g, most, gs.Budget)
+		}
+		if float64(len(at)) < gs.Budget*63*0.5 && g == api.GroupStatus {
+			t.Errorf("%s: only %d requests in 63 s: the budget is not used", g, len(at))
+		}
+	}
 }
