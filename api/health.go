@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -89,7 +90,7 @@ var ErrAPIDown = errors.New("the API is unreachable")
 
 // ErrPaused is the reason of a request refused because its endpoint group
 // is paused by a 429 for longer than the client waits inline.
-var ErrPaused = errors.New("rate limited: the endpoint group is paused")
+var ErrPaused = errors.New("rate limited, the endpoint group is paused")
 
 // NotSentError is a request the client refused to send: the token was
 // rejected, the API is down, or the group is paused. Nothing left the
@@ -102,12 +103,16 @@ type NotSentError struct {
 }
 
 // Error implements error.
+//
+// "GET /v1/deployments: the API rejected the token (401 Unauthorized —
+// Invalid Token), not sent": the part after the last ": " is the whole
+// reason, as the console shows it.
 func (e *NotSentError) Error() string {
-	msg := fmt.Sprintf("%s %s: not sent: %v", e.Method, e.Path, e.Reason)
+	msg := fmt.Sprintf("%s %s: %v", e.Method, e.Path, e.Reason)
 	if e.Cause != "" {
-		msg += " (" + e.Cause + ")"
+		msg += " (" + strings.ReplaceAll(e.Cause, ": ", " — ") + ")"
 	}
-	return msg
+	return msg + ", not sent"
 }
 
 // Unwrap returns the reason.
