@@ -353,6 +353,7 @@ func (c *console) envForProfile(name string) (*ui.Env, error) {
 	}
 	opts := api.Options{BaseURL: s.apiURL, Version: version, ReadOnly: s.readOnly, BudgetFraction: s.budget, Logger: c.logger}
 	privateFleets := p.PrivateFleets
+	tokenSource := ""
 	if demo {
 		sm := sim.New(sim.Config{Token: demoToken, Seed: 1})
 		opts.BaseURL, opts.Token = "http://localhost", demoToken
@@ -367,11 +368,31 @@ func (c *console) envForProfile(name string) (*ui.Env, error) {
 			return nil, err
 		}
 		opts.Token = tok.Value
+		tokenSource = tok.Source
 		c.logger.Info("api token", "profile", p.Name, "source", tok.Source)
 	}
 	client, err := api.New(opts)
 	if err != nil {
 		return nil, err
+	}
+	var reloadToken func(context.Context) (string, error)
+	if !demo {
+		// ctrl+r while the API rejects the token: read the profile's source
+		// again and hand the token to the client (never to the screen/log).
+		reloadToken = func(ctx context.Context) (string, error) {
+			tok, err := p.ResolveToken(ctx, c.getenv)
+			if errors.Is(err, config.ErrNoToken) {
+				return "", c.noToken(p)
+			}
+			if err != nil {
+				return "", err
+			}
+			if err := client.SetToken(tok.Value); err != nil {
+				return "", err
+			}
+			c.logger.Info("api token re-read", "profile", p.Name, "source", tok.Source)
+			return tok.Source, nil
+		}
 	}
 	c.logger.Info("console starting", "version", version, "profile", p.Name, "api", client.BaseURL(), "demo", demo, "readonly", s.readOnly)
 	audit, err := model.OpenAuditLog(model.DefaultAuditPath(), opts.Token)
@@ -388,6 +409,7 @@ func (c *console) envForProfile(name string) (*ui.Env, error) {
 		Client: client, Styles: c.styles, Keys: keys, Log: c.logger, Profile: p.Name, Demo: demo, ReadOnly: s.readOnly, ReadOnlyReason: s.readOnlyReason,
 		Ctx: ctx, Clipboard: os.Stdout, Scheduler: s.scheduler, LogCap: s.logCap, Audit: audit,
 		EnvLabel: p.EnvLabel, EnvColor: p.EnvColor, PrivateFleets: privateFleets,
+		TokenSource: tokenSource, ReloadToken: reloadToken,
 	}
 	if p.Name == config.BuiltinProfile && len(c.cfg.Profiles) == 0 {
 		env.Profile = "" // no configuration: the header shows no profile

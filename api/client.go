@@ -68,8 +68,7 @@ type Options struct {
 // Client talks to the Edgegap API. It is safe for concurrent use.
 type Client struct {
 	base     *url.URL
-	token    string
-	auth     string
+	cred     atomic.Pointer[credential]
 	ua       string
 	timeout  time.Duration
 	retries  int
@@ -79,8 +78,38 @@ type Client struct {
 	log      *slog.Logger
 	clock    Clock
 	groups   map[Group]*groupLimiter
+	gate     gate
 
 	mutations atomic.Int64 // mutating requests waiting for their answer
+}
+
+// credential is the organization token and its Authorization header.
+type credential struct {
+	token string // trimmed, without a "token " prefix
+	auth  string
+}
+
+func newCredential(token string) *credential {
+	t := strings.TrimPrefix(strings.TrimSpace(token), "token ")
+	return &credential{token: t, auth: "token " + t}
+}
+
+// SetToken replaces the organization token (the console re-read its
+// source after the API rejected the old one). If the token was rejected,
+// the next request is let through at once to try the new one. The token
+// is never logged.
+func (c *Client) SetToken(token string) error {
+	if strings.TrimSpace(token) == "" {
+		return errors.New("api: the new API token is empty")
+	}
+	c.cred.Store(newCredential(token))
+	c.gate.mu.Lock()
+	if c.gate.state == HealthTokenRejected {
+		c.gate.probeNow = true
+	}
+	c.gate.mu.Unlock()
+	c.log.Info("api token replaced")
+	return nil
 }
 
 // MutationsInFlight is how many mutating requests (anything but GET) are
@@ -106,8 +135,6 @@ func New(opts Options) (*Client, error) {
 	}
 	c := &Client{
 		base:     base,
-		token:    opts.Token,
-		auth:     "token " + strings.TrimPrefix(strings.TrimSpace(opts.Token), "token "),
 		ua:       "gapdeck/" + cmpOr(opts.Version, "dev"),
 		timeout:  cmpOr(opts.Timeout, DefaultTimeout),
 		retries:  opts.MaxRetries,
@@ -118,6 +145,7 @@ func New(opts Options) (*Client, error) {
 		clock:    opts.Clock,
 		groups:   map[Group]*groupLimiter{},
 	}
+	c.cred.Store(newCredential(opts.Token))
 	if c.retries == 0 {
 		c.retries = DefaultMaxRetries
 	}
@@ -189,13 +217,16 @@ func (c *Client) Host() string { return c.base.Host }
 func (c *Client) ReadOnly() bool { return c.readOnly }
 
 // Available is how many requests of group g could start now without
-// waiting for the rate limiter (0 while a 429 pause lasts). A scheduler
-// that plans inside this never makes a caller wait past the budget.
+// waiting for the rate limiter: 0 while a 429 pause lasts, and 0 for every
+// group while the token is rejected or the API is down, until a probe is
+// due. A scheduler that plans inside this never makes a caller wait past
+// the budget.
 func (c *Client) Available(g Group) int {
-	if lim := c.groups[g]; lim != nil {
-		return lim.available()
+	lim := c.groups[g]
+	if lim == nil || !c.open() {
+		return 0
 	}
-	return 0
+	return lim.available()
 }
 
 // Stats returns a snapshot of the live counters.
@@ -274,8 +305,28 @@ func (c *Client) do(ctx context.Context, cl call) (*response, error) {
 		c.mutations.Add(1)
 		defer c.mutations.Add(-1)
 	}
+	var lastErr error
 	for attempt := 0; ; attempt++ {
-		if err := lim.wait(ctx); err != nil {
+		gateProbe, err := c.admit(cl.method, display)
+		if cl.noAuth {
+			gateProbe, err = false, nil // self-stop carries its own token
+		}
+		if err != nil {
+			if lastErr != nil {
+				return nil, lastErr // a retry the gate closed on: the real failure
+			}
+			return nil, err
+		}
+		probe, err := lim.wait(ctx)
+		if err != nil {
+			c.observe(outcomeCancelled, gateProbe, group, cl.method, display, 0, "")
+			var pe *pausedError
+			if errors.As(err, &pe) {
+				if lastErr != nil {
+					return nil, lastErr
+				}
+				return nil, &NotSentError{Method: cl.method, Path: display, Reason: ErrPaused, Cause: "429 Too Many Requests", RetryAt: pe.until}
+			}
 			return nil, &RequestError{Method: cl.method, Path: display, Err: err}
 		}
 		lim.sentOne()
@@ -284,9 +335,15 @@ func (c *Client) do(ctx context.Context, cl call) (*response, error) {
 		elapsed := c.clock.Now().Sub(start)
 		if err != nil {
 			rerr := &RequestError{Method: cl.method, Path: display, Err: c.redactErr(err)}
-			lim.fail(rerr.Error())
 			c.log.Debug("api request failed", "group", group, "method", cl.method, "path", display, "attempt", attempt+1, "elapsed", elapsed, "err", rerr.Error())
-			if retryable && attempt < c.retries && ctx.Err() == nil {
+			if ctx.Err() != nil {
+				c.observe(outcomeCancelled, gateProbe, group, cl.method, display, 0, "")
+				return nil, rerr
+			}
+			lim.fail(rerr.Error())
+			c.observe(outcomeFailure, gateProbe, group, cl.method, display, 0, errorCause(rerr.Error()))
+			lastErr = rerr
+			if retryable && attempt < c.retries {
 				if c.clock.Sleep(ctx, fullJitter(attempt)) == nil {
 					continue
 				}
@@ -296,39 +353,89 @@ func (c *Client) do(ctx context.Context, cl call) (*response, error) {
 		c.log.Debug("api request", "group", group, "method", cl.method, "path", display, "status", resp.status, "attempt", attempt+1, "elapsed", elapsed, "bytes", len(resp.body))
 		switch {
 		case resp.status >= 200 && resp.status < 300, slices.Contains(cl.ok, resp.status):
-			lim.succeed()
+			lim.succeed(probe)
+			c.observe(outcomeAnswer, gateProbe, group, cl.method, display, 0, "")
 			return resp, nil
 		case resp.status == http.StatusTooManyRequests:
 			ra := parseRetryAfter(resp.header.Get("Retry-After"), c.clock.Now())
 			applied := lim.pause(ra)
+			c.observe(outcomeRateLimited, gateProbe, group, cl.method, display, resp.status, "")
 			c.log.Debug("api rate limited", "group", group, "retry_after", ra, "pause", applied)
-			if attempt < c.retries {
+			if attempt < c.retries && applied <= maxInlineWait {
 				continue
 			}
 		case resp.status >= 500 && retryable && attempt < c.retries:
+			apiErr := c.apiError(cl.method, display, resp)
 			lim.fail(fmt.Sprintf("%d %s", resp.status, http.StatusText(resp.status)))
+			c.observe(outcomeFailure, gateProbe, group, cl.method, display, resp.status, statusReason(apiErr))
+			lastErr = apiErr
 			if c.clock.Sleep(ctx, fullJitter(attempt)) == nil {
 				continue
 			}
+			return nil, apiErr
 		}
 		apiErr := c.apiError(cl.method, display, resp)
 		switch {
 		case resp.status == http.StatusTooManyRequests:
-		case isAnswer(resp.status):
-			lim.succeed() // the API worked; the request itself was refused
+		case (resp.status == http.StatusUnauthorized || resp.status == http.StatusForbidden) && !cl.noAuth:
+			lim.fail(apiErr.Error())
+			c.observe(outcomeAuth, gateProbe, group, cl.method, display, resp.status, statusReason(apiErr))
+		case isAnswer(cl.method, group, resp.status):
+			lim.succeed(probe) // the API worked; the request itself was refused
+			c.observe(outcomeAnswer, gateProbe, group, cl.method, display, 0, "")
+		case resp.status >= 400 && resp.status < 500:
+			// The API answered, but the console or its configuration is
+			// wrong: DEGRADED, not down.
+			lim.fail(apiErr.Error())
+			c.observe(outcomeUnexpected, gateProbe, group, cl.method, display, resp.status, statusReason(apiErr))
 		default:
 			lim.fail(apiErr.Error())
+			c.observe(outcomeFailure, gateProbe, group, cl.method, display, resp.status, statusReason(apiErr))
 		}
 		return nil, apiErr
 	}
 }
 
+// statusReason is an answer's status and message, for the header and the
+// failure log: "401 Unauthorized: Invalid Token".
+func statusReason(e *APIError) string {
+	r := strconv.Itoa(e.StatusCode) + " " + http.StatusText(e.StatusCode)
+	if e.Message != "" {
+		r += ": " + e.Message
+	}
+	if len(r) > 120 {
+		r = r[:120] + "…"
+	}
+	return r
+}
+
+// errorCause is the end of an error chain's text ("dial tcp …: connect:
+// connection refused" → "connection refused").
+func errorCause(msg string) string {
+	if i := strings.LastIndex(msg, ": "); i >= 0 && i+2 < len(msg) {
+		return msg[i+2:]
+	}
+	return msg
+}
+
 // isAnswer reports whether a 4xx is a definitive answer about the request
-// (not found, conflict, invalid…) rather than a sign the API is unhealthy
-// (auth failures, rate limits).
-func isAnswer(status int) bool {
-	return status >= 400 && status < 500 && status != http.StatusUnauthorized &&
-		status != http.StatusForbidden && status != http.StatusTooManyRequests
+// rather than a sign the API, the console or its configuration is wrong:
+// 404 (the deployment, fleet or tag is not there; but not on the
+// deployments list or the locations, which always exist: a 404 there is a
+// wrong base URL), 409 and 422, and 400 to a mutation (the input was
+// refused). Every other 4xx (a 400 to a GET the console built, 405, 431 from
+// an oversized token, …) makes the health DEGRADED; 401/403 reject the
+// token and 429 pauses the group, both handled before.
+func isAnswer(method string, group Group, status int) bool {
+	switch status {
+	case http.StatusNotFound:
+		return !(method == http.MethodGet && (group == GroupList || group == GroupLocations))
+	case http.StatusConflict, http.StatusUnprocessableEntity:
+		return true
+	case http.StatusBadRequest:
+		return method != http.MethodGet
+	}
+	return false
 }
 
 // send performs one HTTP attempt under the per-attempt timeout.
@@ -359,7 +466,7 @@ func (c *Client) send(ctx context.Context, cl call, payload []byte) (*response, 
 		req.Header[k] = vs
 	}
 	if !cl.noAuth {
-		req.Header.Set("Authorization", c.auth)
+		req.Header.Set("Authorization", c.cred.Load().auth)
 	}
 	req.Header.Set("User-Agent", c.ua)
 	req.Header.Set("Accept", "application/json")
@@ -441,10 +548,11 @@ func rawText(m json.RawMessage) string {
 }
 
 func (c *Client) redact(s string) string {
-	if c.token == "" || s == "" {
+	tok := c.cred.Load().token
+	if tok == "" || s == "" {
 		return s
 	}
-	return strings.ReplaceAll(s, strings.TrimPrefix(strings.TrimSpace(c.token), "token "), "[redacted]")
+	return strings.ReplaceAll(s, tok, "[redacted]")
 }
 
 func (c *Client) redactErr(err error) error {
@@ -513,7 +621,28 @@ func get[T any](ctx context.Context, c *Client, path string, q url.Values) (*T, 
 	if err != nil {
 		return nil, err
 	}
-	return decode[T](http.MethodGet, path, resp)
+	return decodeNoting[T](c, http.MethodGet, path, resp)
+}
+
+// decodeNoting decodes like decode and records a decode failure in the
+// health (DEGRADED, logged once).
+func decodeNoting[T any](c *Client, method, path string, resp *response) (*T, error) {
+	v, err := decode[T](method, path, resp)
+	if err != nil {
+		c.noteDecodeError(method, path, resp.status, err)
+	}
+	return v, err
+}
+
+// noteDecodeError makes a decode failure seen: health DEGRADED with the
+// reason, one log line per kind.
+func (c *Client) noteDecodeError(method, path string, status int, err error) {
+	var de *DecodeError
+	if !errors.As(err, &de) {
+		return
+	}
+	group := GroupForPath(method, path)
+	c.degrade(group, method, path, status, fmt.Sprintf("bad JSON from %s: %v", group, de.Err))
 }
 
 // send a mutating call and decode the answer into T.
@@ -525,7 +654,7 @@ func mutate[T any](ctx context.Context, c *Client, method, path string, body any
 	if err != nil {
 		return nil, err
 	}
-	return decode[T](method, path, resp)
+	return decodeNoting[T](c, method, path, resp)
 }
 
 // seg escapes one path segment.

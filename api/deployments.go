@@ -112,7 +112,7 @@ func (c *Client) stop(ctx context.Context, cl call) (*StopResult, error) {
 	default:
 		return nil, fmt.Errorf("api: %s %s: unexpected %d answer to a stop", cl.method, cl.path, resp.status)
 	}
-	body, err := decode[StopResponse](cl.method, cl.path, resp)
+	body, err := decodeNoting[StopResponse](c, cl.method, cl.path, resp)
 	if err != nil {
 		return nil, err
 	}
@@ -234,7 +234,7 @@ func (c *Client) deployV2(ctx context.Context, path string, body any) (*DeployV2
 	if err != nil {
 		return nil, err
 	}
-	out, err := decode[DeployV2Response](http.MethodPost, path, resp)
+	out, err := decodeNoting[DeployV2Response](c, http.MethodPost, path, resp)
 	if err != nil {
 		return nil, err
 	}

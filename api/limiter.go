@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"math"
 	"math/rand/v2"
 	"sync"
 	"time"
@@ -39,9 +40,19 @@ const (
 	backoffBase = 500 * time.Millisecond
 	backoffCap  = 30 * time.Second
 	// maxRetryAfter caps a server-sent Retry-After so a bogus value cannot
-	// freeze the console.
-	maxRetryAfter = 5 * time.Minute
+	// freeze the console: a group is never paused longer than this by one
+	// answer.
+	maxRetryAfter = 60 * time.Second
+	// maxInlineWait is the longest pause a request waits out inside the
+	// client; past it the request is refused (a *NotSentError) so its
+	// caller is not blocked and can show the countdown instead.
+	maxInlineWait = 5 * time.Second
 	rateWindow    = 10 // seconds over which the live rate is measured
+	// windowSpan is the sliding window the per-second promise is kept in:
+	// any ceil(budget)+1 requests of a group leave at least this far
+	// apart. The margin covers the moment between a request's slot and
+	// its bytes reaching the server.
+	windowSpan = time.Second + 25*time.Millisecond
 )
 
 // fullJitter is exponential backoff with full jitter: a uniform duration in
@@ -54,8 +65,16 @@ func fullJitter(attempt int) time.Duration {
 	return time.Duration(rand.Int64N(int64(ceiling)) + 1)
 }
 
-// groupLimiter is the token bucket, the 429 pause and the live counters of
-// one endpoint group. A pause applies to every caller of the group.
+// groupLimiter is the token bucket, the sliding window, the 429 pause and
+// the live counters of one endpoint group. A pause applies to every caller
+// of the group.
+//
+// The bucket (rate budget, burst floor(budget)) keeps the average within
+// the budget; alone it would let a 1 s window hold a full burst plus a
+// second of refill, twice the budget. The sliding window keeps every span
+// of windowSpan to at most ceil(budget) requests: each request takes a
+// slot no earlier than windowSpan after the slot ceil(budget) requests
+// before it.
 type groupLimiter struct {
 	group      Group
 	limit      float64
@@ -66,7 +85,10 @@ type groupLimiter struct {
 	clock      Clock
 
 	mu           sync.Mutex
+	slots        []time.Time // the last len(slots) send slots, oldest at next
+	next         int
 	pausedUntil  time.Time
+	probe        bool // Probe: the next request ignores the pause
 	backoffTries int
 	sent         int64
 	succeeded    int64
@@ -86,38 +108,83 @@ func newGroupLimiter(g Group, fraction float64, clock Clock) *groupLimiter {
 	return &groupLimiter{
 		group: g, limit: limit, documented: documented, budget: budget, burst: burst,
 		bucket: rate.NewLimiter(rate.Limit(budget), burst),
+		slots:  make([]time.Time, windowSize(budget)),
 		clock:  clock,
 	}
 }
 
-// wait blocks until the group may send one request: past any 429 pause and
-// with a token from the bucket.
+// windowSize is how many requests one sliding second may hold: the budget
+// rounded up (2.5 req/s: 3 in a second, 2.5 on average).
+func windowSize(budget float64) int {
+	return max(1, int(math.Ceil(budget-1e-9)))
+}
+
+// reserveLocked takes the next send slot at or after now: after the
+// bucket's token time tb, windowSpan after the slot len(slots) requests
+// back, and not before the last slot. The caller holds g.mu.
+func (g *groupLimiter) reserveLocked(now, tb time.Time) time.Time {
+	t := now
+	if tb.After(t) {
+		t = tb
+	}
+	if w := g.slots[g.next].Add(windowSpan); w.After(t) {
+		t = w
+	}
+	last := g.slots[(g.next+len(g.slots)-1)%len(g.slots)]
+	if last.After(t) {
+		t = last
+	}
+	g.slots[g.next] = t
+	g.next = (g.next + 1) % len(g.slots)
+	return t
+}
+
+// wait blocks until the group may send one request: past any 429 pause,
+// with a token from the bucket and a slot in the sliding window. A pause
+// longer than maxInlineWait is not waited out: wait returns a
+// *NotSentError at once (errPaused), unless Probe armed the group, whose
+// next request then ignores the pause. probe reports that this request is
+// that probe.
 //
-// A 429 can arrive while a caller sleeps for its token, so the pause is
-// checked again after every sleep: no request leaves during a pause.
-func (g *groupLimiter) wait(ctx context.Context) error {
-	var token *rate.Reservation
+// A 429 can arrive while a caller sleeps for its slot, so the pause is
+// checked again after every sleep: no request leaves during a pause (its
+// slot is then taken again after the pause; the unused one only makes the
+// window stricter).
+func (g *groupLimiter) wait(ctx context.Context) (probe bool, err error) {
 	for {
 		now := g.clock.Now()
 		g.mu.Lock()
 		pause := g.pausedUntil.Sub(now)
-		g.mu.Unlock()
-		delay := pause
+		if pause > 0 && g.probe {
+			g.probe, probe, pause = false, true, 0
+		}
+		if pause > maxInlineWait {
+			until := g.pausedUntil
+			g.mu.Unlock()
+			return false, &pausedError{group: g.group, until: until}
+		}
+		var at time.Time
 		if pause <= 0 {
-			if token != nil {
-				return nil
+			token := g.bucket.ReserveN(now, 1)
+			at = g.reserveLocked(now, now.Add(token.DelayFrom(now)))
+		}
+		g.mu.Unlock()
+		if pause > 0 {
+			if err := g.clock.Sleep(ctx, pause); err != nil {
+				return false, err
 			}
-			token = g.bucket.ReserveN(now, 1)
-			delay = token.DelayFrom(now)
-			if delay <= 0 {
-				return nil
+			continue
+		}
+		if d := at.Sub(now); d > 0 {
+			if err := g.clock.Sleep(ctx, d); err != nil {
+				return false, err
 			}
 		}
-		if err := g.clock.Sleep(ctx, delay); err != nil {
-			if token != nil {
-				token.CancelAt(g.clock.Now())
-			}
-			return err
+		g.mu.Lock()
+		paused := !probe && g.pausedUntil.After(g.clock.Now())
+		g.mu.Unlock()
+		if !paused {
+			return probe, nil
 		}
 	}
 }
@@ -158,9 +225,14 @@ func (g *groupLimiter) pause(retryAfter time.Duration) time.Duration {
 	return d
 }
 
-func (g *groupLimiter) succeed() {
+// succeed counts an answer; probe: it answered the Probe that ignored the
+// pause, which ends the pause.
+func (g *groupLimiter) succeed(probe bool) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	if probe {
+		g.pausedUntil = time.Time{}
+	}
 	g.succeeded++
 	g.backoffTries = 0
 	g.lastSuccess = g.clock.Now()
@@ -236,14 +308,45 @@ func (s Stats) Group(g Group) GroupStats {
 }
 
 // available is how many requests the group may start now without
-// waiting: 0 while paused, else the whole tokens in the bucket.
+// waiting: 0 while paused (1 when Probe armed the group), else the whole
+// tokens in the bucket, at most the free slots of the sliding window.
 func (g *groupLimiter) available() int {
 	now := g.clock.Now()
 	g.mu.Lock()
-	paused := g.pausedUntil.After(now)
-	g.mu.Unlock()
-	if paused {
+	defer g.mu.Unlock()
+	if g.pausedUntil.After(now) {
+		if g.probe {
+			return 1
+		}
 		return 0
 	}
-	return max(0, int(g.bucket.TokensAt(now)))
+	free := 0
+	for i := range g.slots {
+		s := g.slots[(g.next+i)%len(g.slots)]
+		if s.Add(windowSpan).After(now) {
+			break
+		}
+		free++
+	}
+	if last := g.slots[(g.next+len(g.slots)-1)%len(g.slots)]; last.After(now) {
+		free = 0
+	}
+	return min(free, max(0, int(g.bucket.TokensAt(now))))
+}
+
+// armProbe lets the next request of a paused group ignore the pause.
+func (g *groupLimiter) armProbe() {
+	now := g.clock.Now()
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.pausedUntil.After(now) {
+		g.probe = true
+	}
+}
+
+// pausedUntilTime is the end of the group's 429 pause (zero or past: none).
+func (g *groupLimiter) pausedUntilTime() time.Time {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.pausedUntil
 }

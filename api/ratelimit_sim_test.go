@@ -3,8 +3,11 @@ package api_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"sync"
 	"testing"
@@ -193,6 +196,83 @@ func TestBacksOffUnderA429Storm(t *testing.T) {
 					if o.sent.After(h.done.Add(slack)) && o.sent.Before(pauseEnd.Add(-slack)) {
 						t.Errorf("a request left %v after a 429 with Retry-After %ds", o.sent.Sub(h.done), secs)
 					}
+				}
+			}
+		})
+	}
+}
+
+// slidingMax is the most requests of one group that left inside any
+// half-open window [t, t+span) of the log, by the time each left.
+func slidingMax(hits []hit, g api.Group, span time.Duration) int {
+	var at []time.Time
+	for _, h := range hits {
+		if h.group == g {
+			at = append(at, h.sent)
+		}
+	}
+	slices.SortFunc(at, func(a, b time.Time) int { return a.Compare(b) })
+	best, lo := 0, 0
+	for hi := range at {
+		for at[hi].Sub(at[lo]) >= span {
+			lo++
+		}
+		best = max(best, hi-lo+1)
+	}
+	return best
+}
+
+// The budget is a promise per second: no sliding 1 s window holds more
+// than the budget (rounded up) of any group, neither while the client is
+// hammered nor under a 429 storm. A token bucket whose burst is a second
+// of budget lets a window hold twice that (a full bucket, then a second of
+// refill).
+func TestEverySlidingSecondStaysInsideTheBudget(t *testing.T) {
+	if testing.Short() {
+		t.Skip("real-time test")
+	}
+	for _, storm := range []float64{0, 0.3} {
+		t.Run(fmt.Sprintf("429=%g", storm), func(t *testing.T) {
+			s, srv := startSim(t, sim.Config{Seed: 9, Deployments: 60, Faults: sim.Faults{RateLimit429: storm}})
+			log := &requestLog{next: srv.Client().Transport}
+			c, err := api.New(api.Options{BaseURL: srv.URL, Token: simToken, HTTPClient: &http.Client{Transport: log}, MaxRetries: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids := s.LiveRequestIDs()
+			ctx, cancel := context.WithTimeout(context.Background(), 3500*time.Millisecond)
+			defer cancel()
+			var wg sync.WaitGroup
+			for w := range 16 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for i := 0; ctx.Err() == nil; i++ {
+						switch (w + i) % 3 {
+						case 0:
+							c.ListDeployments(ctx, api.ListDeploymentsParams{Limit: 10})
+						default:
+							c.DeploymentStatus(ctx, ids[(w*7+i)%len(ids)])
+						}
+					}
+				}()
+			}
+			wg.Wait()
+			log.mu.Lock()
+			defer log.mu.Unlock()
+			if storm > 0 && s.Counters().ByGroup[api.GroupStatus].RateLimited == 0 {
+				t.Fatal("the storm produced no 429: the test proves nothing")
+			}
+			for _, g := range []api.Group{api.GroupList, api.GroupStatus} {
+				gs := c.Stats().Group(g)
+				ceiling := int(math.Ceil(gs.Budget))
+				got := slidingMax(log.hits, g, time.Second)
+				t.Logf("%s: sliding 1 s maximum %d requests, budget %.2f/s × limit → at most %d (%d sent)", g, got, gs.Budget, ceiling, gs.Sent)
+				if got > ceiling {
+					t.Errorf("%s: %d requests left within one second; the budget is %.2f/s (at most %d)", g, got, gs.Budget, ceiling)
+				}
+				if gs.Sent < int64(gs.Budget) {
+					t.Errorf("%s: only %d sent in 3.5 s: the budget is not being used", g, gs.Sent)
 				}
 			}
 		})

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"errors"
 	"time"
 
 	"github.com/gapdeck/gapdeck/api"
@@ -97,6 +98,15 @@ type Budget interface {
 	Available(g api.Group) int
 }
 
+// recoveringBudget is a Budget that counts the API's recoveries (from a
+// down API or a rejected token); *api.Client is one. When the count moves,
+// Plan drops every backoff kept from the failure, so data comes back at
+// the next plan instead of after up to retryCap.
+type recoveringBudget interface {
+	Budget
+	Recoveries() uint64
+}
+
 // Backoff after failed fetches: retryBase·2^(n-1), at most retryCap.
 const (
 	retryBase = 2 * time.Second
@@ -149,10 +159,29 @@ func (f *fetch) finish(now time.Time, err error) {
 	f.inFlight = false
 	if err != nil {
 		f.fails++
-		f.retryAt = now.Add(retryDelay(f.fails))
+		f.retryAt = retryAfter(now, err, f.fails)
 		return
 	}
 	f.fails, f.retryAt, f.last = 0, time.Time{}, now
+}
+
+// retryAfter is when to try again after the n-th failure in a row: when
+// the client sends again if it refused the request without sending (token
+// rejected, API down, group paused: it knows), else after retryDelay(n).
+func retryAfter(now time.Time, err error, n int) time.Time {
+	var ns *api.NotSentError
+	if errors.As(err, &ns) {
+		if ns.RetryAt.After(now) {
+			return ns.RetryAt
+		}
+		return now.Add(budgetRecheck)
+	}
+	return now.Add(retryDelay(n))
+}
+
+// resetBackoff forgets the failures: the fetch is due at its interval.
+func (f *fetch) resetBackoff() {
+	f.fails, f.retryAt = 0, time.Time{}
 }
 
 // refresh makes the fetch due now, past any backoff.

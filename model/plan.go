@@ -82,6 +82,12 @@ func (p *planner) recurring(f *fetch, interval time.Duration, j Job) bool {
 // waits for the rate limiter. When something is due but its group has no
 // token, wake is a moment later.
 func (s *Scheduler) Plan(now time.Time, b Budget) (jobs []Job, wake time.Time) {
+	if rb, ok := b.(recoveringBudget); ok {
+		if n := rb.Recoveries(); n != s.recoveries {
+			s.recoveries = n
+			s.ResetBackoffs()
+		}
+	}
 	p := &planner{now: now, b: b, gen: s.gen, reserved: s.reserved(now), avail: map[api.Group]int{}}
 	if s.refreshStatus {
 		s.refreshStatus, s.statusRefresh = false, now

@@ -117,6 +117,8 @@ type Scheduler struct {
 
 	watched    map[string]*fetch // statuses followed in every view (Watch)
 	watchOrder []string          // watched ids, first watched first
+
+	recoveries uint64 // the budget's Recoveries when last seen
 }
 
 // NewScheduler returns a scheduler for the Deployments view that reads
@@ -222,6 +224,22 @@ func (s *Scheduler) Refresh() {
 			delete(s.statusRetry, id)
 		}
 	}
+}
+
+// ResetBackoffs forgets every failure backoff, of every view: the API is
+// back (Plan calls it when the client's Recoveries moves), so each fetch
+// is due at its normal interval, not after up to 30 s of backoff kept from
+// the failure.
+func (s *Scheduler) ResetBackoffs() {
+	for _, f := range []*fetch{&s.list, &s.detail, &s.fleets, &s.locations, &s.metrics} {
+		f.resetBackoff()
+	}
+	for _, m := range []map[string]*fetch{s.policies, s.hosts, s.logs, s.watched} {
+		for _, f := range m {
+			f.resetBackoff()
+		}
+	}
+	clear(s.statusRetry)
 }
 
 // Stale reports whether j's result must be dropped: a list page planned

@@ -100,6 +100,7 @@ type App struct {
 	wakeAt     time.Time
 	header     string
 	tabBar     string
+	alert      string // the token-rejected block over the footer, drawn (chrome.go)
 	privFleets []string
 
 	epoch     int          // bumped by a profile switch; older results are dropped
@@ -426,8 +427,7 @@ func (a *App) onKey(msg tea.KeyMsg) tea.Cmd {
 	case km.Is(msg, ActCommand):
 		return a.startInput(modeCommand, "")
 	case km.Is(msg, ActRefresh):
-		a.sched.Refresh()
-		return tea.Batch(a.plan(), a.setFlash("Refreshing…", false))
+		return a.refresh()
 	}
 	if a.sub != nil {
 		if km.Is(msg, ActBack) || km.Is(msg, ActQuit) {
@@ -553,6 +553,7 @@ func (a *App) layout() {
 // contentHeight is what is left for the active view.
 func (a *App) contentHeight() int {
 	h := a.height - 3 - a.stops.height() // header, tab bar, footer, the stop line
+	h -= a.alertHeight()                 // the token-rejected block
 	if a.mode == modeFilter || a.mode == modeCommand {
 		h--
 	}

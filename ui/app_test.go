@@ -1157,6 +1157,11 @@ func TestHeader(t *testing.T) {
 	}
 }
 
+// TestHeaderHealth: 500s to every request make the API unreachable after
+// a few failures (the client then sends one probe at a time, the header
+// counts down to it); it recovers at the first answer. Before issue 10
+// the header said DEGRADED, then DOWN after 30 s without success, while
+// every request kept going.
 func TestHeaderHealth(t *testing.T) {
 	t.Parallel()
 	h := settled(t)
@@ -1164,16 +1169,12 @@ func TestHeaderHealth(t *testing.T) {
 		t.Fatalf("header %q", h.header())
 	}
 	h.sim.SetFaults(sim.Faults{Error500: 1})
-	h.settle(func() bool { return strings.Contains(h.header(), "API DEGRADED") })
+	h.settle(func() bool { return strings.Contains(h.header(), "API UNREACHABLE") })
 	if !regexp.MustCompile(`last OK \d+s ago`).MatchString(h.header()) || !strings.Contains(h.header(), "Internal Server Error") {
-		t.Fatalf("degraded header %q lacks the last success or the error", h.header())
+		t.Fatalf("unreachable header %q lacks the last success or the error", h.header())
 	}
-	h.settle(func() bool { return strings.Contains(h.header(), "API DOWN") })
-	if !regexp.MustCompile(`last OK \d+s ago`).MatchString(h.header()) {
-		t.Fatalf("down header %q lacks the last success", h.header())
-	}
-	if h.clock.Now().Sub(h.client.Stats().LastSuccess) <= downAfter {
-		t.Fatalf("DOWN after only %s without success", h.clock.Now().Sub(h.client.Stats().LastSuccess))
+	if !regexp.MustCompile(`retry in \d+s`).MatchString(h.header()) {
+		t.Fatalf("unreachable header %q has no countdown to the next try", h.header())
 	}
 	h.sim.SetFaults(sim.Faults{})
 	h.settle(func() bool { return strings.Contains(h.header(), "API OK") })
@@ -1191,7 +1192,7 @@ func TestHeaderCounts429s(t *testing.T) {
 	// pumping as soon as the header counts one.
 	h.until = func() bool { return re.MatchString(h.header()) }
 	h.settle(h.until)
-	if !strings.Contains(h.header(), "API DEGRADED") && !strings.Contains(h.header(), "API DOWN") {
+	if !strings.Contains(h.header(), "API RATE-LIMITED") || !regexp.MustCompile(`retry in \d+s`).MatchString(h.header()) {
 		t.Fatalf("rate limited header %q", h.header())
 	}
 	h.sim.SetFaults(sim.Faults{})
@@ -1236,7 +1237,7 @@ func TestSmartFleets404KeepsHealth(t *testing.T) {
 	if hdr := h.header(); !strings.Contains(hdr, "API OK") {
 		t.Errorf("after a Smart Fleets 404 the header says %q", hdr)
 	}
-	h.tick(downAfter + 15*time.Second) // sit on the Policies tab for a while
+	h.tick(45 * time.Second) // sit on the Policies tab for a while
 	h.tick(time.Second)
 	if hdr := h.header(); !strings.Contains(hdr, "API OK") {
 		t.Errorf("on the Policies tab of an account without Smart Fleets the header says %q", hdr)

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"hash/fnv"
 	"strings"
 	"time"
@@ -175,6 +176,7 @@ func newCatalogTab(env *Env, spec catalogSpec) *catalogTab {
 		defSort: spec.defSort,
 		note:    func() string { return t.note }, // read in rebuild, not on every View (the Locations note counts every deployment)
 	}, t.rows)
+	t.list.fresh.every = cmp.Or(env.Scheduler.CatalogInterval, model.DefaultCatalogInterval)
 	t.rebuild()
 	return t
 }

@@ -8,42 +8,11 @@ import (
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/ui/termtext"
 )
-
-// health is the API's state as the header shows it.
-type health int
-
-const (
-	healthUnknown health = iota
-	healthOK
-	healthDegraded
-	healthDown
-)
-
-// downAfter: with no success for this long and a failing last request,
-// the API is shown as down.
-const downAfter = 30 * time.Second
-
-// apiHealth reads the client's counters: OK when the last request
-// succeeded, degraded when recent requests fail or are rate limited but
-// some succeed, down when nothing has succeeded for a while.
-func apiHealth(s api.Stats, now time.Time) health {
-	switch {
-	case s.Sent == 0:
-		return healthUnknown
-	case s.LastErrorAt.IsZero() || s.LastSuccess.After(s.LastErrorAt):
-		if s.Backoff > 0 {
-			return healthDegraded
-		}
-		return healthOK
-	case s.LastSuccess.IsZero() || now.Sub(s.LastSuccess) > downAfter:
-		return healthDown
-	}
-	return healthDegraded
-}
 
 // errorCause is the end of an error chain's text ("dial tcp …: connect:
 // connection refused" → "connection refused"), which is what a person
@@ -53,6 +22,20 @@ func errorCause(msg string) string {
 		return msg[i+2:]
 	}
 	return msg
+}
+
+// countdown is the time left until t, in whole seconds rounded up (so a
+// wait shows "1s" until it is over, never "0s" before it is) up to 99 s.
+func countdown(t, now time.Time) string {
+	d := t.Sub(now)
+	if d <= 0 {
+		return "now"
+	}
+	d = (d + time.Second - 1).Truncate(time.Second)
+	if d < 100*time.Second {
+		return fmt.Sprintf("in %ds", int(d/time.Second))
+	}
+	return "in " + formatAge(d)
 }
 
 // usedBudget is the budget of the endpoint groups the console has used:
@@ -72,6 +55,11 @@ func usedBudget(s api.Stats) float64 {
 func (a *App) rebuildChrome() {
 	a.header = padLine(a.headerLine(), a.width)
 	a.tabBar = padLine(a.tabLine(), a.width)
+	had := a.alertHeight()
+	a.alert = a.alertText(a.env.Client.Health(), a.env.now())
+	if had != a.alertHeight() {
+		a.layout() // the alert takes lines from the view, or gives them back
+	}
 }
 
 func (a *App) headerLine() string {
@@ -102,33 +90,93 @@ func (a *App) headerLine() string {
 		b.WriteString(st.BadgeStale.Render(fmt.Sprintf("%d MARKED", n)))
 	}
 	s := a.env.Client.Stats()
-	h := apiHealth(s, now)
-	b.WriteString("  API ")
-	switch h {
-	case healthOK:
-		b.WriteString(st.HealthOK.Render("OK"))
-	case healthDegraded:
-		b.WriteString(st.HealthDegraded.Render("DEGRADED"))
-	case healthDown:
-		b.WriteString(st.HealthDown.Render("DOWN"))
-	default:
-		b.WriteString(st.Muted.Render("connecting…"))
-	}
-	if !s.LastSuccess.IsZero() {
-		fmt.Fprintf(&b, " %s", st.Muted.Render("last OK "+formatAge(now.Sub(s.LastSuccess))+" ago"))
-	}
-	if h == healthDegraded || h == healthDown {
-		if s.LastError != "" {
-			b.WriteString(" ")
-			b.WriteString(st.FlashError.Render(truncateLine(sanitizeLine(errorCause(s.LastError)), 40)))
-		}
-		if at, ok := a.sched.NextRetry(now); ok {
-			fmt.Fprintf(&b, " %s", st.Muted.Render("retry in "+formatAge(at.Sub(now))))
-		}
-	}
+	a.healthText(&b, a.env.Client.Health(), s, now)
 	fmt.Fprintf(&b, "  %s %s", st.HeaderKey.Render("req/s"), st.HeaderValue.Render(fmt.Sprintf("%.1f/%.1f", s.Rate, usedBudget(s))))
 	fmt.Fprintf(&b, "  %s %s", st.HeaderKey.Render("429s"), st.HeaderValue.Render(fmt.Sprint(s.RateLimited)))
 	return b.String()
+}
+
+// healthText writes the header's API state: "API OK last OK 3s ago",
+// "API DEGRADED <reason>", "API RATE-LIMITED status · retry in 42s",
+// "API UNREACHABLE <reason> · retry in 8s", "API TOKEN REJECTED 401 ·
+// retry in 55s". The reason comes from the API: it goes through
+// sanitizeLine.
+func (a *App) healthText(b *strings.Builder, h api.Health, s api.Stats, now time.Time) {
+	st := a.env.Styles
+	b.WriteString("  API ")
+	switch h.State {
+	case api.HealthOK:
+		b.WriteString(st.HealthOK.Render("OK"))
+	case api.HealthDegraded:
+		b.WriteString(st.HealthDegraded.Render("DEGRADED"))
+	case api.HealthRateLimited:
+		b.WriteString(st.HealthDegraded.Render("RATE-LIMITED"))
+	case api.HealthDown:
+		b.WriteString(st.HealthDown.Render("UNREACHABLE"))
+	case api.HealthTokenRejected:
+		b.WriteString(st.HealthDown.Render("TOKEN REJECTED"))
+	default:
+		b.WriteString(st.Muted.Render("connecting…"))
+	}
+	if !s.LastSuccess.IsZero() && h.State != api.HealthTokenRejected {
+		fmt.Fprintf(b, " %s", st.Muted.Render("last OK "+formatAge(now.Sub(s.LastSuccess))+" ago"))
+	}
+	switch h.State {
+	case api.HealthDegraded, api.HealthDown:
+		if h.Reason != "" {
+			b.WriteString(" ")
+			b.WriteString(st.FlashError.Render(truncateLine(sanitizeLine(h.Reason), 40)))
+		}
+	case api.HealthRateLimited:
+		b.WriteString(" ")
+		b.WriteString(st.Muted.Render(string(h.Group)))
+	case api.HealthTokenRejected:
+		if h.Status != 0 {
+			b.WriteString(" ")
+			b.WriteString(st.FlashError.Render(strconv.Itoa(h.Status)))
+		}
+	}
+	if !h.RetryAt.IsZero() {
+		fmt.Fprintf(b, " %s", st.Muted.Render("· retry "+countdown(h.RetryAt, now)))
+	}
+}
+
+// alertText is the block over the footer while the API rejects the
+// token: what happened, what to do, where the token came from; wrapped to
+// the width, at most maxAlertLines lines. Empty otherwise.
+func (a *App) alertText(h api.Health, now time.Time) string {
+	if h.State != api.HealthTokenRejected || a.width <= 0 {
+		return ""
+	}
+	src := a.env.TokenSource
+	if src == "" {
+		src = "its source"
+	}
+	what := "rotate it in the Edgegap dashboard, fix " + src + ", then press ctrl+r to re-read it"
+	if src == "EDGEGAP_API_TOKEN" {
+		what = "rotate it in the Edgegap dashboard and restart gapdeck with the new EDGEGAP_API_TOKEN (read at start); ctrl+r tries again"
+	}
+	msg := fmt.Sprintf("The API rejected the token from %s (%s, %s ago): %s. Polling is stopped: one try a minute.",
+		src, h.Reason, formatAge(now.Sub(h.Since)), what)
+	lines := strings.Split(ansi.Wrap(sanitizeLine(msg), a.width, ""), "\n")
+	if len(lines) > maxAlertLines {
+		lines = lines[:maxAlertLines]
+	}
+	for i, l := range lines {
+		lines[i] = padLine(a.env.Styles.FlashError.Render(l), a.width)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// maxAlertLines bounds the token-rejected block.
+const maxAlertLines = 3
+
+// alertHeight is how many lines the alert block takes.
+func (a *App) alertHeight() int {
+	if a.alert == "" {
+		return 0
+	}
+	return strings.Count(a.alert, "\n") + 1
 }
 
 func (a *App) tabLine() string {
@@ -188,10 +236,17 @@ func (h helpScreenKeys) FullHelp() [][]key.Binding { return [][]key.Binding{h.Sh
 // footer is the flash message, or the short help of the active view,
 // under the stop line while stops are followed (see stopProgress).
 func (a *App) footer() string {
+	var b strings.Builder
 	if a.stops.line != "" {
-		return padLine(a.stops.line, a.width) + "\n" + a.footerLine()
+		b.WriteString(padLine(a.stops.line, a.width))
+		b.WriteByte('\n')
 	}
-	return a.footerLine()
+	if a.alert != "" {
+		b.WriteString(a.alert)
+		b.WriteByte('\n')
+	}
+	b.WriteString(a.footerLine())
+	return b.String()
 }
 
 // footerLine is the flash message, or the short help of the active view.

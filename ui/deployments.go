@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"strconv"
 	"strings"
 	"time"
@@ -57,6 +58,7 @@ func newDeploymentsTab(env *Env, store *model.Deployments) *deploymentsTab {
 		empty:   t.emptyText,
 		defSort: store.Sort(),
 	}, deploymentRows{store})
+	t.list.fresh.every = cmp.Or(env.Scheduler.ListInterval, model.DefaultListInterval)
 	return t
 }
 

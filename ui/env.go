@@ -60,6 +60,16 @@ type Env struct {
 	State     *model.ViewState
 	StatePath string
 	StateErr  error
+
+	// TokenSource names where the API token came from, for the
+	// token-rejected message: "EDGEGAP_API_TOKEN", "token_file <path>" or
+	// "token_command" (never the token).
+	TokenSource string
+	// ReloadToken re-reads the profile's token source and hands the token
+	// to Client (Client.SetToken); it returns the source read. ctrl+r calls
+	// it, off the UI goroutine, while the API rejects the token. nil: the
+	// token cannot be re-read (the demo).
+	ReloadToken func(ctx context.Context) (source string, err error)
 }
 
 func (e *Env) now() time.Time {

@@ -65,6 +65,7 @@ type harnessConfig struct {
 	init          bool
 	sleeping      bool
 	wrap          func(http.RoundTripper) http.RoundTripper
+	wrapHandler   func(http.Handler) http.Handler
 }
 
 // harnessOption changes a harnessConfig.
@@ -90,6 +91,12 @@ func withSleepingClock() harnessOption { return func(c *harnessConfig) { c.sleep
 // simulator (hostileTransport rewrites the answers).
 func withTransport(wrap func(http.RoundTripper) http.RoundTripper) harnessOption {
 	return func(c *harnessConfig) { c.wrap = wrap }
+}
+
+// withHandler puts wrap(simulator) between the client and the simulator:
+// a test's own fault shaping (a long Retry-After, …).
+func withHandler(wrap func(http.Handler) http.Handler) harnessOption {
+	return func(c *harnessConfig) { c.wrapHandler = wrap }
 }
 
 // withoutInit leaves the app unstarted: no Init, no fetch.
@@ -131,7 +138,11 @@ func newHarness(t testing.TB, opts ...harnessOption) *harness {
 		DisableRateLimits:   true,
 		DisableLegacyFleets: cfg.legacyOff,
 	})
-	transport := sim.Transport(s)
+	var handler http.Handler = s
+	if cfg.wrapHandler != nil {
+		handler = cfg.wrapHandler(s)
+	}
+	transport := sim.Transport(handler)
 	if cfg.wrap != nil {
 		transport = cfg.wrap(transport)
 	}

@@ -228,19 +228,31 @@ type freshness struct {
 	okAt  time.Time
 	err   error
 	errAt time.Time
+	every time.Duration // how often the data is fetched (0: age alone never marks it)
 }
+
+// staleGrace is how much later than its interval data may arrive before it
+// is marked STALE on age alone: at least staleGraceMin, so a slow page or a
+// budget wait does not make the marker blink.
+const staleGraceMin = 5 * time.Second
+
+// staleAfter is the age past which data fetched every `every` is STALE.
+func staleAfter(every time.Duration) time.Duration { return every + max(every, staleGraceMin) }
 
 func (f *freshness) ok(at time.Time) { f.okAt, f.err = at, nil }
 
 func (f *freshness) fail(at time.Time, err error) { f.err, f.errAt = err, at }
 
-// staleText is "STALE 42s" while the last fetch failed and older data is shown.
+// staleText is "STALE 42s" while the last fetch failed and older data is
+// shown, or while the data is older than staleAfter its interval, whatever
+// the reason (paused, refused, a request that does not answer).
 func (f *freshness) staleText(now time.Time) string {
-	if f.err == nil {
-		return ""
-	}
-	if f.okAt.IsZero() {
+	age := now.Sub(f.okAt)
+	switch {
+	case f.err != nil && f.okAt.IsZero():
 		return "NO DATA"
+	case f.err != nil, !f.okAt.IsZero() && f.every > 0 && age > staleAfter(f.every):
+		return "STALE " + formatAge(age)
 	}
-	return "STALE " + formatAge(now.Sub(f.okAt))
+	return ""
 }

@@ -155,7 +155,9 @@ func (s *Server) checkToken(header string) (reply, bool) {
 	if strings.TrimSpace(header) == "" {
 		return errorf(http.StatusUnauthorized, "Missing Token"), true
 	}
+	s.mu.Lock()
 	want := "token " + s.cfg.Token
+	s.mu.Unlock()
 	if subtle.ConstantTimeCompare([]byte(header), []byte(want)) != 1 {
 		return errorf(http.StatusUnauthorized, "Invalid Token"), true
 	}

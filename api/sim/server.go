@@ -123,6 +123,15 @@ func (s *Server) SetLegacyFleets(enabled bool) {
 	s.legacy = enabled
 }
 
+// SetToken changes the organization token the simulator accepts: the old
+// one is answered 401 "Invalid Token" from now on, as when it is revoked
+// or rotated in the dashboard.
+func (s *Server) SetToken(token string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cfg.Token = token
+}
+
 // SetFaults replaces the injected faults.
 func (s *Server) SetFaults(f Faults) {
 	s.mu.Lock()
