@@ -370,6 +370,9 @@ func PairAudit(entries []AuditEntry) []AuditAction {
 		if e.Outcome == OutcomeAttempted {
 			continue
 		}
+		if len(a.Outcomes) == 0 && len(e.Targets) > 0 {
+			a.Targets = e.Targets // a deploy's outcome names the new request id
+		}
 		a.Open = false
 		a.Outcomes = append(a.Outcomes, e.Outcome)
 		a.Outcome = e.Outcome

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -28,14 +29,18 @@ const (
 	auditSepW    = 2
 )
 
-// auditView shows the newest entries of the audit log, newest first: time,
-// action, targets, outcome and HTTP status of each mutating action. It
+// auditView shows the newest actions of the audit log, newest first: time,
+// action, targets, outcome and HTTP status of each mutating action. The
+// records of one action (attempted, its outcome, a later resolution) are
+// one row: an attempt without an outcome reads "in flight" while this
+// console waits for its answer, "no outcome recorded" otherwise; an
+// unknown outcome and its resolution read "unknown … → resolved: …". It
 // rereads the file as jobs finish and the clock ticks, at most every 2 s.
 type auditView struct {
 	env           *Env
 	width, height int
 
-	entries []model.AuditEntry // newest first
+	entries []model.AuditAction // newest first
 	err     error
 	readAt  time.Time // env clock when the file was last read
 	read    bool
@@ -72,10 +77,9 @@ func (v *auditView) reload() {
 	if err != nil {
 		return // keep what was shown
 	}
-	for i, j := 0, len(entries)-1; i < j; i, j = i+1, j-1 {
-		entries[i], entries[j] = entries[j], entries[i]
-	}
-	v.entries = entries
+	acts := model.PairAudit(entries)
+	slices.Reverse(acts)
+	v.entries = acts
 	v.clamp()
 }
 
@@ -181,11 +185,7 @@ func (v *auditView) View() string {
 			for j, t := range e.Targets {
 				targets[j] = sanitizeLine(t)
 			}
-			outcome := sanitizeLine(e.Outcome)
-			tone := ToneNormal
-			if strings.HasPrefix(e.Outcome, "failed") {
-				tone = ToneBad
-			}
+			outcome, tone := v.outcome(e)
 			status := ""
 			if e.HTTPStatus != 0 {
 				status = strconv.Itoa(e.HTTPStatus)
@@ -204,6 +204,24 @@ func (v *auditView) View() string {
 	return strings.Join(lines, "\n")
 }
 
+// outcome is what the view shows of an action's outcome, and its tone.
+func (v *auditView) outcome(e model.AuditAction) (string, Tone) {
+	if e.Open {
+		if v.env.Audit != nil && v.env.Audit.IsPending(e.ID) {
+			return "in flight (attempted, no answer yet)", TonePending
+		}
+		return "unknown — attempted, no outcome recorded: check the targets", ToneWarn
+	}
+	text := sanitizeLine(strings.Join(e.Outcomes, " → "))
+	switch {
+	case strings.HasPrefix(e.Outcome, "failed"), strings.HasPrefix(e.Outcome, model.OutcomeResolved+": not"):
+		return text, ToneBad
+	case strings.HasPrefix(e.Outcome, model.OutcomeUnknown):
+		return text, ToneWarn
+	}
+	return text, ToneNormal
+}
+
 // ShortHelp implements help.KeyMap.
 func (v *auditView) ShortHelp() []key.Binding {
 	return v.env.Keys.Bindings(ActUp, ActDown, ActTop, ActBottom, ActBack, ActHelp)
@@ -214,10 +232,10 @@ func (v *auditView) FullHelp() [][]key.Binding {
 	return [][]key.Binding{v.ShortHelp()}
 }
 
-// auditCount is "1 entry" or "n entries".
+// auditCount is "1 action" or "n actions".
 func auditCount(n int) string {
 	if n == 1 {
-		return "1 entry"
+		return "1 action"
 	}
-	return strconv.Itoa(n) + " entries"
+	return strconv.Itoa(n) + " actions"
 }

@@ -64,6 +64,7 @@ type harnessConfig struct {
 	legacyOff     bool
 	init          bool
 	sleeping      bool
+	transport     func(http.RoundTripper) http.RoundTripper // wraps the simulator's transport
 }
 
 // harnessOption changes a harnessConfig.
@@ -84,6 +85,12 @@ func withoutLegacyFleets() harnessOption { return func(c *harnessConfig) { c.leg
 // withSleepingClock makes the client's Sleep move the fake clock (see
 // apiClock). Concurrent requests then race on the clock: not deterministic.
 func withSleepingClock() harnessOption { return func(c *harnessConfig) { c.sleeping = true } }
+
+// withTransport puts wrap around the simulator's transport (to lose
+// answers, delay them, count requests).
+func withTransport(wrap func(http.RoundTripper) http.RoundTripper) harnessOption {
+	return func(c *harnessConfig) { c.transport = wrap }
+}
 
 // withoutInit leaves the app unstarted: no Init, no fetch.
 func withoutInit() harnessOption { return func(c *harnessConfig) { c.init = false } }
@@ -124,9 +131,13 @@ func newHarness(t testing.TB, opts ...harnessOption) *harness {
 		DisableRateLimits:   true,
 		DisableLegacyFleets: cfg.legacyOff,
 	})
+	transport := sim.Transport(s)
+	if cfg.transport != nil {
+		transport = cfg.transport(transport)
+	}
 	client, err := api.New(api.Options{
 		BaseURL: "http://localhost", Token: harnessToken,
-		HTTPClient:     &http.Client{Transport: sim.Transport(s)},
+		HTTPClient:     &http.Client{Transport: transport},
 		BudgetFraction: 1, Clock: apiClock{clock, cfg.sleeping}, ReadOnly: cfg.readOnly,
 	})
 	if err != nil {
