@@ -3,13 +3,20 @@ package ui
 import (
 	"encoding/json"
 	"errors"
+	"io"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/gapdeck/gapdeck/model"
 )
 
 // loseAnswers lets the simulator carry out the requests match selects,
@@ -255,5 +262,121 @@ func TestQuitWithNothingInFlightIsImmediate(t *testing.T) {
 	h.send(QuitMsg{Reason: "SIGHUP"})
 	if h.quits != 2 {
 		t.Fatalf("%d quits, want 2", h.quits)
+	}
+}
+
+// overTCP sends every request over a real HTTP connection to a local
+// server in front of the simulator (next): stops are carried out, then
+// their connection is hijacked and closed without an answer (the answer
+// lost after the server acted), or, with refuse, sent to a port nothing
+// listens on (never sent).
+func overTCP(t *testing.T, refuse bool) harnessOption {
+	return withTransport(func(next http.RoundTripper) http.RoundTripper {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			r.URL.Scheme, r.URL.Host, r.RequestURI = "http", "localhost", ""
+			res, err := next.RoundTrip(r)
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusBadGateway)
+				return
+			}
+			defer res.Body.Close()
+			if isStop(r) {
+				conn, _, err := w.(http.Hijacker).Hijack()
+				if err == nil {
+					conn.Close()
+				}
+				return
+			}
+			for k, vs := range res.Header {
+				w.Header()[k] = vs
+			}
+			w.WriteHeader(res.StatusCode)
+			_, _ = io.Copy(w, res.Body)
+		}))
+		t.Cleanup(srv.Close)
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		closed := ln.Addr().String()
+		ln.Close()
+		tr := &http.Transport{}
+		t.Cleanup(tr.CloseIdleConnections)
+		return roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			r = r.Clone(r.Context())
+			r.URL.Host = strings.TrimPrefix(srv.URL, "http://")
+			if refuse && isStop(r) {
+				r.URL.Host = closed
+			}
+			r.Host = r.URL.Host
+			return tr.RoundTrip(r)
+		})
+	})
+}
+
+// roundTripFunc is a function as an http.RoundTripper.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// Over a real connection: a stop whose connection is reset after the
+// server acted is unknown, then resolved by its status; a stop whose
+// connection was refused was never sent and failed.
+func TestStopOverTCPLostAnswerIsUnknownRefusedDialIsFailed(t *testing.T) {
+	t.Run("reset after acting", func(t *testing.T) {
+		h := settled(t, overTCP(t, false))
+		path := withAudit(t, h)
+		id := h.selectedID()
+		h.press("ctrl+d", "y")
+		if foot := h.footer(); !strings.Contains(foot, "stop of "+id+": outcome unknown (connection lost after sending)") {
+			t.Fatalf("footer %q", foot)
+		}
+		h.settle(func() bool { return len(outcomes(t, auditRecords(t, path), "stop")) == 3 })
+		got := outcomes(t, auditRecords(t, path), "stop")
+		if got[0] != "attempted" || !strings.HasPrefix(got[1], "unknown — check: connection lost after sending") || !strings.HasPrefix(got[2], "resolved: stopped") {
+			t.Fatalf("stop outcomes %q", got)
+		}
+	})
+	t.Run("dial refused", func(t *testing.T) {
+		h := settled(t, overTCP(t, true))
+		path := withAudit(t, h)
+		id := h.selectedID()
+		h.press("ctrl+d", "y")
+		if foot := h.footer(); !strings.Contains(foot, "stop "+id+" failed") {
+			t.Fatalf("footer %q, want the stop failed", foot)
+		}
+		got := outcomes(t, auditRecords(t, path), "stop")
+		if len(got) != 2 || got[0] != "attempted" || !strings.HasPrefix(got[1], "failed: ") || !strings.Contains(got[1], "connection refused") {
+			t.Fatalf("stop outcomes %q, want attempted then failed (connection refused)", got)
+		}
+		if slices.Contains(h.app.sched.Watched(), id) {
+			t.Error("a stop never sent is being checked")
+		}
+	})
+}
+
+// The audit view shows one row per action: in flight while this console
+// waits for its answer, unknown when the attempt has no outcome, and an
+// unknown outcome followed by its resolution.
+func TestAuditViewPairsAttemptsAndOutcomes(t *testing.T) {
+	h := settled(t, withSize(160, 30))
+	withAudit(t, h)
+	for _, e := range []model.AuditEntry{
+		{ID: "a1", Action: "stop", Targets: []string{"aaaaaaaaaaaa"}, Outcome: model.OutcomeAttempted},
+		{ID: "a1", Action: "stop", Targets: []string{"aaaaaaaaaaaa"}, Outcome: "unknown — check: connection lost after sending"},
+		{ID: "a1", Action: "stop", Targets: []string{"aaaaaaaaaaaa"}, Outcome: "resolved: stopped (status TERMINATING)"},
+		{ID: "b2", Action: "tag-add", Targets: []string{"bbbbbbbbbbbb"}, Outcome: model.OutcomeAttempted},
+	} {
+		if err := h.env.Audit.Append(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.press("ctrl+d")
+	_ = h.update(keyMsg("y")) // a stop in flight in this console
+	h.openAudit()
+	h.mustContain("3 actions,", "resolved: stopped (status TERMINATING) ← unknown — check",
+		"unknown — attempted, no outcome recorded", "in flight (attempted, no answer yet)")
+	if strings.Count(ansi.Strip(h.view()), "aaaaaaaaaaaa") != 1 {
+		t.Error("the three records of one action are not one row")
 	}
 }

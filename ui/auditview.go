@@ -34,7 +34,7 @@ const (
 // records of one action (attempted, its outcome, a later resolution) are
 // one row: an attempt without an outcome reads "in flight" while this
 // console waits for its answer, "no outcome recorded" otherwise; an
-// unknown outcome and its resolution read "unknown … → resolved: …". It
+// unknown outcome and its resolution read "resolved: … ← unknown …". It
 // rereads the file as jobs finish and the clock ticks, at most every 2 s.
 type auditView struct {
 	env           *Env
@@ -130,7 +130,7 @@ func (v *auditView) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // columns are the widths of the outcome and targets columns at width w.
 func auditColumns(w int) (targets, outcome int) {
 	rest := w - auditTimeW - auditActionW - auditHTTPW - 4*auditSepW
-	outcome = min(40, max(10, rest*2/5))
+	outcome = max(10, rest*3/5) // an unknown outcome and its resolution need room
 	targets = max(0, rest-outcome)
 	return targets, outcome
 }
@@ -212,7 +212,10 @@ func (v *auditView) outcome(e model.AuditAction) (string, Tone) {
 		}
 		return "unknown — attempted, no outcome recorded: check the targets", ToneWarn
 	}
-	text := sanitizeLine(strings.Join(e.Outcomes, " → "))
+	// Newest first: a resolution reads before the unknown it resolves.
+	outs := slices.Clone(e.Outcomes)
+	slices.Reverse(outs)
+	text := sanitizeLine(strings.Join(outs, " ← "))
 	switch {
 	case strings.HasPrefix(e.Outcome, "failed"), strings.HasPrefix(e.Outcome, model.OutcomeResolved+": not"):
 		return text, ToneBad
