@@ -319,9 +319,11 @@ func runConsole(ctx context.Context, o consoleOptions) error {
 	case errors.Is(err, tea.ErrProgramPanic):
 		logger.Error("console crashed", "err", err)
 		return fmt.Errorf("gapdeck crashed (the terminal was restored; the panic is printed above). Debug log: %s", logPath)
-	case err != nil && c.signalled.Load():
-		logger.Info("console ended after a signal", "err", err)
-		return nil // a hangup often ends the input too
+	case err != nil && (c.signalled.Load() || errors.Is(err, syscall.EIO)):
+		// A hangup ends the input too (EIO), often before its SIGHUP is
+		// seen: the shutdown work above is done either way.
+		logger.Info("console ended: terminal hung up", "err", err)
+		return nil
 	case err != nil:
 		return fmt.Errorf("console: %w (debug log: %s)", err, logPath)
 	}

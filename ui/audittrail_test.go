@@ -380,3 +380,29 @@ func TestAuditViewPairsAttemptsAndOutcomes(t *testing.T) {
 		t.Error("the three records of one action are not one row")
 	}
 }
+
+// esc cancels a quit asked with q, not one a signal asked (the process is
+// ending: main ends it after a grace period).
+func TestQuitEscStaysOnlyForKeys(t *testing.T) {
+	h := settled(t)
+	h.press("ctrl+d")
+	_ = h.update(keyMsg("y"))
+	h.send(QuitMsg{Reason: "SIGTERM"})
+	if foot := h.footer(); !strings.Contains(foot, "quit now (SIGTERM)") {
+		t.Fatalf("footer %q does not name the signal", foot)
+	}
+	h.press("esc")
+	if !h.app.quit.active {
+		t.Fatal("esc cancelled a quit a signal asked for")
+	}
+	h.app.quit = quitWait{}
+	h.press("q")
+	if foot := h.footer(); !strings.Contains(foot, "(esc: stay)") {
+		t.Fatalf("footer %q does not offer esc", foot)
+	}
+	h.press("esc")
+	if h.app.quit.active || h.quits != 0 {
+		t.Fatal("esc did not cancel the quit asked with q")
+	}
+	h.mustContain("not quitting: 1 action in flight")
+}

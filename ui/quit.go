@@ -39,6 +39,9 @@ type quitWait struct {
 	reason   string // what asked: "q", "ctrl+c", "SIGTERM"
 }
 
+// byKey reports whether a key (q, ctrl+c) asked, not a signal.
+func (q quitWait) byKey() bool { return q.reason == "q" || q.reason == "ctrl+c" }
+
 // quitTickMsg moves the quit countdown on.
 type quitTickMsg struct{}
 
@@ -96,14 +99,15 @@ func (a *App) tickQuit() tea.Cmd {
 	return quitTick()
 }
 
-// quitKey handles a key while quitting: ctrl+c quits at once, esc stays;
-// every other key is ignored.
+// quitKey handles a key while quitting: ctrl+c quits at once, esc stays
+// (unless a signal asked: the process is ending); every other key is
+// ignored.
 func (a *App) quitKey(msg tea.KeyMsg) tea.Cmd {
 	km := a.env.Keys
 	switch {
 	case km.Is(msg, ActForceQuit):
 		return a.quitNow()
-	case km.Is(msg, ActBack):
+	case km.Is(msg, ActBack) && a.quit.byKey():
 		a.quit = quitWait{}
 		return a.setFlash("not quitting: "+a.inflightText()+" still in flight", false)
 	}
@@ -115,8 +119,14 @@ func (a *App) quitKey(msg tea.KeyMsg) tea.Cmd {
 func (a *App) showQuitWait() {
 	left := max(a.quit.deadline.Sub(a.env.now()), 0).Round(time.Second)
 	a.flashID++ // no earlier flash's expiry takes this one away
-	a.flashText = sanitizeLine(fmt.Sprintf("waiting for %s to finish… %ds — press ctrl+c again to quit now (esc: stay)",
-		a.inflightText(), int(left/time.Second)))
+	stay := ""
+	if a.quit.byKey() {
+		stay = " (esc: stay)"
+	} else {
+		stay = " (" + a.quit.reason + ")"
+	}
+	a.flashText = sanitizeLine(fmt.Sprintf("waiting for %s to finish… %ds — press ctrl+c again to quit now%s",
+		a.inflightText(), int(left/time.Second), stay))
 	a.flashErr = true
 }
 
