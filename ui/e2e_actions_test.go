@@ -313,7 +313,7 @@ func TestE2EActionsStopBulkStopAndAudit(t *testing.T) {
 	// The :audit view shows both, newest first.
 	s.literal(":audit")
 	s.keys("Enter")
-	scr = s.waitText("Audit log", "2 entries", "bulk-stop", stopped)
+	scr = s.waitText("Audit log", "2 actions", "bulk-stop", stopped)
 	if strings.Index(scr, "bulk-stop") > strings.Index(scr, stopped) {
 		t.Errorf("the audit view is not newest first:\n%s", scr)
 	}
