@@ -17,6 +17,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -41,9 +42,9 @@ var (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := newRootCmd().ExecuteContext(ctx); err != nil {
+	// The console handles SIGINT, SIGTERM and SIGHUP itself (runConsole:
+	// a graceful quit); `gapdeck sim` stops on them (newSimCmd).
+	if err := newRootCmd().ExecuteContext(context.Background()); err != nil {
 		fmt.Fprintln(os.Stderr, "gapdeck:", err)
 		if errors.Is(err, errNoToken) {
 			os.Exit(2)
@@ -171,7 +172,9 @@ func newSimCmd() *cobra.Command {
 			}
 			rc.Faults = f
 			rc.DisableLegacyFleets = !legacyFleets
-			return sim.Run(cmd.Context(), rc, cmd.OutOrStdout())
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+			defer stop()
+			return sim.Run(ctx, rc, cmd.OutOrStdout())
 		},
 	}
 	fl := cmd.Flags()
@@ -255,14 +258,30 @@ func runConsole(ctx context.Context, o consoleOptions) error {
 	}
 	defer closeLog()
 
+	// Signals quit the console as q does (runProgram); until it runs,
+	// SIGINT/SIGTERM/SIGHUP cancel the start (a token_command, say).
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(sigs)
+	startCtx, startCancel := context.WithCancel(ctx)
+	startDone := make(chan struct{})
+	go func() {
+		select {
+		case <-sigs:
+			startCancel()
+		case <-startDone:
+		}
+	}()
+
 	// Probe the terminal before Bubble Tea owns it (lipgloss #73).
 	profile := colorProfile(os.Stdout, processEnv{}, false)
 	lipgloss.SetColorProfile(profile)
 	lipgloss.SetHasDarkBackground(termenv.HasDarkBackground())
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	c := &console{ctx: ctx, cfg: cfg, opts: o, logger: logger, getenv: os.Getenv,
-		styles: ui.NewStyles(theme, profile == termenv.Ascii)}
+	out := newStallGuard(os.Stdout, outputStallLimit)
+	c := &console{ctx: ctx, startCtx: startCtx, cfg: cfg, opts: o, logger: logger, getenv: os.Getenv,
+		styles: ui.NewStyles(theme, profile == termenv.Ascii), out: out}
 	defer c.closeAll()
 	// The remembered view state: tabs' sort, filter, columns and the last
 	// profile (used when --profile is not given). A corrupt file is shown
@@ -277,14 +296,26 @@ func runConsole(ctx context.Context, o consoleOptions) error {
 		name = state.Profile
 	}
 	env, err := c.envForProfile(name)
+	close(startDone)
 	if err != nil {
 		return err
 	}
+	if startCtx.Err() != nil {
+		return errors.New("interrupted while starting")
+	}
 	env.State, env.StatePath, env.StateErr = state, statePath, stateErr
 	root := ui.NewRoot(ui.New(env, nil))
-	p := tea.NewProgram(root, tea.WithAltScreen(), tea.WithContext(ctx))
+	p := tea.NewProgram(root, tea.WithAltScreen(), tea.WithContext(ctx), tea.WithOutput(out), tea.WithoutSignalHandler())
+	go out.watch(ctx, func(blocked time.Duration) {
+		// The terminal is gone without a hangup (its reader stopped):
+		// the UI is blocked in a write and cannot run its shutdown.
+		n := c.abandonAll("terminal stopped accepting output before answer")
+		logger.Error("terminal output blocked: giving up", "blocked", blocked, "actions_in_flight_recorded_unknown", n)
+		os.Exit(exitTerminalLost)
+	})
+	go c.forwardSignals(ctx, p, sigs)
 	_, err = p.Run()
-	if serr := root.Shutdown(); serr != nil { // saves the view state, closes the current Env
+	if serr := root.Shutdown(); serr != nil { // records actions in flight, saves the view state, closes the current Env
 		logger.Warn("view state not saved", "err", serr)
 	}
 	cancel()
@@ -292,12 +323,151 @@ func runConsole(ctx context.Context, o consoleOptions) error {
 	case errors.Is(err, tea.ErrProgramPanic):
 		logger.Error("console crashed", "err", err)
 		return fmt.Errorf("gapdeck crashed (the terminal was restored; the panic is printed above). Debug log: %s", logPath)
-	case errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil:
-		return nil // SIGINT/SIGTERM
+	case err != nil && (c.signalled.Load() || errors.Is(err, syscall.EIO)):
+		// A hangup ends the input too (EIO), often before its SIGHUP is
+		// seen: the shutdown work above is done either way.
+		logger.Info("console ended: terminal hung up", "err", err)
+		return nil
 	case err != nil:
 		return fmt.Errorf("console: %w (debug log: %s)", err, logPath)
 	}
 	return nil
+}
+
+// Shutdown limits.
+const (
+	// outputStallLimit is how long a write to the terminal may block
+	// before the console gives up on it (the terminal is gone).
+	outputStallLimit = 5 * time.Second
+	// signalGrace is how long after a signal the console may take to quit
+	// (it waits up to 10 s for actions in flight) before it is ended.
+	signalGrace = 15 * time.Second
+	// exitTerminalLost is the exit status when the terminal stopped
+	// accepting output; exitSignalTimeout when a signal's quit did not
+	// finish in signalGrace.
+	exitTerminalLost  = 3
+	exitSignalTimeout = 4
+)
+
+// forwardSignals quits the console on SIGINT, SIGTERM and SIGHUP as q
+// does (it waits for actions in flight, restores the terminal, records
+// and saves what it must); a second signal quits at once. If the program
+// has not ended signalGrace after the first signal (its output blocked,
+// say), or on a third, the actions in flight are recorded as unknown and
+// the process exits.
+func (c *console) forwardSignals(ctx context.Context, p *tea.Program, sigs <-chan os.Signal) {
+	var hard <-chan time.Time
+	n := 0
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-hard:
+			c.giveUp("the console did not quit within " + signalGrace.String() + " of a signal")
+		case sig := <-sigs:
+			n++
+			c.signalled.Store(true)
+			c.logger.Info("signal: quitting", "signal", sig.String(), "count", n)
+			name := signalName(sig)
+			switch n {
+			case 1:
+				hard = time.After(signalGrace)
+				go p.Send(ui.QuitMsg{Reason: name}) // not blocking here: the UI may be stuck
+			case 2:
+				go p.Send(ui.QuitMsg{Reason: name, Now: true})
+			default:
+				c.giveUp("third signal")
+			}
+		}
+	}
+}
+
+// giveUp records the actions in flight as unknown and exits.
+func (c *console) giveUp(why string) {
+	n := c.abandonAll(ui.QuitAbandoned)
+	c.logger.Error("console did not quit: exiting", "why", why, "actions_in_flight_recorded_unknown", n)
+	os.Exit(exitSignalTimeout)
+}
+
+// signalName is "SIGTERM", "SIGHUP" or "SIGINT".
+func signalName(sig os.Signal) string {
+	switch sig {
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	case syscall.SIGHUP:
+		return "SIGHUP"
+	case os.Interrupt:
+		return "SIGINT"
+	}
+	return sig.String()
+}
+
+// abandonAll records the actions in flight of every Env as unknown, for
+// why, and returns how many. Safe while the UI is blocked (the audit log
+// has its own lock).
+func (c *console) abandonAll(why string) int {
+	c.mu.Lock()
+	envs := slices.Clone(c.envs)
+	c.mu.Unlock()
+	total := 0
+	for _, e := range envs {
+		if e.Audit != nil {
+			n, err := e.Audit.Abandon(why)
+			if err != nil {
+				c.logger.Error("audit: recording actions in flight", "err", err)
+			}
+			total += n
+		}
+	}
+	return total
+}
+
+// stallGuard is the terminal as Bubble Tea's output (it keeps the file's
+// Fd, so the terminal is still detected): it notes when a write starts and
+// ends, and watch reports a write blocked longer than limit.
+type stallGuard struct {
+	*os.File
+	limit time.Duration
+	since atomic.Int64 // UnixNano when the write under way started; 0: none
+}
+
+// newStallGuard guards f's writes.
+func newStallGuard(f *os.File, limit time.Duration) *stallGuard {
+	return &stallGuard{File: f, limit: limit}
+}
+
+// Write implements io.Writer.
+func (g *stallGuard) Write(p []byte) (int, error) {
+	g.since.Store(time.Now().UnixNano())
+	defer g.since.Store(0)
+	return g.File.Write(p)
+}
+
+// blocked is how long the write under way has been blocked (0: none).
+func (g *stallGuard) blocked(now time.Time) time.Duration {
+	s := g.since.Load()
+	if s == 0 {
+		return 0
+	}
+	return now.Sub(time.Unix(0, s))
+}
+
+// watch calls onStall once a write has been blocked for limit, then
+// returns; it also returns when ctx ends.
+func (g *stallGuard) watch(ctx context.Context, onStall func(blocked time.Duration)) {
+	t := time.NewTicker(g.limit / 10)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			if d := g.blocked(now); d >= g.limit {
+				onStall(d)
+				return
+			}
+		}
+	}
 }
 
 // processEnv is the process environment, as termenv reads it.
@@ -321,7 +491,12 @@ func colorProfile(w io.Writer, env termenv.Environ, assumeTTY bool) termenv.Prof
 // console builds the Env of a profile: the configuration's settings with
 // the command line's flags on top.
 type console struct {
-	ctx    context.Context
+	ctx      context.Context
+	startCtx context.Context // ctx, cancelled by a signal before the UI runs
+	out      *stallGuard     // the terminal, as the program writes it
+	// signalled is set once a quitting signal came.
+	signalled atomic.Bool
+
 	cfg    *config.Config
 	opts   consoleOptions
 	logger *slog.Logger
@@ -360,7 +535,11 @@ func (c *console) envForProfile(name string) (*ui.Env, error) {
 		opts.HTTPClient = &http.Client{Transport: sim.Transport(sm)}
 		privateFleets = sm.PrivateFleetNames()
 	} else {
-		tok, err := p.ResolveToken(c.ctx, c.getenv)
+		tctx := c.startCtx
+		if tctx == nil {
+			tctx = c.ctx
+		}
+		tok, err := p.ResolveToken(tctx, c.getenv)
 		if errors.Is(err, config.ErrNoToken) {
 			return nil, c.noToken(p)
 		}
@@ -407,7 +586,7 @@ func (c *console) envForProfile(name string) (*ui.Env, error) {
 	ctx, cancel := context.WithCancel(c.ctx)
 	env := &ui.Env{
 		Client: client, Styles: c.styles, Keys: keys, Log: c.logger, Profile: p.Name, Demo: demo, ReadOnly: s.readOnly, ReadOnlyReason: s.readOnlyReason,
-		Ctx: ctx, Clipboard: os.Stdout, Scheduler: s.scheduler, LogCap: s.logCap, Audit: audit,
+		Ctx: ctx, Clipboard: c.clipboard(), Scheduler: s.scheduler, LogCap: s.logCap, Audit: audit,
 		EnvLabel: p.EnvLabel, EnvColor: p.EnvColor, PrivateFleets: privateFleets,
 		TokenSource: tokenSource, ReloadToken: reloadToken,
 	}
@@ -425,6 +604,14 @@ func (c *console) envForProfile(name string) (*ui.Env, error) {
 	c.envs = append(c.envs, env)
 	c.mu.Unlock()
 	return env, nil
+}
+
+// clipboard is where OSC 52 copies are written: the guarded terminal.
+func (c *console) clipboard() io.Writer {
+	if c.out != nil {
+		return c.out
+	}
+	return os.Stdout
 }
 
 // profileNames are the profiles `:profile` offers: the configuration's,

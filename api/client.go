@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"slices"
 	"strconv"
@@ -306,6 +307,7 @@ func (c *Client) do(ctx context.Context, cl call) (*response, error) {
 		defer c.mutations.Add(-1)
 	}
 	var lastErr error
+	sent := false // an attempt may have reached the server
 	for attempt := 0; ; attempt++ {
 		gateProbe, err := c.admit(cl.method, display)
 		if cl.noAuth {
@@ -327,14 +329,15 @@ func (c *Client) do(ctx context.Context, cl call) (*response, error) {
 				}
 				return nil, &NotSentError{Method: cl.method, Path: display, Reason: ErrPaused, Cause: "429 Too Many Requests", RetryAt: pe.until}
 			}
-			return nil, &RequestError{Method: cl.method, Path: display, Err: err}
+			return nil, &RequestError{Method: cl.method, Path: display, Err: err, Sent: sent}
 		}
 		lim.sentOne()
 		start := c.clock.Now()
-		resp, err := c.send(ctx, cl, payload)
+		resp, wrote, err := c.send(ctx, cl, payload)
 		elapsed := c.clock.Now().Sub(start)
+		sent = sent || wrote
 		if err != nil {
-			rerr := &RequestError{Method: cl.method, Path: display, Err: c.redactErr(err)}
+			rerr := &RequestError{Method: cl.method, Path: display, Err: c.redactErr(err), Sent: sent}
 			c.log.Debug("api request failed", "group", group, "method", cl.method, "path", display, "attempt", attempt+1, "elapsed", elapsed, "err", rerr.Error())
 			if ctx.Err() != nil {
 				c.observe(outcomeCancelled, gateProbe, group, cl.method, display, 0, "")
@@ -438,8 +441,12 @@ func isAnswer(method string, group Group, status int) bool {
 	return false
 }
 
-// send performs one HTTP attempt under the per-attempt timeout.
-func (c *Client) send(ctx context.Context, cl call, payload []byte) (*response, error) {
+// send performs one HTTP attempt under the per-attempt timeout. wrote
+// reports whether the request may have reached the server: false only when
+// the transport says it never wrote it (a refused dial, a bad address); a
+// transport that does not report writes (tests, the in-process simulator)
+// counts as written.
+func (c *Client) send(ctx context.Context, cl call, payload []byte) (resp *response, wrote bool, err error) {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	u := *c.base
@@ -458,9 +465,14 @@ func (c *Client) send(ctx context.Context, cl call, payload []byte) (*response, 
 	if payload != nil {
 		body = bytes.NewReader(payload)
 	}
+	var traced, written atomic.Bool
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		GetConn:      func(string) { traced.Store(true) },
+		WroteRequest: func(httptrace.WroteRequestInfo) { written.Store(true) },
+	})
 	req, err := http.NewRequestWithContext(ctx, cl.method, u.String(), body)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	for k, vs := range cl.header {
 		req.Header[k] = vs
@@ -475,14 +487,14 @@ func (c *Client) send(ctx context.Context, cl call, payload []byte) (*response, 
 	}
 	res, err := c.http.Do(req)
 	if err != nil {
-		return nil, err
+		return nil, written.Load() || !traced.Load(), err
 	}
 	defer res.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(res.Body, maxBodyBytes))
 	if err != nil {
-		return nil, fmt.Errorf("reading response: %w", err)
+		return nil, true, fmt.Errorf("reading response: %w", err)
 	}
-	return &response{status: res.StatusCode, body: b, header: res.Header}, nil
+	return &response{status: res.StatusCode, body: b, header: res.Header}, true, nil
 }
 
 // parseRetryAfter reads a Retry-After header: delay-seconds or an HTTP date.
@@ -568,6 +580,12 @@ func (c *Client) redactErr(err error) error {
 type RequestError struct {
 	Method, Path string
 	Err          error
+	// Sent reports that the request may have reached the server before
+	// the answer was lost (a reset or timeout after writing it): a
+	// mutation's outcome is then unknown, not failed. It is false only
+	// when no attempt was written (a refused dial, the budget wait
+	// cancelled).
+	Sent bool
 }
 
 // Error implements error.

@@ -3,6 +3,8 @@ package model
 import (
 	"bufio"
 	"bytes"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -24,21 +27,36 @@ const AuditTimeFormat = "2006-01-02T15:04:05.000Z07:00"
 // auditRedacted replaces every secret found in an audit entry.
 const auditRedacted = "[redacted]"
 
-// AuditEntry is one mutating action in the audit file (one JSON object per
-// line).
+// Audit outcomes that are not an answer of the API. An action is written
+// twice: OutcomeAttempted before its request is sent, then its outcome
+// (same ID). An outcome starting with OutcomeUnknown means the request may
+// have reached the server but no answer came (connection lost after
+// sending, the console quit or lost its terminal first); a later record
+// with the same ID and an outcome starting with OutcomeResolved says what
+// a re-read of the targets found.
+const (
+	OutcomeAttempted = "attempted"
+	OutcomeUnknown   = "unknown"
+	OutcomeResolved  = "resolved"
+)
+
+// AuditEntry is one record of a mutating action in the audit file (one
+// JSON object per line).
 type AuditEntry struct {
-	Time       time.Time `json:"time"` // UTC, RFC 3339 with ms
+	ID         string    `json:"id,omitempty"` // the action's id: its attempt and its outcome share it
+	Time       time.Time `json:"time"`         // UTC, RFC 3339 with ms
 	Profile    string    `json:"profile"`
 	APIHost    string    `json:"api_host"`
 	Action     string    `json:"action"`  // "stop", "bulk-stop", "tag-add", ...
 	Targets    []string  `json:"targets"` // request ids, "fleet/policy", ...
-	Outcome    string    `json:"outcome"` // "ok", "accepted", "already terminated", "failed: <message>", "refused: read-only"
+	Outcome    string    `json:"outcome"` // "attempted", "ok", "accepted", "already terminated", "failed: <message>", "unknown — check: <why>", "resolved: <what>"
 	HTTPStatus int       `json:"http_status,omitempty"`
 	Detail     string    `json:"detail,omitempty"`
 }
 
 // auditEntryJSON is AuditEntry with the time as a preformatted string.
 type auditEntryJSON struct {
+	ID         string   `json:"id,omitempty"`
 	Time       string   `json:"time"`
 	Profile    string   `json:"profile"`
 	APIHost    string   `json:"api_host"`
@@ -57,6 +75,7 @@ func (e AuditEntry) MarshalJSON() ([]byte, error) {
 		targets = []string{}
 	}
 	return json.Marshal(auditEntryJSON{
+		ID:         e.ID,
 		Time:       e.Time.UTC().Format(AuditTimeFormat),
 		Profile:    e.Profile,
 		APIHost:    e.APIHost,
@@ -78,6 +97,7 @@ type AuditLog struct {
 	f       *os.File
 	secrets []string
 	now     func() time.Time
+	pending map[string]AuditEntry // attempts written, outcome not yet (by ID)
 }
 
 // DefaultAuditPath is $XDG_STATE_HOME/gapdeck/audit.jsonl.
@@ -172,6 +192,79 @@ func (l *AuditLog) Append(e AuditEntry) error {
 	return nil
 }
 
+// NewActionID is a new action id: unique enough to pair an attempt with
+// its outcome in one audit file (time and random bits).
+func NewActionID() string {
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return strconv.FormatInt(time.Now().UnixMilli(), 36) + "-" + hex.EncodeToString(b[:])
+}
+
+// Begin writes the attempt of e (outcome OutcomeAttempted) before its
+// request is sent, and remembers the action as pending until Finish. It
+// returns the action's id (e.ID, or a new one). The id is returned even
+// when the write fails, so the outcome can still be paired.
+func (l *AuditLog) Begin(e AuditEntry) (string, error) {
+	if e.ID == "" {
+		e.ID = NewActionID()
+	}
+	if e.Time.IsZero() {
+		e.Time = l.now()
+	}
+	e.Outcome, e.HTTPStatus = OutcomeAttempted, 0
+	l.mu.Lock()
+	if l.pending == nil {
+		l.pending = map[string]AuditEntry{}
+	}
+	l.pending[e.ID] = e
+	l.mu.Unlock()
+	return e.ID, l.Append(e)
+}
+
+// Finish writes the outcome of the action e.ID and forgets it as pending.
+func (l *AuditLog) Finish(e AuditEntry) error {
+	l.mu.Lock()
+	delete(l.pending, e.ID)
+	l.mu.Unlock()
+	return l.Append(e)
+}
+
+// IsPending reports whether action id was begun and has no outcome yet.
+func (l *AuditLog) IsPending(id string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	_, ok := l.pending[id]
+	return ok
+}
+
+// Pending is how many actions were begun and have no outcome yet.
+func (l *AuditLog) Pending() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.pending)
+}
+
+// Abandon records every pending action's outcome as unknown, for why
+// ("quit before answer", "terminal lost before answer"), and returns how
+// many there were. It is safe to call from any goroutine (a watchdog while
+// the UI is blocked) and more than once.
+func (l *AuditLog) Abandon(why string) (int, error) {
+	l.mu.Lock()
+	list := make([]AuditEntry, 0, len(l.pending))
+	for _, e := range l.pending {
+		list = append(list, e)
+	}
+	l.pending = nil
+	l.mu.Unlock()
+	var errs []error
+	for _, e := range list {
+		e.Time = time.Time{}
+		e.Outcome = OutcomeUnknown + " — " + why + ": check the targets"
+		errs = append(errs, l.Append(e))
+	}
+	return len(list), errors.Join(errs...)
+}
+
 // Close closes the file. Appending after Close fails; closing twice is a
 // no-op.
 func (l *AuditLog) Close() error {
@@ -242,4 +335,53 @@ func ReadAudit(path string, limit int) ([]AuditEntry, error) {
 	out = make([]AuditEntry, 0, limit)
 	out = append(out, ring[next:]...)
 	return append(out, ring[:next]...), nil
+}
+
+// AuditAction is one action of the audit file with its records paired: the
+// first record (its attempt, or the only record of an entry written before
+// attempts were recorded) and every outcome recorded after it.
+type AuditAction struct {
+	AuditEntry          // the first record; Outcome and HTTPStatus are the latest known
+	Outcomes   []string // every outcome after the attempt, oldest first
+	Open       bool     // attempted, no outcome recorded (in flight, or lost)
+}
+
+// PairAudit folds entries (oldest first, as ReadAudit returns them) into
+// actions, oldest first: the records sharing an ID become one action.
+// Entries without an ID stand alone. An outcome whose attempt is not among
+// entries (cut by a limit) is its own action.
+func PairAudit(entries []AuditEntry) []AuditAction {
+	var out []AuditAction
+	at := map[string]int{}
+	for _, e := range entries {
+		i, ok := at[e.ID]
+		if e.ID == "" || !ok {
+			a := AuditAction{AuditEntry: e, Open: e.Outcome == OutcomeAttempted}
+			if !a.Open {
+				a.Outcomes = []string{e.Outcome}
+			}
+			if e.ID != "" {
+				at[e.ID] = len(out)
+			}
+			out = append(out, a)
+			continue
+		}
+		a := &out[i]
+		if e.Outcome == OutcomeAttempted {
+			continue
+		}
+		if len(a.Outcomes) == 0 && len(e.Targets) > 0 {
+			a.Targets = e.Targets // a deploy's outcome names the new request id
+		}
+		a.Open = false
+		a.Outcomes = append(a.Outcomes, e.Outcome)
+		a.Outcome = e.Outcome
+		if e.HTTPStatus != 0 {
+			a.HTTPStatus = e.HTTPStatus
+		}
+		if e.Detail != "" && a.Detail == "" {
+			a.Detail = e.Detail
+		}
+	}
+	return out
 }

@@ -307,3 +307,94 @@ func TestDefaultAuditPath(t *testing.T) {
 		t.Errorf("DefaultAuditPath() = %q", p)
 	}
 }
+
+// An action is written twice, attempt first, with one id; the pending set
+// follows it; PairAudit folds the two records into one action.
+func TestAuditBeginFinishPairsAttemptAndOutcome(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "audit.jsonl")
+	l, err := OpenAuditLog(path, "tok")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	id, err := l.Begin(AuditEntry{Action: "stop", Targets: []string{"abc"}})
+	if err != nil || id == "" {
+		t.Fatalf("Begin = %q, %v", id, err)
+	}
+	if !l.IsPending(id) || l.Pending() != 1 {
+		t.Fatalf("after Begin: pending %v/%d, want the action", l.IsPending(id), l.Pending())
+	}
+	// The attempt is on disk before any outcome.
+	got, _ := ReadAudit(path, 0)
+	if len(got) != 1 || got[0].ID != id || got[0].Outcome != OutcomeAttempted {
+		t.Fatalf("after Begin the file holds %+v, want one attempted record", got)
+	}
+	if err := l.Finish(AuditEntry{ID: id, Action: "stop", Targets: []string{"abc"}, Outcome: "stopping", HTTPStatus: 200}); err != nil {
+		t.Fatal(err)
+	}
+	if l.IsPending(id) || l.Pending() != 0 {
+		t.Fatal("still pending after Finish")
+	}
+	got, _ = ReadAudit(path, 0)
+	if len(got) != 2 || got[1].ID != id || got[1].Outcome != "stopping" {
+		t.Fatalf("file holds %+v, want attempt then outcome with one id", got)
+	}
+	acts := PairAudit(got)
+	if len(acts) != 1 || acts[0].Open || acts[0].Outcome != "stopping" || acts[0].HTTPStatus != 200 || acts[0].Action != "stop" {
+		t.Fatalf("PairAudit = %+v, want one answered stop", acts)
+	}
+}
+
+// Abandon writes an unknown outcome for every pending action, once.
+func TestAuditAbandonRecordsPendingAsUnknown(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "audit.jsonl")
+	l, err := OpenAuditLog(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	a, _ := l.Begin(AuditEntry{Action: "stop", Targets: []string{"a"}})
+	b, _ := l.Begin(AuditEntry{Action: "tag-add", Targets: []string{"b"}})
+	_ = l.Finish(AuditEntry{ID: b, Action: "tag-add", Targets: []string{"b"}, Outcome: "ok"})
+	n, err := l.Abandon("quit before answer")
+	if err != nil || n != 1 {
+		t.Fatalf("Abandon = %d, %v; want 1 action", n, err)
+	}
+	if n, _ := l.Abandon("again"); n != 0 {
+		t.Fatalf("second Abandon recorded %d more", n)
+	}
+	got, _ := ReadAudit(path, 0)
+	acts := PairAudit(got)
+	if len(acts) != 2 {
+		t.Fatalf("actions %+v", acts)
+	}
+	stop := acts[0]
+	if stop.ID != a || stop.Open || !strings.HasPrefix(stop.Outcome, OutcomeUnknown) || !strings.Contains(stop.Outcome, "quit before answer") {
+		t.Errorf("abandoned stop = %+v, want outcome unknown — quit before answer", stop)
+	}
+}
+
+// PairAudit: entries without an id stand alone, an attempt without an
+// outcome is open, a resolution follows an unknown outcome.
+func TestPairAuditFoldsRecordsByID(t *testing.T) {
+	es := []AuditEntry{
+		{Action: "stop", Targets: []string{"old"}, Outcome: "ok"},
+		{ID: "1", Action: "stop", Targets: []string{"x"}, Outcome: OutcomeAttempted},
+		{ID: "2", Action: "tag-add", Targets: []string{"y"}, Outcome: OutcomeAttempted},
+		{ID: "1", Action: "stop", Targets: []string{"x"}, Outcome: "unknown — check: connection lost after sending"},
+		{ID: "1", Action: "stop", Targets: []string{"x"}, Outcome: "resolved: stopped (TERMINATED)"},
+	}
+	acts := PairAudit(es)
+	if len(acts) != 3 {
+		t.Fatalf("%d actions, want 3: %+v", len(acts), acts)
+	}
+	if acts[0].Open || acts[0].Outcome != "ok" {
+		t.Errorf("legacy entry = %+v", acts[0])
+	}
+	if acts[1].Open || len(acts[1].Outcomes) != 2 || acts[1].Outcome != "resolved: stopped (TERMINATED)" {
+		t.Errorf("stop = %+v, want unknown then resolved", acts[1])
+	}
+	if !acts[2].Open {
+		t.Errorf("tag-add = %+v, want open (no outcome)", acts[2])
+	}
+}

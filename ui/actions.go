@@ -27,6 +27,7 @@ type openStopMsg struct{ ids []string }
 
 // stopDoneMsg is the answer to a stop.
 type stopDoneMsg struct {
+	act string // the audit's action id
 	id  string
 	res *api.StopResult
 	err error
@@ -34,6 +35,7 @@ type stopDoneMsg struct {
 
 // bulkStopDoneMsg is the answer to a bulk stop.
 type bulkStopDoneMsg struct {
+	act    string   // the audit's action id
 	ids    []string // the preview: what the user confirmed
 	filter string   // "tag=a,b any" for a stop by tags; "" for request ids
 	res    *api.BulkStopResult
@@ -108,10 +110,11 @@ func (a *App) askStopByTags(arg string) tea.Cmd {
 	want := strconv.Itoa(len(ids))
 	a.dialog = newTypedConfirm(a.env.Styles, "Stop deployments tagged "+strings.Join(tags, ",")+"?", lines, "Stop "+want, want)
 	a.onConfirm = func() tea.Cmd {
+		act := a.beginAction(model.AuditEntry{Action: "bulk-stop", Targets: ids, Detail: filter}, "bulk stop of "+filter)
 		ctx, c := a.env.Ctx, a.env.Client
 		return func() tea.Msg {
 			res, err := c.BulkStopByTags(ctx, match, tags...)
-			return bulkStopDoneMsg{ids: ids, filter: filter, res: res, err: err}
+			return bulkStopDoneMsg{act: act, ids: ids, filter: filter, res: res, err: err}
 		}
 	}
 	return nil
@@ -176,29 +179,34 @@ func (a *App) describe(id string, now time.Time) []string {
 
 // sendStop stops one deployment and reports the typed outcome.
 func (a *App) sendStop(id string) tea.Cmd {
+	act := a.beginAction(model.AuditEntry{Action: "stop", Targets: []string{id}}, "stop of "+id)
 	ctx, c := a.env.Ctx, a.env.Client
 	return func() tea.Msg {
 		res, err := c.StopDeployment(ctx, id, api.StopOptions{})
-		return stopDoneMsg{id: id, res: res, err: err}
+		return stopDoneMsg{act: act, id: id, res: res, err: err}
 	}
 }
 
 // sendBulkStop stops the confirmed deployments in one request.
 func (a *App) sendBulkStop(ids []string) tea.Cmd {
+	act := a.beginAction(model.AuditEntry{Action: "bulk-stop", Targets: ids}, fmt.Sprintf("bulk stop of %d deployments", len(ids)))
 	ctx, c := a.env.Ctx, a.env.Client
 	return func() tea.Msg {
 		res, err := c.BulkStopByRequestIDs(ctx, ids...)
-		return bulkStopDoneMsg{ids: ids, res: res, err: err}
+		return bulkStopDoneMsg{act: act, ids: ids, res: res, err: err}
 	}
 }
 
 // onStopDone reports a stop truthfully (200, 202 and 410 differ), applies
 // the summary so the row shows TERMINATING at once, and audits it.
 func (a *App) onStopDone(msg stopDoneMsg) tea.Cmd {
-	entry := model.AuditEntry{Action: "stop", Targets: []string{msg.id}}
+	entry := model.AuditEntry{ID: msg.act, Action: "stop", Targets: []string{msg.id}}
 	var text string
 	if msg.err != nil {
-		a.auditFailed(entry, msg.err)
+		if unknown, why := a.auditFailed(entry, msg.err); unknown {
+			a.checkStops(msg.act, "stop", []string{msg.id})
+			return tea.Batch(a.setFlash("stop of "+msg.id+": outcome unknown ("+why+") — checking status…", true), a.plan())
+		}
 		return a.setFlash("stop "+msg.id+" failed: "+errorCause(msg.err.Error()), true)
 	}
 	entry.HTTPStatus, entry.Outcome = msg.res.HTTPStatus, msg.res.Outcome.String()
@@ -226,9 +234,12 @@ func (a *App) onStopDone(msg stopDoneMsg) tea.Cmd {
 // onBulkStopDone compares what the server will stop with what the user
 // confirmed, reports any difference, clears the marks and audits.
 func (a *App) onBulkStopDone(msg bulkStopDoneMsg) tea.Cmd {
-	entry := model.AuditEntry{Action: "bulk-stop", Targets: msg.ids, Detail: msg.filter}
+	entry := model.AuditEntry{ID: msg.act, Action: "bulk-stop", Targets: msg.ids, Detail: msg.filter}
 	if msg.err != nil {
-		a.auditFailed(entry, msg.err)
+		if unknown, why := a.auditFailed(entry, msg.err); unknown {
+			a.checkStops(msg.act, "bulk-stop", msg.ids)
+			return tea.Batch(a.setFlash(fmt.Sprintf("bulk stop of %d deployments: outcome unknown (%s) — checking their status…", len(msg.ids), why), true), a.plan())
+		}
 		return a.setFlash("bulk stop failed: "+errorCause(msg.err.Error()), true)
 	}
 	got := make([]string, 0, len(msg.res.Processable))
@@ -273,23 +284,33 @@ func (a *App) onBulkStopDone(msg bulkStopDoneMsg) tea.Cmd {
 	return tea.Batch(a.setFlash(text, isErr), a.plan())
 }
 
-// audit appends an entry to the audit log, if there is one; a failure to
-// write it is shown, never swallowed.
+// audit appends the outcome e of action e.ID (see beginAction) to the
+// audit log, if there is one, and counts the action as answered; a failure
+// to write it is shown, never swallowed.
 func (a *App) audit(e model.AuditEntry) {
+	delete(a.inflight, e.ID)
 	if a.env.Audit == nil {
 		return
 	}
 	e.Time, e.Profile, e.APIHost = a.env.now(), a.env.Profile, a.env.Client.Host()
-	if err := a.env.Audit.Append(e); err != nil {
+	if err := a.env.Audit.Finish(e); err != nil {
 		a.flashText, a.flashErr = "could not write the audit log: "+termtext.Error(err), true
 	}
 }
 
-// auditFailed records a failed request: its error and the HTTP status the
+// auditFailed records a request that did not succeed. When the request may
+// have been carried out but its answer was lost (lostAnswer), the outcome
+// is "unknown — check" and unknown is true, with why: the caller then
+// finds out. Otherwise it is "failed: <error>" with the HTTP status the
 // API answered (0 when it did not answer).
-func (a *App) auditFailed(e model.AuditEntry, err error) {
-	e.Outcome, e.HTTPStatus = "failed: "+err.Error(), api.StatusOf(err)
+func (a *App) auditFailed(e model.AuditEntry, err error) (unknown bool, why string) {
+	if unknown, why = lostAnswer(err); unknown {
+		e.Outcome, e.HTTPStatus = unknownOutcome(why, err), api.StatusOf(err)
+	} else {
+		e.Outcome, e.HTTPStatus = "failed: "+err.Error(), api.StatusOf(err)
+	}
 	a.audit(e)
+	return unknown, why
 }
 
 // dialogKey drives the open dialog and runs the action once confirmed.

@@ -90,8 +90,11 @@ type App struct {
 	dlgView   dialogRender   // the dialog as last drawn
 	foot      footerCache    // the footer line as last drawn
 
-	stops     stopProgress    // stops followed to TERMINATED (stopprogress.go)
-	deploying map[string]bool // new deployments watched until READY or ERROR (deployaction.go)
+	stops     stopProgress          // stops followed to TERMINATED (stopprogress.go)
+	inflight  map[string]string     // actions sent, not answered: action id → what (audittrail.go)
+	checks    map[string]*stopCheck // deployments whose stop's answer was lost (audittrail.go)
+	quit      quitWait              // quitting, waiting for actions in flight (quit.go)
+	deploying map[string]bool       // new deployments watched until READY or ERROR (deployaction.go)
 
 	flashText  termtext.Safe
 	flashErr   bool
@@ -221,8 +224,25 @@ func (a *App) plan() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// Update implements tea.Model.
+// Update implements tea.Model. While the console waits to quit, the last
+// answer of an action in flight quits it.
 func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	cmd := a.update(msg)
+	if a.quit.active && len(a.inflight) == 0 {
+		a.quit.active = false
+		return a, tea.Batch(cmd, tea.Quit)
+	}
+	return a, cmd
+}
+
+// update handles one message.
+func (a *App) update(msg tea.Msg) tea.Cmd {
+	_, cmd := a.updateMsg(msg)
+	return cmd
+}
+
+// updateMsg is Update without the quit check.
+func (a *App) updateMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		a.width, a.height = msg.Width, msg.Height
@@ -285,7 +305,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.epoch != a.epoch {
 			return a, nil // a result from the profile before a switch
 		}
-		return a.Update(msg.msg)
+		return a.updateMsg(msg.msg)
 	case appAction:
 		return a, msg.applyTo(a)
 	case tea.KeyMsg:
@@ -360,6 +380,7 @@ func (a *App) onJobDone(msg jobDoneMsg) tea.Cmd {
 	}
 	a.observeStopJob(msg)
 	a.observeDeployJob(msg)
+	cmds = append(cmds, a.resolveStopJob(msg))
 	a.sched.SetVisible(a.tabs[a.active].visibleKeys())
 	a.rebuildChrome()
 	cmds = append(cmds, a.plan())
@@ -385,8 +406,11 @@ func (a *App) setFlash(text string, isErr bool) tea.Cmd {
 // onKey routes a key: input modes first, then global keys, then the view.
 func (a *App) onKey(msg tea.KeyMsg) tea.Cmd {
 	km := a.env.Keys
+	if a.quit.active {
+		return a.quitKey(msg)
+	}
 	if km.Is(msg, ActForceQuit) {
-		return tea.Quit
+		return a.requestQuit("ctrl+c", false)
 	}
 	if km.Is(msg, ActRedraw) && a.mode != modeFilter && a.mode != modeCommand {
 		return tea.ClearScreen // in every view, dialogs and help included
@@ -442,7 +466,7 @@ func (a *App) onKey(msg tea.KeyMsg) tea.Cmd {
 	}
 	switch {
 	case km.Is(msg, ActQuit):
-		return tea.Quit
+		return a.requestQuit("q", false)
 	case km.Is(msg, ActFilter):
 		return a.startInput(modeFilter, a.tabs[a.active].filterText())
 	case km.Is(msg, ActBack):

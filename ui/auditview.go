@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -29,14 +30,18 @@ const (
 	auditSepW    = 2
 )
 
-// auditView shows the newest entries of the audit log, newest first: time,
-// action, targets, outcome and HTTP status of each mutating action. It
+// auditView shows the newest actions of the audit log, newest first: time,
+// action, targets, outcome and HTTP status of each mutating action. The
+// records of one action (attempted, its outcome, a later resolution) are
+// one row: an attempt without an outcome reads "in flight" while this
+// console waits for its answer, "no outcome recorded" otherwise; an
+// unknown outcome and its resolution read "resolved: … ← unknown …". It
 // rereads the file as jobs finish and the clock ticks, at most every 2 s.
 type auditView struct {
 	env           *Env
 	width, height int
 
-	entries []model.AuditEntry // newest first
+	entries []model.AuditAction // newest first
 	err     error
 	readAt  time.Time // env clock when the file was last read
 	read    bool
@@ -73,10 +78,9 @@ func (v *auditView) reload() {
 	if err != nil {
 		return // keep what was shown
 	}
-	for i, j := 0, len(entries)-1; i < j; i, j = i+1, j-1 {
-		entries[i], entries[j] = entries[j], entries[i]
-	}
-	v.entries = entries
+	acts := model.PairAudit(entries)
+	slices.Reverse(acts)
+	v.entries = acts
 	v.clamp()
 }
 
@@ -127,7 +131,7 @@ func (v *auditView) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // columns are the widths of the outcome and targets columns at width w.
 func auditColumns(w int) (targets, outcome int) {
 	rest := w - auditTimeW - auditActionW - auditHTTPW - 4*auditSepW
-	outcome = min(40, max(10, rest*2/5))
+	outcome = max(10, rest*3/5) // an unknown outcome and its resolution need room
 	targets = max(0, rest-outcome)
 	return targets, outcome
 }
@@ -182,11 +186,7 @@ func (v *auditView) View() string {
 			for j, t := range e.Targets {
 				targets[j] = sanitizeLine(t)
 			}
-			outcome := sanitizeLine(e.Outcome)
-			tone := ToneNormal
-			if strings.HasPrefix(e.Outcome, "failed") {
-				tone = ToneBad
-			}
+			outcome, tone := v.outcome(e)
 			status := ""
 			if e.HTTPStatus != 0 {
 				status = strconv.Itoa(e.HTTPStatus)
@@ -205,6 +205,27 @@ func (v *auditView) View() string {
 	return strings.Join(lines, "\n")
 }
 
+// outcome is what the view shows of an action's outcome, and its tone.
+func (v *auditView) outcome(e model.AuditAction) (string, Tone) {
+	if e.Open {
+		if v.env.Audit != nil && v.env.Audit.IsPending(e.ID) {
+			return "in flight (attempted, no answer yet)", TonePending
+		}
+		return "unknown — attempted, no outcome recorded: check the targets", ToneWarn
+	}
+	// Newest first: a resolution reads before the unknown it resolves.
+	outs := slices.Clone(e.Outcomes)
+	slices.Reverse(outs)
+	text := sanitizeLine(strings.Join(outs, " ← "))
+	switch {
+	case strings.HasPrefix(e.Outcome, "failed"), strings.HasPrefix(e.Outcome, model.OutcomeResolved+": not"):
+		return text, ToneBad
+	case strings.HasPrefix(e.Outcome, model.OutcomeUnknown):
+		return text, ToneWarn
+	}
+	return text, ToneNormal
+}
+
 // ShortHelp implements help.KeyMap.
 func (v *auditView) ShortHelp() []key.Binding {
 	return v.env.Keys.Bindings(ActUp, ActDown, ActTop, ActBottom, ActBack, ActHelp)
@@ -215,10 +236,10 @@ func (v *auditView) FullHelp() [][]key.Binding {
 	return [][]key.Binding{v.ShortHelp()}
 }
 
-// auditCount is "1 entry" or "n entries".
+// auditCount is "1 action" or "n actions".
 func auditCount(n int) string {
 	if n == 1 {
-		return "1 entry"
+		return "1 action"
 	}
-	return strconv.Itoa(n) + " entries"
+	return strconv.Itoa(n) + " actions"
 }

@@ -30,7 +30,7 @@ func TestAuditViewShowsTheStop(t *testing.T) {
 		t.Fatalf("%d stop requests, want 1", n)
 	}
 	h.openAudit()
-	h.mustContain("Audit log", "1 entry,", "stop", id)
+	h.mustContain("Audit log", "1 action,", "stop", id)
 	v := ansi.Strip(h.view())
 	var row string
 	for _, l := range strings.Split(v, "\n") {
@@ -70,7 +70,7 @@ func TestAuditViewRereadsAndOrdersNewestFirst(t *testing.T) {
 		}
 	}
 	h.tick(3 * time.Second) // past the 2 s reread pause
-	h.mustContain("2 entries,", "bbbbbbbbbbbb cccccccccccc", "failed: boom", yesterday.Format("2006-01-02"))
+	h.mustContain("2 actions,", "bbbbbbbbbbbb cccccccccccc", "failed: boom", yesterday.Format("2006-01-02"))
 	if strings.Contains(h.view(), "\x1b[31m") && strings.Contains(ansi.Strip(h.view()), "[31m") {
 		t.Error("an escape sequence from the file reached the screen")
 	}

@@ -39,6 +39,7 @@ func (m openHostDeployMsg) applyTo(a *App) tea.Cmd {
 
 // deployDoneMsg is the answer to a deploy.
 type deployDoneMsg struct {
+	act   string // the audit's action id
 	draft deployDraft
 	req   deployRequest
 	res   *api.DeployV2Response
@@ -77,6 +78,7 @@ func (a *App) askDeploy(d deployDraft) tea.Cmd {
 // sendDeploy sends the confirmed deploy; the answer comes back as a
 // deployDoneMsg.
 func (a *App) sendDeploy(d deployDraft, req deployRequest) tea.Cmd {
+	act := a.beginAction(deployAudit(req, ""), "deploy of "+req.body.Application+" "+req.body.Version)
 	ctx, c := a.env.Ctx, a.env.Client
 	return func() tea.Msg {
 		var res *api.DeployV2Response
@@ -86,7 +88,7 @@ func (a *App) sendDeploy(d deployDraft, req deployRequest) tea.Cmd {
 		} else {
 			res, err = c.DeployV2(ctx, req.body)
 		}
-		return deployDoneMsg{draft: d, req: req, res: res, err: err}
+		return deployDoneMsg{act: act, draft: d, req: req, res: res, err: err}
 	}
 }
 
@@ -106,13 +108,19 @@ func (a *App) onDeployDone(m deployDoneMsg) tea.Cmd {
 		id = apiErr.RequestID
 	}
 	entry := deployAudit(m.req, id)
+	entry.ID = m.act
 	if m.err == nil {
 		entry.Outcome, entry.HTTPStatus = "accepted", http.StatusAccepted
 		a.audit(entry)
 		track := a.trackNew(id, b.Tags)
 		return tea.Batch(track, a.setFlash(fmt.Sprintf("deploying %s: request %s accepted (202); following its status", what, id), false), a.plan())
 	}
-	a.auditFailed(entry, m.err)
+	if unknown, why := a.auditFailed(entry, m.err); unknown {
+		// No request id came back: the list (re-read now) shows a new
+		// deployment if the API created one.
+		a.sched.Refresh()
+		return tea.Batch(a.setFlash("deploy of "+what+": outcome unknown ("+why+") — re-reading the list: check it for a new "+what+" deployment before deploying again", true), a.plan())
+	}
 	text := "deploy of " + what + " failed"
 	var cmds []tea.Cmd
 	if id != "" {

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/gapdeck/gapdeck/api"
-	"github.com/gapdeck/gapdeck/model"
 )
 
 // e2eToken is the token of the end-to-end simulator: distinctive, so a
@@ -290,7 +289,7 @@ func TestE2EActionsStopBulkStopAndAudit(t *testing.T) {
 
 	// (d) the audit file records both, without the token.
 	path := filepath.Join(state, "gapdeck", "audit.jsonl")
-	entries, err := model.ReadAudit(path, 0)
+	entries, err := readActions(path, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -314,7 +313,7 @@ func TestE2EActionsStopBulkStopAndAudit(t *testing.T) {
 	// The :audit view shows both, newest first.
 	s.literal(":audit")
 	s.keys("Enter")
-	scr = s.waitText("Audit log", "2 entries", "bulk-stop", stopped)
+	scr = s.waitText("Audit log", "2 actions", "bulk-stop", stopped)
 	if strings.Index(scr, "bulk-stop") > strings.Index(scr, stopped) {
 		t.Errorf("the audit view is not newest first:\n%s", scr)
 	}
@@ -445,7 +444,7 @@ func TestE2EActionsTagAddRenameDelete(t *testing.T) {
 
 	// The audit file records the three, without the token.
 	path := filepath.Join(state, "gapdeck", "audit.jsonl")
-	entries, err := model.ReadAudit(path, 0)
+	entries, err := readActions(path, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -124,6 +124,7 @@ func (a *App) catalogChanged() {
 
 // fleetToggleDoneMsg is the answer to a fleet's enabled change.
 type fleetToggleDoneMsg struct {
+	act      string // the audit's action id
 	name     string
 	enabled  bool // what was asked
 	optimist bool // the row was changed before the answer
@@ -134,10 +135,15 @@ type fleetToggleDoneMsg struct {
 // sendToggleFleet shows the new flag at once and sends the change.
 func (a *App) sendToggleFleet(name string, enabled bool) tea.Cmd {
 	optimist := a.setFleetEnabled(name, enabled)
+	op := fleetDisable
+	if enabled {
+		op = fleetEnable
+	}
+	act := a.beginAction(fleetToggleAudit(op, name, enabled), op+" of "+name)
 	ctx, c := a.env.Ctx, a.env.Client
 	return func() tea.Msg {
 		f, err := c.UpdateFleet(ctx, name, api.FleetUpdate{Enabled: &enabled})
-		return fleetToggleDoneMsg{name: name, enabled: enabled, optimist: optimist, fleet: f, err: err}
+		return fleetToggleDoneMsg{act: act, name: name, enabled: enabled, optimist: optimist, fleet: f, err: err}
 	}
 }
 
@@ -147,9 +153,12 @@ func (m fleetToggleDoneMsg) applyTo(a *App) tea.Cmd {
 	if m.enabled {
 		op, verb = fleetEnable, "enable"
 	}
-	entry := model.AuditEntry{Action: op, Targets: []string{m.name}, Detail: "enabled " + yesNo(!m.enabled) + " → " + yesNo(m.enabled)}
+	entry := fleetToggleAudit(op, m.name, m.enabled)
+	entry.ID = m.act
 	if m.err != nil {
-		a.auditFailed(entry, m.err)
+		if unknown, why := a.auditFailed(entry, m.err); unknown {
+			return tea.Batch(a.setFlash(op+" of Smart Fleet "+m.name+": outcome unknown ("+why+") — re-reading the fleet…", true), a.checkFleet(m.act, op, m))
+		}
 		if m.optimist {
 			a.setFleetEnabled(m.name, !m.enabled)
 		}
@@ -167,6 +176,11 @@ func (m fleetToggleDoneMsg) applyTo(a *App) tea.Cmd {
 		return tea.Batch(a.setFlash(text, true), a.refreshCatalog())
 	}
 	return tea.Batch(a.setFlash(text, false), a.refreshCatalog())
+}
+
+// fleetToggleAudit is the audit entry of a fleet's enabled change.
+func fleetToggleAudit(op, name string, enabled bool) model.AuditEntry {
+	return model.AuditEntry{Action: op, Targets: []string{name}, Detail: "enabled " + yesNo(!enabled) + " → " + yesNo(enabled)}
 }
 
 // refreshCatalog polls the active view again (after a change, so the
@@ -267,6 +281,7 @@ func required(what string) func(string) error {
 
 // fleetLinkDoneMsg is the answer to a link or unlink.
 type fleetLinkDoneMsg struct {
+	act                 string // the audit's action id
 	op                  string // fleetLink or fleetUnlink
 	fleet, app, version string
 	err                 error
@@ -274,6 +289,7 @@ type fleetLinkDoneMsg struct {
 
 // sendFleetLink links or unlinks app version on fleet.
 func (a *App) sendFleetLink(op, fleet, app, version string) tea.Cmd {
+	act := a.beginAction(model.AuditEntry{Action: op, Targets: []string{fleet}, Detail: "app " + app + " version " + version}, op+" of "+fleet)
 	ctx, c := a.env.Ctx, a.env.Client
 	return func() tea.Msg {
 		var err error
@@ -282,13 +298,13 @@ func (a *App) sendFleetLink(op, fleet, app, version string) tea.Cmd {
 		} else {
 			err = c.UnlinkFleetAppVersion(ctx, fleet, app, version)
 		}
-		return fleetLinkDoneMsg{op: op, fleet: fleet, app: app, version: version, err: err}
+		return fleetLinkDoneMsg{act: act, op: op, fleet: fleet, app: app, version: version, err: err}
 	}
 }
 
 // applyTo reports and audits a link or unlink.
 func (m fleetLinkDoneMsg) applyTo(a *App) tea.Cmd {
-	entry := model.AuditEntry{Action: m.op, Targets: []string{m.fleet}, Detail: "app " + m.app + " version " + m.version}
+	entry := model.AuditEntry{ID: m.act, Action: m.op, Targets: []string{m.fleet}, Detail: "app " + m.app + " version " + m.version}
 	what := "link " + m.app + " " + m.version + " to Smart Fleet " + m.fleet
 	done := m.app + " " + m.version + " linked to Smart Fleet " + m.fleet
 	status := http.StatusOK
@@ -298,7 +314,10 @@ func (m fleetLinkDoneMsg) applyTo(a *App) tea.Cmd {
 		status = http.StatusNoContent
 	}
 	if m.err != nil {
-		a.auditFailed(entry, m.err)
+		if unknown, why := a.auditFailed(entry, m.err); unknown {
+			// The API lists no linked versions: nothing to re-read.
+			return a.setFlash(what+": outcome unknown ("+why+"): the API cannot list linked versions — check it in the dashboard", true)
+		}
 		return a.fleetFailure(what, m.err, false)
 	}
 	entry.Outcome, entry.HTTPStatus = "ok", status

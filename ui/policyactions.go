@@ -208,6 +208,7 @@ func (a *App) askEditPolicy(row *catalogRow, ok bool) tea.Cmd {
 
 // policyDoneMsg is the answer to a policy edit or delete.
 type policyDoneMsg struct {
+	act    string // the audit's action id
 	op     string // policyEdit or policyDelete
 	ref    policyRef
 	detail string      // what changed, as audited
@@ -219,9 +220,10 @@ type policyDoneMsg struct {
 func (a *App) sendPolicyUpdate(ref policyRef, change policyChange) tea.Cmd {
 	ctx, c := a.env.Ctx, a.env.Client
 	detail := strings.Join(collapseSpaces(change.diff), ", ")
+	act := a.beginAction(model.AuditEntry{Action: policyEdit, Targets: []string{ref.fleet + "/" + ref.name}, Detail: detail}, "edit of policy "+ref.name)
 	return func() tea.Msg {
 		p, err := c.UpdatePolicy(ctx, ref.fleet, ref.name, change.update)
-		return policyDoneMsg{op: policyEdit, ref: ref, detail: detail, policy: p, err: err}
+		return policyDoneMsg{act: act, op: policyEdit, ref: ref, detail: detail, policy: p, err: err}
 	}
 }
 
@@ -251,10 +253,11 @@ func (a *App) askDeletePolicy(row *catalogRow, ok bool) tea.Cmd {
 	}
 	a.dialog = newConfirm(a.env.Styles, "Delete policy "+ref.name+" of "+ref.fleet+"?", lines, "Delete")
 	a.onConfirm = func() tea.Cmd {
+		act := a.beginAction(model.AuditEntry{Action: policyDelete, Targets: []string{ref.fleet + "/" + ref.name}, Detail: lines[0]}, "delete of policy "+ref.name)
 		ctx, c := a.env.Ctx, a.env.Client
 		return func() tea.Msg {
 			_, err := c.DeletePolicy(ctx, ref.fleet, ref.name)
-			return policyDoneMsg{op: policyDelete, ref: ref, detail: lines[0], err: err}
+			return policyDoneMsg{act: act, op: policyDelete, ref: ref, detail: lines[0], err: err}
 		}
 	}
 	return nil
@@ -263,13 +266,20 @@ func (a *App) askDeletePolicy(row *catalogRow, ok bool) tea.Cmd {
 // applyTo reports and audits a policy edit or delete, shows the answer in
 // the catalog at once and re-reads it.
 func (m policyDoneMsg) applyTo(a *App) tea.Cmd {
-	entry := model.AuditEntry{Action: m.op, Targets: []string{m.ref.fleet + "/" + m.ref.name}, Detail: m.detail}
+	entry := model.AuditEntry{ID: m.act, Action: m.op, Targets: []string{m.ref.fleet + "/" + m.ref.name}, Detail: m.detail}
 	what := "edit policy " + m.ref.name + " of " + m.ref.fleet
 	if m.op == policyDelete {
 		what = "delete policy " + m.ref.name + " of " + m.ref.fleet
 	}
 	if m.err != nil {
-		a.auditFailed(entry, m.err)
+		if unknown, why := a.auditFailed(entry, m.err); unknown {
+			text := what + ": outcome unknown (" + why + ")"
+			if m.op == policyDelete {
+				return tea.Batch(a.setFlash(text+" — re-reading the policy…", true), a.checkPolicyDeleted(m.act, m.ref))
+			}
+			// An edit is not resolved: the catalog is re-read, the user compares.
+			return tea.Batch(a.setFlash(text+" — re-reading the catalog: check the policy's values", true), a.refreshCatalog())
+		}
 		return a.fleetFailure(what, m.err, false)
 	}
 	entry.Outcome, entry.HTTPStatus = "ok", http.StatusOK

@@ -107,7 +107,7 @@ const actionInFlightText = "an action is waiting for its answer: switch profiles
 // actionsInFlight reports whether a mutating request of this profile is
 // waiting for its answer: switching would drop its result unaudited.
 func (a *App) actionsInFlight() bool {
-	return a.env.Client != nil && a.env.Client.MutationsInFlight() > 0
+	return len(a.inflight) > 0 || a.env.Client != nil && a.env.Client.MutationsInFlight() > 0
 }
 
 // switchTo replaces everything the console holds for the current profile
@@ -227,10 +227,13 @@ func (r *Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // View implements tea.Model.
 func (r *Root) View() string { return r.app.View() }
 
-// Shutdown saves the remembered view state now and releases the current
-// Env (Env.Close; after a switch it is not the Env the program started
-// with, so Close must be safe to call twice). Call it when Run returns.
+// Shutdown records the actions still in flight as unknown in the audit
+// ("quit before answer"), saves the remembered view state now and
+// releases the current Env (Env.Close; after a switch it is not the Env
+// the program started with, so Close must be safe to call twice). Call it
+// when Run returns.
 func (r *Root) Shutdown() error {
+	r.app.abandonInflight(QuitAbandoned)
 	err := r.app.saveViewState()
 	if c := r.app.env.Close; c != nil {
 		c()

@@ -26,6 +26,7 @@ const (
 
 // tagDoneMsg is the answer to one tag request.
 type tagDoneMsg struct {
+	act      string // the audit's action id
 	op       string // tagAdd, tagRename or tagDelete
 	id       string
 	tag      string // the tag added or deleted; the old name of a rename
@@ -127,6 +128,7 @@ func (a *App) sendTagOp(op, id, tag, newTag string) tea.Cmd {
 	if row, ok := a.store.Get(id); ok {
 		optimist = a.setRowTags(id, applyTagOp(row.Tags, op, tag, newTag))
 	}
+	act := a.beginAction(tagAuditEntry(op, id, tag, newTag), op+" on "+id)
 	ctx, c := a.env.Ctx, a.env.Client
 	return func() tea.Msg {
 		var err error
@@ -138,7 +140,7 @@ func (a *App) sendTagOp(op, id, tag, newTag string) tea.Cmd {
 		case tagDelete:
 			err = c.DeleteDeploymentTag(ctx, id, tag)
 		}
-		return tagDoneMsg{op: op, id: id, tag: tag, newTag: newTag, optimist: optimist, err: err}
+		return tagDoneMsg{act: act, op: op, id: id, tag: tag, newTag: newTag, optimist: optimist, err: err}
 	}
 }
 
@@ -206,15 +208,16 @@ func (m tagDoneMsg) applyTo(a *App) tea.Cmd { return a.onTagDone(m) }
 // onTagDone reports and audits one tag request; a failure rolls the row
 // back.
 func (a *App) onTagDone(m tagDoneMsg) tea.Cmd {
-	entry := model.AuditEntry{Action: m.op, Targets: []string{m.id}}
+	entry := tagAuditEntry(m.op, m.id, m.tag, m.newTag)
+	entry.ID = m.act
 	var what string
 	switch m.op {
 	case tagAdd:
-		entry.Detail, what = "tag "+m.tag, "tag "+m.tag+" added to "+m.id
+		what = "tag " + m.tag + " added to " + m.id
 	case tagRename:
-		entry.Detail, what = "tag "+m.tag+" → "+m.newTag, "tag "+m.tag+" renamed to "+m.newTag+" on "+m.id
+		what = "tag " + m.tag + " renamed to " + m.newTag + " on " + m.id
 	case tagDelete:
-		entry.Detail, what = "tag "+m.tag, "tag "+m.tag+" deleted from "+m.id
+		what = "tag " + m.tag + " deleted from " + m.id
 	}
 	if m.err == nil {
 		entry.Outcome = "ok"
@@ -226,7 +229,10 @@ func (a *App) onTagDone(m tagDoneMsg) tea.Cmd {
 		return a.setFlash(what, false)
 	}
 	status := api.StatusOf(m.err)
-	a.auditFailed(entry, m.err)
+	if unknown, why := a.auditFailed(entry, m.err); unknown {
+		// The row keeps the change until the re-read tags say what is true.
+		return tea.Batch(a.setFlash(m.op+" on "+m.id+": outcome unknown ("+why+") — re-reading its tags…", true), a.checkTags(m.act, m))
+	}
 	if m.optimist {
 		if row, ok := a.store.Get(m.id); ok {
 			a.setRowTags(m.id, undoTagOp(row.Tags, m.op, m.tag, m.newTag))
@@ -248,6 +254,15 @@ func (a *App) onTagDone(m tagDoneMsg) tea.Cmd {
 		text = what + " failed: " + errorCause(m.err.Error())
 	}
 	return a.setFlash(text, true)
+}
+
+// tagAuditEntry is the audit entry of a tag request.
+func tagAuditEntry(op, id, tag, newTag string) model.AuditEntry {
+	e := model.AuditEntry{Action: op, Targets: []string{id}, Detail: "tag " + tag}
+	if op == tagRename {
+		e.Detail = "tag " + tag + " → " + newTag
+	}
+	return e
 }
 
 // plural is "1 deployment" or "N deployments".

@@ -51,7 +51,7 @@ func rowLine(h *harness, id string) string {
 
 func auditActions(t *testing.T, path string) []model.AuditEntry {
 	t.Helper()
-	entries, err := model.ReadAudit(path, 100)
+	entries, err := readActions(path, 100)
 	if err != nil {
 		t.Fatal(err)
 	}
