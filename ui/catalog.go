@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -417,6 +418,10 @@ func errorSummary(err error) string {
 	}
 	if s := api.StatusOf(err); s != 0 {
 		return fmt.Sprintf("HTTP %d", s)
+	}
+	var notSent *api.NotSentError
+	if errors.As(err, &notSent) { // the reason first: the cell is narrow
+		return sanitizeLine(fmt.Sprintf("not sent: %v (%s)", notSent.Reason, notSent.Cause))
 	}
 	return sanitizeLine(err.Error())
 }

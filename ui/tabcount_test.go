@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -32,7 +33,9 @@ func TestTabCountAfterAFailedFirstFetch(t *testing.T) {
 	if bar := h.tabBar(); !strings.Contains(bar, "2 Fleets 2") || !strings.Contains(bar, "3 Policies ?") {
 		t.Fatalf("tab bar after the Fleets fetch failed: %q, want \"2 Fleets 2\" and \"3 Policies ?\"", bar)
 	}
-	h.mustContain("alpha-fleet", "error: HTTP 500")
+	// The list's 500s marked the API unreachable, so the hosts were not
+	// even asked for: the cell says so, reason first.
+	h.mustContain("alpha-fleet", "error: not sent: th")
 	h.press("3")
 	h.pump()
 	h.mustContain("Could not load policies")
@@ -40,7 +43,9 @@ func TestTabCountAfterAFailedFirstFetch(t *testing.T) {
 	h.sim.SetFaults(sim.Faults{})
 	h.press("1")
 	h.settle()
-	if bar := h.tabBar(); !strings.Contains(bar, "1 Deployments 300") {
+	// The simulated world moves on while the API recovers: any count of
+	// 300 or more (the world's size) is right, "?" or 0 is not.
+	if bar := h.tabBar(); !regexp.MustCompile(`1 Deployments 3\d\d `).MatchString(bar) {
 		t.Fatalf("tab bar once the API answers: %q", bar)
 	}
 }
