@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -95,7 +96,8 @@ type AuditLog struct {
 	mu      sync.Mutex
 	path    string
 	f       *os.File
-	secrets []string
+	secMu   sync.Mutex
+	secrets []string // grows by copy (AddSecret), so a read slice stays valid
 	now     func() time.Time
 	pending map[string]AuditEntry // attempts written, outcome not yet (by ID)
 }
@@ -133,12 +135,32 @@ func OpenAuditLog(path string, secrets ...string) (*AuditLog, error) {
 	return l, nil
 }
 
+// AddSecret redacts s from every later entry too: the token a console
+// re-read from its source (ctrl+r after the API rejected the old one).
+func (l *AuditLog) AddSecret(s string) {
+	if s == "" {
+		return
+	}
+	l.secMu.Lock()
+	defer l.secMu.Unlock()
+	if !slices.Contains(l.secrets, s) {
+		l.secrets = append(slices.Clip(l.secrets), s)
+	}
+}
+
+// secretList is the secrets to redact now.
+func (l *AuditLog) secretList() []string {
+	l.secMu.Lock()
+	defer l.secMu.Unlock()
+	return l.secrets
+}
+
 // Path is the file the log appends to.
 func (l *AuditLog) Path() string { return l.path }
 
 // redact replaces every secret in s.
 func (l *AuditLog) redact(s string) string {
-	for _, sec := range l.secrets {
+	for _, sec := range l.secretList() {
 		if strings.Contains(s, sec) {
 			s = strings.ReplaceAll(s, sec, auditRedacted)
 		}
@@ -172,7 +194,7 @@ func (l *AuditLog) Append(e AuditEntry) error {
 	}
 	// Defence in depth: a secret could reappear through the redaction
 	// marker itself; never write such a line.
-	for _, sec := range l.secrets {
+	for _, sec := range l.secretList() {
 		if bytes.Contains(line, []byte(sec)) {
 			return errors.New("audit: entry still contains a secret; not written")
 		}

@@ -398,3 +398,25 @@ func TestPairAuditFoldsRecordsByID(t *testing.T) {
 		t.Errorf("tag-add = %+v, want open (no outcome)", acts[2])
 	}
 }
+
+// TestAuditAddSecretRedactsALaterToken: a token re-read at run time
+// (ctrl+r after a 401) is redacted like the one the log was opened with.
+func TestAuditAddSecretRedactsALaterToken(t *testing.T) {
+	const first, rotated = "tok_first-ABCDEFGHIJ", "tok_rotated-KLMNOPQRST"
+	l := openTestAudit(t, first, "")
+	l.AddSecret(rotated)
+	l.AddSecret("") // ignored
+	if err := l.Append(AuditEntry{Action: "stop", Outcome: "failed: " + rotated + " / " + first}); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(l.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(raw, []byte(rotated)) || bytes.Contains(raw, []byte(first)) {
+		t.Fatalf("a token reached the audit file:\n%s", raw)
+	}
+	if c := bytes.Count(raw, []byte("[redacted]")); c != 2 {
+		t.Errorf("want 2 redactions, got %d:\n%s", c, raw)
+	}
+}
