@@ -554,6 +554,10 @@ func (c *console) envForProfile(name string) (*ui.Env, error) {
 	if err != nil {
 		return nil, err
 	}
+	audit, err := model.OpenAuditLog(model.DefaultAuditPath(), opts.Token)
+	if err != nil {
+		return nil, fmt.Errorf("audit log: %w", err)
+	}
 	var reloadToken func(context.Context) (string, error)
 	if !demo {
 		// ctrl+r while the API rejects the token: read the profile's source
@@ -566,6 +570,7 @@ func (c *console) envForProfile(name string) (*ui.Env, error) {
 			if err != nil {
 				return "", err
 			}
+			audit.AddSecret(tok.Value) // before any entry can quote it
 			if err := client.SetToken(tok.Value); err != nil {
 				return "", err
 			}
@@ -574,10 +579,6 @@ func (c *console) envForProfile(name string) (*ui.Env, error) {
 		}
 	}
 	c.logger.Info("console starting", "version", version, "profile", p.Name, "api", client.BaseURL(), "demo", demo, "readonly", s.readOnly)
-	audit, err := model.OpenAuditLog(model.DefaultAuditPath(), opts.Token)
-	if err != nil {
-		return nil, fmt.Errorf("audit log: %w", err)
-	}
 	keys := ui.DefaultKeyMap()
 	if err := keys.Rebind(c.cfg.Keys); err != nil { // validated by Load
 		audit.Close()
