@@ -131,7 +131,7 @@ func New(opts Options) (*Client, error) {
 	if fraction == 0 {
 		fraction = DefaultBudgetFraction
 	}
-	if fraction <= 0 || fraction > 1 {
+	if !(fraction > 0 && fraction <= 1) { // NaN fails both
 		return nil, fmt.Errorf("api: budget fraction must be in (0,1], got %g", fraction)
 	}
 	c := &Client{

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -106,7 +107,7 @@ func TestNewRefusesPlainHTTPExceptLoopback(t *testing.T) {
 	if _, err := New(Options{}); err == nil || !strings.Contains(err.Error(), "EDGEGAP_API_TOKEN") {
 		t.Errorf("New without token: err = %v, want a hint about EDGEGAP_API_TOKEN", err)
 	}
-	for _, f := range []float64{-0.1, 1.5} {
+	for _, f := range []float64{-0.1, 1.5, math.NaN(), math.Inf(1)} {
 		if _, err := New(Options{Token: testToken, BudgetFraction: f}); err == nil {
 			t.Errorf("budget fraction %g accepted", f)
 		}
