@@ -167,3 +167,19 @@ func TestStaleMarkerByAge(t *testing.T) {
 		t.Errorf("list 20 s old (interval 2 s): title %q", h.title())
 	}
 }
+
+// TestRejectedTokenFromTheStartSaysPollingStopped: a console whose token
+// is refused before anything loaded does not promise "(retrying)" under
+// an empty list: polling is stopped until the token is fixed.
+func TestRejectedTokenFromTheStartSaysPollingStopped(t *testing.T) {
+	h := newHarness(t, withoutInit())
+	h.sim.SetToken("rotated-token")
+	h.pump(h.app.Init())
+	for range 3 {
+		h.tick(time.Second)
+	}
+	h.mustContain("Could not load deployments", "(polling stopped until the token is fixed: see below)")
+	if view := h.view(); strings.Contains(view, "(retrying)") {
+		t.Errorf("the list promises a retry while polling is stopped:\n%s", view)
+	}
+}

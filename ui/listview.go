@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/model"
 )
 
@@ -89,7 +90,11 @@ func (v *listView[R]) refresh() {
 // emptyText explains an empty table: a failed fetch says so.
 func (v *listView[R]) emptyText() string {
 	if v.fresh.err != nil && v.rows.Total() == 0 {
-		return "Could not load " + strings.ToLower(v.spec.name) + ": " + errorCause(sanitizeLine(v.fresh.err.Error())) + " (retrying)"
+		next := " (retrying)"
+		if api.IsTokenRejected(v.fresh.err) {
+			next = " (polling stopped until the token is fixed: see below)"
+		}
+		return "Could not load " + strings.ToLower(v.spec.name) + ": " + errorCause(sanitizeLine(v.fresh.err.Error())) + next
 	}
 	return v.spec.empty(v.filter)
 }
