@@ -1176,6 +1176,13 @@ func TestHeaderHealth(t *testing.T) {
 	if !regexp.MustCompile(`retry in \d+s`).MatchString(h.header()) {
 		t.Fatalf("unreachable header %q has no countdown to the next try", h.header())
 	}
+	// At 80 columns the countdown comes right after the state, before the
+	// reason and the last success that the width cuts.
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	if !regexp.MustCompile(`API UNREACHABLE retry in \d+s`).MatchString(h.header()) {
+		t.Fatalf("80-column header %q cuts the countdown", h.header())
+	}
+	h.send(tea.WindowSizeMsg{Width: 120, Height: 40})
 	h.sim.SetFaults(sim.Faults{})
 	h.settle(func() bool { return strings.Contains(h.header(), "API OK") })
 	if !strings.Contains(h.header(), "last OK 0s ago") {

@@ -97,9 +97,9 @@ func (a *App) headerLine() string {
 }
 
 // healthText writes the header's API state: "API OK last OK 3s ago",
-// "API DEGRADED <reason>", "API RATE-LIMITED status · retry in 42s",
-// "API UNREACHABLE <reason> · retry in 8s", "API TOKEN REJECTED 401 ·
-// retry in 55s". The reason comes from the API: it goes through
+// "API DEGRADED <reason>", "API RATE-LIMITED retry in 42s · status",
+// "API UNREACHABLE retry in 8s · <reason> last OK 1m ago", "API TOKEN
+// REJECTED retry in 55s · 401". The reason comes from the API: it goes through
 // sanitizeLine.
 func (a *App) healthText(b *strings.Builder, h api.Health, s api.Stats, now time.Time) {
 	st := a.env.Styles
@@ -118,8 +118,9 @@ func (a *App) healthText(b *strings.Builder, h api.Health, s api.Stats, now time
 	default:
 		b.WriteString(st.Muted.Render("connecting…"))
 	}
-	if !s.LastSuccess.IsZero() && h.State != api.HealthTokenRejected {
-		fmt.Fprintf(b, " %s", st.Muted.Render("last OK "+formatAge(now.Sub(s.LastSuccess))+" ago"))
+	// The countdown first: an 80-column header cuts what comes last.
+	if !h.RetryAt.IsZero() {
+		fmt.Fprintf(b, " %s", st.Muted.Render("retry "+countdown(h.RetryAt, now)+" ·"))
 	}
 	switch h.State {
 	case api.HealthDegraded, api.HealthDown:
@@ -136,8 +137,8 @@ func (a *App) healthText(b *strings.Builder, h api.Health, s api.Stats, now time
 			b.WriteString(st.FlashError.Render(strconv.Itoa(h.Status)))
 		}
 	}
-	if !h.RetryAt.IsZero() {
-		fmt.Fprintf(b, " %s", st.Muted.Render("· retry "+countdown(h.RetryAt, now)))
+	if !s.LastSuccess.IsZero() && h.State != api.HealthTokenRejected {
+		fmt.Fprintf(b, " %s", st.Muted.Render("last OK "+formatAge(now.Sub(s.LastSuccess))+" ago"))
 	}
 }
 

@@ -59,7 +59,7 @@ func TestRevokedTokenStopsPollingAndCtrlRReloads(t *testing.T) {
 		t.Errorf("%d requests in 60 s with a revoked token, want ≤ 12", n)
 	}
 	hdr := h.header()
-	if !strings.Contains(hdr, "API TOKEN REJECTED 401") || !regexp.MustCompile(`retry in \d+s`).MatchString(hdr) {
+	if !regexp.MustCompile(`API TOKEN REJECTED retry in \d+s · 401`).MatchString(hdr) {
 		t.Errorf("header %q", hdr)
 	}
 	view := h.view()
@@ -127,7 +127,7 @@ func TestLongRetryAfterCountdownStaleAndProbe(t *testing.T) {
 	}))
 	storm.Store(true)
 	h.settle(func() bool { return strings.Contains(h.header(), "API RATE-LIMITED") })
-	if !regexp.MustCompile(`RATE-LIMITED .*list · retry in (60|59|58)s`).MatchString(h.header()) {
+	if !regexp.MustCompile(`RATE-LIMITED retry in (60|59|58)s · list`).MatchString(h.header()) {
 		t.Errorf("header %q: want the list group and a 60 s countdown", h.header())
 	}
 	for range 20 {
