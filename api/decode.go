@@ -207,8 +207,10 @@ func (t Time) MarshalJSON() ([]byte, error) {
 }
 
 // FormatMetricsTime formats t as the metrics endpoint's start_time/end_time
-// query parameters expect ("%Y-%m-%d %H:%M:%S", UTC).
-func FormatMetricsTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05") }
+// query parameters must be: "%Y-%m-%d %H:%M:%S.%f" as the API reference
+// documents it, UTC, with six fractional digits (truncated to the
+// microsecond), e.g. "2026-12-03 08:17:36.000000".
+func FormatMetricsTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05.000000") }
 
 // Status is a deployment status as the API sends it ("Status.READY").
 // Unknown values are kept verbatim.

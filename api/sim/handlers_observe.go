@@ -42,11 +42,11 @@ func (s *Server) deploymentMetrics(c *call) reply {
 		dst  *time.Time
 	}{{"start_time", &start}, {"end_time", &end}} {
 		if v := q.Get(p.name); v != "" {
-			t, err := api.ParseTime(v)
+			t, err := parseMetricsQueryTime(v)
 			if err != nil {
-				return errorf(http.StatusUnprocessableEntity, "%s %q is not a time like 2006-01-02 15:04:05", p.name, v)
+				return errorf(http.StatusUnprocessableEntity, "%s %q does not match %s (for example %s)", p.name, v, metricsTimeForm, metricsTimeExample)
 			}
-			*p.dst = t.Time
+			*p.dst = t
 		}
 	}
 	start = start.Truncate(time.Second)

@@ -3,6 +3,7 @@ package sim
 import (
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/gapdeck/gapdeck/api"
@@ -190,4 +191,26 @@ func defaultStep(start, end time.Time) time.Duration {
 		}
 	}
 	return 6 * time.Hour
+}
+
+// metricsTimeForm is the form the metrics endpoint's start_time and
+// end_time must have, in the reference's own (Python strptime) notation.
+const metricsTimeForm = "%Y-%m-%d %H:%M:%S.%f"
+
+// metricsTimeExample is the reference's example of metricsTimeForm.
+const metricsTimeExample = "2021-07-10 00:00:00.00"
+
+// parseMetricsQueryTime parses a metrics start_time or end_time strictly
+// as metricsTimeForm, UTC: a fraction of one to six digits is required, as
+// Python's %f requires; no zone, no "T", no padding.
+func parseMetricsQueryTime(s string) (time.Time, error) {
+	dot := strings.LastIndexByte(s, '.')
+	if dot < 0 {
+		return time.Time{}, fmt.Errorf("no fractional seconds in %q", s)
+	}
+	frac := s[dot+1:]
+	if len(frac) < 1 || len(frac) > 6 || strings.Trim(frac, "0123456789") != "" {
+		return time.Time{}, fmt.Errorf("fractional seconds %q are not 1 to 6 digits", frac)
+	}
+	return time.ParseInLocation("2006-01-02 15:04:05."+strings.Repeat("0", len(frac)), s, time.UTC)
 }

@@ -1,9 +1,12 @@
 package sim
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -133,5 +136,54 @@ func TestMetricsErrors(t *testing.T) {
 	}
 	if r := e.do(http.MethodGet, "/v1/metrics/deployment/ffffffffffff", nil); r.status != http.StatusNotFound {
 		t.Errorf("unknown id: %d", r.status)
+	}
+}
+
+// TestMetricsQueryTimeForm: the metrics endpoint takes start_time and
+// end_time only in the documented form %Y-%m-%d %H:%M:%S.%f (Python's %f:
+// one to six fractional digits, as in the reference's example
+// "2021-07-10 00:00:00.00") and answers any other form with 422 and the
+// v1 error body {"message": ...}.
+func TestMetricsQueryTimeForm(t *testing.T) {
+	e := newEnv(t, Config{DisableRateLimits: true})
+	d := e.find(inStatus(api.StatusReady))
+	at := e.clock.Now().Add(-10 * time.Minute).UTC()
+	day := at.Format("2006-01-02 15:04:05")
+	for _, tc := range []struct {
+		start string
+		want  int
+	}{
+		{day + ".000000", http.StatusOK},
+		{day + ".00", http.StatusOK},
+		{day + ".5", http.StatusOK},
+		{api.FormatMetricsTime(at), http.StatusOK},
+		{day, http.StatusUnprocessableEntity},                                      // no fraction
+		{day + ".", http.StatusUnprocessableEntity},                                // empty fraction
+		{day + ".1234567", http.StatusUnprocessableEntity},                         // more than six digits
+		{at.Format(time.RFC3339), http.StatusUnprocessableEntity},                  // ISO 8601
+		{at.Format("2006-01-02"), http.StatusUnprocessableEntity},                  // date only
+		{" " + day + ".000000", http.StatusUnprocessableEntity},                    // padded
+		{at.Format("2006-01-02 15:04:05.000000Z"), http.StatusUnprocessableEntity}, // zone
+	} {
+		for _, name := range []string{"start_time", "end_time"} {
+			u := "/v1/metrics/deployment/" + d.id + "?" + url.Values{name: {tc.start}}.Encode()
+			r := e.do(http.MethodGet, u, nil)
+			if r.status != tc.want {
+				t.Errorf("%s=%q: %d, want %d", name, tc.start, r.status, tc.want)
+				continue
+			}
+			if tc.want == http.StatusOK {
+				continue
+			}
+			var body map[string]any
+			if err := json.Unmarshal(r.body, &body); err != nil || len(body) != 1 {
+				t.Errorf("%s=%q: 422 body %s is not {\"message\": ...}", name, tc.start, r.body)
+				continue
+			}
+			msg, _ := body["message"].(string)
+			if !strings.Contains(msg, name) || !strings.Contains(msg, "%Y-%m-%d %H:%M:%S.%f") || !strings.Contains(msg, strconv.Quote(tc.start)) {
+				t.Errorf("%s=%q: message %q does not name the parameter, the value and the expected form", name, tc.start, msg)
+			}
+		}
 	}
 }
