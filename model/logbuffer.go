@@ -91,6 +91,23 @@ func (b *LogBuffer) Append(l LogLine) {
 	b.dropped++
 }
 
+// replaceLast puts l in place of the newest line, keeping its Seq, and
+// fills an empty Plain from Text. The buffer must not be empty.
+func (b *LogBuffer) replaceLast(l LogLine) {
+	i := len(b.lines) - 1
+	if len(b.lines) == b.cap {
+		i = b.head - 1
+		if i < 0 {
+			i = len(b.lines) - 1
+		}
+	}
+	l.Seq = b.lastSeq
+	if l.Plain == "" {
+		l.Plain = termtext.StripSGR(l.Text)
+	}
+	b.lines[i] = l
+}
+
 // grow makes room for one more line without ever reserving beyond the cap.
 func (b *LogBuffer) grow() {
 	if len(b.lines) < cap(b.lines) {

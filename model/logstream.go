@@ -30,7 +30,11 @@ type MergeResult struct {
 	Added     int  // lines appended, markers included: the growth of Buffer().LastSeq()
 	Gap       bool // a LineGap marker was appended
 	Restarted bool // a LineRestart marker was appended
-	Pending   bool // the snapshot ends in an incomplete line, held back until it is complete
+	Pending   bool // the snapshot ends in an incomplete line (shown provisionally)
+	// Replaced: the provisional line that was the newest before the merge
+	// got new text in place (its Seq kept), because the snapshot extended
+	// or completed it.
+	Replaced bool
 }
 
 // LogStream turns the snapshots the API serves (the whole current log, or
@@ -64,6 +68,12 @@ type LogStream struct {
 	pending     string // the incomplete last line, raw (capped at MaxLineBytes)
 	pendingHash uint64
 	pendingLen  int
+	// prov: the buffer's newest line, Seq provSeq, is the provisional
+	// incomplete line: the next complete line (or a longer incomplete one)
+	// replaces it in place. replaced notes that a merge did so.
+	prov     bool
+	provSeq  uint64
+	replaced bool
 
 	crashLogs  string
 	crashHash  uint64
@@ -95,29 +105,69 @@ func (s *LogStream) LogsLink() string { return s.link }
 func (s *LogStream) Snapshots() int { return s.snapshots }
 
 // Terminated appends the LineTerminated marker, once: the deployment has
-// ended and its logs are no longer served. An incomplete last line still
-// held back is appended first, as it will never be completed. It returns
-// false if the marker was already added. Merge ignores snapshots after it.
+// ended and its logs are no longer served. An incomplete last line already
+// shown stays as it is (it will never be completed). It returns false if
+// the marker was already added. Merge ignores snapshots after it.
 func (s *LogStream) Terminated() bool {
 	if s.terminated {
 		return false
 	}
 	s.terminated = true
-	if p := logTrimCR(s.pending); p != "" {
-		size := len(p)
-		if len(s.pending) < s.pendingLen {
-			size = s.pendingLen // the copy was capped
-		}
-		s.buf.Append(logLineOf(p, size))
-	}
+	s.prov = false
 	s.pending = ""
 	s.buf.Append(LogLine{Kind: LineTerminated, Text: logTerminatedText, Plain: logTerminatedText})
 	return true
 }
 
+// provHeld reports whether the buffer's newest line is the provisional
+// one (it is not after a Clear or once later lines evicted it).
+func (s *LogStream) provHeld() bool {
+	return s.prov && s.buf.Len() > 0 && s.buf.LastSeq() == s.provSeq
+}
+
+// put appends l, or puts it in place of the provisional line: the next
+// complete line is that line completed.
+func (s *LogStream) put(l LogLine) {
+	if s.provHeld() {
+		s.buf.replaceLast(l)
+		s.replaced = true
+	} else {
+		s.buf.Append(l)
+	}
+	s.prov = false
+}
+
+// showPending shows the snapshot's incomplete last line: in place of the
+// provisional line still held when it changed, else as a new provisional
+// line. A snapshot without one leaves a provisional line as it is.
+func (s *LogStream) showPending(partial string) {
+	if logTrimCR(partial) == "" {
+		return
+	}
+	held := s.provHeld()
+	if !s.notePending(partial) && held {
+		return // unchanged: no work, no allocation
+	}
+	p := logTrimCR(s.pending)
+	size := len(p)
+	if len(s.pending) < s.pendingLen {
+		size = s.pendingLen // the copy was capped
+	}
+	l := logLineOf(p, size)
+	if held {
+		s.buf.replaceLast(l)
+		s.replaced = true
+		return
+	}
+	s.buf.Append(l)
+	s.prov, s.provSeq = true, s.buf.LastSeq()
+}
+
 // Merge folds one snapshot into the stream. Lines are split on "\n" ("\r\n"
-// is one line end); a last line without "\n" is incomplete and held back
-// until a snapshot shows it complete. The lines after the part that
+// is one line end); a last line without "\n" is incomplete: it is shown as
+// a provisional line, which the next complete line (or a longer
+// incomplete one) replaces in place, keeping its Seq, so it is never
+// shown twice. A marker ends it as shown. The lines after the part that
 // overlaps the tail seen so far are appended; with no overlap, a LineGap
 // or LineRestart marker comes first, then all of the snapshot's lines.
 //
@@ -135,20 +185,24 @@ func (s *LogStream) Merge(snap *api.ContainerLogs) MergeResult {
 	bump := s.noteCrash(snap, first)
 	s.noteLink(snap.LogsLink)
 	complete, partial := logSplitPartial(snap.Logs)
-	s.notePending(partial)
 	res := MergeResult{Pending: partial != ""}
+	before := s.buf.LastSeq()
+	s.replaced = false
 	switch {
 	case bump > 0:
 		res.Restarted = true
-		res.Added = s.startOver(logRestartText(bump, snap.CrashData), LineRestart, complete)
+		s.startOver(logRestartText(bump, snap.CrashData), LineRestart, complete)
 	case complete == "":
-		return res
 	case s.tail.n == 0:
-		res.Added = s.appendAll(complete)
+		s.appendAll(complete)
 	default:
 		s.mergeTail(snap.Logs, complete, &res)
 	}
-	s.prevLen, s.prevComplete = len(snap.Logs), len(complete)
+	if bump > 0 || complete != "" {
+		s.prevLen, s.prevComplete = len(snap.Logs), len(complete)
+	}
+	s.showPending(partial)
+	res.Added, res.Replaced = int(s.buf.LastSeq()-before), s.replaced
 	return res
 }
 
@@ -160,10 +214,10 @@ func (s *LogStream) mergeTail(logs, complete string, res *MergeResult) {
 		n := strings.Count(complete, "\n")
 		if n < s.prevLines && len(logs) < s.prevLen {
 			res.Restarted = true
-			res.Added = s.startOver(logRestartText(0, nil), LineRestart, complete)
+			s.startOver(logRestartText(0, nil), LineRestart, complete)
 		} else {
 			res.Gap = true
-			res.Added = s.startOver(logGapText, LineGap, complete)
+			s.startOver(logGapText, LineGap, complete)
 		}
 		return
 	}
@@ -172,10 +226,10 @@ func (s *LogStream) mergeTail(logs, complete string, res *MergeResult) {
 	lines := s.linesInOverlap(end, walked, atStart) + m
 	if atStart && lines < s.prevLines && len(logs) < s.prevLen {
 		res.Restarted = true
-		res.Added = s.startOver(logRestartText(0, nil), LineRestart, complete)
+		s.startOver(logRestartText(0, nil), LineRestart, complete)
 		return
 	}
-	res.Added = s.appendLines(fresh, m)
+	s.appendLines(fresh, m)
 	s.prevLines = lines
 }
 
@@ -195,9 +249,11 @@ func (s *LogStream) linesInOverlap(end, walked int, atStart bool) int {
 	return walked
 }
 
-// startOver clears the tail, appends a marker, then all of complete.
+// startOver clears the tail, appends a marker, then all of complete. A
+// provisional line stays as shown, before the marker.
 func (s *LogStream) startOver(text string, kind LineKind, complete string) int {
 	s.tail.reset()
+	s.prov = false
 	s.buf.Append(LogLine{Kind: kind, Text: text, Plain: text})
 	return 1 + s.appendAll(complete)
 }
@@ -219,14 +275,19 @@ func (s *LogStream) appendLines(region string, m int) int {
 	walk := max(keep, min(m, logTailLines))
 	off := logStartOfLastLines(region, walk)
 	if keep < m {
-		s.buf.discard(m - keep)
+		n := m - keep
+		if s.provHeld() {
+			n-- // the first line replaces the provisional one, discarded with it
+			s.prov, s.replaced = false, true
+		}
+		s.buf.discard(n)
 	}
 	for k := m - walk; off < len(region); k++ {
 		nl := off + strings.IndexByte(region[off:], '\n')
 		raw := logTrimCR(region[off:nl])
 		s.tail.push(s.hash(raw))
 		if k >= m-keep {
-			s.buf.Append(logLineOf(raw, len(raw)))
+			s.put(logLineOf(raw, len(raw)))
 		}
 		off = nl + 1
 	}
@@ -330,14 +391,15 @@ func (s *LogStream) noteLink(link *string) {
 }
 
 // notePending remembers the incomplete last line, copying it only when it
-// changed.
-func (s *LogStream) notePending(partial string) {
+// changed; it reports whether it did.
+func (s *LogStream) notePending(partial string) bool {
 	h := s.hash(partial)
 	if h == s.pendingHash && len(partial) == s.pendingLen {
-		return
+		return false
 	}
 	s.pendingHash, s.pendingLen = h, len(partial)
 	s.pending = strings.Clone(partial[:min(len(partial), MaxLineBytes+utf8.UTFMax)])
+	return true
 }
 
 // logRestartText is the LineRestart marker for n restarts (0: detected from

@@ -81,29 +81,31 @@ func TestLogStreamOverlap(t *testing.T) {
 
 func TestLogStreamPendingLine(t *testing.T) {
 	s := NewLogStream(0)
-	if r := s.Merge(logSnap("a\nb\npar")); r != (MergeResult{Added: 2, Pending: true}) {
+	if r := s.Merge(logSnap("a\nb\npar")); r != (MergeResult{Added: 3, Pending: true}) {
 		t.Fatalf("%+v", r)
 	}
-	wantStream(t, s, "a", "b")
-	if r := s.Merge(logSnap("a\nb\npartial")); r != (MergeResult{Pending: true}) {
+	wantStream(t, s, "a", "b", "par")
+	if r := s.Merge(logSnap("a\nb\npartial")); r != (MergeResult{Pending: true, Replaced: true}) {
 		t.Fatalf("partial grew: %+v", r)
 	}
-	if r := s.Merge(logSnap("a\nb\npartial line\n")); r != (MergeResult{Added: 1}) {
+	wantStream(t, s, "a", "b", "partial")
+	if r := s.Merge(logSnap("a\nb\npartial line\n")); r != (MergeResult{Replaced: true}) {
 		t.Fatalf("partial completed: %+v", r)
 	}
 	wantStream(t, s, "a", "b", "partial line")
 
-	// A held-back line is dropped when a restart proves it replaced.
+	// A provisional line cut off by a restart stays as it was shown: the
+	// container wrote it before it died.
 	s.Merge(logSnap("a\nb\npartial line\nhal"))
 	s.Merge(logCrashed("new run\n", 1, "boom", 1))
-	wantStream(t, s, "a", "b", "partial line", "<restart>", "new run")
+	wantStream(t, s, "a", "b", "partial line", "hal", "<restart>", "new run")
 
-	// Terminated appends what is still held back, which will never complete.
+	// Terminated keeps the provisional line as shown, not repeated.
 	s.Merge(logCrashed("new run\nlast words", 1, "boom", 1))
 	if !s.Terminated() {
 		t.Fatal("Terminated() = false")
 	}
-	wantStream(t, s, "a", "b", "partial line", "<restart>", "new run", "last words", "<terminated>")
+	wantStream(t, s, "a", "b", "partial line", "hal", "<restart>", "new run", "last words", "<terminated>")
 }
 
 func TestLogStreamCRLF(t *testing.T) {
@@ -336,8 +338,8 @@ func TestLogStreamNoChangeAllocs(t *testing.T) {
 	if n := testing.AllocsPerRun(20, func() { s.Merge(pending) }); n != 0 {
 		t.Errorf("same pending line: %v allocs per merge, want 0", n)
 	}
-	if got := s.Buffer().Len(); got != 5000 {
-		t.Fatalf("stream holds %d lines, want 5000", got)
+	if got := s.Buffer().Len(); got != 5001 {
+		t.Fatalf("stream holds %d lines, want 5000 and the provisional one", got)
 	}
 }
 
@@ -417,5 +419,95 @@ func checkSanitized(t *testing.T, in string, keep bool, out string) {
 	}
 	if again := termtext.SanitizeLog(out, keep); again != out {
 		t.Fatalf("sanitizing is not idempotent on %q: %q → %q", in, out, again)
+	}
+}
+
+// TestLogStreamSpecExampleLog: the spec's example container log is one
+// line without a trailing newline, "Logs of the container". It is shown,
+// not held back.
+func TestLogStreamSpecExampleLog(t *testing.T) {
+	s := NewLogStream(0)
+	if r := s.Merge(logSnap("Logs of the container")); r != (MergeResult{Added: 1, Pending: true}) {
+		t.Fatalf("spec example: %+v", r)
+	}
+	wantStream(t, s, "Logs of the container")
+	// The same snapshot again changes nothing.
+	if r := s.Merge(logSnap("Logs of the container")); r != (MergeResult{Pending: true}) {
+		t.Fatalf("same snapshot: %+v", r)
+	}
+	wantStream(t, s, "Logs of the container")
+	s.Terminated()
+	wantStream(t, s, "Logs of the container", "<terminated>")
+}
+
+// TestLogStreamProvisionalLine: an incomplete last line is shown at once
+// and is replaced in place, keeping its Seq, when a later snapshot extends
+// or completes it; it is never shown twice.
+func TestLogStreamProvisionalLine(t *testing.T) {
+	s := NewLogStream(0)
+	b := s.Buffer()
+	if r := s.Merge(logSnap("abc")); r != (MergeResult{Added: 1, Pending: true}) {
+		t.Fatalf("abc: %+v", r)
+	}
+	wantStream(t, s, "abc")
+	if r := s.Merge(logSnap("abcdef\n")); r != (MergeResult{Replaced: true}) {
+		t.Fatalf("abcdef\\n: %+v", r)
+	}
+	wantStream(t, s, "abcdef")
+	if b.LastSeq() != 1 || b.Line(0).Seq != 1 {
+		t.Fatalf("the completed line took Seq %d (last %d), want the provisional line's 1", b.Line(0).Seq, b.LastSeq())
+	}
+	if r := s.Merge(logSnap("abcdef\nxyz")); r != (MergeResult{Added: 1, Pending: true}) {
+		t.Fatalf("abcdef\\nxyz: %+v", r)
+	}
+	wantStream(t, s, "abcdef", "xyz")
+	if r := s.Merge(logSnap("abcdef\nxyz12")); r != (MergeResult{Pending: true, Replaced: true}) {
+		t.Fatalf("extended: %+v", r)
+	}
+	wantStream(t, s, "abcdef", "xyz12")
+	// A snapshot without the incomplete line leaves it shown.
+	if r := s.Merge(logSnap("abcdef\n")); r != (MergeResult{}) {
+		t.Fatalf("without the partial: %+v", r)
+	}
+	wantStream(t, s, "abcdef", "xyz12")
+	// Completed together with more lines and a new incomplete one.
+	if r := s.Merge(logSnap("abcdef\nxyz123\nnext\nne")); r != (MergeResult{Added: 2, Pending: true, Replaced: true}) {
+		t.Fatalf("completed with more: %+v", r)
+	}
+	wantStream(t, s, "abcdef", "xyz123", "next", "ne")
+	if b.LastSeq() != 4 {
+		t.Fatalf("LastSeq %d, want 4", b.LastSeq())
+	}
+	// The same text as a new incomplete line after a completed one is a
+	// new line.
+	s2 := NewLogStream(0)
+	mergeAll(s2, logSnap("a\nti"), logSnap("a\nti\nti"))
+	wantStream(t, s2, "a", "ti", "ti")
+	// CRLF: "abc\r" shows as "abc"; "\r\n" completes it.
+	s3 := NewLogStream(0)
+	mergeAll(s3, logSnap("x\r\nab"), logSnap("x\r\nabc\r"), logSnap("x\r\nabc\r\n"))
+	wantStream(t, s3, "x", "abc")
+}
+
+// TestLogStreamProvisionalLineAcrossMarkers: a provisional line that a
+// gap or a restart cuts off stays as it was shown, before the marker; the
+// terminated marker does not repeat it.
+func TestLogStreamProvisionalLineAcrossMarkers(t *testing.T) {
+	s := NewLogStream(0)
+	mergeAll(s, logSnap("a\nb\nhal"), logCrashed("new run\nlast wo", 1, "boom", 1))
+	wantStream(t, s, "a", "b", "hal", "<restart>", "new run", "last wo")
+	mergeAll(s, logCrashed("unrelated\n", 1, "boom", 1))
+	wantStream(t, s, "a", "b", "hal", "<restart>", "new run", "last wo", "<gap>", "unrelated")
+	s.Merge(logCrashed("unrelated\nbye", 1, "boom", 1))
+	s.Terminated()
+	wantStream(t, s, "a", "b", "hal", "<restart>", "new run", "last wo", "<gap>", "unrelated", "bye", "<terminated>")
+
+	// With a cap of 1 the provisional line is the only one held, and a
+	// snapshot that overflows the cap replaces it like any other.
+	c := NewLogStream(1)
+	mergeAll(c, logSnap("p"), logSnap("pq\nr\ns\nt"))
+	wantStream(t, c, "t")
+	if b := c.Buffer(); b.LastSeq() != 4 || b.Dropped() != 3 {
+		t.Fatalf("cap 1: last %d dropped %d, want 4 and 3", b.LastSeq(), b.Dropped())
 	}
 }
