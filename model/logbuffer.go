@@ -91,21 +91,29 @@ func (b *LogBuffer) Append(l LogLine) {
 	b.dropped++
 }
 
-// replaceLast puts l in place of the newest line, keeping its Seq, and
-// fills an empty Plain from Text. The buffer must not be empty.
-func (b *LogBuffer) replaceLast(l LogLine) {
-	i := len(b.lines) - 1
-	if len(b.lines) == b.cap {
-		i = b.head - 1
-		if i < 0 {
-			i = len(b.lines) - 1
-		}
+// replaceLast puts l in place of the newest line, keeping its Seq. The
+// buffer must not be empty.
+func (b *LogBuffer) replaceLast(l LogLine) { b.Replace(b.lastSeq, l) }
+
+// Replace puts l in place of the line with this Seq, keeping the Seq, and
+// fills an empty Plain from Text: the way to update a copy of a
+// provisional line (see LogStream.Merge). It reports false, changing
+// nothing, when that line is not held.
+func (b *LogBuffer) Replace(seq uint64, l LogLine) bool {
+	i, ok := b.Index(seq)
+	if !ok {
+		return false
 	}
-	l.Seq = b.lastSeq
+	i += b.head
+	if i >= len(b.lines) {
+		i -= len(b.lines)
+	}
+	l.Seq = seq
 	if l.Plain == "" {
 		l.Plain = termtext.StripSGR(l.Text)
 	}
 	b.lines[i] = l
+	return true
 }
 
 // grow makes room for one more line without ever reserving beyond the cap.

@@ -1,6 +1,9 @@
 package model
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
 func TestLogBufferRing(t *testing.T) {
 	b := NewLogBuffer(3)
@@ -69,5 +72,26 @@ func TestLogBufferDiscard(t *testing.T) {
 	b.Append(LogLine{Text: "h"})
 	if b.Len() != 2 || b.Dropped() != 6 || b.LastSeq() != 8 || b.Line(0).Seq != 7 {
 		t.Fatalf("len %d dropped %d last %d first %d, want 2 6 8 7", b.Len(), b.Dropped(), b.LastSeq(), b.Line(0).Seq)
+	}
+}
+
+// TestLogBufferReplace: Replace rewrites a held line in place, keeping its
+// Seq, also once the ring has wrapped; a line not held is left alone.
+func TestLogBufferReplace(t *testing.T) {
+	b := NewLogBuffer(3)
+	for i := range 5 {
+		b.Append(LogLine{Text: fmt.Sprint("line ", i)})
+	}
+	if !b.Replace(4, LogLine{Text: "\x1b[31mred\x1b[0m", Seq: 99}) {
+		t.Fatal("Replace(4) = false for a held line")
+	}
+	if l := b.Line(1); l.Seq != 4 || l.Plain != "red" || l.Text != "\x1b[31mred\x1b[0m" {
+		t.Fatalf("line 1 = %+v", l)
+	}
+	if b.Replace(2, LogLine{Text: "gone"}) || b.Replace(6, LogLine{Text: "future"}) {
+		t.Fatal("Replace of a line not held reported true")
+	}
+	if b.Len() != 3 || b.LastSeq() != 5 || b.Line(0).Text != "line 2" || b.Line(2).Text != "line 4" {
+		t.Fatalf("len %d last %d lines %q %q", b.Len(), b.LastSeq(), b.Line(0).Text, b.Line(2).Text)
 	}
 }

@@ -49,6 +49,7 @@ type logView struct {
 	gone    []bool
 
 	combined *model.LogBuffer // nil with one stream
+	lastCopy []uint64         // per stream, the combined Seq of its newest line's copy
 	prefix   []string         // per stream, styled (or plain without colour)
 	plainPfx []string
 
@@ -101,6 +102,7 @@ func newLogView(env *Env, store *model.Deployments, ids []string) subView {
 	v.gone = make([]bool, len(ids))
 	if len(ids) > 1 {
 		v.combined = model.NewLogBuffer(env.LogCap)
+		v.lastCopy = make([]uint64, len(ids))
 	}
 	v.input = textinput.New()
 	v.input.Prompt = "/"
@@ -157,8 +159,45 @@ func (v *logView) streamOf(id string) int {
 // merge folds one snapshot of stream i in.
 func (v *logView) merge(i int, snap *api.ContainerLogs) {
 	before := v.streams[i].Buffer().LastSeq()
-	v.streams[i].Merge(snap)
+	if v.streams[i].Merge(snap).Replaced {
+		v.replaced(i, before)
+	}
 	v.appended(i, before)
+}
+
+// replaced updates what depends on stream i's line seq, a provisional
+// line that a merge rewrote in place: its copy in the combined buffer and
+// whether the search matches it.
+func (v *logView) replaced(i int, seq uint64) {
+	b := v.streams[i].Buffer()
+	k, ok := b.Index(seq)
+	if !ok {
+		return
+	}
+	l := b.Line(k)
+	if v.combined != nil {
+		seq = v.lastCopy[i]
+		if !v.combined.Replace(seq, model.LogLine{Kind: l.Kind, Text: v.prefix[i] + l.Text, Plain: v.plainPfx[i] + l.Plain}) {
+			return
+		}
+		l = v.combined.Line(mustIndex(v.combined, seq))
+	}
+	if v.query == "" || seq > v.scanned {
+		return
+	}
+	at, found := slices.BinarySearch(v.matches, seq)
+	switch hit := strings.Contains(l.Plain, v.query); {
+	case hit && !found:
+		v.matches = slices.Insert(v.matches, at, seq)
+	case !hit && found:
+		v.matches = slices.Delete(v.matches, at, at+1)
+	}
+}
+
+// mustIndex is b.Index(seq) for a line known to be held.
+func mustIndex(b *model.LogBuffer, seq uint64) int {
+	k, _ := b.Index(seq)
+	return k
 }
 
 // terminate marks stream i ended.
@@ -182,6 +221,7 @@ func (v *logView) appended(i int, before uint64) {
 		for k := b.Len() - n; k < b.Len(); k++ {
 			l := b.Line(k)
 			v.combined.Append(model.LogLine{Kind: l.Kind, Text: v.prefix[i] + l.Text, Plain: v.plainPfx[i] + l.Plain})
+			v.lastCopy[i] = v.combined.LastSeq()
 		}
 	}
 	v.scan()
