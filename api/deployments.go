@@ -29,15 +29,15 @@ func (c *Client) ListDeployments(ctx context.Context, p ListDeploymentsParams) (
 // MaxPageSize is the page size the all-pages iterators ask for.
 const MaxPageSize = 100
 
-// AllDeployments iterates over every page of the deployments list,
-// following has_next. It stops at the first error, which it yields.
+// AllDeployments iterates over every page of the deployments list until
+// the pager stops (see Pager). It stops at the first error, which it yields.
 func (c *Client) AllDeployments(ctx context.Context, query *DeploymentQuery, pageSize int) iter.Seq2[Deployment, error] {
 	if pageSize <= 0 {
 		pageSize = MaxPageSize
 	}
 	return func(yield func(Deployment, error) bool) {
-		page := 1
-		for {
+		var pg Pager
+		for page := 1; page > 0; {
 			list, err := c.ListDeployments(ctx, ListDeploymentsParams{Page: page, Limit: pageSize, Query: query})
 			if err != nil {
 				yield(Deployment{}, err)
@@ -48,15 +48,9 @@ func (c *Client) AllDeployments(ctx context.Context, query *DeploymentQuery, pag
 					return
 				}
 			}
-			next := page + 1
-			if list.Pagination.NextPageNumber != nil {
-				next = int(*list.Pagination.NextPageNumber)
-			}
-			if !list.Pagination.HasNext || len(list.Data) == 0 || next <= page {
-				return
-			}
-			page = next
+			page, _ = pg.Next(list.PageInfo())
 		}
+		c.logPagerStop("/v1/deployments", &pg)
 	}
 }
 
