@@ -243,7 +243,7 @@ func (t *deploymentsTab) apply(msg jobDoneMsg) {
 			t.store.BeginCycle()
 		}
 		t.store.ApplyList(msg.list.Data, msg.at)
-		if !msg.list.Pagination.HasNext {
+		if !msg.listMore {
 			t.store.EndCycle()
 		}
 		t.list.fresh.ok(msg.at)
