@@ -1,8 +1,10 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"iter"
 	"net/http"
@@ -54,9 +56,58 @@ func (c *Client) AllDeployments(ctx context.Context, query *DeploymentQuery, pag
 	}
 }
 
-// DeploymentStatus returns everything the API knows about one deployment.
+// DeploymentStatus returns everything the API knows about one deployment,
+// filed under the id asked for. A 200 the spec allows but that is not
+// about that deployment (a null body, another request_id) is a
+// *StatusUnusableError: callers back off as after any error.
 func (c *Client) DeploymentStatus(ctx context.Context, requestID string) (*DeploymentStatus, error) {
-	return get[DeploymentStatus](ctx, c, "/v1/status/"+seg(requestID), nil)
+	st, err := get[DeploymentStatus](ctx, c, "/v1/status/"+seg(requestID), nil)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case st == nil || string(bytes.TrimSpace(st.raw)) == "null":
+		err = &StatusUnusableError{RequestID: requestID, Reason: "the API answered null"}
+	case st.RequestID == "" && st.CurrentStatus == "":
+		err = &StatusUnusableError{RequestID: requestID, Reason: "the answer had neither a request_id nor a status"}
+	case st.RequestID == "":
+		st.RequestID = requestID // no id in the answer: it is the one asked for
+	case st.RequestID != requestID:
+		err = &StatusUnusableError{RequestID: requestID, Reason: "the API answered about another deployment (" + clipID(st.RequestID) + ")"}
+	}
+	if err != nil {
+		c.log.Debug("api status answer unusable", "path", "/v1/status/"+seg(requestID), "reason", err.(*StatusUnusableError).Reason)
+		return nil, err
+	}
+	return st, nil
+}
+
+// StatusUnusableError is a status answer that cannot be filed under the
+// deployment asked for.
+type StatusUnusableError struct {
+	RequestID string // the id asked for
+	Reason    string // what was wrong with the answer
+}
+
+func (e *StatusUnusableError) Error() string {
+	return "api: status of " + e.RequestID + " unavailable: " + e.Reason
+}
+
+// StatusUnusable returns the reason when err is a *StatusUnusableError.
+func StatusUnusable(err error) (reason string, ok bool) {
+	var e *StatusUnusableError
+	if errors.As(err, &e) {
+		return e.Reason, true
+	}
+	return "", false
+}
+
+// clipID shortens an id the API sent for a message (at most 40 bytes).
+func clipID(id string) string {
+	if len(id) > 40 {
+		return id[:40] + "…"
+	}
+	return id
 }
 
 // StopDeployment asks the API to stop a deployment. Its three answers are

@@ -77,6 +77,8 @@ func (d *detailView) rebuild() {
 	}
 	d.built, d.rev, d.lastJSON = true, rev, d.json
 	switch {
+	case ok && row.Detail == nil && row.StatusProblem != "":
+		d.vp.SetContent(styled(d.env.Styles.FlashError, "Status unavailable: "+termtext.Line(row.StatusProblem)+" (retrying with backoff)"))
 	case !ok || row.Detail == nil:
 		d.vp.SetContent(styled(d.env.Styles.Muted, "Loading the status of "+termtext.Line(d.id)+"…"))
 	case d.json:
