@@ -80,7 +80,7 @@ func loopingList(key string, calls *atomic.Int64) http.HandlerFunc {
 		page, _ := strconv.Atoi(r.URL.Query().Get("page"))
 		next := page + 1
 		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprintf(w, `{%q:[{"name":"row-%d","request_id":"r%d","city":"c%d"}],"total_count":1,"pagination":{"number":%d,"next_page_number":%d,"paginator":{"num_pages":1},"has_next":true}}`,
+		fmt.Fprintf(w, `{%q:[{"name":"row-%d","request_id":"r%d","city":"c%d","created_at":"2026-01-01 00:00:00.000000"}],"total_count":1,"pagination":{"number":%d,"next_page_number":%d,"paginator":{"num_pages":1},"has_next":true}}`,
 			key, n, n, n, page, next)
 	}
 }
@@ -92,6 +92,10 @@ func TestAllFleetsAndPoliciesStopOnTheVendorExample(t *testing.T) {
 	}{
 		{"fleets", func(c *Client) (int, error) { l, err := c.AllFleets(context.Background()); return len(l), err }},
 		{"policies", func(c *Client) (int, error) { l, err := c.AllPolicies(context.Background(), "f"); return len(l), err }},
+		{"tags", func(c *Client) (int, error) {
+			l, err := c.AllDeploymentTags(context.Background(), "d")
+			return len(l), err
+		}},
 		{"locations", func(c *Client) (int, error) {
 			l, err := c.AllLocations(context.Background(), LocationsParams{})
 			return len(l), err

@@ -50,6 +50,18 @@ func (c *Client) DeploymentTags(ctx context.Context, requestID string, page, lim
 	return get[DeploymentTagList](ctx, c, tagsPath(requestID), pageQuery(page, limit))
 }
 
+// AllDeploymentTags returns every tag of a deployment, reading the pages
+// until the pager stops.
+func (c *Client) AllDeploymentTags(ctx context.Context, requestID string) ([]DeploymentTag, error) {
+	return readAll(c, tagsPath(requestID), func(page int) ([]DeploymentTag, PageInfo, error) {
+		l, err := c.DeploymentTags(ctx, requestID, page, MaxPageSize)
+		if err != nil {
+			return nil, PageInfo{}, err
+		}
+		return l.Tags, PageInfo{Rows: len(l.Tags), TotalCount: int(l.TotalCount), Pagination: l.Pagination}, nil
+	})
+}
+
 // DeploymentTag returns one tag of a deployment.
 func (c *Client) DeploymentTag(ctx context.Context, requestID, name string) (*DeploymentTag, error) {
 	return get[DeploymentTag](ctx, c, tagsPath(requestID)+"/"+seg(name), nil)
