@@ -106,3 +106,29 @@ func TestUnusableStatusAnswerBacksOffAndIsShown(t *testing.T) {
 		})
 	}
 }
+
+// A failing status fetch left the detail view on "Loading…" with no
+// message; now it says what failed, and that it retries.
+func TestDetailShowsAFailedStatusFetch(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, withHandler(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasPrefix(r.URL.Path, "/v1/status/") {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusBadGateway)
+				w.Write([]byte(`{"message":"upstream status service down"}`))
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}))
+	h.press("enter")
+	for range 10 {
+		h.tick(time.Second)
+	}
+	screen := ansi.Strip(h.view())
+	if strings.Contains(screen, "Loading the status") || !strings.Contains(screen, "Could not load the status") ||
+		!strings.Contains(screen, "upstream status service down") {
+		t.Fatalf("detail view does not show the failure:\n%s", screen)
+	}
+}
