@@ -68,8 +68,6 @@ func (c *Client) DeploymentStatus(ctx context.Context, requestID string) (*Deplo
 	switch {
 	case st == nil || string(bytes.TrimSpace(st.raw)) == "null":
 		err = &StatusUnusableError{RequestID: requestID, Reason: "the API answered null"}
-	case st.RequestID == "" && st.CurrentStatus == "":
-		err = &StatusUnusableError{RequestID: requestID, Reason: "the answer had neither a request_id nor a status"}
 	case st.RequestID == "":
 		st.RequestID = requestID // no id in the answer: it is the one asked for
 	case st.RequestID != requestID:

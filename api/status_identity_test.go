@@ -17,6 +17,7 @@ func TestDeploymentStatusIsKeyedByTheRequestedID(t *testing.T) {
 		{`null`, "null", ""},
 		{`{"request_id":"other","current_status":"Status.READY"}`, "another deployment (other)", ""},
 		{`{"current_status":"Status.READY"}`, "", "asked"},
+		{`{}`, "", "asked"},
 		{`{"request_id":"asked","current_status":"Status.READY"}`, "", "asked"},
 	} {
 		c := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
