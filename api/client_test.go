@@ -119,7 +119,7 @@ func TestRequestHeaders(t *testing.T) {
 	var path string
 	c := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
 		got, path = r.Header.Clone(), r.URL.EscapedPath()
-		io.WriteString(w, `{"request_id":"abc","current_status":"Status.READY"}`)
+		io.WriteString(w, `{"request_id":"abc/../x y","current_status":"Status.READY"}`)
 	}, nil)
 	st, err := c.DeploymentStatus(context.Background(), "abc/../x y")
 	if err != nil {
@@ -128,7 +128,7 @@ func TestRequestHeaders(t *testing.T) {
 	if st.CurrentStatus != StatusReady {
 		t.Errorf("status = %q", st.CurrentStatus)
 	}
-	if string(st.Raw()) != `{"request_id":"abc","current_status":"Status.READY"}` {
+	if string(st.Raw()) != `{"request_id":"abc/../x y","current_status":"Status.READY"}` {
 		t.Errorf("Raw() = %s, want the body as sent", st.Raw())
 	}
 	if a := got.Get("Authorization"); a != "token "+testToken {

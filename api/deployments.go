@@ -1,8 +1,10 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"iter"
 	"net/http"
@@ -29,15 +31,15 @@ func (c *Client) ListDeployments(ctx context.Context, p ListDeploymentsParams) (
 // MaxPageSize is the page size the all-pages iterators ask for.
 const MaxPageSize = 100
 
-// AllDeployments iterates over every page of the deployments list,
-// following has_next. It stops at the first error, which it yields.
+// AllDeployments iterates over every page of the deployments list until
+// the pager stops (see Pager). It stops at the first error, which it yields.
 func (c *Client) AllDeployments(ctx context.Context, query *DeploymentQuery, pageSize int) iter.Seq2[Deployment, error] {
 	if pageSize <= 0 {
 		pageSize = MaxPageSize
 	}
 	return func(yield func(Deployment, error) bool) {
-		page := 1
-		for {
+		var pg Pager
+		for page := 1; page > 0; {
 			list, err := c.ListDeployments(ctx, ListDeploymentsParams{Page: page, Limit: pageSize, Query: query})
 			if err != nil {
 				yield(Deployment{}, err)
@@ -48,21 +50,62 @@ func (c *Client) AllDeployments(ctx context.Context, query *DeploymentQuery, pag
 					return
 				}
 			}
-			next := page + 1
-			if list.Pagination.NextPageNumber != nil {
-				next = int(*list.Pagination.NextPageNumber)
-			}
-			if !list.Pagination.HasNext || len(list.Data) == 0 || next <= page {
-				return
-			}
-			page = next
+			page, _ = pg.Next(list.PageInfo())
 		}
+		c.logPagerStop("/v1/deployments", &pg)
 	}
 }
 
-// DeploymentStatus returns everything the API knows about one deployment.
+// DeploymentStatus returns everything the API knows about one deployment,
+// filed under the id asked for. A 200 the spec allows but that is not
+// about that deployment (a null body, another request_id) is a
+// *StatusUnusableError: callers back off as after any error.
 func (c *Client) DeploymentStatus(ctx context.Context, requestID string) (*DeploymentStatus, error) {
-	return get[DeploymentStatus](ctx, c, "/v1/status/"+seg(requestID), nil)
+	st, err := get[DeploymentStatus](ctx, c, "/v1/status/"+seg(requestID), nil)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case st == nil || string(bytes.TrimSpace(st.raw)) == "null":
+		err = &StatusUnusableError{RequestID: requestID, Reason: "the API answered null"}
+	case st.RequestID == "":
+		st.RequestID = requestID // no id in the answer: it is the one asked for
+	case st.RequestID != requestID:
+		err = &StatusUnusableError{RequestID: requestID, Reason: "the API answered about another deployment (" + clipID(st.RequestID) + ")"}
+	}
+	if err != nil {
+		c.log.Debug("api status answer unusable", "path", "/v1/status/"+seg(requestID), "reason", err.(*StatusUnusableError).Reason)
+		return nil, err
+	}
+	return st, nil
+}
+
+// StatusUnusableError is a status answer that cannot be filed under the
+// deployment asked for.
+type StatusUnusableError struct {
+	RequestID string // the id asked for
+	Reason    string // what was wrong with the answer
+}
+
+func (e *StatusUnusableError) Error() string {
+	return "api: status of " + e.RequestID + " unavailable: " + e.Reason
+}
+
+// StatusUnusable returns the reason when err is a *StatusUnusableError.
+func StatusUnusable(err error) (reason string, ok bool) {
+	var e *StatusUnusableError
+	if errors.As(err, &e) {
+		return e.Reason, true
+	}
+	return "", false
+}
+
+// clipID shortens an id the API sent for a message (at most 40 bytes).
+func clipID(id string) string {
+	if len(id) > 40 {
+		return id[:40] + "…"
+	}
+	return id
 }
 
 // StopDeployment asks the API to stop a deployment. Its three answers are

@@ -26,11 +26,40 @@ func (c *Client) Locations(ctx context.Context, p LocationsParams) (*LocationLis
 	return get[LocationList](ctx, c, "/v1/locations", q)
 }
 
+// AllLocations returns every location, reading all the pages (the
+// endpoint is paginated; p.Page is ignored, p.Limit defaults to
+// MaxPageSize).
+func (c *Client) AllLocations(ctx context.Context, p LocationsParams) ([]Location, error) {
+	if p.Limit <= 0 {
+		p.Limit = MaxPageSize
+	}
+	return readAll(c, "/v1/locations", func(page int) ([]Location, PageInfo, error) {
+		p.Page = page
+		l, err := c.Locations(ctx, p)
+		if err != nil {
+			return nil, PageInfo{}, err
+		}
+		return l.Locations, PageInfo{Rows: len(l.Locations), TotalCount: int(l.TotalCount), Pagination: l.Pagination}, nil
+	})
+}
+
 func tagsPath(requestID string) string { return "/v1/deployments/" + seg(requestID) + "/tags" }
 
 // DeploymentTags lists a deployment's tags (page and limit optional).
 func (c *Client) DeploymentTags(ctx context.Context, requestID string, page, limit int) (*DeploymentTagList, error) {
 	return get[DeploymentTagList](ctx, c, tagsPath(requestID), pageQuery(page, limit))
+}
+
+// AllDeploymentTags returns every tag of a deployment, reading the pages
+// until the pager stops.
+func (c *Client) AllDeploymentTags(ctx context.Context, requestID string) ([]DeploymentTag, error) {
+	return readAll(c, tagsPath(requestID), func(page int) ([]DeploymentTag, PageInfo, error) {
+		l, err := c.DeploymentTags(ctx, requestID, page, MaxPageSize)
+		if err != nil {
+			return nil, PageInfo{}, err
+		}
+		return l.Tags, PageInfo{Rows: len(l.Tags), TotalCount: int(l.TotalCount), Pagination: l.Pagination}, nil
+	})
 }
 
 // DeploymentTag returns one tag of a deployment.
@@ -68,32 +97,16 @@ func (c *Client) Fleets(ctx context.Context, page, limit int) (*FleetList, error
 	return get[FleetList](ctx, c, "/v1/fleets", pageQuery(page, limit))
 }
 
-// AllFleets returns every Smart Fleet, following the pagination.
+// AllFleets returns every Smart Fleet, reading the pages until the pager
+// stops.
 func (c *Client) AllFleets(ctx context.Context) ([]Fleet, error) {
-	return allPages(func(page int) ([]Fleet, *Pagination, error) {
+	return readAll(c, "/v1/fleets", func(page int) ([]Fleet, PageInfo, error) {
 		l, err := c.Fleets(ctx, page, MaxPageSize)
 		if err != nil {
-			return nil, nil, err
+			return nil, PageInfo{}, err
 		}
-		return l.Fleets, l.Pagination, nil
+		return l.Fleets, PageInfo{Rows: len(l.Fleets), Pagination: l.Pagination}, nil
 	})
-}
-
-// allPages collects a legacy paginated list (whose pagination may omit the
-// next page number).
-func allPages[T any](fetch func(page int) ([]T, *Pagination, error)) ([]T, error) {
-	var out []T
-	for page := 1; page <= 10_000; page++ {
-		items, pg, err := fetch(page)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, items...)
-		if pg == nil || !pg.HasNext || len(items) == 0 {
-			return out, nil
-		}
-	}
-	return out, fmt.Errorf("api: more than 10000 pages")
 }
 
 // Fleet returns one Smart Fleet.
@@ -143,12 +156,12 @@ func (c *Client) Policies(ctx context.Context, fleet string, page, limit int) (*
 
 // AllPolicies returns every policy of a Smart Fleet.
 func (c *Client) AllPolicies(ctx context.Context, fleet string) ([]Policy, error) {
-	return allPages(func(page int) ([]Policy, *Pagination, error) {
+	return readAll(c, policiesPath(fleet), func(page int) ([]Policy, PageInfo, error) {
 		l, err := c.Policies(ctx, fleet, page, MaxPageSize)
 		if err != nil {
-			return nil, nil, err
+			return nil, PageInfo{}, err
 		}
-		return l.Policies, l.Pagination, nil
+		return l.Policies, PageInfo{Rows: len(l.Policies), Pagination: l.Pagination}, nil
 	})
 }
 

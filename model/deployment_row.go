@@ -40,6 +40,9 @@ type DeploymentRow struct {
 	Error      bool
 	// ErrorDetail is the API's error_detail, when Error.
 	ErrorDetail string
+	// StatusProblem says why the last status answer could not be used
+	// ("" once one is): the status shown, if any, is older.
+	StatusProblem string
 	// Detail is the last full status answer (nil until enriched).
 	Detail *api.DeploymentStatus
 	// Rev bumps whenever something the console shows changes (not on a
@@ -133,7 +136,8 @@ func (r *DeploymentRow) withStatus(st *api.DeploymentStatus, now time.Time) (*De
 	}
 	n.Error, n.ErrorDetail = st.Error, st.ErrorDetail
 	n.Detail = st
-	changed = changed || !r.Enriched || r.Status != n.Status || r.App != n.App || r.Version != n.Version ||
+	n.StatusProblem = ""
+	changed = changed || r.StatusProblem != "" || !r.Enriched || r.Status != n.Status || r.App != n.App || r.Version != n.Version ||
 		r.City != n.City || r.Country != n.Country || r.Continent != n.Continent ||
 		r.Error != n.Error || r.ErrorDetail != n.ErrorDetail || !sameDetail(r.Detail, st)
 	return n, changed

@@ -131,6 +131,20 @@ func (d *Deployments) ApplyStatus(st *api.DeploymentStatus, now time.Time) (chan
 	return changed
 }
 
+// MarkStatusProblem notes on a row why its last status answer could not
+// be used (the next usable answer clears it). It reports whether the row
+// changed.
+func (d *Deployments) MarkStatusProblem(id, reason string) bool {
+	old, ok := d.idx.Get(id)
+	if !ok || old.StatusProblem == reason {
+		return false
+	}
+	n := *old
+	n.StatusProblem = reason
+	d.put(&n, true)
+	return true
+}
+
 // MarkGone drops a deployment whose status answered 404; the rest of the
 // current pass will not bring it back.
 func (d *Deployments) MarkGone(id string) {

@@ -93,6 +93,8 @@ type Scheduler struct {
 	query     *api.DeploymentQuery // the list query, with its order
 	list      fetch                // the current page; last: when the last page answered
 	listPage  int                  // next page of the current pass; 0: between passes
+	listPager api.Pager            // the current pass's stop rules (see ListPage)
+	listNext  int                  // the page the pager chose after the last answer
 	listGen   uint64               // list pages planned before this generation are stale
 	visible   []string
 	isVisible map[string]bool
@@ -248,6 +250,19 @@ func (s *Scheduler) Stale(j Job) bool {
 	return j.Kind == JobListPage && j.Gen < s.listGen
 }
 
+// ListPage feeds the answer to list page j into the pass's pager (the
+// same stop rules as every paginated read, see api.Pager) and reports
+// whether the pass goes on; if not, the rule that ended it. Call it for a
+// fresh page before Finished, and pass more to Finished.
+func (s *Scheduler) ListPage(j Job, info api.PageInfo) (more bool, stop api.PageStop) {
+	if j.Page <= 1 {
+		s.listPager = api.Pager{}
+	}
+	next, stop := s.listPager.Next(info)
+	s.listNext = next
+	return next > 0, stop
+}
+
 // Finished records the end of j at now (err: it failed; hasNext: a list
 // page has more after it) and reports whether the result is fresh; false:
 // drop it. After an error the fetch is retried after a backoff
@@ -263,10 +278,14 @@ func (s *Scheduler) Finished(j Job, now time.Time, err error, hasNext bool) (fre
 		s.list.finish(now, err)
 		if err == nil {
 			s.listPage = j.Page + 1
+			if s.listNext > j.Page {
+				s.listPage = s.listNext
+			}
 			if !hasNext {
 				s.listPage = 0
 			}
 		}
+		s.listNext = 0
 	case JobStatus:
 		delete(s.statusBusy, j.ID)
 		s.finishStatus(j.ID, now, err)

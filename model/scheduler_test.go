@@ -384,3 +384,28 @@ func TestJobGroups(t *testing.T) {
 		t.Fatal("kinds")
 	}
 }
+
+// The list pass follows the same pager rules as every list: the vendor's
+// example (has_next true on its only page, next_page_number 1) ends the
+// pass after page 1; the next pass waits ListInterval.
+func TestSchedulerListPassEndsByThePagerRules(t *testing.T) {
+	s := NewScheduler(SchedulerConfig{}, NewDeployments())
+	one := api.Int(1)
+	vendor := api.PageInfo{Rows: 1, TotalCount: 1, Pagination: &api.Pagination{
+		Number: 1, NextPageNumber: &one, Paginator: api.Paginator{NumPages: 1}, HasNext: true}}
+	jobs, _ := s.Plan(t0, plenty)
+	if describe(jobs) != "list#1" {
+		t.Fatalf("plan %q", describe(jobs))
+	}
+	more, stop := s.ListPage(jobs[0], vendor)
+	if more || stop != api.StopNoNext {
+		t.Fatalf("more %v, stop %q; want the pass ended by next_page_number", more, stop)
+	}
+	s.Finished(jobs[0], t0, nil, more)
+	if jobs, _ := s.Plan(t0.Add(time.Second), plenty); len(jobs) != 0 {
+		t.Fatalf("planned %q 1 s after the pass ended", describe(jobs))
+	}
+	if jobs, _ := s.Plan(t0.Add(3*time.Second), plenty); describe(jobs) != "list#1" {
+		t.Fatalf("plan %q after ListInterval, want a new pass from page 1", describe(jobs))
+	}
+}

@@ -343,7 +343,14 @@ func (a *App) onJobDone(msg jobDoneMsg) tea.Cmd {
 	if msg.epoch != a.epoch {
 		return nil // from the profile before a switch: its scheduler is gone
 	}
-	hasNext := msg.list != nil && msg.list.Pagination.HasNext
+	if msg.job.Kind == model.JobListPage && msg.list != nil && !a.sched.Stale(msg.job) {
+		var stop api.PageStop
+		msg.listMore, stop = a.sched.ListPage(msg.job, msg.list.PageInfo())
+		if stop != "" && a.env.Log != nil {
+			a.env.Log.Debug("list pass ended", "path", "/v1/deployments", "page", msg.job.Page, "rule", string(stop))
+		}
+	}
+	hasNext := msg.listMore
 	schedErr := msg.err
 	if (msg.job.Kind == model.JobFleets || msg.job.Kind == model.JobPolicies) && api.IsNotFound(msg.err) {
 		schedErr = nil // Smart Fleets deprecated: an answer, poll at the normal pace

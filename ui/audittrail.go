@@ -161,12 +161,10 @@ type tagCheckMsg struct {
 func (a *App) checkTags(act string, m tagDoneMsg) tea.Cmd {
 	ctx, c := a.env.Ctx, a.env.Client
 	return func() tea.Msg {
-		list, err := c.DeploymentTags(ctx, m.id, 1, 100)
+		list, err := c.AllDeploymentTags(ctx, m.id)
 		var tags []string
-		if list != nil {
-			for _, t := range list.Tags {
-				tags = append(tags, t.Name)
-			}
+		for _, t := range list {
+			tags = append(tags, t.Name)
 		}
 		return tagCheckMsg{act: act, done: m, tags: tags, err: err}
 	}

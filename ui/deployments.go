@@ -107,6 +107,9 @@ func (t *deploymentsTab) cells(now time.Time, r *model.DeploymentRow, dst []Cell
 func deploymentCells(now time.Time, r *model.DeploymentRow, dst []Cell) []Cell {
 	idTone, statusText, statusTone := ToneNormal, "enriching…", ToneMuted
 	app, version, location := "…", "…", "…"
+	if r.StatusProblem != "" && !r.Enriched {
+		statusText, statusTone = "unavailable", ToneWarn
+	}
 	if r.Enriched {
 		statusText, statusTone = r.Status.Name(), StatusTone(r.Status)
 		app, version = r.App, r.Version
@@ -243,7 +246,7 @@ func (t *deploymentsTab) apply(msg jobDoneMsg) {
 			t.store.BeginCycle()
 		}
 		t.store.ApplyList(msg.list.Data, msg.at)
-		if !msg.list.Pagination.HasNext {
+		if !msg.listMore {
 			t.store.EndCycle()
 		}
 		t.list.fresh.ok(msg.at)
@@ -252,6 +255,9 @@ func (t *deploymentsTab) apply(msg jobDoneMsg) {
 		case api.IsNotFound(msg.err):
 			t.store.MarkGone(msg.job.ID)
 		case msg.err != nil:
+			if reason, ok := api.StatusUnusable(msg.err); ok {
+				t.store.MarkStatusProblem(msg.job.ID, reason)
+			}
 			return // one row's status failed; the header shows the error, the list is not stale
 		default:
 			t.store.ApplyStatus(msg.status, msg.at)

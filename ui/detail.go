@@ -38,6 +38,9 @@ type detailView struct {
 	lastJSON bool
 	metrics  *metricsPanel
 	showMet  bool // the body is the metrics panel (m)
+	// statusErr is the last status fetch of this deployment that failed
+	// (nil once one succeeds), shown while there is no status to show.
+	statusErr error
 }
 
 func newDetailView(env *Env, store *model.Deployments, id string, asJSON bool) *detailView {
@@ -77,6 +80,11 @@ func (d *detailView) rebuild() {
 	}
 	d.built, d.rev, d.lastJSON = true, rev, d.json
 	switch {
+	case ok && row.Detail == nil && row.StatusProblem != "":
+		d.vp.SetContent(styled(d.env.Styles.FlashError, "Status unavailable: "+termtext.Line(row.StatusProblem)+" (retrying with backoff)"))
+	case (!ok || row.Detail == nil) && d.statusErr != nil:
+		d.vp.SetContent(styled(d.env.Styles.FlashError, "Could not load the status of "+termtext.Line(d.id)+": "+
+			termtext.Line(errorCause(d.statusErr.Error()))+" (retrying with backoff)"))
 	case !ok || row.Detail == nil:
 		d.vp.SetContent(styled(d.env.Styles.Muted, "Loading the status of "+termtext.Line(d.id)+"…"))
 	case d.json:
@@ -227,6 +235,12 @@ func derefInt(p *api.Int) int64 {
 func (d *detailView) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case jobDoneMsg:
+		if msg.job.Kind == model.JobStatus && msg.job.ID == d.id {
+			if msg.err != nil || d.statusErr != nil {
+				d.built = false
+			}
+			d.statusErr = msg.err
+		}
 		d.metrics.apply(msg, d.id)
 		d.refreshMetrics()
 		d.rebuild()

@@ -27,11 +27,7 @@ func runJob(ctx context.Context, c *api.Client, now func() time.Time, j model.Jo
 		case model.JobPolicies:
 			msg.policies, msg.err = c.AllPolicies(ctx, j.Fleet)
 		case model.JobLocations:
-			var l *api.LocationList
-			l, msg.err = c.Locations(ctx, api.LocationsParams{Limit: api.MaxPageSize})
-			if l != nil {
-				msg.locations = l.Locations
-			}
+			msg.locations, msg.err = c.AllLocations(ctx, api.LocationsParams{Limit: api.MaxPageSize})
 		case model.JobHosts:
 			msg.hosts, msg.err = c.Hosts(ctx, j.Fleet)
 		case model.JobLogs:

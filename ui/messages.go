@@ -17,6 +17,7 @@ type jobDoneMsg struct {
 	at        time.Time
 	err       error
 	list      *api.DeploymentList
+	listMore  bool // the list pass goes on after this page (model.Scheduler.ListPage)
 	status    *api.DeploymentStatus
 	fleets    []api.Fleet
 	policies  []api.Policy
