@@ -7,8 +7,6 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
-
-	"github.com/gapdeck/gapdeck/ui/termtext"
 )
 
 // Align is the horizontal alignment of a column's title and cells.
@@ -731,7 +729,7 @@ func fitCell(s string, width int) (head string, ell bool, w int) {
 		}
 		return s[:width-1], true, width
 	}
-	s = sanitizeCell(s)
+	s = sanitizeLine(s)
 	w = ansi.StringWidth(s)
 	if w > width {
 		s = ansi.Truncate(s, width, cellEllipsis)
@@ -739,7 +737,3 @@ func fitCell(s string, width int) (head string, ell bool, w int) {
 	}
 	return s, false, w
 }
-
-// sanitizeCell makes untrusted text printable on one line (see Cell):
-// termtext.Line, the one sanitizing path of the UI.
-func sanitizeCell(s string) string { return string(termtext.Line(s)) }

@@ -407,8 +407,8 @@ func TestTableHostileText(t *testing.T) {
 		"é\u009b":        "é?",
 		"plain":          "plain",
 	} {
-		if got := sanitizeCell(in); got != want {
-			t.Errorf("sanitizeCell(%q) = %q, want %q", in, got, want)
+		if got := sanitizeLine(in); got != want {
+			t.Errorf("sanitizeLine(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/gapdeck/gapdeck/ui/termtext"
 )
 
 // formatAge is a compact duration: "42s", "7m", "3h12m", "2d4h".
@@ -48,9 +50,10 @@ func ageBucket(d time.Duration) uint64 {
 	return 1_000_000 + uint64(d/time.Hour)
 }
 
-// sanitizeLine makes untrusted text safe for one screen line, by the same
-// rules as table cells (see sanitizeCell).
-func sanitizeLine(s string) string { return sanitizeCell(s) }
+// sanitizeLine makes untrusted text printable on one screen line, for
+// sinks that take strings (table cells, dialogs, flashes): termtext.Line,
+// the one sanitizing path of the UI.
+func sanitizeLine(s string) string { return string(termtext.Line(s)) }
 
 // truncateLine cuts a (possibly styled) line to width cells.
 func truncateLine(s string, width int) string {
