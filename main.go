@@ -526,7 +526,8 @@ func (c *console) envForProfile(name string) (*ui.Env, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := api.Options{BaseURL: s.apiURL, Version: version, ReadOnly: s.readOnly, BudgetFraction: s.budget, Logger: c.logger}
+	opts := api.Options{BaseURL: s.apiURL, Version: version, ReadOnly: s.readOnly, BudgetFraction: s.budget, Logger: c.logger,
+		RepeatLimit: api.RepeatLimitFor(p.Intervals.Fastest())}
 	privateFleets := p.PrivateFleets
 	tokenSource := ""
 	if demo {

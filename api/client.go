@@ -64,6 +64,11 @@ type Options struct {
 	Logger *slog.Logger
 	// Clock is for tests; default real time.
 	Clock Clock
+	// RepeatLimit is how many identical answers to one GET within a
+	// minute the client accepts before refusing the request as a loop
+	// (0: DefaultRepeatLimit; negative: no limit). Callers that poll
+	// faster than every 2 s raise it.
+	RepeatLimit int
 }
 
 // Client talks to the Edgegap API. It is safe for concurrent use.
@@ -80,6 +85,7 @@ type Client struct {
 	clock    Clock
 	groups   map[Group]*groupLimiter
 	gate     gate
+	repeats  *repeatGuard
 
 	mutations atomic.Int64 // mutating requests waiting for their answer
 }
@@ -165,6 +171,7 @@ func New(opts Options) (*Client, error) {
 	for _, g := range Groups {
 		c.groups[g] = newGroupLimiter(g, fraction, c.clock)
 	}
+	c.repeats = newRepeatGuard(cmpOr(opts.RepeatLimit, DefaultRepeatLimit), c.clock, c.log)
 	return c, nil
 }
 
@@ -302,6 +309,11 @@ func (c *Client) do(ctx context.Context, cl call) (*response, error) {
 		display += "?" + cl.query.Encode()
 	}
 	retryable := cl.method == http.MethodGet || cl.idempotent
+	if cl.method == http.MethodGet {
+		if err := c.repeats.admit(cl.method, display); err != nil {
+			return nil, err
+		}
+	}
 	if cl.method != http.MethodGet {
 		c.mutations.Add(1)
 		defer c.mutations.Add(-1)
@@ -354,6 +366,9 @@ func (c *Client) do(ctx context.Context, cl call) (*response, error) {
 			return nil, rerr
 		}
 		c.log.Debug("api request", "group", group, "method", cl.method, "path", display, "status", resp.status, "attempt", attempt+1, "elapsed", elapsed, "bytes", len(resp.body))
+		if cl.method == http.MethodGet {
+			c.repeats.answered(display, resp.status, resp.body)
+		}
 		switch {
 		case resp.status >= 200 && resp.status < 300, slices.Contains(cl.ok, resp.status):
 			lim.succeed(probe)

@@ -87,6 +87,17 @@ type Intervals struct {
 	Metrics    time.Duration // the detail view's metrics panel
 }
 
+// Fastest is the shortest interval set (0 when none is set).
+func (iv Intervals) Fastest() time.Duration {
+	var fastest time.Duration
+	for _, d := range []time.Duration{iv.List, iv.Status, iv.Background, iv.Catalog, iv.Detail, iv.Logs, iv.Metrics} {
+		if d > 0 && (fastest == 0 || d < fastest) {
+			fastest = d
+		}
+	}
+	return fastest
+}
+
 // BuiltinProfile is the name of the profile used when the file defines none.
 const BuiltinProfile = "default"
 

@@ -378,3 +378,13 @@ func TestCheckFunctions(t *testing.T) {
 		t.Error("a limit itself is refused")
 	}
 }
+
+func TestIntervalsFastest(t *testing.T) {
+	if got := (Intervals{}).Fastest(); got != 0 {
+		t.Errorf("no interval set: Fastest = %v, want 0", got)
+	}
+	iv := Intervals{List: 5 * time.Second, Logs: 700 * time.Millisecond, Metrics: time.Minute}
+	if got := iv.Fastest(); got != 700*time.Millisecond {
+		t.Errorf("Fastest = %v, want 700ms", got)
+	}
+}
