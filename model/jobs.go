@@ -68,6 +68,7 @@ type Job struct {
 	Fleet string               // JobPolicies (Smart Fleet name) / JobHosts (private fleet name)
 
 	Metrics api.MetricsParams // JobMetrics: the range and step asked for
+	Window  string            // JobMetrics for a detail panel: the window's name
 	Spark   bool              // JobMetrics: for a table row's sparklines (else the detail panel)
 }
 

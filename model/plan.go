@@ -1,6 +1,7 @@
 package model
 
 import (
+	"slices"
 	"time"
 
 	"github.com/gapdeck/gapdeck/api"
@@ -92,33 +93,32 @@ func (s *Scheduler) Plan(now time.Time, b Budget) (jobs []Job, wake time.Time) {
 	if s.refreshStatus {
 		s.refreshStatus, s.statusRefresh = false, now
 	}
-	switch s.view {
-	case ViewDetail:
-		s.planDetail(p)
-		s.planDetailMetrics(p)
-	case ViewDeployments, ViewLocations:
+	for _, in := range s.interests {
+		if in.View == ViewDetail {
+			s.planDetail(p, in.Arg)
+			s.planDetailMetrics(p, in)
+		}
+	}
+	if s.needsDeployments() {
 		s.planList(p)
 		s.planStatus(p)
-		if s.view == ViewDeployments {
+		if s.has(ViewDeployments) {
 			s.planSparks(p)
 		}
-	case ViewLogs:
-		s.planLogs(p)
 	}
+	s.planLogs(p)
 	if !s.needsDeployments() {
 		s.planWatch(p) // planStatus plans them after the visible rows
 	}
 	cat := s.cfg.CatalogInterval
-	switch s.view {
-	case ViewLocations:
+	if s.has(ViewLocations) {
 		p.recurring(&s.locations, cat, Job{Kind: JobLocations})
-	case ViewFleets, ViewPolicies:
-		if s.view == ViewFleets || s.arg == "" {
-			p.recurring(&s.fleets, cat, Job{Kind: JobFleets})
-		}
-		for _, name := range s.policyFleets() {
-			p.recurring(fetchOf(s.policies, name), cat, Job{Kind: JobPolicies, Fleet: name})
-		}
+	}
+	if s.needsFleets() {
+		p.recurring(&s.fleets, cat, Job{Kind: JobFleets})
+	}
+	for _, name := range s.policyFleets() {
+		p.recurring(fetchOf(s.policies, name), cat, Job{Kind: JobPolicies, Fleet: name})
 	}
 	for _, name := range s.hostFleets() {
 		p.recurring(fetchOf(s.hosts, name), cat, Job{Kind: JobHosts, Fleet: name})
@@ -161,7 +161,9 @@ func (s *Scheduler) reserved(now time.Time) map[api.Group]int {
 	for _, f := range s.logs {
 		count(api.GroupLogs, f)
 	}
-	count(api.GroupMetrics, &s.metrics)
+	for _, f := range s.metrics {
+		count(api.GroupMetrics, f)
+	}
 	for _, at := range s.sparkBusy {
 		if now.Sub(at) < startGrace {
 			r[api.GroupMetrics]++
@@ -170,52 +172,52 @@ func (s *Scheduler) reserved(now time.Time) map[api.Group]int {
 	return r
 }
 
-// needsDeployments reports whether the active view shows deployment data.
+// needsDeployments reports whether some interest shows deployment data.
 func (s *Scheduler) needsDeployments() bool {
-	return s.view == ViewDeployments || s.view == ViewLocations
+	return s.has(ViewDeployments) || s.has(ViewLocations)
 }
 
-// policyFleets are the Smart Fleets whose policies the active view needs.
+// needsFleets reports whether some interest shows the Smart Fleets list:
+// the Fleets tab, or the Policies of every fleet.
+func (s *Scheduler) needsFleets() bool {
+	return s.has(ViewFleets) || slices.Contains(s.args(ViewPolicies), "")
+}
+
+// policyFleets are the Smart Fleets whose policies the interests need.
 func (s *Scheduler) policyFleets() []string {
-	switch {
-	case s.view == ViewPolicies && s.arg != "":
-		return []string{s.arg}
-	case s.view == ViewFleets, s.view == ViewPolicies:
+	if s.needsFleets() {
 		return s.fleetNames
 	}
-	return nil
+	return s.args(ViewPolicies)
 }
 
-// hostFleets are the private fleets whose hosts the active view needs.
+// hostFleets are the private fleets whose hosts the interests need.
 func (s *Scheduler) hostFleets() []string {
-	switch {
-	case s.view == ViewHosts && s.arg != "":
-		return []string{s.arg}
-	case s.view == ViewHosts, s.view == ViewFleets:
+	if s.has(ViewFleets) || slices.Contains(s.args(ViewHosts), "") {
 		return s.cfg.PrivateFleets
 	}
-	return nil
+	return s.args(ViewHosts)
 }
 
-// eachActiveFetch calls fn with every recurring fetch of the active view.
+// eachActiveFetch calls fn with every recurring fetch of the interests.
 func (s *Scheduler) eachActiveFetch(fn func(*fetch)) {
 	if s.needsDeployments() {
 		fn(&s.list)
 	}
-	switch s.view {
-	case ViewDetail:
-		fn(&s.detail)
-		fn(&s.metrics)
-	case ViewLogs:
-		for _, id := range s.logIDs() {
-			fn(fetchOf(s.logs, id))
-		}
-	case ViewLocations:
+	for _, id := range s.args(ViewDetail) {
+		fn(fetchOf(s.details, id))
+	}
+	for _, f := range s.metrics {
+		fn(f)
+	}
+	for _, id := range s.logIDs() {
+		fn(fetchOf(s.logs, id))
+	}
+	if s.has(ViewLocations) {
 		fn(&s.locations)
-	case ViewFleets, ViewPolicies:
-		if s.view == ViewFleets || s.arg == "" {
-			fn(&s.fleets)
-		}
+	}
+	if s.needsFleets() {
+		fn(&s.fleets)
 	}
 	for _, name := range s.policyFleets() {
 		fn(fetchOf(s.policies, name))
@@ -238,13 +240,12 @@ func (s *Scheduler) planList(p *planner) {
 	}
 }
 
-// planDetail refreshes the status of the open deployment.
-func (s *Scheduler) planDetail(p *planner) {
-	id := s.arg
+// planDetail refreshes the status of a deployment open in a detail view.
+func (s *Scheduler) planDetail(p *planner, id string) {
 	if _, busy := s.statusBusy[id]; id == "" || busy {
 		return
 	}
-	if p.recurring(&s.detail, s.cfg.DetailInterval, Job{Kind: JobStatus, ID: id}) {
+	if p.recurring(fetchOf(s.details, id), s.cfg.DetailInterval, Job{Kind: JobStatus, ID: id}) {
 		s.statusBusy[id] = p.now
 	}
 }

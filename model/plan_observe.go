@@ -1,6 +1,7 @@
 package model
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -12,20 +13,47 @@ import (
 // sparklines are older than SparkEvery.
 func (s *Scheduler) SetSparks(st *SparkStore) { s.sparks = st }
 
-// SetMetricsWindow sets the detail panel's window; its metrics are due now.
+// SetMetricsWindow sets the window of detail panels whose interest names
+// none; their metrics are due now.
 func (s *Scheduler) SetMetricsWindow(w MetricsWindow) {
-	s.window, s.metrics = w, fetch{}
+	s.window = w
+	clear(s.metrics)
 }
 
-// MetricsWindow is the detail panel's window.
+// MetricsWindow is the window of detail panels whose interest names none.
 func (s *Scheduler) MetricsWindow() MetricsWindow { return s.window }
 
-// logIDs are the streams of the open logs view.
+// logIDs are the streams of every open logs view, each once.
 func (s *Scheduler) logIDs() []string {
-	if s.view != ViewLogs || s.arg == "" {
+	var out []string
+	for _, arg := range s.args(ViewLogs) {
+		for _, id := range splitIDs(arg) {
+			if !slices.Contains(out, id) {
+				out = append(out, id)
+			}
+		}
+	}
+	return out
+}
+
+// splitIDs splits a ViewLogs argument into request ids.
+func splitIDs(arg string) []string {
+	if arg == "" {
 		return nil
 	}
-	return strings.Split(s.arg, ",")
+	return strings.Split(arg, ",")
+}
+
+// metricsKey names one detail panel's metrics schedule: a deployment and
+// a window.
+func metricsKey(id string, w MetricsWindow) string { return id + "@" + w.Name }
+
+// windowOf is in's metrics window, or the scheduler's.
+func (s *Scheduler) windowOf(in Interest) MetricsWindow {
+	if in.Window.Name != "" {
+		return in.Window
+	}
+	return s.window
 }
 
 // planLogs polls each open stream's container logs every LogsInterval,
@@ -38,12 +66,13 @@ func (s *Scheduler) planLogs(p *planner) {
 	}
 }
 
-// planDetailMetrics refreshes the detail panel's metrics window.
-func (s *Scheduler) planDetailMetrics(p *planner) {
-	if s.arg == "" {
+// planDetailMetrics refreshes a detail panel's metrics window.
+func (s *Scheduler) planDetailMetrics(p *planner, in Interest) {
+	if in.Arg == "" {
 		return
 	}
-	p.recurring(&s.metrics, s.cfg.MetricsInterval, Job{Kind: JobMetrics, ID: s.arg, Metrics: s.window.Params(p.now)})
+	w := s.windowOf(in)
+	p.recurring(fetchOf(s.metrics, metricsKey(in.Arg, w)), s.cfg.MetricsInterval, Job{Kind: JobMetrics, ID: in.Arg, Window: w.Name, Metrics: w.Params(p.now)})
 }
 
 // planSparks fetches sparklines for visible READY rows that are due, at
@@ -89,6 +118,8 @@ func (s *Scheduler) finishObserve(j Job, now time.Time, err error) {
 	case j.Spark:
 		delete(s.sparkBusy, j.ID)
 	default:
-		s.metrics.finish(now, err)
+		if f := s.metrics[j.ID+"@"+j.Window]; f != nil {
+			f.finish(now, err)
+		}
 	}
 }

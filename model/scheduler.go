@@ -3,6 +3,7 @@ package model
 import (
 	"encoding/json"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/gapdeck/gapdeck/api"
@@ -87,8 +88,7 @@ type Scheduler struct {
 	store *Deployments
 	gen   uint64
 
-	view View
-	arg  string
+	interests []Interest // what the attached views show; the first is View()
 
 	query     *api.DeploymentQuery // the list query, with its order
 	list      fetch                // the current page; last: when the last page answered
@@ -103,7 +103,7 @@ type Scheduler struct {
 	statusRetry   map[string]fetch     // failed status requests
 	refreshStatus bool                 // Refresh asked; applied at the next Plan
 	statusRefresh time.Time            // visible rows enriched before this are due
-	detail        fetch                // the status of the deployment open in ViewDetail
+	details       map[string]*fetch    // the status of each deployment open in a ViewDetail
 	fleets        fetch
 	locations     fetch
 	fleetNames    []string
@@ -112,8 +112,8 @@ type Scheduler struct {
 
 	logs      map[string]*fetch    // container logs per open stream
 	logsGone  map[string]bool      // streams whose logs answered 404 (terminated)
-	metrics   fetch                // the detail panel's metrics
-	window    MetricsWindow        // the detail panel's window
+	metrics   map[string]*fetch    // each detail panel's metrics, by metricsKey
+	window    MetricsWindow        // the window of interests that name none
 	sparks    *SparkStore          // per-row sparklines (nil: none)
 	sparkBusy map[string]time.Time // sparkline requests in flight, by when planned
 
@@ -132,6 +132,8 @@ func NewScheduler(cfg SchedulerConfig, store *Deployments) *Scheduler {
 		isVisible:   map[string]bool{},
 		statusBusy:  map[string]time.Time{},
 		statusRetry: map[string]fetch{},
+		details:     map[string]*fetch{},
+		metrics:     map[string]*fetch{},
 		policies:    map[string]*fetch{},
 		hosts:       map[string]*fetch{},
 		logs:        map[string]*fetch{},
@@ -141,6 +143,7 @@ func NewScheduler(cfg SchedulerConfig, store *Deployments) *Scheduler {
 		window:      MetricsWindows[0],
 	}
 	s.query = listQuery(nil)
+	s.interests = []Interest{{View: ViewDeployments}}
 	return s
 }
 
@@ -161,23 +164,87 @@ func listQuery(q *api.DeploymentQuery) *api.DeploymentQuery {
 // Gen is the current generation; it bumps on SetView and on SetQuery.
 func (s *Scheduler) Gen() uint64 { return s.gen }
 
-// View is the active view and its argument.
-func (s *Scheduler) View() (View, string) { return s.view, s.arg }
+// Interest is one thing an attached view shows: a view and its argument
+// (see SetView) and, for ViewDetail, the metrics window of its panel (zero:
+// the scheduler's window, see SetMetricsWindow).
+type Interest struct {
+	View   View
+	Arg    string
+	Window MetricsWindow
+}
 
-// SetView makes v the active view. arg is the private fleet for ViewHosts
-// and the Smart Fleet for ViewPolicies ("" = all), the request id for
-// ViewDetail. It bumps the generation; a list pass in progress resumes
-// when a view that needs the list comes back.
+// View is the first interest's view and argument: the active view when one
+// view is attached.
+func (s *Scheduler) View() (View, string) {
+	if len(s.interests) == 0 {
+		return ViewDeployments, ""
+	}
+	return s.interests[0].View, s.interests[0].Arg
+}
+
+// Interests are what the scheduler plans for.
+func (s *Scheduler) Interests() []Interest { return slices.Clone(s.interests) }
+
+// SetView makes v the only interest: the active view of a single console.
+// arg is the private fleet for ViewHosts and the Smart Fleet for
+// ViewPolicies ("" = all), the request id for ViewDetail, the request ids
+// separated by commas for ViewLogs. See SetInterests.
 func (s *Scheduler) SetView(v View, arg string) {
+	s.SetInterests([]Interest{{View: v, Arg: arg}})
+}
+
+// SetInterests makes the scheduler plan for the union of what every
+// attached view shows (duplicates are planned once). It bumps the
+// generation; a detail or a log stream no longer shown forgets its
+// schedule, so opening it again fetches at once; a list pass in progress
+// resumes when a view that needs the list comes back. With no interest
+// only watched deployments are polled.
+func (s *Scheduler) SetInterests(list []Interest) {
 	s.gen++
-	if v == ViewDetail && (s.view != ViewDetail || s.arg != arg) {
-		s.detail, s.metrics = fetch{}, fetch{}
+	s.interests = slices.Clone(list)
+	details, logs := map[string]bool{}, map[string]bool{}
+	for _, in := range s.interests {
+		switch in.View {
+		case ViewDetail:
+			details[in.Arg] = true
+		case ViewLogs:
+			for _, id := range splitIDs(in.Arg) {
+				logs[id] = true
+			}
+		}
 	}
-	if v == ViewLogs && (s.view != ViewLogs || s.arg != arg) {
-		clear(s.logs)
-		clear(s.logsGone)
+	for id := range s.details {
+		if !details[id] {
+			delete(s.details, id)
+		}
 	}
-	s.view, s.arg = v, arg
+	for key := range s.metrics {
+		if id, _, _ := strings.Cut(key, "@"); !details[id] {
+			delete(s.metrics, key)
+		}
+	}
+	for id := range s.logs {
+		if !logs[id] {
+			delete(s.logs, id)
+			delete(s.logsGone, id)
+		}
+	}
+}
+
+// has reports whether some interest shows v.
+func (s *Scheduler) has(v View) bool {
+	return slices.ContainsFunc(s.interests, func(in Interest) bool { return in.View == v })
+}
+
+// args are the arguments of the interests showing v, each once, in order.
+func (s *Scheduler) args(v View) []string {
+	var out []string
+	for _, in := range s.interests {
+		if in.View == v && !slices.Contains(out, in.Arg) {
+			out = append(out, in.Arg)
+		}
+	}
+	return out
 }
 
 // SetQuery sets the pushed-down filter of the deployments list. When it
@@ -233,10 +300,10 @@ func (s *Scheduler) Refresh() {
 // is due at its normal interval, not after up to 30 s of backoff kept from
 // the failure.
 func (s *Scheduler) ResetBackoffs() {
-	for _, f := range []*fetch{&s.list, &s.detail, &s.fleets, &s.locations, &s.metrics} {
+	for _, f := range []*fetch{&s.list, &s.fleets, &s.locations} {
 		f.resetBackoff()
 	}
-	for _, m := range []map[string]*fetch{s.policies, s.hosts, s.logs, s.watched} {
+	for _, m := range []map[string]*fetch{s.details, s.metrics, s.policies, s.hosts, s.logs, s.watched} {
 		for _, f := range m {
 			f.resetBackoff()
 		}
@@ -290,8 +357,8 @@ func (s *Scheduler) Finished(j Job, now time.Time, err error, hasNext bool) (fre
 		delete(s.statusBusy, j.ID)
 		s.finishStatus(j.ID, now, err)
 		s.finishWatch(j.ID, now, err)
-		if j.ID == s.detailID() {
-			s.detail.finish(now, err)
+		if f := s.details[j.ID]; f != nil {
+			f.finish(now, err)
 		}
 	case JobFleets:
 		s.fleets.finish(now, err)
@@ -319,13 +386,6 @@ func (s *Scheduler) finishStatus(id string, now time.Time, err error) {
 	f := s.statusRetry[id]
 	f.finish(now, err)
 	s.statusRetry[id] = f
-}
-
-func (s *Scheduler) detailID() string {
-	if s.view == ViewDetail {
-		return s.arg
-	}
-	return ""
 }
 
 // NextRetry is the earliest retry of a failed fetch of the active view, if
@@ -356,10 +416,7 @@ func (s *Scheduler) InFlight() int {
 		}
 	}
 	n += len(s.sparkBusy)
-	if s.metrics.inFlight {
-		n++
-	}
-	for _, m := range []map[string]*fetch{s.policies, s.hosts, s.logs} {
+	for _, m := range []map[string]*fetch{s.metrics, s.policies, s.hosts, s.logs} { // details: counted in statusBusy
 		for _, f := range m {
 			if f.inFlight {
 				n++
