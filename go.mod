@@ -18,6 +18,8 @@ require (
 	gopkg.in/yaml.v3 v3.0.1
 )
 
+require go.uber.org/goleak v1.3.0
+
 require (
 	github.com/NimbleMarkets/ntcharts v0.5.1
 	github.com/atotto/clipboard v0.1.4 // indirect

@@ -1,7 +1,9 @@
 package model
 
 import (
+	"cmp"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/gapdeck/gapdeck/api"
@@ -29,13 +31,29 @@ type Deployments struct {
 	seen    map[string]uint64 // id → last cycle the list showed it
 	gone    map[string]bool   // answered 404 during this cycle
 	pushKey string            // the filter's pushed-down query
+
+	byID    *Index[*DeploymentRow] // every row by id, for Snapshot
+	seq     uint64                 // bumps on every row stored or removed
+	changes []Change               // the last changes, oldest first; see logChange
+	synced  uint64                 // a replica's: the source seq it has (Sync)
 }
+
+// Change is one row stored or removed, numbered in order.
+type Change struct {
+	Seq uint64
+	ID  string
+}
+
+// maxChanges bounds the change log: a replica further behind rebuilds.
+const maxChanges = 16384
 
 // NewDeployments returns an empty store sorted by DefaultDeploymentSort.
 func NewDeployments() *Deployments {
 	less, _ := DeploymentLess(DefaultDeploymentSort)
+	key := func(r *DeploymentRow) string { return r.ID }
 	return &Deployments{
-		idx:  NewIndex(func(r *DeploymentRow) string { return r.ID }, less),
+		idx:  NewIndex(key, less),
+		byID: NewIndex(key, func(a, b *DeploymentRow) bool { return false }),
 		sort: DefaultDeploymentSort,
 		seen: map[string]uint64{},
 		gone: map[string]bool{},
@@ -52,6 +70,18 @@ func (d *Deployments) put(r *DeploymentRow, bump bool) {
 		r.finish()
 	}
 	d.idx.Put(r)
+	d.byID.Put(r)
+	d.logChange(r.ID)
+}
+
+// logChange numbers a change to row id. The log is shared with snapshots:
+// it is only appended to, and trimmed into a new array, never in place.
+func (d *Deployments) logChange(id string) {
+	d.seq++
+	if len(d.changes) >= maxChanges {
+		d.changes = append(make([]Change, 0, maxChanges), d.changes[maxChanges/2:]...)
+	}
+	d.changes = append(d.changes, Change{Seq: d.seq, ID: id})
 }
 
 // BeginCycle starts a new full pass over the list.
@@ -111,6 +141,8 @@ func (d *Deployments) EndCycle() (removed []string) {
 func (d *Deployments) remove(id string) {
 	if d.idx.Delete(id) {
 		d.rev++
+		d.byID.Delete(id)
+		d.logChange(id)
 	}
 	delete(d.seen, id)
 }
@@ -191,6 +223,11 @@ func (d *Deployments) SetFilter(f Filter) {
 	d.idx.SetFilter(match)
 }
 
+// SetPushdown tells the store of the query the list is read under (f's
+// push-down), without filtering its rows: an engine's shared store, whose
+// views filter their own replicas.
+func (d *Deployments) SetPushdown(f Filter) { d.pushKey = f.pushKey }
+
 // SetSort re-sorts the rows; an unknown column is an error and changes
 // nothing.
 func (d *Deployments) SetSort(s Sort) error {
@@ -221,4 +258,74 @@ func IDs(rows []*DeploymentRow) []string {
 		out[i] = r.ID
 	}
 	return slices.Clip(out)
+}
+
+// DeploymentsSnapshot is a Deployments store frozen at one change: safe
+// to read from any goroutine while the store goes on changing. Rows are
+// immutable (see DeploymentRow).
+type DeploymentsSnapshot struct {
+	Seq     uint64
+	byID    []*DeploymentRow // sorted by id
+	changes []Change         // the log up to Seq (shared, never modified)
+}
+
+// Snapshot freezes the store: O(rows) pointer copies, no row is copied.
+func (d *Deployments) Snapshot() DeploymentsSnapshot {
+	return DeploymentsSnapshot{
+		Seq:     d.seq,
+		byID:    slices.Clone(d.byID.All()),
+		changes: d.changes[:len(d.changes):len(d.changes)],
+	}
+}
+
+// Get returns the row of id.
+func (s DeploymentsSnapshot) Get(id string) (*DeploymentRow, bool) {
+	i, ok := slices.BinarySearchFunc(s.byID, id, func(r *DeploymentRow, id string) int { return strings.Compare(r.ID, id) })
+	if !ok {
+		return nil, false
+	}
+	return s.byID[i], true
+}
+
+// Len is the number of rows.
+func (s DeploymentsSnapshot) Len() int { return len(s.byID) }
+
+// Rows are every row, by id. Callers must not modify the slice.
+func (s DeploymentsSnapshot) Rows() []*DeploymentRow { return s.byID }
+
+// Sync makes d, a replica that only ever syncs, hold the rows of s, with
+// its own filter and sort: the changes since its last Sync when s's log
+// reaches back that far (O(changes)), a rebuild otherwise. It reports
+// whether anything changed.
+func (d *Deployments) Sync(s DeploymentsSnapshot) bool {
+	if s.Seq == d.synced {
+		return false
+	}
+	if s.Seq < d.synced || len(s.changes) == 0 || s.changes[0].Seq > d.synced+1 {
+		d.rebuild(s)
+		return true
+	}
+	start, _ := slices.BinarySearchFunc(s.changes, d.synced+1, func(c Change, seq uint64) int { return cmp.Compare(c.Seq, seq) })
+	for _, c := range s.changes[start:] {
+		if r, ok := s.Get(c.ID); ok {
+			d.idx.Put(r)
+		} else {
+			d.idx.Delete(c.ID)
+		}
+	}
+	d.synced = s.Seq
+	d.rev++
+	return true
+}
+
+// rebuild replaces every row of the replica d with s's.
+func (d *Deployments) rebuild(s DeploymentsSnapshot) {
+	for _, r := range slices.Clone(d.idx.All()) {
+		d.idx.Delete(r.ID)
+	}
+	for _, r := range s.byID {
+		d.idx.Put(r)
+	}
+	d.synced = s.Seq
+	d.rev++
 }

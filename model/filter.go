@@ -109,6 +109,9 @@ func isWord(s string) bool {
 // Empty reports whether the filter lets every row through.
 func (f Filter) Empty() bool { return len(f.Terms) == 0 }
 
+// PushKey identifies the query the filter pushes down to the API ("": none).
+func (f Filter) PushKey() string { return f.pushKey }
+
 // String is the filter as the user typed it.
 func (f Filter) String() string { return f.Raw }
 

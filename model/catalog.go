@@ -1,0 +1,94 @@
+package model
+
+import (
+	"maps"
+	"slices"
+
+	"github.com/gapdeck/gapdeck/api"
+)
+
+// Catalog is the slower-changing data of an organization: Smart Fleets and
+// their policies, private fleet hosts and locations. Each Apply replaces a
+// slice or a map entry and never changes one in place, so a Clone shares
+// the slices safely.
+type Catalog struct {
+	PrivateFleets []string // from the profile: the API cannot list them
+	Fleets        []api.Fleet
+	FleetsLoaded  bool
+	SmartGone     bool // Smart Fleets answered 404 (deprecated)
+	Policies      map[string][]api.Policy
+	Hosts         map[string]*api.HostList
+	HostsErr      map[string]error
+	Locations     []api.Location
+	LocationsRead bool
+}
+
+// NewCatalog returns an empty catalog for the profile's private fleets.
+func NewCatalog(privateFleets []string) *Catalog {
+	return &Catalog{
+		PrivateFleets: slices.Clone(privateFleets),
+		Policies:      map[string][]api.Policy{}, Hosts: map[string]*api.HostList{}, HostsErr: map[string]error{},
+	}
+}
+
+// Clone is a copy that later Applies to c do not change.
+func (c *Catalog) Clone() *Catalog {
+	out := *c
+	out.Policies = maps.Clone(c.Policies)
+	out.Hosts = maps.Clone(c.Hosts)
+	out.HostsErr = maps.Clone(c.HostsErr)
+	return &out
+}
+
+// ApplyFleets folds the Smart Fleets list in. It returns the error to show
+// as staleness: a 404 is an answer (Smart Fleets were deprecated), not a
+// failure.
+func (c *Catalog) ApplyFleets(fleets []api.Fleet, err error) error {
+	switch {
+	case api.IsNotFound(err):
+		c.SmartGone, c.FleetsLoaded, c.Fleets = true, true, nil
+		return nil
+	case err == nil:
+		c.SmartGone, c.FleetsLoaded, c.Fleets = false, true, fleets
+	}
+	return err
+}
+
+// ApplyPolicies folds one Smart Fleet's policies in (a 404: the fleet is
+// gone, an answer).
+func (c *Catalog) ApplyPolicies(fleet string, policies []api.Policy, err error) error {
+	switch {
+	case api.IsNotFound(err):
+		delete(c.Policies, fleet)
+		return nil
+	case err == nil:
+		c.Policies[fleet] = policies
+	}
+	return err
+}
+
+// ApplyHosts folds one private fleet's hosts in.
+func (c *Catalog) ApplyHosts(fleet string, hosts *api.HostList, err error) error {
+	c.HostsErr[fleet] = err
+	if err == nil {
+		c.Hosts[fleet] = hosts
+	}
+	return err
+}
+
+// ApplyLocations folds the locations in.
+func (c *Catalog) ApplyLocations(locations []api.Location, err error) error {
+	if err == nil {
+		c.Locations, c.LocationsRead = locations, true
+	}
+	return err
+}
+
+// FleetNames are the Smart Fleets' names, in the API's order.
+func (c *Catalog) FleetNames() []string {
+	names := make([]string, len(c.Fleets))
+	for i, f := range c.Fleets {
+		names[i] = f.Name
+	}
+	return names
+}

@@ -1,0 +1,377 @@
+// Package engine owns everything live for one organization: the API
+// client, the scheduler, the deployments store and the catalog. It runs on
+// its own goroutine (Run), plans for the union of what every attached view
+// shows, applies each answer once, and publishes immutable snapshots with
+// a version number and a change notice. Views never write to it: they
+// attach (Attach) and send intents ("these rows are on my screen", "open
+// this log stream", "refresh").
+//
+// The engine has no Bubble Tea and does no terminal output.
+package engine
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/gapdeck/gapdeck/api"
+	"github.com/gapdeck/gapdeck/model"
+)
+
+// Config is what an Engine is built from. Client is required.
+type Config struct {
+	Client    *api.Client
+	Scheduler model.SchedulerConfig // its PrivateFleets are the profile's
+	// Now is the engine's clock (default time.Now); tests share the
+	// simulator's fake clock.
+	Now func() time.Time
+	// Log receives the list pass's stop rule and similar debug lines.
+	Log *slog.Logger
+	// Sparks holds the deployments table's sparklines (default: a new
+	// store of model.DefaultSparkRows).
+	Sparks *model.SparkStore
+}
+
+// journalSize bounds the results kept for views that have not pulled
+// them; a view further behind gets the latest answer per key instead.
+const journalSize = 4096
+
+// Engine is the live data of one organization. Its methods are safe for
+// concurrent use.
+type Engine struct {
+	client *api.Client
+	now    func() time.Time
+	log    *slog.Logger
+	kick   chan struct{} // an intent changed what is due (buffered 1)
+	done   chan Result   // answers of jobs Run started
+
+	mu       sync.Mutex
+	store    *model.Deployments
+	sched    *model.Scheduler
+	cat      *model.Catalog
+	sparks   *model.SparkStore
+	views    []*View
+	nextView int
+	seq      uint64            // results applied
+	journal  []Result          // the last results, oldest first
+	latest   map[string]Result // the last result per Key, for views that fell behind
+	version  uint64
+	snap     *Snapshot // the current version's snapshot, built on demand
+	closed   bool
+}
+
+// New builds an engine. It does nothing until Run or Cycle.
+func New(cfg Config) *Engine {
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	log := cfg.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	sparks := cfg.Sparks
+	if sparks == nil {
+		sparks = model.NewSparkStore(model.DefaultSparkRows)
+	}
+	store := model.NewDeployments()
+	sched := model.NewScheduler(cfg.Scheduler, store)
+	sched.SetInterests(nil)
+	sched.SetSparks(sparks)
+	return &Engine{
+		client: cfg.Client, now: now, log: log,
+		kick: make(chan struct{}, 1), done: make(chan Result, 64),
+		store: store, sched: sched, cat: model.NewCatalog(cfg.Scheduler.PrivateFleets), sparks: sparks,
+		latest: map[string]Result{},
+	}
+}
+
+// Client is the engine's API client (its health and budget are shared by
+// every view).
+func (e *Engine) Client() *api.Client { return e.client }
+
+// Sparks is the sparkline store the engine fills.
+func (e *Engine) Sparks() *model.SparkStore { return e.sparks }
+
+// Run plans and fetches until ctx ends: each answer is applied as it
+// arrives and the next plan follows at once; between answers it sleeps
+// until the scheduler's wake time or an intent. When it returns, every
+// job it started has answered.
+func (e *Engine) Run(ctx context.Context) {
+	inFlight := 0
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	for {
+		jobs, wake := e.plan(e.now())
+		for _, j := range jobs {
+			inFlight++
+			go func() { e.done <- fetch(ctx, e.client, e.now, j) }()
+		}
+		timer.Reset(sleepUntil(wake, e.now()))
+		select {
+		case r := <-e.done:
+			inFlight--
+			e.apply(r)
+		case <-e.kick:
+		case <-timer.C:
+		case <-ctx.Done():
+			for ; inFlight > 0; inFlight-- {
+				<-e.done // the client returns at once on a cancelled ctx
+			}
+			e.close()
+			return
+		}
+	}
+}
+
+// sleepUntil is how long Run sleeps for a wake time (none: a minute, the
+// scheduler is re-asked anyway).
+func sleepUntil(wake, now time.Time) time.Duration {
+	if wake.IsZero() {
+		return time.Minute
+	}
+	return max(wake.Sub(now), 10*time.Millisecond)
+}
+
+// Cycle plans what is due now, fetches it (concurrently) and applies the
+// answers in plan order. It returns how many jobs ran and when the
+// scheduler next expects work. Tests drive an engine with Cycle and a
+// fake clock instead of Run; never use both on one engine.
+func (e *Engine) Cycle(ctx context.Context) (jobs int, wake time.Time) {
+	planned, wake := e.plan(e.now())
+	results := make([]Result, len(planned))
+	var wg sync.WaitGroup
+	for i, j := range planned {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i] = fetch(ctx, e.client, e.now, j)
+		}()
+	}
+	wg.Wait()
+	for _, r := range results {
+		e.apply(r)
+	}
+	return len(planned), wake
+}
+
+// plan asks the scheduler for due work.
+func (e *Engine) plan(now time.Time) ([]model.Job, time.Time) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed {
+		return nil, time.Time{}
+	}
+	return e.sched.Plan(now, e.client)
+}
+
+// apply folds one answer into the store, the catalog and the scheduler,
+// journals it and tells every view.
+func (e *Engine) apply(r Result) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed {
+		return
+	}
+	j := r.Job
+	if j.Kind == model.JobListPage && r.List != nil && !e.sched.Stale(j) {
+		var stop api.PageStop
+		r.ListMore, stop = e.sched.ListPage(j, r.List.PageInfo())
+		if stop != "" {
+			e.log.Debug("list pass ended", "path", "/v1/deployments", "page", j.Page, "rule", string(stop))
+		}
+	}
+	schedErr := r.Err
+	if (j.Kind == model.JobFleets || j.Kind == model.JobPolicies) && api.IsNotFound(r.Err) {
+		schedErr = nil // Smart Fleets deprecated: an answer, poll at the normal pace
+	}
+	if !e.sched.Finished(j, r.At, schedErr, r.ListMore) {
+		return // a list page of a query no view asks for any more
+	}
+	switch j.Kind {
+	case model.JobListPage, model.JobStatus:
+		e.applyDeployments(r)
+	case model.JobFleets:
+		e.cat.ApplyFleets(r.Fleets, r.Err)
+		e.sched.SetFleets(e.cat.FleetNames())
+	case model.JobPolicies:
+		e.cat.ApplyPolicies(j.Fleet, r.Policies, r.Err)
+	case model.JobHosts:
+		e.cat.ApplyHosts(j.Fleet, r.Hosts, r.Err)
+	case model.JobLocations:
+		e.cat.ApplyLocations(r.Locations, r.Err)
+	case model.JobMetrics:
+		if j.Spark {
+			if r.Err != nil {
+				e.sparks.Fail(j.ID, r.At, r.Err)
+			} else {
+				e.sparks.Apply(j.ID, r.Metrics, r.At)
+			}
+		}
+	}
+	e.seq++
+	r.Seq = e.seq
+	if len(e.journal) >= journalSize {
+		e.journal = append(make([]Result, 0, journalSize), e.journal[journalSize/2:]...)
+	}
+	e.journal = append(e.journal, r)
+	e.latest[Key(j)] = r
+	e.changedLocked()
+}
+
+// applyDeployments folds a list page or a status answer into the store.
+func (e *Engine) applyDeployments(r Result) {
+	j := r.Job
+	switch {
+	case j.Kind == model.JobListPage && r.Err == nil:
+		if j.Page == 1 {
+			e.store.BeginCycle()
+		}
+		e.store.ApplyList(r.List.Data, r.At)
+		if !r.ListMore {
+			e.store.EndCycle()
+		}
+	case j.Kind != model.JobStatus:
+	case api.IsNotFound(r.Err):
+		e.store.MarkGone(j.ID)
+	case r.Err != nil:
+		if reason, ok := api.StatusUnusable(r.Err); ok {
+			e.store.MarkStatusProblem(j.ID, reason)
+		}
+	default:
+		e.store.ApplyStatus(r.Status, r.At)
+	}
+}
+
+// changedLocked starts a new version and tells every view.
+func (e *Engine) changedLocked() {
+	e.version++
+	e.snap = nil
+	for _, v := range e.views {
+		select {
+		case v.notice <- struct{}{}:
+		default: // a notice is already waiting: the view pulls everything
+		}
+	}
+}
+
+// wakeRun makes Run plan again now (an intent changed what is due).
+func (e *Engine) wakeRun() {
+	select {
+	case e.kick <- struct{}{}:
+	default:
+	}
+}
+
+// close stops the engine: no more plans or answers; views see Closed.
+func (e *Engine) close() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.closed = true
+	e.changedLocked()
+}
+
+// Snapshot is the engine's data at one version. It never changes.
+type Snapshot struct {
+	Version     uint64
+	Deployments model.DeploymentsSnapshot
+	Catalog     *model.Catalog // do not modify
+	// NextRetry is the earliest retry of a failed fetch of what the views
+	// show (zero: none waiting).
+	NextRetry time.Time
+	// InFlight is how many planned jobs have not answered.
+	InFlight int
+	// Closed: the engine stopped (its context ended); nothing more comes.
+	Closed bool
+}
+
+// snapshotLocked is the current version's snapshot.
+func (e *Engine) snapshotLocked() *Snapshot {
+	if e.snap == nil {
+		s := &Snapshot{
+			Version: e.version, Deployments: e.store.Snapshot(), Catalog: e.cat.Clone(),
+			InFlight: e.sched.InFlight(), Closed: e.closed,
+		}
+		if t, ok := e.sched.NextRetry(e.now()); ok {
+			s.NextRetry = t
+		}
+		e.snap = s
+	}
+	return e.snap
+}
+
+// Snapshot is the current data.
+func (e *Engine) Snapshot() *Snapshot {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.snapshotLocked()
+}
+
+// resultsSinceLocked are the results after seq, and whether the journal
+// no longer reaches back that far (then: the latest result per key).
+func (e *Engine) resultsSinceLocked(seq uint64) ([]Result, bool) {
+	if seq >= e.seq {
+		return nil, false
+	}
+	if len(e.journal) > 0 && e.journal[0].Seq <= seq+1 {
+		i, _ := slices.BinarySearchFunc(e.journal, seq+1, func(r Result, s uint64) int {
+			switch {
+			case r.Seq < s:
+				return -1
+			case r.Seq > s:
+				return 1
+			}
+			return 0
+		})
+		return slices.Clone(e.journal[i:]), false
+	}
+	out := make([]Result, 0, len(e.latest))
+	for _, r := range e.latest {
+		out = append(out, r)
+	}
+	slices.SortFunc(out, func(a, b Result) int { return int(a.Seq) - int(b.Seq) })
+	return out, true
+}
+
+// interestsChangedLocked gives the scheduler the union of what the views
+// show, and the list query they agree on.
+func (e *Engine) interestsChangedLocked() {
+	var ins []model.Interest
+	var visible []string
+	seen := map[string]bool{}
+	var query *model.Filter
+	agree := true
+	for _, v := range e.views {
+		if v.hasInterest {
+			ins = append(ins, v.interest)
+		}
+		for _, id := range v.visible {
+			if !seen[id] {
+				seen[id] = true
+				visible = append(visible, id)
+			}
+		}
+		if v.interest.View == model.ViewDeployments || v.interest.View == model.ViewLocations {
+			switch {
+			case query == nil:
+				f := v.filter
+				query = &f
+			case query.PushKey() != v.filter.PushKey():
+				agree = false
+			}
+		}
+	}
+	if !slices.Equal(ins, e.sched.Interests()) {
+		e.sched.SetInterests(ins)
+	}
+	e.sched.SetVisible(visible)
+	var push model.Filter
+	if agree && query != nil {
+		push = *query
+	}
+	e.store.SetPushdown(push)
+	e.sched.SetQuery(push.DeploymentQuery())
+	e.wakeRun()
+}
