@@ -92,3 +92,33 @@ func (c *Catalog) FleetNames() []string {
 	}
 	return names
 }
+
+// PutFleet replaces the Smart Fleet named f.Name with f (an action's
+// answer); it reports whether the catalog had it.
+func (c *Catalog) PutFleet(f api.Fleet) bool {
+	i := slices.IndexFunc(c.Fleets, func(o api.Fleet) bool { return o.Name == f.Name })
+	if i < 0 {
+		return false
+	}
+	c.Fleets = slices.Clone(c.Fleets)
+	c.Fleets[i] = f
+	return true
+}
+
+// PutPolicy replaces the policy name of fleet with p, or removes it when
+// p is nil; it reports whether the catalog had it.
+func (c *Catalog) PutPolicy(fleet, name string, p *api.Policy) bool {
+	ps := c.Policies[fleet]
+	i := slices.IndexFunc(ps, func(o api.Policy) bool { return o.Name == name })
+	if i < 0 {
+		return false
+	}
+	if p == nil {
+		c.Policies[fleet] = slices.Delete(slices.Clone(ps), i, i+1)
+	} else {
+		ps = slices.Clone(ps)
+		ps[i] = *p
+		c.Policies[fleet] = ps
+	}
+	return true
+}

@@ -177,6 +177,20 @@ func (d *Deployments) MarkStatusProblem(id, reason string) bool {
 	return true
 }
 
+// SetTags replaces a row's tags (an action's answer, before the list
+// shows them); it reports whether the row changed.
+func (d *Deployments) SetTags(id string, tags []string) bool {
+	old, ok := d.idx.Get(id)
+	tags = slices.Sorted(slices.Values(tags))
+	if !ok || slices.Equal(old.Tags, tags) {
+		return false
+	}
+	n := *old
+	n.Tags = tags
+	d.put(&n, true)
+	return true
+}
+
 // MarkGone drops a deployment whose status answered 404; the rest of the
 // current pass will not bring it back.
 func (d *Deployments) MarkGone(id string) {

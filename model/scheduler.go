@@ -3,7 +3,6 @@ package model
 import (
 	"encoding/json"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/gapdeck/gapdeck/api"
@@ -195,18 +194,19 @@ func (s *Scheduler) SetView(v View, arg string) {
 
 // SetInterests makes the scheduler plan for the union of what every
 // attached view shows (duplicates are planned once). It bumps the
-// generation; a detail or a log stream no longer shown forgets its
-// schedule, so opening it again fetches at once; a list pass in progress
+// generation; a detail, a metrics window or a log stream no longer shown
+// forgets its schedule, so showing it again fetches at once; a list pass in progress
 // resumes when a view that needs the list comes back. With no interest
 // only watched deployments are polled.
 func (s *Scheduler) SetInterests(list []Interest) {
 	s.gen++
 	s.interests = slices.Clone(list)
-	details, logs := map[string]bool{}, map[string]bool{}
+	details, logs, panels := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	for _, in := range s.interests {
 		switch in.View {
 		case ViewDetail:
 			details[in.Arg] = true
+			panels[metricsKey(in.Arg, s.windowOf(in))] = true
 		case ViewLogs:
 			for _, id := range splitIDs(in.Arg) {
 				logs[id] = true
@@ -219,8 +219,8 @@ func (s *Scheduler) SetInterests(list []Interest) {
 		}
 	}
 	for key := range s.metrics {
-		if id, _, _ := strings.Cut(key, "@"); !details[id] {
-			delete(s.metrics, key)
+		if !panels[key] {
+			delete(s.metrics, key) // a window no panel shows: due at once when one does again
 		}
 	}
 	for id := range s.logs {

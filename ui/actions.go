@@ -27,6 +27,7 @@ type openStopMsg struct{ ids []string }
 
 // stopDoneMsg is the answer to a stop.
 type stopDoneMsg struct {
+	sentFrom
 	act string // the audit's action id
 	id  string
 	res *api.StopResult
@@ -35,6 +36,7 @@ type stopDoneMsg struct {
 
 // bulkStopDoneMsg is the answer to a bulk stop.
 type bulkStopDoneMsg struct {
+	sentFrom
 	act    string   // the audit's action id
 	ids    []string // the preview: what the user confirmed
 	filter string   // "tag=a,b any" for a stop by tags; "" for request ids
@@ -111,10 +113,10 @@ func (a *App) askStopByTags(arg string) tea.Cmd {
 	a.dialog = newTypedConfirm(a.env.Styles, "Stop deployments tagged "+strings.Join(tags, ",")+"?", lines, "Stop "+want, want)
 	a.onConfirm = func() tea.Cmd {
 		act := a.beginAction(model.AuditEntry{Action: "bulk-stop", Targets: ids, Detail: filter}, "bulk stop of "+filter)
-		ctx, c := a.env.Ctx, a.env.Client
+		ctx, c, o := a.sender()
 		return func() tea.Msg {
 			res, err := c.BulkStopByTags(ctx, match, tags...)
-			return bulkStopDoneMsg{act: act, ids: ids, filter: filter, res: res, err: err}
+			return bulkStopDoneMsg{sentFrom: o, act: act, ids: ids, filter: filter, res: res, err: err}
 		}
 	}
 	return nil
@@ -180,20 +182,20 @@ func (a *App) describe(id string, now time.Time) []string {
 // sendStop stops one deployment and reports the typed outcome.
 func (a *App) sendStop(id string) tea.Cmd {
 	act := a.beginAction(model.AuditEntry{Action: "stop", Targets: []string{id}}, "stop of "+id)
-	ctx, c := a.env.Ctx, a.env.Client
+	ctx, c, o := a.sender()
 	return func() tea.Msg {
 		res, err := c.StopDeployment(ctx, id, api.StopOptions{})
-		return stopDoneMsg{act: act, id: id, res: res, err: err}
+		return stopDoneMsg{sentFrom: o, act: act, id: id, res: res, err: err}
 	}
 }
 
 // sendBulkStop stops the confirmed deployments in one request.
 func (a *App) sendBulkStop(ids []string) tea.Cmd {
 	act := a.beginAction(model.AuditEntry{Action: "bulk-stop", Targets: ids}, fmt.Sprintf("bulk stop of %d deployments", len(ids)))
-	ctx, c := a.env.Ctx, a.env.Client
+	ctx, c, o := a.sender()
 	return func() tea.Msg {
 		res, err := c.BulkStopByRequestIDs(ctx, ids...)
-		return bulkStopDoneMsg{act: act, ids: ids, res: res, err: err}
+		return bulkStopDoneMsg{sentFrom: o, act: act, ids: ids, res: res, err: err}
 	}
 }
 
@@ -215,7 +217,8 @@ func (a *App) onStopDone(msg stopDoneMsg) tea.Cmd {
 		text = "stopping " + msg.id + " (200): it is terminating now"
 		a.trackStops([]string{msg.id}, nil, "")
 		if msg.res.Summary != nil {
-			a.store.ApplyStatus(msg.res.Summary, a.env.now())
+			a.view.NoteStatus(msg.res.Summary)
+			a.catchUp()
 			a.observeStop(msg.id, msg.res.Summary, nil)
 		}
 	case api.StopAccepted:
@@ -225,9 +228,9 @@ func (a *App) onStopDone(msg stopDoneMsg) tea.Cmd {
 		text = msg.id + " was already terminated (410)"
 	}
 	a.audit(entry)
-	a.sched.Refresh()                                  // follow the row through TERMINATING → TERMINATED
+	a.view.Refresh()                                   // follow the row through TERMINATING → TERMINATED
 	a.tabs[tabDeployments].Update(catalogChangedMsg{}) // the table must not keep the old rows
-	a.sched.SetVisible(a.tabs[a.active].visibleKeys())
+	a.plan()
 	return tea.Batch(a.setFlash(text, false), a.plan())
 }
 
@@ -279,7 +282,7 @@ func (a *App) onBulkStopDone(msg bulkStopDoneMsg) tea.Cmd {
 	if d, ok := a.tabs[tabDeployments].(*deploymentsTab); ok {
 		d.clearMarks()
 	}
-	a.sched.Refresh()
+	a.view.Refresh()
 	a.rebuildChrome()
 	return tea.Batch(a.setFlash(text, isErr), a.plan())
 }

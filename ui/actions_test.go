@@ -175,7 +175,7 @@ func TestStopUnderAFilterRefreshesTheTable(t *testing.T) {
 	if err != nil || res.Summary == nil {
 		t.Fatalf("stop: %+v, %v", res, err)
 	}
-	h.update(stopDoneMsg{id: id, res: res}) // no pumping: look at the very next frame
+	h.update(stopDoneMsg{sentFrom: sentFrom{h.app.view}, id: id, res: res}) // no pumping: look at the very next frame
 	view := h.view()
 	if pos := deploymentsTabOf(h).store.Position(id); pos >= 0 {
 		t.Errorf("%s still listed under status:ready after it started terminating", id)

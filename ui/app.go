@@ -12,6 +12,7 @@ import (
 
 	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/model"
+	"github.com/gapdeck/gapdeck/model/engine"
 	"github.com/gapdeck/gapdeck/ui/termtext"
 )
 
@@ -70,9 +71,12 @@ type appAction interface {
 // App is the root model.
 type App struct {
 	env    *Env
-	store  *model.Deployments
-	sched  *model.Scheduler
+	engine *engine.Engine     // the live data this console watches
+	view   *engine.View       // this console's attachment to it
+	runs   bool               // the App built the engine and runs it (Init)
+	store  *model.Deployments // this view's replica of the deployments
 	cat    *catalog
+	window model.MetricsWindow // the detail panel's metrics window
 	tabs   []tab
 	active int
 	sub    subView
@@ -99,14 +103,11 @@ type App struct {
 	flashText  termtext.Safe
 	flashErr   bool
 	flashID    int
-	wakeSeq    int
-	wakeAt     time.Time
 	header     string
 	tabBar     string
 	alert      string // the token-rejected block over the footer, drawn (chrome.go)
 	privFleets []string
 
-	epoch     int          // bumped by a profile switch; older results are dropped
 	switching string       // the profile a switch is under way to
 	envBadge  string       // the rendered environment label of the header
 	state     *stateKeeper // the remembered view state (it survives switches)
@@ -126,29 +127,36 @@ func New(env *Env, privateFleets []string) *App {
 	return a
 }
 
-// build (re)makes everything the console holds for env in place: store,
-// scheduler, catalog, tabs, input and chrome. Every other field starts
-// from zero, except what must survive a profile switch (size, epoch,
-// timer and flash sequence numbers, the remembered view state). New and
-// the profile switch both use it.
+// build (re)makes everything the console holds for env in place: its
+// engine attachment, replica, catalog, tabs, input and chrome. Every other
+// field starts from zero, except what must survive a profile switch
+// (size, flash sequence number, the remembered view state). New and the
+// profile switch both use it.
+//
+// The engine is env.Engine when the caller runs one (a shared server, a
+// test driving it); otherwise the App builds one over env.Client and runs
+// it from Init until env.Ctx ends.
 func (a *App) build(env *Env) {
-	*a = App{
-		width: a.width, height: a.height, epoch: a.epoch,
-		wakeSeq: a.wakeSeq, flashID: a.flashID, state: a.state,
-	}
+	*a = App{width: a.width, height: a.height, flashID: a.flashID, state: a.state}
 	privateFleets := env.PrivateFleets
-	store := model.NewDeployments()
 	if env.ReadOnly {
 		env.Keys.HideMutating()
 	}
-	if env.Sparks == nil {
-		env.Sparks = model.NewSparkStore(model.DefaultSparkRows)
-	}
 	cfg := env.Scheduler
 	cfg.PrivateFleets = privateFleets
+	a.engine, a.runs = env.Engine, false
+	if a.engine == nil {
+		a.engine = engine.New(engine.Config{Client: env.Client, Scheduler: cfg, Now: env.now, Log: env.Log, Sparks: env.Sparks})
+		a.runs = true
+	}
+	if env.Sparks == nil {
+		env.Sparks = a.engine.Sparks()
+	}
 	a.env = env
-	a.store = store
-	a.sched = model.NewScheduler(cfg, store)
+	a.view = a.engine.Attach()
+	a.store = model.NewDeployments()
+	store := a.store
+	a.window = model.MetricsWindows[0]
 	a.cat = newCatalog(privateFleets, store)
 	a.help = help.New()
 	st := env.Styles // the theme's colours, converted once (bubbles' defaults convert hex on every frame)
@@ -187,8 +195,6 @@ func (a *App) build(env *Env) {
 			note:     a.cat.locationsNote,
 		}),
 	}
-	a.sched.SetView(model.ViewDeployments, "")
-	a.sched.SetSparks(env.Sparks)
 	a.envBadge = renderEnvBadge(env)
 	a.applyViewState()
 	if a.width > 0 {
@@ -197,31 +203,34 @@ func (a *App) build(env *Env) {
 	a.rebuildChrome()
 }
 
-// Init implements tea.Model: start polling and the clock.
+// Init implements tea.Model: start the engine (when the App runs it),
+// listen to it, and start the clock.
 func (a *App) Init() tea.Cmd {
-	return tea.Batch(a.plan(), clockTick())
+	cmds := []tea.Cmd{a.plan(), a.listen(), clockTick()}
+	if a.runs {
+		eng, ctx := a.engine, a.env.Ctx
+		cmds = append(cmds, func() tea.Msg {
+			eng.Run(ctx)
+			return nil
+		})
+	}
+	return tea.Batch(cmds...)
 }
 
 func clockTick() tea.Cmd {
 	return tea.Tick(time.Second, func(time.Time) tea.Msg { return clockMsg{} })
 }
 
-// plan asks the scheduler for due work and arms one wake-up timer.
+// plan tells the engine what this console shows: the active view (or the
+// open sub-view) and the rows on screen. The engine plans for every
+// attached console; nothing is fetched from here.
 func (a *App) plan() tea.Cmd {
-	now := a.env.now()
-	jobs, wake := a.sched.Plan(now, a.env.Client)
-	cmds := make([]tea.Cmd, 0, len(jobs)+1)
-	for _, j := range jobs {
-		cmds = append(cmds, runJob(a.env.Ctx, a.env.Client, a.env.now, j, a.epoch))
+	in := model.Interest{View: a.tabs[a.active].view(), Window: a.window}
+	if a.sub != nil {
+		in.View, in.Arg = a.sub.schedule()
 	}
-	if !wake.IsZero() && (a.wakeAt.IsZero() || wake.Before(a.wakeAt) || !a.wakeAt.After(now)) {
-		a.wakeSeq++
-		a.wakeAt = wake
-		seq := a.wakeSeq
-		d := max(wake.Sub(now), 10*time.Millisecond)
-		cmds = append(cmds, tea.Tick(d, func(time.Time) tea.Msg { return wakeMsg{seq: seq} }))
-	}
-	return tea.Batch(cmds...)
+	a.view.Show(in, a.tabs[a.active].visibleKeys())
+	return nil
 }
 
 // Update implements tea.Model. While the console waits to quit, the last
@@ -243,17 +252,19 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 
 // updateMsg is Update without the quit check.
 func (a *App) updateMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if o, ok := msg.(fromView); ok && o.origin() != a.view {
+		return a, nil // an action's answer from the profile before a switch
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		a.width, a.height = msg.Width, msg.Height
 		a.layout()
 		return a, nil
-	case wakeMsg:
-		if msg.seq != a.wakeSeq {
-			return a, nil // superseded timer
+	case engineMsg:
+		if msg.view != a.view {
+			return a, nil // from the engine of the profile before a switch
 		}
-		a.wakeAt = time.Time{}
-		return a, a.plan()
+		return a, tea.Batch(a.onEngine(msg.update), a.listen())
 	case clockMsg:
 		a.tickStops()
 		a.tabs[a.active].Update(msg)
@@ -262,8 +273,6 @@ func (a *App) updateMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		a.rebuildChrome()
 		return a, clockTick()
-	case jobDoneMsg:
-		return a, a.onJobDone(msg)
 	case flashMsg:
 		return a, a.setFlash(msg.text, msg.isErr)
 	case flashExpiredMsg:
@@ -291,7 +300,7 @@ func (a *App) updateMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return a, a.openSub(newLogView(a.env, a.store, msg.ids))
 	case metricsWindowMsg:
-		a.sched.SetMetricsWindow(msg.window)
+		a.window = msg.window
 		return a, a.plan()
 	case switchTabMsg:
 		cmd := a.switchTab(msg.tab)
@@ -301,11 +310,6 @@ func (a *App) updateMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 		}
 		return a, cmd
-	case epochMsg:
-		if msg.epoch != a.epoch {
-			return a, nil // a result from the profile before a switch
-		}
-		return a.updateMsg(msg.msg)
 	case appAction:
 		return a, msg.applyTo(a)
 	case tea.KeyMsg:
@@ -338,38 +342,43 @@ func (a *App) splitKeys(msg tea.KeyMsg) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// onJobDone drops stale results, applies fresh ones and plans more work.
-func (a *App) onJobDone(msg jobDoneMsg) tea.Cmd {
-	if msg.epoch != a.epoch {
-		return nil // from the profile before a switch: its scheduler is gone
+// onEngine takes what the engine applied since the last update: the
+// replica catches up with the snapshot, the catalog is the snapshot's, and
+// each result goes to the views that show it (their freshness, log
+// streams, metric panels) and to the stop and deploy trackers.
+func (a *App) onEngine(u engine.Update) tea.Cmd {
+	a.store.Sync(u.Snapshot.Deployments)
+	a.cat.Catalog = u.Snapshot.Catalog
+	var cmds []tea.Cmd
+	for _, r := range u.Results {
+		cmds = append(cmds, a.onResult(jobDone(r)))
 	}
-	if msg.job.Kind == model.JobListPage && msg.list != nil && !a.sched.Stale(msg.job) {
-		var stop api.PageStop
-		msg.listMore, stop = a.sched.ListPage(msg.job, msg.list.PageInfo())
-		if stop != "" && a.env.Log != nil {
-			a.env.Log.Debug("list pass ended", "path", "/v1/deployments", "page", msg.job.Page, "rule", string(stop))
+	if len(u.Results) == 0 { // the data moved outside a fetch (an action's answer)
+		for _, t := range a.tabs {
+			t.Update(catalogChangedMsg{})
+		}
+		if a.sub != nil {
+			a.sub.Update(catalogChangedMsg{})
 		}
 	}
-	hasNext := msg.listMore
-	schedErr := msg.err
+	a.rebuildChrome()
+	cmds = append(cmds, a.plan())
+	return tea.Batch(cmds...)
+}
+
+// catchUp brings the replica and the catalog to the engine's current
+// snapshot at once: after an intent that changed the data (an action's
+// answer), before the change notice arrives.
+func (a *App) catchUp() {
+	snap := a.engine.Snapshot()
+	a.store.Sync(snap.Deployments)
+	a.cat.Catalog = snap.Catalog
+}
+
+// onResult hands one result to the views that own its kind.
+func (a *App) onResult(msg jobDoneMsg) tea.Cmd {
 	if (msg.job.Kind == model.JobFleets || msg.job.Kind == model.JobPolicies) && api.IsNotFound(msg.err) {
-		schedErr = nil // Smart Fleets deprecated: an answer, poll at the normal pace
-	}
-	if !a.sched.Finished(msg.job, msg.at, schedErr, hasNext) {
-		return a.plan() // stale: a newer generation owns this view now
-	}
-	if msg.job.Kind == model.JobMetrics && msg.job.Spark {
-		if msg.err != nil {
-			a.env.Sparks.Fail(msg.job.ID, msg.at, msg.err)
-		} else {
-			a.env.Sparks.Apply(msg.job.ID, msg.metrics, msg.at)
-		}
-	}
-	if isCatalogJob(msg.job.Kind) {
-		msg.err = a.cat.apply(msg)
-		if msg.job.Kind == model.JobFleets {
-			a.sched.SetFleets(a.cat.fleetNames())
-		}
+		msg.err = nil // Smart Fleets deprecated: an answer (the catalog says so), not a failure
 	}
 	var cmds []tea.Cmd
 	for i, t := range a.tabs {
@@ -388,19 +397,7 @@ func (a *App) onJobDone(msg jobDoneMsg) tea.Cmd {
 	a.observeStopJob(msg)
 	a.observeDeployJob(msg)
 	cmds = append(cmds, a.resolveStopJob(msg))
-	a.sched.SetVisible(a.tabs[a.active].visibleKeys())
-	a.rebuildChrome()
-	cmds = append(cmds, a.plan())
 	return tea.Batch(cmds...)
-}
-
-// isCatalogJob reports whether results of kind k go to the catalog.
-func isCatalogJob(k model.JobKind) bool {
-	switch k {
-	case model.JobFleets, model.JobPolicies, model.JobHosts, model.JobLocations:
-		return true
-	}
-	return false
 }
 
 func (a *App) setFlash(text string, isErr bool) tea.Cmd {
@@ -496,11 +493,10 @@ func (a *App) onKey(msg tea.KeyMsg) tea.Cmd {
 	}
 	marks := a.markCount()
 	_, cmd := a.tabs[a.active].Update(msg)
-	a.sched.SetVisible(a.tabs[a.active].visibleKeys())
 	if a.markCount() != marks {
 		a.rebuildChrome() // the header shows the marked count
 	}
-	return cmd
+	return tea.Batch(cmd, a.plan())
 }
 
 // markCount is how many deployments are marked.
@@ -518,11 +514,9 @@ func (a *App) switchTab(i int) tea.Cmd {
 	}
 	a.active = i
 	t := a.tabs[i]
-	a.sched.SetView(t.view(), "")
 	if i == tabLocations {
 		t.Update(catalogChangedMsg{})
 	}
-	a.sched.SetVisible(t.visibleKeys())
 	a.rebuildChrome()
 	a.layout()
 	return a.plan()
@@ -531,16 +525,12 @@ func (a *App) switchTab(i int) tea.Cmd {
 func (a *App) openSub(v subView) tea.Cmd {
 	a.sub = v
 	a.mode = modeNormal
-	view, arg := v.schedule()
-	a.sched.SetView(view, arg)
 	a.layout()
 	return tea.Batch(v.Init(), a.plan())
 }
 
 func (a *App) closeSub() tea.Cmd {
 	a.sub = nil
-	a.sched.SetView(a.tabs[a.active].view(), "")
-	a.sched.SetVisible(a.tabs[a.active].visibleKeys())
 	a.layout()
 	return a.plan()
 }

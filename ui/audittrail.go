@@ -76,7 +76,7 @@ func (a *App) unwatchUnlessFollowed(id string) {
 	if a.deploying[id] || (a.stops.tracker != nil && a.stops.tracker.Tracks(id)) {
 		return
 	}
-	a.sched.Unwatch(id)
+	a.view.Unwatch(id)
 }
 
 // stopCheck is a deployment whose stop had its answer lost: its status is
@@ -96,7 +96,7 @@ func (a *App) checkStops(act, action string, ids []string) {
 	for _, id := range ids {
 		a.checks[id] = &stopCheck{act: act, action: action, since: a.env.now()}
 	}
-	a.sched.Watch(ids...)
+	a.view.Watch(ids...)
 }
 
 // resolveStopJob folds a status answer into a stop whose answer was lost:
@@ -150,6 +150,7 @@ func (a *App) resolveStopJob(msg jobDoneMsg) tea.Cmd {
 // tagCheckMsg is a deployment's tags re-read after a tag request's answer
 // was lost.
 type tagCheckMsg struct {
+	sentFrom
 	act  string
 	done tagDoneMsg // the request whose answer was lost
 	tags []string
@@ -159,14 +160,14 @@ type tagCheckMsg struct {
 // checkTags re-reads m.id's tags (one request) to find out whether the tag
 // request whose answer was lost was carried out.
 func (a *App) checkTags(act string, m tagDoneMsg) tea.Cmd {
-	ctx, c := a.env.Ctx, a.env.Client
+	ctx, c, o := a.sender()
 	return func() tea.Msg {
 		list, err := c.AllDeploymentTags(ctx, m.id)
 		var tags []string
 		for _, t := range list {
 			tags = append(tags, t.Name)
 		}
-		return tagCheckMsg{act: act, done: m, tags: tags, err: err}
+		return tagCheckMsg{sentFrom: o, act: act, done: m, tags: tags, err: err}
 	}
 }
 
@@ -204,6 +205,7 @@ func (m tagCheckMsg) applyTo(a *App) tea.Cmd {
 // fleetCheckMsg is a Smart Fleet re-read after an enable or disable whose
 // answer was lost.
 type fleetCheckMsg struct {
+	sentFrom
 	act  string
 	done fleetToggleDoneMsg
 	op   string
@@ -213,10 +215,10 @@ type fleetCheckMsg struct {
 
 // checkFleet re-reads the fleet (one request).
 func (a *App) checkFleet(act, op string, m fleetToggleDoneMsg) tea.Cmd {
-	ctx, c := a.env.Ctx, a.env.Client
+	ctx, c, o := a.sender()
 	return func() tea.Msg {
 		f, err := c.Fleet(ctx, m.name)
-		return fleetCheckMsg{act: act, done: m, op: op, f: f, err: err}
+		return fleetCheckMsg{sentFrom: o, act: act, done: m, op: op, f: f, err: err}
 	}
 }
 
@@ -233,10 +235,7 @@ func (m fleetCheckMsg) applyTo(a *App) tea.Cmd {
 		a.audit(entry)
 		return tea.Batch(a.setFlash(m.op+" of "+d.name+": outcome still unknown (re-reading the fleet failed): check it", true), a.refreshCatalog())
 	}
-	if i := a.cat.fleetIndex(d.name); i >= 0 {
-		a.cat.fleets[i] = *m.f
-		a.catalogChanged()
-	}
+	a.noteFleet(*m.f)
 	if m.f.Enabled == d.enabled {
 		entry.Outcome = model.OutcomeResolved + ": done (enabled " + yesNo(m.f.Enabled) + ")"
 		a.audit(entry)
@@ -249,6 +248,7 @@ func (m fleetCheckMsg) applyTo(a *App) tea.Cmd {
 
 // policyCheckMsg is a policy re-read after a delete whose answer was lost.
 type policyCheckMsg struct {
+	sentFrom
 	act string
 	ref policyRef
 	err error
@@ -257,10 +257,10 @@ type policyCheckMsg struct {
 // checkPolicyDeleted re-reads the policy (one request): a 404 means the
 // delete was carried out.
 func (a *App) checkPolicyDeleted(act string, ref policyRef) tea.Cmd {
-	ctx, c := a.env.Ctx, a.env.Client
+	ctx, c, o := a.sender()
 	return func() tea.Msg {
 		_, err := c.Policy(ctx, ref.fleet, ref.name)
-		return policyCheckMsg{act: act, ref: ref, err: err}
+		return policyCheckMsg{sentFrom: o, act: act, ref: ref, err: err}
 	}
 }
 

@@ -127,7 +127,7 @@ func TestStopWithLostAnswerIsUnknownThenResolvedByStatus(t *testing.T) {
 		t.Fatalf("stop outcomes %q, want the re-read to resolve it as stopped", got)
 	}
 	h.mustContain("stop of " + id + " was carried out")
-	if slices.Contains(h.app.sched.Watched(), id) && (h.app.stops.tracker == nil || !h.app.stops.tracker.Tracks(id)) {
+	if slices.Contains(h.app.engine.Schedule().Watched, id) && (h.app.stops.tracker == nil || !h.app.stops.tracker.Tracks(id)) {
 		t.Error("the deployment is still watched after its stop was resolved")
 	}
 }
@@ -349,7 +349,7 @@ func TestStopOverTCPLostAnswerIsUnknownRefusedDialIsFailed(t *testing.T) {
 		if len(got) != 2 || got[0] != "attempted" || !strings.HasPrefix(got[1], "failed: ") || !strings.Contains(got[1], "connection refused") {
 			t.Fatalf("stop outcomes %q, want attempted then failed (connection refused)", got)
 		}
-		if slices.Contains(h.app.sched.Watched(), id) {
+		if slices.Contains(h.app.engine.Schedule().Watched, id) {
 			t.Error("a stop never sent is being checked")
 		}
 	})

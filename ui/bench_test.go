@@ -13,6 +13,7 @@ import (
 	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/api/sim"
 	"github.com/gapdeck/gapdeck/model"
+	"github.com/gapdeck/gapdeck/model/engine"
 )
 
 // Benchmark sizes: the Deployments tab at 200x50.
@@ -86,7 +87,9 @@ func benchEnv(b *testing.B) *Env {
 	if err != nil {
 		b.Fatal(err)
 	}
-	return &Env{Client: client, Styles: NewStyles(DefaultTheme(), false), Keys: DefaultKeyMap(), Now: clock.Now, Ctx: context.Background()}
+	env := &Env{Client: client, Styles: NewStyles(DefaultTheme(), false), Keys: DefaultKeyMap(), Now: clock.Now, Ctx: context.Background()}
+	drive(env, nil) // never cycled: the benchmarks feed the engine themselves
+	return env
 }
 
 // statusFlipper produces, for iteration i, a status answer that changes
@@ -111,15 +114,24 @@ func newStatusFlipper(statuses []*api.DeploymentStatus, visible []string) *statu
 	return f
 }
 
-// next is iteration i's answer as the message the scheduler's job brings.
-func (f *statusFlipper) next(i int) jobDoneMsg {
+// next is iteration i's status answer.
+func (f *statusFlipper) next(i int) *api.DeploymentStatus {
 	k := i % len(f.ready)
 	f.isErr[k] = !f.isErr[k]
-	st := f.ready[k]
 	if f.isErr[k] {
-		st = f.failed[k]
+		return f.failed[k]
 	}
-	return jobDoneMsg{job: model.Job{Kind: model.JobStatus, ID: st.RequestID}, at: benchNow, status: st}
+	return f.ready[k]
+}
+
+// applyStatus is what the console does with one status answer: the engine
+// applies it, the console pulls the change (its replica syncs) and
+// updates its views.
+func applyStatus(app *App, st *api.DeploymentStatus) {
+	app.view.NoteStatus(st)
+	u := app.view.Pull()
+	u.Results = []engine.Result{{Job: model.Job{Kind: model.JobStatus, ID: st.RequestID}, At: benchNow, Status: st}}
+	app.Update(engineMsg{view: app.view, update: u})
 }
 
 // BenchmarkDeploymentsView measures one realistic refresh of the
@@ -139,7 +151,8 @@ func BenchmarkDeploymentsView(b *testing.B) {
 			flip := newStatusFlipper(statuses, tab.visibleKeys())
 			b.ReportAllocs()
 			for i := 0; b.Loop(); i++ {
-				tab.Update(flip.next(i))
+				store.ApplyStatus(flip.next(i), benchNow)
+				tab.Update(catalogChangedMsg{})
 				_ = tab.View()
 			}
 		})
@@ -150,7 +163,7 @@ func BenchmarkDeploymentsView(b *testing.B) {
 			flip := newStatusFlipper(benchAnswers(n), app.tabs[tabDeployments].visibleKeys())
 			b.ReportAllocs()
 			for i := 0; b.Loop(); i++ {
-				app.Update(flip.next(i))
+				applyStatus(app, flip.next(i))
 				_ = app.View()
 			}
 		})
@@ -201,10 +214,15 @@ func benchApp(b *testing.B, n int) *App {
 	b.Helper()
 	app := New(benchEnv(b), nil)
 	app.Update(tea.WindowSizeMsg{Width: benchW, Height: benchH})
-	benchStore(b, app.store, n)
-	app.tabs[tabDeployments].(*deploymentsTab).list.refresh()
-	app.sched.SetVisible(app.tabs[tabDeployments].visibleKeys())
-	app.plan() // the first plan starts the list pass; its jobs are never run
+	for i := range n {
+		d, st := benchDeployment(i)
+		app.view.NoteListed(d)
+		app.view.NoteStatus(st)
+	}
+	app.Update(engineMsg{view: app.view, update: app.view.Pull()})
+	if app.store.Total() != n {
+		b.Fatalf("the console holds %d rows, want %d", app.store.Total(), n)
+	}
 	app.View()
 	return app
 }
@@ -257,7 +275,7 @@ func BenchmarkStopProgress(b *testing.B) {
 	for i := 0; b.Loop(); i++ {
 		st := *answers[n-1-i%stopping]
 		st.CurrentStatus = api.StatusTerminating // still in progress: the line keeps counting
-		app.Update(jobDoneMsg{job: model.Job{Kind: model.JobStatus, ID: st.RequestID}, at: benchNow, status: &st})
+		applyStatus(app, &st)
 		_ = app.View()
 	}
 }

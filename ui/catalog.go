@@ -17,60 +17,17 @@ import (
 // smartFleetsGone explains a 404 from the Smart Fleets endpoints.
 const smartFleetsGone = "Smart Fleets are not available on this account: Edgegap deprecated them on 2026-03-01 (the API answers 404). Private fleets remain (tab 2)."
 
-// catalog is the slower-changing data: Smart Fleets and their policies,
-// private fleet hosts and locations. The root applies results to it; the
-// tabs build their rows from it.
+// catalog is the slower-changing data the engine keeps (model.Catalog:
+// Smart Fleets and their policies, private fleet hosts, locations), as of
+// the last snapshot, with the rows the tabs build from it. It is never
+// written here: actions tell the engine, which publishes a new catalog.
 type catalog struct {
-	privateFleets []string // from the profile: the API cannot list them
-	fleets        []api.Fleet
-	fleetsLoaded  bool
-	smartGone     bool // Smart Fleets answered 404 (deprecated)
-	policies      map[string][]api.Policy
-	hosts         map[string]*api.HostList
-	hostsErr      map[string]error
-	locations     []api.Location
-	deployments   *model.Deployments
+	*model.Catalog
+	deployments *model.Deployments // this console's replica
 }
 
 func newCatalog(privateFleets []string, d *model.Deployments) *catalog {
-	return &catalog{
-		privateFleets: privateFleets, deployments: d,
-		policies: map[string][]api.Policy{}, hosts: map[string]*api.HostList{}, hostsErr: map[string]error{},
-	}
-}
-
-// apply folds a result into the catalog. It returns the error to show as
-// staleness: a 404 from the Smart Fleets endpoints is an answer (they
-// were deprecated), not a failure.
-func (c *catalog) apply(msg jobDoneMsg) error {
-	switch msg.job.Kind {
-	case model.JobFleets:
-		if api.IsNotFound(msg.err) {
-			c.smartGone, c.fleetsLoaded, c.fleets = true, true, nil
-			return nil
-		}
-		if msg.err == nil {
-			c.smartGone, c.fleetsLoaded, c.fleets = false, true, msg.fleets
-		}
-	case model.JobPolicies:
-		if api.IsNotFound(msg.err) {
-			delete(c.policies, msg.job.Fleet)
-			return nil
-		}
-		if msg.err == nil {
-			c.policies[msg.job.Fleet] = msg.policies
-		}
-	case model.JobHosts:
-		c.hostsErr[msg.job.Fleet] = msg.err
-		if msg.err == nil {
-			c.hosts[msg.job.Fleet] = msg.hosts
-		}
-	case model.JobLocations:
-		if msg.err == nil {
-			c.locations = msg.locations
-		}
-	}
-	return msg.err
+	return &catalog{Catalog: model.NewCatalog(privateFleets), deployments: d}
 }
 
 // fleetRef names the fleet on a Fleets row: a Smart Fleet or a private one.
@@ -81,14 +38,6 @@ type fleetRef struct {
 
 // policyRef names the policy on a Policies row.
 type policyRef struct{ fleet, name string }
-
-func (c *catalog) fleetNames() []string {
-	names := make([]string, len(c.fleets))
-	for i, f := range c.fleets {
-		names[i] = f.Name
-	}
-	return names
-}
 
 // ---- Fleets tab
 
@@ -106,9 +55,9 @@ var fleetColumns = []Column{
 
 func (c *catalog) fleetRows(now time.Time) ([]*catalogRow, string) {
 	var rows []*catalogRow
-	for _, f := range c.fleets {
+	for _, f := range c.Fleets {
 		policies := "…"
-		if ps, ok := c.policies[f.Name]; ok {
+		if ps, ok := c.Policies[f.Name]; ok {
 			policies = strconv.Itoa(len(ps))
 		}
 		enabled, tone := "no", ToneMuted
@@ -126,11 +75,11 @@ func (c *catalog) fleetRows(now time.Time) ([]*catalogRow, string) {
 			subject: fleetRef{name: f.Name, smart: true},
 		}).finish())
 	}
-	for _, name := range c.privateFleets {
+	for _, name := range c.PrivateFleets {
 		hostsText, cpu, mem, updated, tone := "loading…", "—", "—", "—", ToneMuted
-		if err := c.hostsErr[name]; err != nil && c.hosts[name] == nil {
+		if err := c.HostsErr[name]; err != nil && c.Hosts[name] == nil {
 			hostsText, tone = "error: "+errorSummary(err), ToneBad
-		} else if hl := c.hosts[name]; hl != nil {
+		} else if hl := c.Hosts[name]; hl != nil {
 			s := summarizeHosts(name, hl.Data)
 			hostsText, cpu, mem, updated, tone = s.text, s.cpu, s.mem, ageOfTime(now, s.updated), s.tone
 		}
@@ -145,14 +94,14 @@ func (c *catalog) fleetRows(now time.Time) ([]*catalogRow, string) {
 		}).finish())
 	}
 	empty := "Loading fleets…"
-	if c.fleetsLoaded {
+	if c.FleetsLoaded {
 		empty = "No fleets. Private fleet names come from the profile: the API cannot list them."
 	}
 	return rows, empty
 }
 
 func (c *catalog) fleetsNote() string {
-	if c.smartGone {
+	if c.SmartGone {
 		return "Smart Fleets: deprecated on 2026-03-01 (the API answers 404)"
 	}
 	return "linked versions: the API does not list them"
@@ -213,8 +162,8 @@ var policyColumns = []Column{
 
 func (c *catalog) policyRows(time.Time) ([]*catalogRow, string) {
 	var rows []*catalogRow
-	for _, f := range c.fleets {
-		for _, p := range c.policies[f.Name] {
+	for _, f := range c.Fleets {
+		for _, p := range c.Policies[f.Name] {
 			enabled, tone := "no", ToneMuted
 			if p.Enabled {
 				enabled, tone = "yes", ToneGood
@@ -234,9 +183,9 @@ func (c *catalog) policyRows(time.Time) ([]*catalogRow, string) {
 		}
 	}
 	switch {
-	case c.smartGone:
+	case c.SmartGone:
 		return rows, smartFleetsGone
-	case !c.fleetsLoaded:
+	case !c.FleetsLoaded:
 		return rows, "Loading policies…"
 	}
 	return rows, "No policies"
@@ -257,8 +206,8 @@ var locationColumns = []Column{
 
 func (c *catalog) locationRows(time.Time) ([]*catalogRow, string) {
 	all := c.deployments.All()
-	rows := make([]*catalogRow, 0, len(c.locations))
-	for _, l := range model.LocationRows(c.locations, all) {
+	rows := make([]*catalogRow, 0, len(c.Locations))
+	for _, l := range model.LocationRows(c.Locations, all) {
 		loc := l.Location
 		mix, tone := statusMix(l.Mix)
 		rows = append(rows, (&catalogRow{
@@ -269,7 +218,7 @@ func (c *catalog) locationRows(time.Time) ([]*catalogRow, string) {
 			sortBy: map[string]sortValue{"count": num(float64(l.Count)), "city": str(loc.City), "country": str(loc.Country + "/" + loc.City)},
 		}).finish())
 	}
-	if len(c.locations) == 0 {
+	if len(c.Locations) == 0 {
 		return rows, "Loading locations…"
 	}
 	return rows, "No locations"
@@ -336,9 +285,9 @@ var hostColumns = []Column{
 }
 
 func (c *catalog) hostRows(fleet string, now time.Time) ([]*catalogRow, string) {
-	hl := c.hosts[fleet]
+	hl := c.Hosts[fleet]
 	if hl == nil {
-		if err := c.hostsErr[fleet]; err != nil {
+		if err := c.HostsErr[fleet]; err != nil {
 			return nil, "Could not load the hosts of " + fleet + ": " + errorSummary(err)
 		}
 		return nil, "Loading hosts of " + fleet + "…"

@@ -31,7 +31,7 @@ type openHostDeployMsg struct {
 
 func (m openHostDeployMsg) applyTo(a *App) tea.Cmd {
 	d := deployDraft{fleet: m.fleet, hosts: strings.Join(m.hosts, ", ")}
-	if hl := a.cat.hosts[m.fleet]; hl != nil {
+	if hl := a.cat.Hosts[m.fleet]; hl != nil {
 		d.known = slices.Clone(hl.Data)
 	}
 	return a.askDeploy(d)
@@ -39,6 +39,7 @@ func (m openHostDeployMsg) applyTo(a *App) tea.Cmd {
 
 // deployDoneMsg is the answer to a deploy.
 type deployDoneMsg struct {
+	sentFrom
 	act   string // the audit's action id
 	draft deployDraft
 	req   deployRequest
@@ -79,7 +80,7 @@ func (a *App) askDeploy(d deployDraft) tea.Cmd {
 // deployDoneMsg.
 func (a *App) sendDeploy(d deployDraft, req deployRequest) tea.Cmd {
 	act := a.beginAction(deployAudit(req, ""), "deploy of "+req.body.Application+" "+req.body.Version)
-	ctx, c := a.env.Ctx, a.env.Client
+	ctx, c, o := a.sender()
 	return func() tea.Msg {
 		var res *api.DeployV2Response
 		var err error
@@ -88,7 +89,7 @@ func (a *App) sendDeploy(d deployDraft, req deployRequest) tea.Cmd {
 		} else {
 			res, err = c.DeployV2(ctx, req.body)
 		}
-		return deployDoneMsg{act: act, draft: d, req: req, res: res, err: err}
+		return deployDoneMsg{sentFrom: o, act: act, draft: d, req: req, res: res, err: err}
 	}
 }
 
@@ -118,7 +119,7 @@ func (a *App) onDeployDone(m deployDoneMsg) tea.Cmd {
 	if unknown, why := a.auditFailed(entry, m.err); unknown {
 		// No request id came back: the list (re-read now) shows a new
 		// deployment if the API created one.
-		a.sched.Refresh()
+		a.view.Refresh()
 		return tea.Batch(a.setFlash("deploy of "+what+": outcome unknown ("+why+") — re-reading the list: check it for a new "+what+" deployment before deploying again", true), a.plan())
 	}
 	text := "deploy of " + what + " failed"
@@ -161,7 +162,8 @@ func (a *App) trackNew(id string, tags []string) tea.Cmd {
 		return nil
 	}
 	now := a.env.now()
-	a.store.ApplyList([]api.Deployment{{RequestID: id, StartTime: api.Time{Time: now}, Tags: slices.Clone(tags)}}, now)
+	a.view.NoteListed(api.Deployment{RequestID: id, StartTime: api.Time{Time: now}, Tags: slices.Clone(tags)})
+	a.catchUp()
 	var cmd tea.Cmd
 	if a.active != tabDeployments || a.sub != nil {
 		cmd = a.switchTab(tabDeployments)
@@ -178,14 +180,14 @@ func (a *App) trackNew(id string, tags []string) tea.Cmd {
 	if i := a.store.Position(id); i >= 0 {
 		t.list.table.SetCursor(i)
 	}
-	a.sched.SetVisible(t.visibleKeys())
+	a.plan()
 	// Its status is polled every watch interval, whatever the view, until
 	// it settles (observeDeployJob).
 	if a.deploying == nil {
 		a.deploying = map[string]bool{}
 	}
 	a.deploying[id] = true
-	a.sched.Watch(id)
+	a.view.Watch(id)
 	a.rebuildChrome()
 	return cmd
 }
@@ -218,6 +220,6 @@ func (a *App) observeDeployJob(msg jobDoneMsg) {
 	}
 	delete(a.deploying, id)
 	if a.stops.tracker == nil || !a.stops.tracker.Tracks(id) {
-		a.sched.Unwatch(id)
+		a.view.Unwatch(id)
 	}
 }

@@ -278,8 +278,8 @@ func TestDeployV2AppearsSelectedAndIsFollowedToReady(t *testing.T) {
 		t.Fatalf("tab %s, selected %s, filter %q; want %s selected, no filter", h.activeName(), h.selectedID(), h.deployments().filterText(), id)
 	}
 	h.mustContain("request "+id+" accepted (202)", id)
-	if !slices.Contains(h.app.sched.Watched(), id) {
-		t.Fatalf("the scheduler does not watch %s: %v", id, h.app.sched.Watched())
+	if !slices.Contains(h.app.engine.Schedule().Watched, id) {
+		t.Fatalf("the scheduler does not watch %s: %v", id, h.app.engine.Schedule().Watched)
 	}
 
 	// Followed through its statuses to READY, even from another tab.
@@ -302,7 +302,7 @@ func TestDeployV2AppearsSelectedAndIsFollowedToReady(t *testing.T) {
 		t.Errorf("statuses seen %v: the row went straight to READY, not followed", seen)
 	}
 	t.Logf("statuses of %s as the console saw them: %v", id, seen)
-	if slices.Contains(h.app.sched.Watched(), id) {
+	if slices.Contains(h.app.engine.Schedule().Watched, id) {
 		t.Fatalf("%s is still watched once READY", id)
 	}
 	h.press("1")
@@ -376,7 +376,7 @@ func (h *harness) openHosts(fleet string) *hostsView {
 	if !ok {
 		h.t.Fatalf(":hosts %s opened %T", fleet, h.app.sub)
 	}
-	h.settle(func() bool { return h.app.cat.hosts[fleet] != nil })
+	h.settle(func() bool { return h.app.cat.Hosts[fleet] != nil })
 	return hv
 }
 

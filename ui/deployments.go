@@ -234,34 +234,16 @@ func (t *deploymentsTab) targets() []string {
 	return ids
 }
 
-// apply folds a list page or a status answer into the store.
+// apply notes a list page's answer (the engine already folded it into the
+// store the replica follows): the list is fresh, or stale with the error.
+// One row's failed status does not make the list stale; the header shows it.
 func (t *deploymentsTab) apply(msg jobDoneMsg) {
-	switch msg.job.Kind {
-	case model.JobListPage:
+	if msg.job.Kind == model.JobListPage {
 		if msg.err != nil {
 			t.list.fresh.fail(msg.at, msg.err)
 			return
 		}
-		if msg.job.Page == 1 {
-			t.store.BeginCycle()
-		}
-		t.store.ApplyList(msg.list.Data, msg.at)
-		if !msg.listMore {
-			t.store.EndCycle()
-		}
 		t.list.fresh.ok(msg.at)
-	case model.JobStatus:
-		switch {
-		case api.IsNotFound(msg.err):
-			t.store.MarkGone(msg.job.ID)
-		case msg.err != nil:
-			if reason, ok := api.StatusUnusable(msg.err); ok {
-				t.store.MarkStatusProblem(msg.job.ID, reason)
-			}
-			return // one row's status failed; the header shows the error, the list is not stale
-		default:
-			t.store.ApplyStatus(msg.status, msg.at)
-		}
 	}
 	if len(t.marks) > 0 {
 		t.pruneMarks()

@@ -2,12 +2,15 @@ package ui
 
 import (
 	"context"
+
+	tea "github.com/charmbracelet/bubbletea"
 	"io"
 	"log/slog"
 	"time"
 
 	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/model"
+	"github.com/gapdeck/gapdeck/model/engine"
 )
 
 // Env is what every view shares: the API client, styles, keys, clock and
@@ -29,8 +32,17 @@ type Env struct {
 	// Clipboard receives OSC 52 sequences (the terminal; a buffer in tests).
 	Clipboard io.Writer
 	// Sparks holds the Deployments table's per-row CPU/memory sparklines;
-	// New creates it when nil.
+	// the engine's when nil.
 	Sparks *model.SparkStore
+	// Engine is the live data to watch when the caller runs it (a shared
+	// server, a test driving engine.Cycle). nil: the console builds an
+	// engine over Client and runs it until Ctx ends.
+	Engine *engine.Engine
+	// Listen is how the console waits for its engine's next change (nil:
+	// a command that blocks on the attachment's change notice and pulls
+	// it). A test that drives the engine itself delivers engineMsg on its
+	// own and supplies one that returns nil.
+	Listen func(*engine.View) tea.Cmd
 	// LogCap is the line cap of each log stream (0: model.DefaultLogCap).
 	LogCap int
 	// Audit records every mutating action (nil: not recorded).

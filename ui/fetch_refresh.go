@@ -13,14 +13,14 @@ import (
 // goroutine: a token_command may take seconds.
 func (a *App) refresh() tea.Cmd {
 	if a.env.Client.Health().State == api.HealthTokenRejected && a.env.ReloadToken != nil {
-		reload, ctx, epoch := a.env.ReloadToken, a.env.Ctx, a.epoch
+		reload, ctx, o := a.env.ReloadToken, a.env.Ctx, sentFrom{a.view}
 		src := a.env.TokenSource
 		if src == "" {
 			src = "its source"
 		}
 		return tea.Batch(a.setFlash("Re-reading the token from "+src+"…", false), func() tea.Msg {
 			source, err := reload(ctx)
-			return epochMsg{epoch: epoch, msg: tokenReloadedMsg{source: source, err: err}}
+			return tokenReloadedMsg{sentFrom: o, source: source, err: err}
 		})
 	}
 	return tea.Batch(a.probeNow(), a.setFlash("Refreshing…", false))
@@ -29,7 +29,7 @@ func (a *App) refresh() tea.Cmd {
 // probeNow lets one request through and plans the active view at once.
 func (a *App) probeNow() tea.Cmd {
 	a.env.Client.Probe()
-	a.sched.Refresh()
+	a.view.Refresh()
 	cmd := a.plan()
 	a.rebuildChrome()
 	return cmd
@@ -38,6 +38,7 @@ func (a *App) probeNow() tea.Cmd {
 // tokenReloadedMsg is the end of a token re-read: the client holds the
 // new token unless err.
 type tokenReloadedMsg struct {
+	sentFrom
 	source string
 	err    error
 }

@@ -50,7 +50,7 @@ func smartFleetOf(row *catalogRow, ok bool, what string) (string, string) {
 
 // fleetIndex is the position of the Smart Fleet name in the catalog, or -1.
 func (c *catalog) fleetIndex(name string) int {
-	for i, f := range c.fleets {
+	for i, f := range c.Fleets {
 		if f.Name == name {
 			return i
 		}
@@ -71,7 +71,7 @@ func (a *App) askToggleFleet(row *catalogRow, ok bool) tea.Cmd {
 	if i < 0 {
 		return a.setFlash("Smart Fleet "+name+" is no longer listed", true)
 	}
-	was := a.cat.fleets[i].Enabled
+	was := a.cat.Fleets[i].Enabled
 	verb := "Enable"
 	if was {
 		verb = "Disable"
@@ -86,7 +86,7 @@ func (a *App) askToggleFleet(row *catalogRow, ok bool) tea.Cmd {
 }
 
 func policyCountLine(c *catalog, fleet string) string {
-	ps, ok := c.policies[fleet]
+	ps, ok := c.Policies[fleet]
 	if !ok {
 		return "its policies are not read yet"
 	}
@@ -111,9 +111,18 @@ func (a *App) setFleetEnabled(name string, enabled bool) bool {
 	if i < 0 {
 		return false
 	}
-	a.cat.fleets[i].Enabled = enabled
-	a.catalogChanged()
+	f := a.cat.Fleets[i]
+	f.Enabled = enabled
+	a.noteFleet(f)
 	return true
+}
+
+// noteFleet shows a fleet an action changed: the engine keeps it until the
+// next read of the fleets.
+func (a *App) noteFleet(f api.Fleet) {
+	a.view.NoteFleet(f)
+	a.catchUp()
+	a.catalogChanged()
 }
 
 // catalogChanged rebuilds the tabs built from the catalog.
@@ -124,6 +133,7 @@ func (a *App) catalogChanged() {
 
 // fleetToggleDoneMsg is the answer to a fleet's enabled change.
 type fleetToggleDoneMsg struct {
+	sentFrom
 	act      string // the audit's action id
 	name     string
 	enabled  bool // what was asked
@@ -140,10 +150,10 @@ func (a *App) sendToggleFleet(name string, enabled bool) tea.Cmd {
 		op = fleetEnable
 	}
 	act := a.beginAction(fleetToggleAudit(op, name, enabled), op+" of "+name)
-	ctx, c := a.env.Ctx, a.env.Client
+	ctx, c, o := a.sender()
 	return func() tea.Msg {
 		f, err := c.UpdateFleet(ctx, name, api.FleetUpdate{Enabled: &enabled})
-		return fleetToggleDoneMsg{act: act, name: name, enabled: enabled, optimist: optimist, fleet: f, err: err}
+		return fleetToggleDoneMsg{sentFrom: o, act: act, name: name, enabled: enabled, optimist: optimist, fleet: f, err: err}
 	}
 }
 
@@ -166,9 +176,8 @@ func (m fleetToggleDoneMsg) applyTo(a *App) tea.Cmd {
 	}
 	entry.Outcome, entry.HTTPStatus = "ok", http.StatusOK
 	a.audit(entry)
-	if i := a.cat.fleetIndex(m.name); i >= 0 && m.fleet != nil && m.fleet.Name == m.name {
-		a.cat.fleets[i] = *m.fleet
-		a.catalogChanged()
+	if m.fleet != nil && m.fleet.Name == m.name {
+		a.noteFleet(*m.fleet)
 	}
 	text := "Smart Fleet " + m.name + " " + verb + "d"
 	if m.fleet != nil && m.fleet.Enabled != m.enabled {
@@ -186,7 +195,7 @@ func fleetToggleAudit(op, name string, enabled bool) model.AuditEntry {
 // refreshCatalog polls the active view again (after a change, so the
 // catalog follows the server).
 func (a *App) refreshCatalog() tea.Cmd {
-	a.sched.Refresh()
+	a.view.Refresh()
 	return a.plan()
 }
 
@@ -281,6 +290,7 @@ func required(what string) func(string) error {
 
 // fleetLinkDoneMsg is the answer to a link or unlink.
 type fleetLinkDoneMsg struct {
+	sentFrom
 	act                 string // the audit's action id
 	op                  string // fleetLink or fleetUnlink
 	fleet, app, version string
@@ -290,7 +300,7 @@ type fleetLinkDoneMsg struct {
 // sendFleetLink links or unlinks app version on fleet.
 func (a *App) sendFleetLink(op, fleet, app, version string) tea.Cmd {
 	act := a.beginAction(model.AuditEntry{Action: op, Targets: []string{fleet}, Detail: "app " + app + " version " + version}, op+" of "+fleet)
-	ctx, c := a.env.Ctx, a.env.Client
+	ctx, c, o := a.sender()
 	return func() tea.Msg {
 		var err error
 		if op == fleetLink {
@@ -298,7 +308,7 @@ func (a *App) sendFleetLink(op, fleet, app, version string) tea.Cmd {
 		} else {
 			err = c.UnlinkFleetAppVersion(ctx, fleet, app, version)
 		}
-		return fleetLinkDoneMsg{act: act, op: op, fleet: fleet, app: app, version: version, err: err}
+		return fleetLinkDoneMsg{sentFrom: o, act: act, op: op, fleet: fleet, app: app, version: version, err: err}
 	}
 }
 

@@ -52,7 +52,7 @@ func catalogFleet(t *testing.T, h *harness, name string) api.Fleet {
 	if i < 0 {
 		t.Fatalf("fleet %s not in the catalog", name)
 	}
-	return h.app.cat.fleets[i]
+	return h.app.cat.Fleets[i]
 }
 
 // lastAudit is the newest audit entry; it fails when there are not n.
@@ -134,7 +134,7 @@ func TestFleetToggleRollsBackOnDeprecation404(t *testing.T) {
 		t.Fatalf("err = %v, want a 404", msg.err)
 	}
 	h.mustContain("enable Smart Fleet apac-ranked failed: 404", "deprecated on 2026-03-01")
-	if i := h.app.cat.fleetIndex("apac-ranked"); i >= 0 && h.app.cat.fleets[i].Enabled {
+	if i := h.app.cat.fleetIndex("apac-ranked"); i >= 0 && h.app.cat.Fleets[i].Enabled {
 		t.Fatal("a failed enable was not rolled back")
 	}
 	e := lastAudit(t, path, 1)
@@ -142,7 +142,7 @@ func TestFleetToggleRollsBackOnDeprecation404(t *testing.T) {
 		t.Fatalf("audit entry %+v", e)
 	}
 	// The refresh learns that Smart Fleets are gone.
-	h.settle(func() bool { return h.app.cat.smartGone })
+	h.settle(func() bool { return h.app.cat.SmartGone })
 }
 
 func TestFleetToggleRollsBackOnServerError(t *testing.T) {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/api/sim"
+	"github.com/gapdeck/gapdeck/model/engine"
 )
 
 // t0 is when every harness's simulated world starts.
@@ -161,6 +162,7 @@ func newHarness(t testing.TB, opts ...harnessOption) *harness {
 		Client: client, Styles: NewStyles(DefaultTheme(), false), Keys: DefaultKeyMap(),
 		Now: clock.Now, Profile: "test", Demo: true, ReadOnly: cfg.readOnly, Ctx: ctx, Clipboard: clip,
 	}
+	drive(env, s.PrivateFleetNames())
 	h := &harness{t: t, clock: clock, sim: s, client: client, env: env, clip: clip}
 	h.app = New(env, s.PrivateFleetNames())
 	h.app.Update(tea.WindowSizeMsg{Width: cfg.width, Height: cfg.height})
@@ -168,6 +170,16 @@ func newHarness(t testing.TB, opts ...harnessOption) *harness {
 		h.pump(h.app.Init())
 	}
 	return h
+}
+
+// drive gives env an engine that the harness drives (engine.Cycle in pump)
+// instead of the console running it, and a Listen that leaves the engine's
+// messages to pump.
+func drive(env *Env, privateFleets []string) {
+	cfg := env.Scheduler
+	cfg.PrivateFleets = privateFleets
+	env.Engine = engine.New(engine.Config{Client: env.Client, Scheduler: cfg, Now: env.Now, Log: env.Log, Sparks: env.Sparks})
+	env.Listen = func(*engine.View) tea.Cmd { return nil }
 }
 
 // keyNames maps the key names tests use to Bubble Tea key types.
@@ -260,8 +272,8 @@ func cmdList(msg tea.Msg) ([]tea.Cmd, bool) {
 
 // poll collects the slots that returned, expanding batches at once, and
 // counts the leaves still running (and of those, the ones whose goroutine
-// has not started yet) and the job answers received.
-func poll(slots []*slot) (running, unstarted, jobs int) {
+// has not started yet).
+func poll(slots []*slot) (running, unstarted int) {
 	for _, s := range slots {
 		if !s.done {
 			select {
@@ -283,13 +295,10 @@ func poll(slots []*slot) (running, unstarted, jobs int) {
 				continue
 			}
 		}
-		if _, ok := s.msg.(jobDoneMsg); ok {
-			jobs++
-		}
-		r, u, j := poll(s.children)
-		running, unstarted, jobs = running+r, unstarted+u, jobs+j
+		r, u := poll(s.children)
+		running, unstarted = running+r, unstarted+u
 	}
-	return running, unstarted, jobs
+	return running, unstarted
 }
 
 // collect appends the messages of the slots that returned, depth first:
@@ -305,15 +314,13 @@ func collect(slots []*slot, out []tea.Msg) []tea.Msg {
 }
 
 // runRound runs cmds concurrently and returns their messages in issue
-// order. It waits for every job the scheduler has in flight and for every
-// action's request (the client's mutations in flight); commands still
-// running once those answered, every command has started and pumpGrace
-// passed are timers and are dropped (their goroutines end when the timer
-// fires). A loaded machine (-race, parallel tests) then cannot drop a slow
-// action's answer as if it were a timer.
+// order. It waits for every action's request (the client's mutations in
+// flight); commands still running once those answered, every command has
+// started and pumpGrace passed are timers and are dropped (their
+// goroutines end when the timer fires). A loaded machine (-race, parallel
+// tests) then cannot drop a slow action's answer as if it were a timer.
 func (h *harness) runRound(cmds []tea.Cmd) []tea.Msg {
 	h.t.Helper()
-	want := h.app.sched.InFlight()
 	outside := h.app.env.Client.MutationsInFlight() // actions a test sent itself, not waited for
 	var slots []*slot
 	for _, c := range cmds {
@@ -322,24 +329,24 @@ func (h *harness) runRound(cmds []tea.Cmd) []tea.Msg {
 		}
 	}
 	start := time.Now()
-	var jobsAt time.Time
+	var quietAt time.Time
 	for {
-		running, unstarted, jobs := poll(slots)
+		running, unstarted := poll(slots)
 		if running == 0 {
 			break
 		}
-		if jobs >= want && unstarted == 0 && h.app.env.Client.MutationsInFlight() <= outside {
-			if jobsAt.IsZero() {
-				jobsAt = time.Now()
+		if unstarted == 0 && h.app.env.Client.MutationsInFlight() <= outside {
+			if quietAt.IsZero() {
+				quietAt = time.Now()
 			}
-			if time.Since(jobsAt) >= pumpGrace {
+			if time.Since(quietAt) >= pumpGrace {
 				break
 			}
 		} else {
-			jobsAt = time.Time{}
+			quietAt = time.Time{}
 			if time.Since(start) > pumpJobLimit {
-				h.t.Fatalf("pump: after %s, %d of %d planned jobs answered, %d commands not started, %d actions waiting for their answer",
-					pumpJobLimit, jobs, want, unstarted, h.app.env.Client.MutationsInFlight()-outside)
+				h.t.Fatalf("pump: after %s, %d commands not started, %d actions waiting for their answer",
+					pumpJobLimit, unstarted, h.app.env.Client.MutationsInFlight()-outside)
 			}
 		}
 		time.Sleep(time.Millisecond)
@@ -349,19 +356,27 @@ func (h *harness) runRound(cmds []tea.Cmd) []tea.Msg {
 
 // pump runs cmds the way Bubble Tea would, but deterministically: each
 // round runs the pending commands concurrently, then feeds their messages
-// to Update in issue order (FIFO); what Update returns is the next round.
-// Timers are dropped, tea.QuitMsg is counted in h.quits and not fed. It
-// stops when no command is left (or h.until holds).
+// to Update in issue order (FIFO); then the engine runs what is due
+// (engine.Cycle) and what it applied is fed as an engineMsg; what Update
+// returns is the next round. Timers are dropped, tea.QuitMsg is counted in
+// h.quits and not fed. It stops when no command is left and the engine
+// had nothing to do (or h.until holds).
 func (h *harness) pump(cmds ...tea.Cmd) {
 	h.t.Helper()
 	queue := append(h.backlog, cmds...)
 	h.backlog = nil
-	for round := 0; len(queue) > 0; round++ {
+	for round := 0; ; round++ {
 		if round == pumpMaxRounds {
 			h.t.Fatalf("pump: still busy after %d rounds", pumpMaxRounds)
 		}
 		msgs := h.runRound(queue)
 		queue = nil
+		jobs, _ := h.app.engine.Cycle(h.app.env.Ctx)
+		select {
+		case <-h.app.view.Changed():
+			msgs = append(msgs, engineMsg{view: h.app.view, update: h.app.view.Pull()})
+		default:
+		}
 		for _, m := range msgs {
 			if _, ok := m.(tea.QuitMsg); ok {
 				h.quits++
@@ -375,16 +390,18 @@ func (h *harness) pump(cmds ...tea.Cmd) {
 			h.backlog = queue
 			return
 		}
+		if len(queue) == 0 && jobs == 0 && len(msgs) == 0 {
+			return
+		}
 	}
 }
 
 // tick moves the fake clock by d and delivers what the real program
-// would: the clock message and the scheduler's wake-up.
+// would: the clock message, and the engine's answers to what came due.
 func (h *harness) tick(d time.Duration) {
 	h.t.Helper()
 	h.clock.Advance(d)
-	h.send(clockMsg{})
-	h.send(wakeMsg{seq: h.app.wakeSeq})
+	h.send(clockMsg{}) // pump runs what came due on the engine
 }
 
 // enriched reports whether the Deployments tab shows rows and every row

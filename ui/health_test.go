@@ -162,7 +162,7 @@ func TestStaleMarkerByAge(t *testing.T) {
 		t.Fatalf("fresh title %q", h.title())
 	}
 	h.clock.Advance(20 * time.Second)
-	h.send(clockMsg{})
+	h.update(clockMsg{}) // the clock, and no engine answer
 	if !strings.Contains(h.title(), "STALE 2") {
 		t.Errorf("list 20 s old (interval 2 s): title %q", h.title())
 	}

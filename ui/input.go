@@ -123,9 +123,9 @@ func (a *App) applyFilter(raw string) {
 // refreshes what depends on the visible rows.
 func (a *App) afterFilter() {
 	if d, ok := a.tabs[a.active].(*deploymentsTab); ok {
-		a.sched.SetQuery(d.query())
+		a.view.SetFilter(d.list.filter)
 	}
-	a.sched.SetVisible(a.tabs[a.active].visibleKeys())
+	a.plan()
 	a.rebuildChrome()
 }
 

@@ -34,7 +34,7 @@ func TestLogsOfMarkedDeploymentsInterleave(t *testing.T) {
 	if !ok || !slices.Equal(v.ids, marked) || v.combined == nil {
 		t.Fatalf("l with marks opened %+v, want the interleaved logs of %v", h.app.sub, marked)
 	}
-	if view, arg := h.app.sched.View(); view != model.ViewLogs || arg != strings.Join(marked, ",") {
+	if view, arg := h.app.engine.Schedule().View(); view != model.ViewLogs || arg != strings.Join(marked, ",") {
 		t.Fatalf("scheduler polls %v %q", view, arg)
 	}
 	for range 5 {

@@ -231,7 +231,7 @@ func TestMetricsWindowKeys(t *testing.T) {
 	h := newHarness(t)
 	d := openMetrics(t, h)
 	h.press("m")
-	if got := h.app.sched.MetricsWindow(); got.Name != "5m" {
+	if got := h.app.engine.Schedule().Window(); got.Name != "5m" {
 		t.Fatalf("initial window %s", got.Name)
 	}
 	// ] asks for the next window; the scheduler fetches it at once with its step.
@@ -247,24 +247,13 @@ func TestMetricsWindowKeys(t *testing.T) {
 			t.Fatalf("%s: %#v, want window %s", tc.key, wmsg, tc.want)
 		}
 		plan := h.update(wmsg)
-		if got := h.app.sched.MetricsWindow(); got.Name != tc.want {
+		if got := h.app.engine.Schedule().Window(); got.Name != tc.want {
 			t.Fatalf("%s: scheduler window %s, want %s", tc.key, got.Name, tc.want)
 		}
-		msgs := h.runRound([]tea.Cmd{plan})
-		found := false
-		for _, m := range msgs {
-			if j, ok := m.(jobDoneMsg); ok && j.job.Kind == model.JobMetrics && !j.job.Spark {
-				found = true
-				if j.job.Metrics.Steps != wmsg.window.Steps || j.job.ID != d.id {
-					t.Errorf("%s: metrics job %+v, want steps %s for %s", tc.key, j.job.Metrics, wmsg.window.Steps, d.id)
-				}
-			}
-		}
-		if !found {
-			t.Fatalf("%s: no detail metrics job planned", tc.key)
-		}
-		for _, m := range msgs {
-			h.send(m)
+		before := h.sim.Counters().ByGroup[api.GroupMetrics].Calls
+		h.pump(plan)
+		if h.sim.Counters().ByGroup[api.GroupMetrics].Calls == before {
+			t.Fatalf("%s: no detail metrics fetched for the new window", tc.key)
 		}
 		if d.metrics.window().Name != tc.want || d.metrics.data == nil || d.metrics.data.Fetched.IsZero() {
 			t.Fatalf("%s: panel window %s, data %v", tc.key, d.metrics.window().Name, d.metrics.data)

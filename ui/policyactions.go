@@ -39,14 +39,14 @@ func (a *App) selectedPolicy(row *catalogRow, ok bool) (policyRef, api.Policy, s
 		return policyRef{}, api.Policy{}, "no policy selected"
 	}
 	if i := a.cat.policyIndex(ref); i >= 0 {
-		return ref, a.cat.policies[ref.fleet][i], ""
+		return ref, a.cat.Policies[ref.fleet][i], ""
 	}
 	return ref, api.Policy{}, "policy " + ref.name + " of " + ref.fleet + " is no longer listed"
 }
 
 // policyIndex is the position of ref in its fleet's policies, or -1.
 func (c *catalog) policyIndex(ref policyRef) int {
-	for i, p := range c.policies[ref.fleet] {
+	for i, p := range c.Policies[ref.fleet] {
 		if p.Name == ref.name {
 			return i
 		}
@@ -208,6 +208,7 @@ func (a *App) askEditPolicy(row *catalogRow, ok bool) tea.Cmd {
 
 // policyDoneMsg is the answer to a policy edit or delete.
 type policyDoneMsg struct {
+	sentFrom
 	act    string // the audit's action id
 	op     string // policyEdit or policyDelete
 	ref    policyRef
@@ -218,12 +219,12 @@ type policyDoneMsg struct {
 
 // sendPolicyUpdate sends only the changed fields.
 func (a *App) sendPolicyUpdate(ref policyRef, change policyChange) tea.Cmd {
-	ctx, c := a.env.Ctx, a.env.Client
+	ctx, c, o := a.sender()
 	detail := strings.Join(collapseSpaces(change.diff), ", ")
 	act := a.beginAction(model.AuditEntry{Action: policyEdit, Targets: []string{ref.fleet + "/" + ref.name}, Detail: detail}, "edit of policy "+ref.name)
 	return func() tea.Msg {
 		p, err := c.UpdatePolicy(ctx, ref.fleet, ref.name, change.update)
-		return policyDoneMsg{act: act, op: policyEdit, ref: ref, detail: detail, policy: p, err: err}
+		return policyDoneMsg{sentFrom: o, act: act, op: policyEdit, ref: ref, detail: detail, policy: p, err: err}
 	}
 }
 
@@ -254,10 +255,10 @@ func (a *App) askDeletePolicy(row *catalogRow, ok bool) tea.Cmd {
 	a.dialog = newConfirm(a.env.Styles, "Delete policy "+ref.name+" of "+ref.fleet+"?", lines, "Delete")
 	a.onConfirm = func() tea.Cmd {
 		act := a.beginAction(model.AuditEntry{Action: policyDelete, Targets: []string{ref.fleet + "/" + ref.name}, Detail: lines[0]}, "delete of policy "+ref.name)
-		ctx, c := a.env.Ctx, a.env.Client
+		ctx, c, o := a.sender()
 		return func() tea.Msg {
 			_, err := c.DeletePolicy(ctx, ref.fleet, ref.name)
-			return policyDoneMsg{act: act, op: policyDelete, ref: ref, detail: lines[0], err: err}
+			return policyDoneMsg{sentFrom: o, act: act, op: policyDelete, ref: ref, detail: lines[0], err: err}
 		}
 	}
 	return nil
@@ -285,13 +286,9 @@ func (m policyDoneMsg) applyTo(a *App) tea.Cmd {
 	entry.Outcome, entry.HTTPStatus = "ok", http.StatusOK
 	a.audit(entry)
 	text := "policy " + m.ref.name + " of " + m.ref.fleet + " deleted"
-	if i := a.cat.policyIndex(m.ref); i >= 0 {
-		ps := a.cat.policies[m.ref.fleet]
-		if m.op == policyDelete {
-			a.cat.policies[m.ref.fleet] = append(ps[:i:i], ps[i+1:]...)
-		} else if m.policy != nil {
-			ps[i] = *m.policy
-		}
+	if m.op == policyDelete || m.policy != nil {
+		a.view.NotePolicy(m.ref.fleet, m.ref.name, m.policy) // nil: deleted
+		a.catchUp()
 		a.catalogChanged()
 	}
 	if m.op == policyEdit {

@@ -216,7 +216,7 @@ func TestPolicyEditFailureShowsCauseAndKeepsTheRow(t *testing.T) {
 	if p := serverPolicy(t, h, "eu-casual", "paris-radius"); p.Minimum != 1 {
 		t.Fatalf("the simulator's policy changed: %+v", p)
 	}
-	if i := h.app.cat.policyIndex(policyRef{"eu-casual", "paris-radius"}); i < 0 || h.app.cat.policies["eu-casual"][i].Minimum != 1 {
+	if i := h.app.cat.policyIndex(policyRef{"eu-casual", "paris-radius"}); i < 0 || h.app.cat.Policies["eu-casual"][i].Minimum != 1 {
 		t.Fatal("the catalog shows a change that failed")
 	}
 	if e := lastAudit(t, path, 1); e.Action != "policy-edit" || e.HTTPStatus != 500 || !strings.HasPrefix(e.Outcome, "failed: ") {

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -125,8 +124,7 @@ func (a *App) switchTo(name string, env *Env) tea.Cmd {
 		old.Close()
 	}
 	a.collectViewState() // the tabs' sort, filter and columns carry over
-	a.epoch++
-	a.wakeSeq++
+	a.view.Detach()      // the old engine's answers name the old attachment: dropped
 	a.build(env)
 	if !env.Demo {
 		a.state.setProfile(name) // the next start uses it (a demo is not remembered)
@@ -135,7 +133,7 @@ func (a *App) switchTo(name string, env *Env) tea.Cmd {
 	if env.EnvLabel != "" {
 		msg += " (" + env.EnvLabel + ")"
 	}
-	return tea.Batch(a.plan(), a.setFlash(msg, false))
+	return tea.Batch(a.Init(), a.setFlash(msg, false))
 }
 
 // inheritEnv fills what SwitchProfile left unset in env from the console's
@@ -191,12 +189,11 @@ func renderEnvBadge(env *Env) string {
 	return st.Render(" " + sanitizeLine(env.EnvLabel) + " ")
 }
 
-// Root is the program's model: the App, with the result of every command
-// stamped with the App's epoch, so a result that was on its way when the
-// profile switched (a stop, a tag, a flash, a timer) is dropped instead of
-// being applied to the new profile. Scheduler results carry their own
-// epoch (jobDoneMsg), the clock is global, and Bubble Tea's own messages
-// (tea.Quit, window size, keys) pass untouched. Run a Root, not an App.
+// Root is the program's model: the App, with the remembered view state
+// saved (debounced) when a message changed it. Results of the engine of a
+// profile switched away from cannot reach the new one: each names the
+// engine attachment it came from (engineMsg, fromView) and the App drops
+// what is not from its current one. Run a Root, not an App.
 type Root struct{ app *App }
 
 // NewRoot wraps the console for tea.NewProgram.
@@ -213,15 +210,14 @@ func (r *Root) Init() tea.Cmd {
 		id := r.app.flashID
 		cmd = tea.Batch(cmd, tea.Tick(flashFor, func(time.Time) tea.Msg { return flashExpiredMsg{id: id} }))
 	}
-	return stamp(cmd, r.app.epoch)
+	return cmd
 }
 
-// Update implements tea.Model. The commands are stamped with the epoch the
-// App has after the message (a switch's own first fetches belong to the
-// new profile), and a changed view state arms its debounced save.
+// Update implements tea.Model; a changed view state arms its debounced
+// save.
 func (r *Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	_, cmd := r.app.Update(msg)
-	return r, tea.Batch(stamp(cmd, r.app.epoch), r.app.noteViewState(msg))
+	return r, tea.Batch(cmd, r.app.noteViewState(msg))
 }
 
 // View implements tea.Model.
@@ -239,77 +235,4 @@ func (r *Root) Shutdown() error {
 		c()
 	}
 	return err
-}
-
-// epochMsg is a message stamped by Root with the epoch its command was
-// issued in; App.Update drops it when the epoch has moved on.
-type epochMsg struct {
-	epoch int
-	msg   tea.Msg
-}
-
-// stamp makes cmd's message an epochMsg (see stampMsg).
-func stamp(cmd tea.Cmd, epoch int) tea.Cmd {
-	if cmd == nil {
-		return nil
-	}
-	return func() tea.Msg { return stampMsg(cmd(), epoch) }
-}
-
-// uiPackage is this package's import path: its messages are the ones the
-// epoch applies to.
-var uiPackage = typeOf(epochMsg{}).PkgPath()
-
-// stampMsg wraps one of this package's messages in an epochMsg. Batches
-// and sequences are opened so each command inside is stamped; jobDoneMsg
-// (stamped by runJob), clockMsg (one clock for every profile) and every
-// other package's messages (tea.QuitMsg, key and window messages, the
-// cursor blink) are returned unchanged.
-func stampMsg(msg tea.Msg, epoch int) tea.Msg {
-	switch m := msg.(type) {
-	case nil, jobDoneMsg, clockMsg, epochMsg:
-		return msg
-	case tea.BatchMsg:
-		out := make(tea.BatchMsg, len(m))
-		for i, c := range m {
-			out[i] = stamp(c, epoch)
-		}
-		return out
-	}
-	if seq, ok := stampSequence(msg, epoch); ok {
-		return seq
-	}
-	if typeOf(msg).PkgPath() != uiPackage {
-		return msg
-	}
-	return epochMsg{epoch: epoch, msg: msg}
-}
-
-// typeOf is msg's type, pointers dereferenced.
-func typeOf(msg any) reflect.Type {
-	t := reflect.TypeOf(msg)
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	return t
-}
-
-// cmdType is tea.Cmd's type.
-var cmdType = reflect.TypeOf(tea.Cmd(nil))
-
-// stampSequence stamps the commands of Bubble Tea's unexported
-// sequenceMsg (a []tea.Cmd): a copy of the same type, so it still runs in
-// order. ok is false for any other message.
-func stampSequence(msg tea.Msg, epoch int) (tea.Msg, bool) {
-	v := reflect.ValueOf(msg)
-	if v.Kind() != reflect.Slice || v.Type().Elem() != cmdType {
-		return nil, false
-	}
-	out := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
-	for i := range v.Len() {
-		if c, _ := v.Index(i).Interface().(tea.Cmd); c != nil {
-			out.Index(i).Set(reflect.ValueOf(stamp(c, epoch)))
-		}
-	}
-	return out.Interface(), true
 }

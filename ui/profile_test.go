@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"reflect"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -69,6 +68,7 @@ func newSimProfile(t *testing.T, clock *sim.FakeClock, name string, seed int64) 
 			p.closed.Store(true)
 		},
 	}
+	drive(p.env, s.PrivateFleetNames())
 	return p
 }
 
@@ -195,60 +195,56 @@ func TestProfileSwitchShowsTheOtherOrganization(t *testing.T) {
 	}
 }
 
+// Answers of alpha's engine and of an alpha action are on their way when
+// the console switches to beta: none reaches the new view (each names the
+// engine attachment it came from), and beta's own answers still apply.
 func TestProfileSwitchDropsStaleResults(t *testing.T) {
 	t.Parallel()
 	w := newProfileWorld(t)
-	// Jobs and an action result of alpha are in flight: their answers
-	// arrive only after the switch.
+	alphaView := w.app.view
 	w.clock.Advance(5 * time.Second)
-	_, cmd := w.root.Update(wakeMsg{seq: w.app.wakeSeq})
-	stale := w.runRound([]tea.Cmd{cmd})
-	jobs := 0
-	for _, m := range stale {
-		if j, ok := m.(jobDoneMsg); ok && j.err == nil {
-			jobs++
-		}
+	if n, _ := w.app.engine.Cycle(w.app.env.Ctx); n == 0 {
+		t.Fatal("alpha had nothing due: the test proves nothing")
 	}
-	if jobs == 0 {
-		t.Fatal("no alpha job was in flight")
+	staleEngine := engineMsg{view: alphaView, update: alphaView.Pull()}
+	if len(staleEngine.update.Results) == 0 {
+		t.Fatal("no alpha answer was in flight")
 	}
 	alphaID := w.storeIDs()[0]
-	staleOpen := stamp(func() tea.Msg { return openDetailMsg{id: alphaID} }, w.app.epoch)
-	staleFlash := stamp(flashCmd("stop of "+alphaID+" failed: context canceled", true), w.app.epoch)
+	staleOpen := openDetailMsg{id: alphaID}
+	staleAnswer := tokenReloadedMsg{sentFrom: sentFrom{alphaView}, err: errors.New("alpha answer after the switch")}
 
-	// (The switch's answer is sent directly: typing a command would pump
-	// while alpha's held jobs count as in flight.)
 	w.send(profileSwitchedMsg{name: "beta", env: w.beta.env})
 	w.settle()
 	before := slices.Clone(w.storeIDs())
 	atSwitch := w.alpha.tr.n.Load()
 
-	for _, m := range stale {
-		w.pump(func() tea.Msg { return m })
-	}
-	w.pump(staleOpen, staleFlash)
-	if w.app.sub != nil {
-		t.Fatal("a stale open-detail result from alpha opened a view on beta")
-	}
-	w.mustNotContain("context canceled")
+	w.send(staleEngine)
+	w.send(staleAnswer)
 	if got := w.storeIDs(); !slices.Equal(got, before) {
 		t.Fatalf("stale alpha results changed beta's deployments:\n%v\n%v", before, got)
 	}
 	if _, ok := w.app.store.Get(alphaID); ok {
 		t.Fatalf("alpha's deployment %s is in beta's store", alphaID)
 	}
+	w.mustNotContain("alpha answer after the switch")
+	w.tick(10 * time.Second)
 	if n := w.alpha.tr.n.Load(); n != atSwitch {
 		t.Fatalf("alpha received %d requests after the switch", n-atSwitch)
 	}
-	// Results of the current epoch still apply.
-	w.pump(stamp(flashCmd("fresh message", false), w.app.epoch))
-	w.mustContain("fresh message")
+	// A message that opens a view carries no origin: it is the user's, and
+	// applies (to beta, where the id is not known).
+	w.send(staleOpen)
+	w.send(keyMsg("esc"))
+	// Beta's own answers still apply.
+	w.send(tokenReloadedMsg{sentFrom: sentFrom{w.app.view}, err: errors.New("beta answer")})
+	w.mustContain("beta answer")
 }
 
 func TestProfileSwitchFailureKeepsTheProfile(t *testing.T) {
 	t.Parallel()
 	w := newProfileWorld(t)
-	epoch, sent := w.app.epoch, w.alpha.tr.n.Load()
+	view, sent := w.app.view, w.alpha.tr.n.Load()
 	for _, tc := range []struct{ line, want string }{
 		{"profile broken", "still on alpha, cannot switch to profile broken: token command failed: exit status 1"},
 		{"ctx nowhere", `unknown profile "nowhere" (profiles: alpha, beta, broken)`},
@@ -259,7 +255,7 @@ func TestProfileSwitchFailureKeepsTheProfile(t *testing.T) {
 			t.Fatalf(":%s: footer %q, want %q", tc.line, w.footer(), tc.want)
 		}
 	}
-	if w.app.epoch != epoch || w.app.env != w.alpha.env || w.alpha.closed.Load() {
+	if w.app.view != view || w.app.env != w.alpha.env || w.alpha.closed.Load() {
 		t.Fatal("a failed switch changed the console's profile")
 	}
 	w.tick(5 * time.Second)
@@ -367,43 +363,23 @@ func TestEnvBadgeColours(t *testing.T) {
 	}
 }
 
-func TestStampLeavesRuntimeMessagesAlone(t *testing.T) {
+// Every action's answer names the engine attachment it was requested
+// through, so App.Update can drop it after a profile switch.
+func TestActionAnswersNameTheirOrigin(t *testing.T) {
 	t.Parallel()
-	for _, m := range []tea.Msg{tea.QuitMsg{}, tea.WindowSizeMsg{Width: 1}, keyMsg("q"), jobDoneMsg{epoch: 3}, clockMsg{}, nil} {
-		if got := stampMsg(m, 7); !reflect.DeepEqual(got, m) {
-			t.Errorf("stampMsg(%T) = %#v, want it unchanged", m, got)
+	for _, m := range []fromView{
+		stopDoneMsg{}, bulkStopDoneMsg{}, tagDoneMsg{}, tagCheckMsg{}, fleetCheckMsg{}, policyCheckMsg{},
+		deployDoneMsg{}, tokenReloadedMsg{}, fleetToggleDoneMsg{}, fleetLinkDoneMsg{}, policyDoneMsg{},
+	} {
+		if m.origin() != nil {
+			t.Errorf("%T: a zero answer names an origin", m)
 		}
 	}
-	if got, ok := stampMsg(flashMsg{text: "x"}, 7).(epochMsg); !ok || got.epoch != 7 || got.msg != (flashMsg{text: "x"}) {
-		t.Fatalf("a ui message is not stamped: %#v", got)
-	}
-	// Batches and sequences keep their type; every command inside is stamped.
-	inner := func() tea.Msg { return openDetailMsg{id: "a"} }
-	batch, ok := stampMsg(tea.Batch(inner, tea.Quit)(), 2).(tea.BatchMsg)
-	if !ok || len(batch) != 2 {
-		t.Fatalf("batch: %#v", batch)
-	}
-	if m := batch[0](); m != (epochMsg{epoch: 2, msg: openDetailMsg{id: "a"}}) {
-		t.Fatalf("batch child: %#v", m)
-	}
-	if _, ok := batch[1]().(tea.QuitMsg); !ok {
-		t.Fatal("tea.Quit inside a batch no longer quits")
-	}
-	seq := tea.Sequence(inner, inner)()
-	got := stampMsg(seq, 2)
-	if reflect.TypeOf(got) != reflect.TypeOf(seq) {
-		t.Fatalf("sequence became %T", got)
-	}
-	cmds, _ := cmdList(got)
-	if len(cmds) != 2 || cmds[1]() != (epochMsg{epoch: 2, msg: openDetailMsg{id: "a"}}) {
-		t.Fatalf("sequence children not stamped")
-	}
-	// An App drops another epoch's message and applies its own.
 	h := settled(t)
-	h.send(epochMsg{epoch: h.app.epoch + 1, msg: flashMsg{text: "stale"}})
-	h.mustNotContain("stale")
-	h.send(epochMsg{epoch: h.app.epoch, msg: flashMsg{text: "current"}})
-	h.mustContain("current")
+	h.send(tokenReloadedMsg{sentFrom: sentFrom{h.app.engine.Attach()}, err: errors.New("from another attachment")})
+	h.mustNotContain("from another attachment")
+	h.send(tokenReloadedMsg{sentFrom: sentFrom{h.app.view}, err: errors.New("from this attachment")})
+	h.mustContain("from this attachment")
 }
 
 func TestProfileSwitchWaitsForAnAction(t *testing.T) {

@@ -57,7 +57,7 @@ func (a *App) trackStops(ids, failed []string, reason string) {
 	}
 	p.tracker.Track(ids, now)
 	p.tracker.Fail(failed, reason, now)
-	a.sched.Watch(ids...)
+	a.view.Watch(ids...)
 	a.refreshStops(now)
 }
 
@@ -101,7 +101,7 @@ func (a *App) tickStops() {
 // for and rebuilds the line: the bar while waiting, then the summary.
 func (a *App) refreshStops(now time.Time) {
 	p := &a.stops
-	a.sched.Unwatch(p.tracker.Resolved()...)
+	a.view.Unwatch(p.tracker.Resolved()...)
 	if p.tracker.Done() {
 		if p.doneAt.IsZero() {
 			p.doneAt = now

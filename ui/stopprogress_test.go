@@ -64,7 +64,7 @@ func TestStopProgressFollowsABulkStopToTheSummary(t *testing.T) {
 	}
 	h.mustContain("bulk stop accepted: 3 of 3 will stop") // the footer still speaks
 	checkScreen(t, h.view(), 120, 40)
-	if got := sorted(h.app.sched.Watched()); !slices.Equal(got, sorted(ids)) {
+	if got := sorted(h.app.engine.Schedule().Watched); !slices.Equal(got, sorted(ids)) {
 		t.Fatalf("watched %v, want %v", got, ids)
 	}
 	// Away from the Deployments tab the statuses are still read.
@@ -87,7 +87,7 @@ func TestStopProgressFollowsABulkStopToTheSummary(t *testing.T) {
 	if !seen["0"] || !seen["3"] {
 		t.Errorf("the bar went through %v", seen)
 	}
-	if w := h.app.sched.Watched(); len(w) != 0 {
+	if w := h.app.engine.Schedule().Watched; len(w) != 0 {
 		t.Errorf("still watching %v after they terminated", w)
 	}
 	for _, id := range ids {
@@ -123,8 +123,13 @@ func TestStopProgressReportsFailedAndStillRunningAfterTheTimeout(t *testing.T) {
 	if !strings.Contains(line, "0/3 terminated") || !strings.Contains(line, "1 failed") {
 		t.Fatalf("stop line %q, want 0/3 and 1 failed", line)
 	}
-	if got := sorted(h.app.sched.Watched()); !slices.Equal(got, sorted(ids[1:])) {
+	if got := sorted(h.app.engine.Schedule().Watched); !slices.Equal(got, sorted(ids[1:])) {
 		t.Fatalf("watched %v, want %v (the refused one is not waited for)", got, ids[1:])
+	}
+	// The status budget went on the 20 s of polls due when the keys were
+	// pressed; within seconds the watched statuses are read.
+	for range 5 {
+		h.tick(time.Second)
 	}
 	// From now on no status can be read: nobody confirms the others ended.
 	h.sim.SetFaults(sim.Faults{Error500: 1})
@@ -143,7 +148,7 @@ func TestStopProgressReportsFailedAndStillRunningAfterTheTimeout(t *testing.T) {
 			t.Errorf("summary lacks %q:\n%s", want, line)
 		}
 	}
-	if w := h.app.sched.Watched(); len(w) != 0 {
+	if w := h.app.engine.Schedule().Watched; len(w) != 0 {
 		t.Errorf("still watching %v after the timeout", w)
 	}
 	checkScreen(t, h.view(), 200, 40)

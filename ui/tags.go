@@ -26,6 +26,7 @@ const (
 
 // tagDoneMsg is the answer to one tag request.
 type tagDoneMsg struct {
+	sentFrom
 	act      string // the audit's action id
 	op       string // tagAdd, tagRename or tagDelete
 	id       string
@@ -129,7 +130,7 @@ func (a *App) sendTagOp(op, id, tag, newTag string) tea.Cmd {
 		optimist = a.setRowTags(id, applyTagOp(row.Tags, op, tag, newTag))
 	}
 	act := a.beginAction(tagAuditEntry(op, id, tag, newTag), op+" on "+id)
-	ctx, c := a.env.Ctx, a.env.Client
+	ctx, c, o := a.sender()
 	return func() tea.Msg {
 		var err error
 		switch op {
@@ -140,7 +141,7 @@ func (a *App) sendTagOp(op, id, tag, newTag string) tea.Cmd {
 		case tagDelete:
 			err = c.DeleteDeploymentTag(ctx, id, tag)
 		}
-		return tagDoneMsg{act: act, op: op, id: id, tag: tag, newTag: newTag, optimist: optimist, err: err}
+		return tagDoneMsg{sentFrom: o, act: act, op: op, id: id, tag: tag, newTag: newTag, optimist: optimist, err: err}
 	}
 }
 
@@ -175,32 +176,18 @@ func undoTagOp(tags []string, op, tag, newTag string) []string {
 	return slices.Clone(tags)
 }
 
-// setRowTags shows tags in id's row at once, through the store: the row's
-// list fields again, with these tags. It reports whether the row changed.
+// setRowTags shows tags in id's row at once: the engine keeps them until
+// the list confirms them. It reports whether the row changed.
 func (a *App) setRowTags(id string, tags []string) bool {
-	row, ok := a.store.Get(id)
-	if !ok {
+	before, _ := a.store.Get(id)
+	a.view.NoteTags(id, tags)
+	a.catchUp()
+	after, _ := a.store.Get(id)
+	if before == after {
 		return false
 	}
-	d := api.Deployment{
-		RequestID: id, FQDN: row.FQDN, PublicIP: row.PublicIP, Ready: row.Ready,
-		StartTime: api.Time{Time: row.Started}, Tags: tags,
-	}
-	if len(row.Ports) > 0 {
-		d.Ports = make(map[string]api.Port, len(row.Ports))
-		for _, p := range row.Ports {
-			d.Ports[p.Name] = p
-		}
-	}
-	if row.HasSockets {
-		s, u := api.Int(row.Sockets), api.Int(row.SocketsUsage)
-		d.Sockets, d.SocketsUsage = &s, &u
-	}
-	changed := a.store.ApplyList([]api.Deployment{d}, a.env.now()) > 0
-	if changed {
-		a.tabs[tabDeployments].Update(catalogChangedMsg{})
-	}
-	return changed
+	a.tabs[tabDeployments].Update(catalogChangedMsg{})
+	return true
 }
 
 func (m tagDoneMsg) applyTo(a *App) tea.Cmd { return a.onTagDone(m) }

@@ -179,7 +179,7 @@ func TestAddTagFailureRollsBack(t *testing.T) {
 	before := slices.Clone(rowTags(t, h, id))
 	// The optimistic change, then a failed answer.
 	h.app.setRowTags(id, applyTagOp(before, tagAdd, "zz", ""))
-	_, cmd := h.app.Update(tagDoneMsg{op: tagAdd, id: id, tag: "zz", optimist: true, err: errTest("api: 500 boom")})
+	_, cmd := h.app.Update(tagDoneMsg{sentFrom: sentFrom{h.app.view}, op: tagAdd, id: id, tag: "zz", optimist: true, err: errTest("api: 500 boom")})
 	if cmd == nil {
 		t.Fatal("tagDoneMsg not handled")
 	}

@@ -95,7 +95,7 @@ func (a *App) collectViewState() {
 // changed since the last save it arms one save timer.
 func (a *App) noteViewState(msg tea.Msg) tea.Cmd {
 	switch msg.(type) {
-	case jobDoneMsg, clockMsg, wakeMsg, flashExpiredMsg, saveViewStateMsg:
+	case engineMsg, clockMsg, flashExpiredMsg, saveViewStateMsg:
 		return nil // they never change a sort, a filter or the columns
 	}
 	k := a.state

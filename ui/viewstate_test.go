@@ -73,7 +73,7 @@ func TestViewStateIsRememberedAcrossRuns(t *testing.T) {
 	}
 	w2.mustContain("filter: status:ready")
 	w2.mustNotContain("PUBLIC IP", "TAGS")
-	if q := w2.app.sched; q == nil || w2.app.tabs[tabDeployments].(*deploymentsTab).list.sort != (model.Sort{Column: "age", Desc: true}) {
+	if w2.app.engine == nil || w2.app.tabs[tabDeployments].(*deploymentsTab).list.sort != (model.Sort{Column: "age", Desc: true}) {
 		t.Fatal("the Deployments sort was not restored")
 	}
 	for _, r := range w2.rows() {

@@ -375,3 +375,36 @@ func (e *Engine) interestsChangedLocked() {
 	e.sched.SetQuery(push.DeploymentQuery())
 	e.wakeRun()
 }
+
+// Schedule is what the engine polls for: diagnostics for a status line
+// and for tests.
+type Schedule struct {
+	Interests []model.Interest // every attached view's, in attach order
+	Watched   []string         // deployments followed in every view
+	Gen       uint64           // the scheduler's generation (moves when interests or the query change)
+	InFlight  int              // planned jobs not answered
+}
+
+// View is the first interest's view and argument (the only one with one
+// view attached).
+func (s Schedule) View() (model.View, string) {
+	if len(s.Interests) == 0 {
+		return model.ViewDeployments, ""
+	}
+	return s.Interests[0].View, s.Interests[0].Arg
+}
+
+// Window is the first interest's metrics window.
+func (s Schedule) Window() model.MetricsWindow {
+	if len(s.Interests) == 0 {
+		return model.MetricsWindow{}
+	}
+	return s.Interests[0].Window
+}
+
+// Schedule is what the engine polls for now.
+func (e *Engine) Schedule() Schedule {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return Schedule{Interests: e.sched.Interests(), Watched: e.sched.Watched(), Gen: e.sched.Gen(), InFlight: e.sched.InFlight()}
+}

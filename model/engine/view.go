@@ -3,6 +3,7 @@ package engine
 import (
 	"slices"
 
+	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/model"
 )
 
@@ -123,4 +124,43 @@ func (v *View) Pull() Update {
 	results, missed := e.resultsSinceLocked(v.seen)
 	v.seen = e.seq
 	return Update{Snapshot: e.snapshotLocked(), Results: results, Missed: missed}
+}
+
+// NoteStatus folds a status an action's answer carried (a stop's summary)
+// into the store, for every view.
+func (v *View) NoteStatus(st *api.DeploymentStatus) {
+	v.note(func(e *Engine) bool { return e.store.ApplyStatus(st, e.now()) })
+}
+
+// NoteListed folds a deployment an action created or retagged into the
+// store, as a list page would (outside a pass: the next pass confirms it).
+func (v *View) NoteListed(d api.Deployment) {
+	v.note(func(e *Engine) bool { return e.store.ApplyList([]api.Deployment{d}, e.now()) > 0 })
+}
+
+// NoteTags shows a deployment's tags after an action changed them.
+func (v *View) NoteTags(id string, tags []string) {
+	v.note(func(e *Engine) bool { return e.store.SetTags(id, tags) })
+}
+
+// NoteFleet replaces a Smart Fleet with the one an action's answer carried.
+func (v *View) NoteFleet(f api.Fleet) {
+	v.note(func(e *Engine) bool { return e.cat.PutFleet(f) })
+}
+
+// NotePolicy replaces a policy with the one an action's answer carried, or
+// removes it (p nil: deleted).
+func (v *View) NotePolicy(fleet, name string, p *api.Policy) {
+	v.note(func(e *Engine) bool { return e.cat.PutPolicy(fleet, name, p) })
+}
+
+// note applies an action's answer and tells every view when it changed
+// something.
+func (v *View) note(apply func(*Engine) bool) {
+	e := v.e
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if !e.closed && apply(e) {
+		e.changedLocked()
+	}
 }
