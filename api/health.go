@@ -341,7 +341,7 @@ func (c *Client) noteLoose(method, path string, r *looseReport) {
 	for _, p := range r.fields {
 		if seen(string(group)+" field "+p.Field, 0) {
 			c.log.Warn("api field not understood", "group", group, "method", method, "path", path, "field", p.Field,
-				"raw", string(p.Raw), "reason", p.Err, "repeats_logged_after", failureLogEvery)
+				"raw", clipLog(string(p.Raw)), "reason", p.Err, "repeats_logged_after", failureLogEvery)
 		}
 	}
 	for _, kind := range slices.Sorted(maps.Keys(r.skipped)) {
@@ -350,6 +350,15 @@ func (c *Client) noteLoose(method, path string, r *looseReport) {
 				"kind", kind, "rows", n, "repeats_logged_after", failureLogEvery)
 		}
 	}
+}
+
+// clipLog shortens a value the API sent for a log line (at most 200
+// bytes; the detail view shows it whole).
+func clipLog(s string) string {
+	if len(s) > 200 {
+		return strings.ToValidUTF8(s[:200], "") + "…"
+	}
+	return s
 }
 
 // looseReasonLocked is the health reason for the decode problems seen in
