@@ -658,11 +658,18 @@ func get[T any](ctx context.Context, c *Client, path string, q url.Values) (*T, 
 }
 
 // decodeNoting decodes like decode and records a decode failure in the
-// health (DEGRADED, logged once).
+// health (DEGRADED, logged once), and so the values and rows tolerant
+// decoding could not read (see noteLoose).
 func decodeNoting[T any](c *Client, method, path string, resp *response) (*T, error) {
 	v, err := decode[T](method, path, resp)
 	if err != nil {
 		c.noteDecodeError(method, path, resp.status, err)
+		return v, err
+	}
+	if t, ok := any(v).(tidier); ok {
+		var r looseReport
+		t.tidy(&r)
+		c.noteLoose(method, path, &r)
 	}
 	return v, err
 }

@@ -272,13 +272,7 @@ func TestPerAttemptTimeout(t *testing.T) {
 }
 
 func TestLogLinesNeverCarryTheToken(t *testing.T) {
-	var buf strings.Builder
-	var mu sync.Mutex
-	logger := slog.New(slog.NewTextHandler(writerFunc(func(p []byte) (int, error) {
-		mu.Lock()
-		defer mu.Unlock()
-		return buf.Write(p)
-	}), &slog.HandlerOptions{Level: slog.LevelDebug}))
+	logger, logs := captureLog()
 	var calls atomic.Int32
 	c := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
 		switch calls.Add(1) {
@@ -293,16 +287,30 @@ func TestLogLinesNeverCarryTheToken(t *testing.T) {
 	}, func(o *Options) { o.Logger = logger; o.Clock = newVirtualClock() })
 	c.DeploymentStatus(context.Background(), "abc")
 	c.DeploymentStatus(context.Background(), "abc")
-	mu.Lock()
-	defer mu.Unlock()
-	if buf.Len() == 0 {
+	if logs() == "" {
 		t.Fatal("nothing was logged: the test proves nothing")
 	}
-	if strings.Contains(buf.String(), testToken) {
-		t.Errorf("the log holds the token:\n%s", buf.String())
+	if strings.Contains(logs(), testToken) {
+		t.Errorf("the log holds the token:\n%s", logs())
 	}
 	if st := c.Stats(); strings.Contains(st.LastError, testToken) {
 		t.Errorf("stats last error holds the token: %s", st.LastError)
+	}
+}
+
+// captureLog returns a debug logger and a function returning what it wrote.
+func captureLog() (*slog.Logger, func() string) {
+	var buf strings.Builder
+	var mu sync.Mutex
+	logger := slog.New(slog.NewTextHandler(writerFunc(func(p []byte) (int, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return buf.Write(p)
+	}), &slog.HandlerOptions{Level: slog.LevelDebug}))
+	return logger, func() string {
+		mu.Lock()
+		defer mu.Unlock()
+		return buf.String()
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -98,7 +99,10 @@ func roundTrip[T any](t *testing.T, data []byte) {
 	}
 }
 
-var timeType = reflect.TypeFor[Time]()
+var (
+	timeType  = reflect.TypeFor[Time]()
+	looseType = reflect.TypeFor[Loose]()
+)
 
 // normalize returns v with the documented normalizations of the wire
 // format applied to every value it holds:
@@ -107,10 +111,14 @@ var timeType = reflect.TypeFor[Time]()
 //   - a zero Time encodes as "", which decodes as the zero v1 Time, so
 //     the zero Time loses its layout;
 //   - an empty non-nil slice or map under an omitempty field is left out
-//     of the encoding, so it decodes as nil.
+//     of the encoding, so it decodes as nil;
+//   - values tolerant decoding could not read (Loose) are not encoded:
+//     what re-encodes is what was understood.
 func normalize[T any](v T) T {
 	walk(reflect.ValueOf(&v).Elem(), false, func(v reflect.Value, omitEmpty bool) {
 		switch {
+		case v.Type() == looseType:
+			v.SetZero()
 		case v.Type() == timeType:
 			t := v.Addr().Interface().(*Time)
 			if t.IsZero() {
@@ -154,4 +162,40 @@ func walk(v reflect.Value, omitEmpty bool, fn func(v reflect.Value, omitEmpty bo
 			v.SetMapIndex(iter.Key(), e)
 		}
 	}
+}
+
+// oddFields are the keys FuzzOneOddValue puts an arbitrary value under.
+var oddFields = []string{"start_time", "ports", "sockets", "tags", "ready", "public_ip", "is_joinable_by_session", "sockets_usage", "unknown_key"}
+
+// FuzzOneOddValue: whatever value one field of a row holds, the page
+// decodes, the row keeps its id and its other fields, and the next row is
+// untouched.
+func FuzzOneOddValue(f *testing.F) {
+	for i, v := range []string{`"yesterday"`, `{"a":1}`, `[1,"x"]`, `null`, `"5"`, `{"p":{"external":"x"},"q":"no"}`, `1e400`, `-0`, `"\u0000"`} {
+		f.Add(uint8(i), []byte(v))
+	}
+	f.Fuzz(func(t *testing.T, which uint8, value []byte) {
+		field := oddFields[int(which)%len(oddFields)]
+		page := `{"data":[{"request_id":"a","fqdn":"f",` + strconv.Quote(field) + `:` + string(value) + `},` +
+			`{"request_id":"b","start_time":"2025-06-20 12:00:43.066217","ports":{"p":{"external":1}}}],"total_count":2}`
+		if !json.Valid([]byte(page)) {
+			return
+		}
+		var l DeploymentList
+		if err := json.Unmarshal([]byte(page), &l); err != nil {
+			t.Fatalf("the page failed for %s=%s: %v", field, value, err)
+		}
+		var r looseReport
+		l.tidy(&r)
+		if len(l.Data) != 2 || l.Data[0].RequestID != "a" || l.Data[0].FQDN != "f" {
+			t.Fatalf("%s=%s: rows %+v, want a (fqdn f) and b", field, value, l.Data)
+		}
+		b := l.Data[1]
+		if b.RequestID != "b" || b.StartTime.IsZero() || b.Ports["p"].External != 1 || len(b.Loose.Problems()) != 0 {
+			t.Fatalf("%s=%s: the next row changed: %+v", field, value, b)
+		}
+		if err := json.Unmarshal([]byte(page), new(DeploymentStatus)); err != nil {
+			t.Fatalf("a status failed on any bytes: %v", err)
+		}
+	})
 }

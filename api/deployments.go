@@ -68,6 +68,8 @@ func (c *Client) DeploymentStatus(ctx context.Context, requestID string) (*Deplo
 	switch {
 	case st == nil || string(bytes.TrimSpace(st.raw)) == "null":
 		err = &StatusUnusableError{RequestID: requestID, Reason: "the API answered null"}
+	case st.Loose.unusable != "":
+		err = &StatusUnusableError{RequestID: requestID, Reason: "the answer is " + st.Loose.unusable}
 	case st.RequestID == "":
 		st.RequestID = requestID // no id in the answer: it is the one asked for
 	case st.RequestID != requestID:

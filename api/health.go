@@ -3,8 +3,10 @@ package api
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -78,6 +80,16 @@ const (
 	downBackoffCap  = 30 * time.Second
 	// failureLogEvery: one log line per distinct failure in this period.
 	failureLogEvery = 5 * time.Minute
+	// LooseFor is how long a value the console could not read keeps the
+	// health DEGRADED ("3 fields not understood"): each kind of problem
+	// (endpoint group, row kind and field, e.g. "list deployment.start_time")
+	// counts from the last answer that had it until LooseFor after it. A
+	// problem every answer has stays in the count while it lasts; a single
+	// odd answer ages out after LooseFor.
+	LooseFor = 2 * time.Minute
+	// maxLooseKinds bounds the kinds of problem remembered (port names and
+	// such are chosen by users, so kinds are not a fixed set).
+	maxLooseKinds = 256
 )
 
 // ErrTokenRejected is the reason of every request refused after the API
@@ -165,6 +177,14 @@ type gate struct {
 	degradedAt time.Time
 	degStatus  int
 	logged     map[string]time.Time
+	loose      map[string]looseSeen // kinds of value not understood (see LooseFor)
+}
+
+// looseSeen is when a kind of decode problem was last seen, and for
+// skipped rows how many the last answer had.
+type looseSeen struct {
+	at, logged time.Time
+	rows       int
 }
 
 // admit decides whether a request may leave now: always while the gate is
@@ -285,6 +305,95 @@ func (c *Client) degrade(group Group, method, path string, status int, reason st
 	c.logFailureLocked(now, group, method, path, status, reason)
 }
 
+// noteLoose records what tolerant decoding could not read in one answer:
+// each kind of problem is logged once per failureLogEvery with the
+// endpoint and the value, and counted in the health for LooseFor.
+func (c *Client) noteLoose(method, path string, r *looseReport) {
+	if r.empty() {
+		return
+	}
+	group := GroupForPath(method, path)
+	now := c.clock.Now()
+	g := &c.gate
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.loose == nil {
+		g.loose = map[string]looseSeen{}
+	}
+	for k, s := range g.loose {
+		if now.Sub(s.at) >= LooseFor && now.Sub(s.logged) >= failureLogEvery {
+			delete(g.loose, k)
+		}
+	}
+	seen := func(key string, rows int) (logNow bool) {
+		s, ok := g.loose[key]
+		if !ok && len(g.loose) >= maxLooseKinds {
+			return false
+		}
+		logNow = !ok || now.Sub(s.logged) >= failureLogEvery
+		if logNow {
+			s.logged = now
+		}
+		s.at, s.rows = now, rows
+		g.loose[key] = s
+		return logNow
+	}
+	for _, p := range r.fields {
+		if seen(string(group)+" field "+p.Field, 0) {
+			c.log.Warn("api field not understood", "group", group, "method", method, "path", path, "field", p.Field,
+				"raw", clipLog(string(p.Raw)), "reason", p.Err, "repeats_logged_after", failureLogEvery)
+		}
+	}
+	for _, kind := range slices.Sorted(maps.Keys(r.skipped)) {
+		if n := r.skipped[kind]; seen(string(group)+" rows "+kind, n) {
+			c.log.Warn("api rows skipped: not an object or without an id", "group", group, "method", method, "path", path,
+				"kind", kind, "rows", n, "repeats_logged_after", failureLogEvery)
+		}
+	}
+}
+
+// clipLog shortens a value the API sent for a log line (at most 200
+// bytes; the detail view shows it whole).
+func clipLog(s string) string {
+	if len(s) > 200 {
+		return strings.ToValidUTF8(s[:200], "") + "…"
+	}
+	return s
+}
+
+// looseReasonLocked is the health reason for the decode problems seen in
+// the last LooseFor ("3 fields not understood · 2 rows skipped"), or "".
+// The caller holds c.gate.mu.
+func (g *gate) looseReasonLocked(now time.Time) string {
+	fields, rows := 0, 0
+	for k, s := range g.loose {
+		if now.Sub(s.at) >= LooseFor {
+			continue
+		}
+		if strings.Contains(k, " field ") {
+			fields++
+		} else {
+			rows += s.rows
+		}
+	}
+	var parts []string
+	if fields > 0 {
+		parts = append(parts, plural(fields, "field")+" not understood")
+	}
+	if rows > 0 {
+		parts = append(parts, plural(rows, "row")+" skipped")
+	}
+	return strings.Join(parts, " · ")
+}
+
+// plural is "1 field", "3 fields".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
+}
+
 // logFailureLocked logs a failure once per failureLogEvery for each
 // endpoint group, status and reason. The caller holds c.gate.mu.
 func (c *Client) logFailureLocked(now time.Time, group Group, method, path string, status int, reason string) {
@@ -326,6 +435,7 @@ func (c *Client) Health() Health {
 	h := Health{State: g.state, Reason: g.reason, Status: g.status, Since: g.since, RetryAt: g.retryAt}
 	answered := g.answered
 	deg, degAt, degStatus := g.degraded, g.degradedAt, g.degStatus
+	loose := g.looseReasonLocked(now)
 	g.mu.Unlock()
 	if h.State == HealthDown || h.State == HealthTokenRejected {
 		if g.probeNowPending() {
@@ -343,6 +453,8 @@ func (c *Client) Health() Health {
 	case h.State == HealthRateLimited:
 	case !degAt.IsZero() && now.Sub(degAt) < DegradedFor:
 		h = Health{State: HealthDegraded, Reason: deg, Status: degStatus, Since: degAt}
+	case loose != "":
+		h = Health{State: HealthDegraded, Reason: loose}
 	case !answered:
 		h.State = HealthUnknown
 	}

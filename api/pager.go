@@ -88,7 +88,7 @@ func (p *Pager) Next(in PageInfo) (next int, stop PageStop) {
 
 // PageInfo is what this page says about the pagination.
 func (l *DeploymentList) PageInfo() PageInfo {
-	return PageInfo{Rows: len(l.Data), TotalCount: int(l.TotalCount), Pagination: &l.Pagination}
+	return PageInfo{Rows: l.Loose.sentRows(len(l.Data)), TotalCount: int(l.TotalCount), Pagination: &l.Pagination}
 }
 
 // readAll collects a paginated list, fetching page after page until the

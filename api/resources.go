@@ -39,7 +39,7 @@ func (c *Client) AllLocations(ctx context.Context, p LocationsParams) ([]Locatio
 		if err != nil {
 			return nil, PageInfo{}, err
 		}
-		return l.Locations, PageInfo{Rows: len(l.Locations), TotalCount: int(l.TotalCount), Pagination: l.Pagination}, nil
+		return l.Locations, PageInfo{Rows: l.Loose.sentRows(len(l.Locations)), TotalCount: int(l.TotalCount), Pagination: l.Pagination}, nil
 	})
 }
 
@@ -58,7 +58,7 @@ func (c *Client) AllDeploymentTags(ctx context.Context, requestID string) ([]Dep
 		if err != nil {
 			return nil, PageInfo{}, err
 		}
-		return l.Tags, PageInfo{Rows: len(l.Tags), TotalCount: int(l.TotalCount), Pagination: l.Pagination}, nil
+		return l.Tags, PageInfo{Rows: l.Loose.sentRows(len(l.Tags)), TotalCount: int(l.TotalCount), Pagination: l.Pagination}, nil
 	})
 }
 
@@ -105,7 +105,7 @@ func (c *Client) AllFleets(ctx context.Context) ([]Fleet, error) {
 		if err != nil {
 			return nil, PageInfo{}, err
 		}
-		return l.Fleets, PageInfo{Rows: len(l.Fleets), Pagination: l.Pagination}, nil
+		return l.Fleets, PageInfo{Rows: l.Loose.sentRows(len(l.Fleets)), Pagination: l.Pagination}, nil
 	})
 }
 
@@ -161,7 +161,7 @@ func (c *Client) AllPolicies(ctx context.Context, fleet string) ([]Policy, error
 		if err != nil {
 			return nil, PageInfo{}, err
 		}
-		return l.Policies, PageInfo{Rows: len(l.Policies), Pagination: l.Pagination}, nil
+		return l.Policies, PageInfo{Rows: l.Loose.sentRows(len(l.Policies)), Pagination: l.Pagination}, nil
 	})
 }
 

@@ -54,6 +54,9 @@ type Location struct {
 	Longitude              Float         `json:"longitude"`
 	Type                   string        `json:"type,omitempty"`
 	Tags                   []LocationTag `json:"tags,omitempty"`
+
+	// Loose holds the values that did not parse (see Loose).
+	Loose Loose `json:"-"`
 }
 
 // Session is a (legacy) session attached to a deployment.
@@ -79,6 +82,9 @@ type Deployment struct {
 	Sockets             *Int            `json:"sockets,omitempty"`
 	SocketsUsage        *Int            `json:"sockets_usage,omitempty"`
 	IsJoinableBySession *bool           `json:"is_joinable_by_session,omitempty"`
+
+	// Loose holds the values that did not parse (see Loose).
+	Loose Loose `json:"-"`
 }
 
 // DeploymentList is a page of GET /v1/deployments.
@@ -87,6 +93,9 @@ type DeploymentList struct {
 	TotalCount Int          `json:"total_count"`
 	Pagination Pagination   `json:"pagination"`
 	Message    []string     `json:"message,omitempty"`
+
+	// Loose holds the values that did not parse (see Loose).
+	Loose Loose `json:"-"`
 }
 
 // DeploymentStatus is GET /v1/status/{request_id}: everything known about
@@ -115,6 +124,9 @@ type DeploymentStatus struct {
 	Command            string          `json:"command"`
 	Arguments          string          `json:"arguments"`
 	MaxDuration        Int             `json:"max_duration"`
+
+	// Loose holds the values that did not parse (see Loose).
+	Loose Loose `json:"-"`
 
 	raw     json.RawMessage
 	rawSize int
@@ -509,6 +521,9 @@ type DeploymentTag struct {
 	Name        string `json:"name"`
 	CreateTime  *Time  `json:"create_time,omitempty"`
 	LastUpdated *Time  `json:"last_updated,omitempty"`
+
+	// Loose holds the values that did not parse (see Loose).
+	Loose Loose `json:"-"`
 }
 
 // DeploymentTagList is GET /v1/deployments/{id}/tags.
@@ -517,6 +532,9 @@ type DeploymentTagList struct {
 	TotalCount Int             `json:"total_count"`
 	Count      *Int            `json:"count,omitempty"`
 	Pagination *Pagination     `json:"pagination,omitempty"`
+
+	// Loose holds the values that did not parse (see Loose).
+	Loose Loose `json:"-"`
 }
 
 // TagName is the body of tag create and rename.
@@ -542,6 +560,9 @@ type LocationList struct {
 	Messages   []string    `json:"messages"`
 	TotalCount Int         `json:"total_count"`
 	Pagination *Pagination `json:"pagination,omitempty"`
+
+	// Loose holds the values that did not parse (see Loose).
+	Loose Loose `json:"-"`
 }
 
 // LocationsParams are the parameters of GET /v1/locations.
@@ -558,12 +579,18 @@ type Fleet struct {
 	Enabled     bool   `json:"enabled"`
 	CreateTime  *Time  `json:"create_time,omitempty"`
 	LastUpdated *Time  `json:"last_updated,omitempty"`
+
+	// Loose holds the values that did not parse (see Loose).
+	Loose Loose `json:"-"`
 }
 
 // FleetList is GET /v1/fleets.
 type FleetList struct {
 	Fleets     []Fleet     `json:"fleets"`
 	Pagination *Pagination `json:"pagination,omitempty"`
+
+	// Loose holds the values that did not parse (see Loose).
+	Loose Loose `json:"-"`
 }
 
 // FleetCreate is the body of POST /v1/fleet.
@@ -606,6 +633,9 @@ type Policy struct {
 	Data        json.RawMessage `json:"data"`
 	CreateTime  *Time           `json:"create_time,omitempty"`
 	LastUpdated *Time           `json:"last_updated,omitempty"`
+
+	// Loose holds the values that did not parse (see Loose).
+	Loose Loose `json:"-"`
 }
 
 // PolicyFilters is the `data` of a Location policy.
@@ -630,6 +660,9 @@ func (p Policy) LocationFilters() ([]LocationFilter, error) {
 type PolicyList struct {
 	Policies   []Policy    `json:"policies"`
 	Pagination *Pagination `json:"pagination,omitempty"`
+
+	// Loose holds the values that did not parse (see Loose).
+	Loose Loose `json:"-"`
 }
 
 // PolicyCreate is the body of POST /v1/fleet/{fleet}/policies.
@@ -742,6 +775,9 @@ type Host struct {
 	Centroid                Centroid        `json:"centroid"`
 	DeleteSchedule          *DeleteSchedule `json:"delete_schedule"`
 	FleetHostSpecifications HostSpecs       `json:"fleet_host_specifications"`
+
+	// Loose holds the values that did not parse (see Loose).
+	Loose Loose `json:"-"`
 }
 
 // HostList is GET /v2/private-fleets/{fleet}/hosts.
@@ -749,4 +785,7 @@ type HostList struct {
 	Data       []Host      `json:"data"`
 	TotalCount Int         `json:"total_count"`
 	Pagination *Pagination `json:"pagination,omitempty"`
+
+	// Loose holds the values that did not parse (see Loose).
+	Loose Loose `json:"-"`
 }

@@ -25,6 +25,11 @@ type DeploymentRow struct {
 	Sockets            int
 	SocketsUsage       int
 	HasSockets         bool
+	// Unknown lists the fields of the last list or status answer that the
+	// console could not read ("start_time", "ports.note"): their value
+	// above is zero and must be shown as unknown; the raw value is in
+	// Detail.Loose (status) and the raw JSON view.
+	Unknown []string
 	// FirstSeen is when the console first learned of the deployment; an
 	// unenriched row's status is as old as this.
 	FirstSeen time.Time
@@ -93,14 +98,33 @@ type rowFields struct {
 	ports                 map[string]api.Port
 	tags                  []string
 	sockets, socketsUsage *api.Int
+	unknown               []string
 }
 
 func listFields(d *api.Deployment) rowFields {
-	return rowFields{d.FQDN, d.PublicIP, d.Ready, d.StartTime.Time, d.Ports, d.Tags, d.Sockets, d.SocketsUsage}
+	return rowFields{d.FQDN, d.PublicIP, d.Ready, d.StartTime.Time, d.Ports, d.Tags, d.Sockets, d.SocketsUsage, unknownFields(d.Loose)}
 }
 
 func statusFields(st *api.DeploymentStatus) rowFields {
-	return rowFields{st.FQDN, st.PublicIP, st.Running, st.StartTime.Time, st.Ports, st.Tags, st.Sockets, st.SocketsUsage}
+	return rowFields{st.FQDN, st.PublicIP, st.Running, st.StartTime.Time, st.Ports, st.Tags, st.Sockets, st.SocketsUsage, unknownFields(st.Loose)}
+}
+
+// unknownFields names the fields of an answer that did not parse (nil: none).
+func unknownFields(l api.Loose) []string {
+	var out []string
+	for _, p := range l.Problems() {
+		out = append(out, p.Field)
+	}
+	return out
+}
+
+// UnknownField reports whether field (a JSON key of the list or status
+// answer, or key.entry) did not parse; with a prefix ending in ".", any
+// entry of that object ("ports.").
+func (r *DeploymentRow) UnknownField(field string) bool {
+	return slices.ContainsFunc(r.Unknown, func(f string) bool {
+		return f == field || (strings.HasSuffix(field, ".") && strings.HasPrefix(f, field))
+	})
 }
 
 // withFields returns a copy of r carrying f (r nil: a new row), and
@@ -117,10 +141,11 @@ func (r *DeploymentRow) withFields(id string, f rowFields) (*DeploymentRow, bool
 	n.Tags = slices.Sorted(slices.Values(f.tags))
 	n.HasSockets = f.sockets != nil
 	n.Sockets, n.SocketsUsage = intOr(f.sockets), intOr(f.socketsUsage)
+	n.Unknown = f.unknown
 	changed := r == nil || r.FQDN != n.FQDN || r.PublicIP != n.PublicIP || r.Ready != n.Ready ||
 		!r.Started.Equal(n.Started) || !slices.EqualFunc(r.Ports, n.Ports, portEqual) ||
 		!slices.Equal(r.Tags, n.Tags) || r.HasSockets != n.HasSockets ||
-		r.Sockets != n.Sockets || r.SocketsUsage != n.SocketsUsage
+		r.Sockets != n.Sockets || r.SocketsUsage != n.SocketsUsage || !slices.Equal(r.Unknown, n.Unknown)
 	return n, changed
 }
 

@@ -68,7 +68,7 @@ func (c *catalog) fleetRows(now time.Time) ([]*catalogRow, string) {
 		rows = append(rows, (&catalogRow{
 			key: "smart/" + f.Name,
 			cells: []Cell{text("smart"), text(f.Name), toned(enabled, tone), toned("n/a", ToneMuted),
-				text(policies), text("—"), text("—"), text("—"), text(ageOf(now, f.LastUpdated))},
+				text(policies), text("—"), text("—"), text("—"), known(f.Loose, "last_updated", text(ageOf(now, f.LastUpdated)))},
 			fields:  fields("fleet", f.Name),
 			sortBy:  map[string]sortValue{"name": str(f.Name), "kind": str("smart")},
 			open:    func() tea.Msg { return switchTabMsg{tab: tabPolicies, filter: name} },
@@ -174,8 +174,8 @@ func (c *catalog) policyRows(time.Time) ([]*catalogRow, string) {
 			}
 			rows = append(rows, (&catalogRow{
 				key: f.Name + "/" + p.Name,
-				cells: []Cell{text(f.Name), text(p.Name), text(p.Type), toned(enabled, tone), text(strconv.Itoa(int(p.Minimum))), text(maxText),
-					text(strconv.FormatFloat(float64(p.Threshold), 'f', -1, 64)), text(orDash(model.PolicySummary(p)))},
+				cells: []Cell{text(f.Name), text(p.Name), text(p.Type), toned(enabled, tone), known(p.Loose, "minimum", text(strconv.Itoa(int(p.Minimum)))), known(p.Loose, "maximum", text(maxText)),
+					known(p.Loose, "threshold", text(strconv.FormatFloat(float64(p.Threshold), 'f', -1, 64))), text(orDash(model.PolicySummary(p)))},
 				fields:  fields("fleet", f.Name),
 				sortBy:  map[string]sortValue{"name": str(f.Name + "/" + p.Name), "fleet": str(f.Name)},
 				subject: policyRef{fleet: f.Name, name: p.Name},
@@ -213,7 +213,7 @@ func (c *catalog) locationRows(time.Time) ([]*catalogRow, string) {
 		rows = append(rows, (&catalogRow{
 			key: l.Key,
 			cells: []Cell{text(loc.City), text(loc.Country), text(loc.Continent), text(loc.AdministrativeDivision), text(loc.Timezone),
-				text(fmt.Sprintf("%.3f, %.3f", float64(loc.Latitude), float64(loc.Longitude))), text(strconv.Itoa(l.Count)), toned(mix, tone)},
+				latLong(loc), text(strconv.Itoa(l.Count)), toned(mix, tone)},
 			fields: fields("city", loc.City, "country", loc.Country, "continent", loc.Continent),
 			sortBy: map[string]sortValue{"count": num(float64(l.Count)), "city": str(loc.City), "country": str(loc.Country + "/" + loc.City)},
 		}).finish())
@@ -311,7 +311,7 @@ func (c *catalog) hostRows(fleet string, now time.Time) ([]*catalogRow, string) 
 				text(joinNonEmpty(", ", derefOr(h.City, ""), derefOr(h.Country, ""))),
 				text(ratio(h.AllocatedCPUUnits, h.AllocatableCPUUnits, 1024)),
 				text(ratio(intPtr(h.AllocatedMemoryMB), h.AllocatableMemoryMB, 1024)),
-				text(beacon), text(h.Centroid.Label), text(del), text(ageOfTime(now, h.CreatedAt.Time))},
+				text(beacon), text(h.Centroid.Label), text(del), known(h.Loose, "created_at", text(ageOfTime(now, h.CreatedAt.Time)))},
 			fields: fields("city", derefOr(h.City, ""), "country", derefOr(h.Country, ""), "status", h.Status),
 			sortBy: map[string]sortValue{"name": str(h.HostID), "status": str(h.Status)},
 		}).finish())
@@ -344,6 +344,14 @@ func ratio(used, total *api.Int, div float64) string {
 		return strconv.FormatFloat(float64(*v)/div, 'f', 1, 64)
 	}
 	return f(used) + "/" + f(total)
+}
+
+// latLong is a location's coordinates cell, "?" when either did not parse.
+func latLong(loc api.Location) Cell {
+	if loc.Loose.Unknown("latitude") || loc.Loose.Unknown("longitude") {
+		return Cell{Text: unknownText}
+	}
+	return text(fmt.Sprintf("%.3f, %.3f", float64(loc.Latitude), float64(loc.Longitude)))
 }
 
 func ageOf(now time.Time, t *api.Time) string {

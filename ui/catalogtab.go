@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/model"
 )
 
@@ -272,7 +273,19 @@ func (t *catalogTab) visibleKeys() []string      { return nil }
 func (t *catalogTab) freshness() *freshness      { return &t.list.fresh }
 
 // cell helpers for row builders.
-func text(s string) Cell          { return Cell{Text: s} }
+func text(s string) Cell { return Cell{Text: s} }
+
+// unknownText is the cell of a field the API sent but the console could
+// not read; the detail and raw JSON views show the value as sent.
+const unknownText = "?"
+
+// known is c, or "?" when field of the row did not parse (see api.Loose).
+func known(l api.Loose, field string, c Cell) Cell {
+	if l.Unknown(field) {
+		return Cell{Text: unknownText}
+	}
+	return c
+}
 func toned(s string, t Tone) Cell { return Cell{Text: s, Tone: t} }
 func str(s string) sortValue      { return sortValue{s: strings.ToLower(s)} }
 func num(n float64) sortValue     { return sortValue{n: n, num: true} }

@@ -125,15 +125,25 @@ func deploymentCells(now time.Time, r *model.DeploymentRow, dst []Cell) []Cell {
 	if r.HasSockets {
 		sockets = strconv.Itoa(r.SocketsUsage) + "/" + strconv.Itoa(r.Sockets)
 	}
+	age, ports := ageOfTime(now, r.Started), r.PortsSummary
+	if r.UnknownField("start_time") {
+		age = unknownText
+	}
+	if r.UnknownField("ports") || r.UnknownField("ports.") {
+		ports = joinNonEmpty(" ", ports, unknownText)
+	}
+	if r.UnknownField("sockets") || r.UnknownField("sockets_usage") {
+		sockets = unknownText
+	}
 	return append(dst[:0],
 		Cell{Text: r.ID, Tone: idTone},
 		Cell{Text: statusText, Tone: statusTone},
 		Cell{Text: app},
 		Cell{Text: version},
 		Cell{Text: location},
-		Cell{Text: ageOfTime(now, r.Started)},
+		Cell{Text: age},
 		Cell{Text: r.PublicIP},
-		Cell{Text: r.PortsSummary},
+		Cell{Text: ports},
 		Cell{Text: strings.Join(r.Tags, ",")},
 		Cell{Text: sockets},
 	)

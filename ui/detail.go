@@ -153,12 +153,12 @@ func (d *detailView) layout(row *model.DeploymentRow) string {
 	kv("public ip", text(s.PublicIP))
 	kv("running", termtext.Format("%v", s.Running))
 	kv("last status", text(s.LastStatus.Name()))
-	kv("started", text(timeAndAge(now, s.StartTime.Time)))
-	kv("elapsed (ready)", text(formatAge(secondsDur(int64(s.ElapsedTime)))))
+	kv("started", asSent(s.Loose, "start_time", text(timeAndAge(now, s.StartTime.Time))))
+	kv("elapsed (ready)", asSent(s.Loose, "elapsed_time", text(formatAge(secondsDur(int64(s.ElapsedTime))))))
 	if s.RemovalTime != nil {
 		kv("removal", text(timeAndAge(now, s.RemovalTime.Time)))
 	}
-	kv("max duration", text(maxDuration(int64(s.MaxDuration))))
+	kv("max duration", asSent(s.Loose, "max_duration", text(maxDuration(int64(s.MaxDuration)))))
 	kv("command", text(s.Command))
 	kv("arguments", text(s.Arguments))
 	kv("whitelisting", termtext.Format("%v", s.WhitelistingActive))
@@ -172,7 +172,7 @@ func (d *detailView) layout(row *model.DeploymentRow) string {
 		kv("city", text(joinNonEmpty(", ", l.City, l.AdministrativeDivision)))
 		kv("country", text(joinNonEmpty(", ", l.Country, l.Continent)))
 		kv("timezone", text(l.Timezone))
-		kv("lat/long", termtext.Format("%.5f, %.5f", float64(l.Latitude), float64(l.Longitude)))
+		kv("lat/long", asSent(l.Loose, "latitude", asSent(l.Loose, "longitude", termtext.Format("%.5f, %.5f", float64(l.Latitude), float64(l.Longitude)))))
 	}
 
 	section("PORTS")
@@ -199,8 +199,30 @@ func (d *detailView) layout(row *model.DeploymentRow) string {
 			line(string(termtext.Format("  %-14s %-10s %-8s users %d ready %v linked %v", ses.SessionID, ses.Status.Name(), ses.Kind, int64(ses.UserCount), ses.Ready, ses.Linked)))
 		}
 	}
+	problems := s.Loose.Problems()
+	if s.Location != nil {
+		for _, p := range s.Location.Loose.Problems() {
+			p.Field = "location." + p.Field
+			problems = append(problems, p)
+		}
+	}
+	if len(problems) > 0 {
+		section("NOT UNDERSTOOD (shown as ?)")
+		for _, p := range problems {
+			line("  ", styled(st.DetailKey, termtext.Format("%-18s", p.Field)), " ", styled(st.DetailValue, text(string(p.Raw))), " ", styled(st.Muted, text("— "+p.Err)))
+		}
+	}
 	line("\n", styled(st.Muted, "status as of "+text(formatAge(now.Sub(row.EnrichedAt)))+" ago · y raw JSON · c copy"))
 	return b.String()
+}
+
+// asSent is v, or "? (sent …)" with the value as the API sent it when
+// field did not parse.
+func asSent(l api.Loose, field string, v termtext.Safe) termtext.Safe {
+	if raw, ok := l.Field(field); ok {
+		return unknownText + " (sent " + termtext.Line(string(raw)) + ")"
+	}
+	return v
 }
 
 func secondsDur(s int64) time.Duration { return time.Duration(s) * time.Second }

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -19,6 +20,7 @@ type Faults struct {
 	Timeout      float64       // never answer; hang until the client gives up
 	Malformed    float64       // answer 200 with a truncated, invalid JSON body
 	Reset        float64       // abort the connection without an answer
+	Odd          float64       // answer 200 with values the specs allow but the console cannot read (see oddValues)
 	Latency      time.Duration // real time to wait before every answer
 }
 
@@ -32,6 +34,7 @@ const (
 	faultTimeout
 	faultMalformed
 	faultReset
+	faultOdd
 )
 
 // faultTerm names a probability term of the --faults flag.
@@ -47,6 +50,7 @@ var faultTerms = []faultTerm{
 	{"timeout", faultTimeout, func(f *Faults) *float64 { return &f.Timeout }},
 	{"malformed", faultMalformed, func(f *Faults) *float64 { return &f.Malformed }},
 	{"reset", faultReset, func(f *Faults) *float64 { return &f.Reset }},
+	{"odd", faultOdd, func(f *Faults) *float64 { return &f.Odd }},
 }
 
 // ParseFaults parses a fault spec such as
@@ -80,7 +84,7 @@ func ParseFaults(spec string) (Faults, error) {
 		}
 		ft, ok := findFaultTerm(name)
 		if !ok {
-			return Faults{}, fmt.Errorf("fault term %q: unknown fault %q (want 500, 429, timeout, malformed, reset or latency)", term, name)
+			return Faults{}, fmt.Errorf("fault term %q: unknown fault %q (want 500, 429, timeout, malformed, reset, odd or latency)", term, name)
 		}
 		p, err := strconv.ParseFloat(value, 64)
 		if err != nil || p < 0 || p > 1 {
@@ -114,4 +118,45 @@ func (f Faults) pick(u float64) fault {
 		u -= p
 	}
 	return faultNone
+}
+
+// oddTimeKeys are the timestamps the specs type as plain strings.
+var oddTimeKeys = map[string]bool{"start_time": true, "created_at": true, "updated_at": true, "create_time": true, "last_updated": true}
+
+// oddValues rewrites a JSON answer the way the specs allow and the
+// console cannot read: every timestamp typed as a plain string holds
+// "sometime", and every non-empty ports object gets an extra entry that is
+// no port ("note"). An answer that is not JSON is returned as it is.
+func oddValues(body []byte) []byte {
+	var v any
+	if json.Unmarshal(body, &v) != nil {
+		return body
+	}
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, e := range v {
+				if _, isString := e.(string); isString && oddTimeKeys[k] {
+					v[k] = "sometime"
+					continue
+				}
+				if ports, ok := e.(map[string]any); ok && k == "ports" && len(ports) > 0 {
+					ports["note"] = "not a port"
+					continue
+				}
+				walk(e)
+			}
+		case []any:
+			for _, e := range v {
+				walk(e)
+			}
+		}
+	}
+	walk(v)
+	out, err := json.Marshal(v)
+	if err != nil {
+		return body
+	}
+	return out
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gapdeck/gapdeck/api"
 )
 
 func TestParseFaults(t *testing.T) {
@@ -161,5 +163,35 @@ func TestFaultsDeterministicPerSeed(t *testing.T) {
 	}
 	if !seen[200] || !seen[500] || !seen[-1] {
 		t.Fatalf("expected a mix of outcomes, got %v", seen)
+	}
+}
+
+// The odd fault serves what the specs allow but the console cannot read:
+// timestamps typed as plain strings holding "sometime", and ports with an
+// extra non-object entry. The client decodes every row and marks the
+// fields unknown.
+func TestFaultOddFields(t *testing.T) {
+	e := newEnv(t, Config{Deployments: 5, Faults: Faults{Odd: 1}})
+	r := e.do(http.MethodGet, "/v1/deployments", nil)
+	if r.status != http.StatusOK || !json.Valid(r.body) {
+		t.Fatalf("odd: %d %s", r.status, r.body)
+	}
+	var l api.DeploymentList
+	if err := json.Unmarshal(r.body, &l); err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Data) != 5 {
+		t.Fatalf("%d rows, want 5: %s", len(l.Data), r.body)
+	}
+	for _, d := range l.Data {
+		if raw, ok := d.Loose.Field("start_time"); !ok || string(raw) != `"sometime"` {
+			t.Errorf("%s: start_time not odd: %s", d.RequestID, r.body)
+		}
+		if len(d.Ports) > 0 && !d.Loose.Unknown("ports.note") {
+			t.Errorf("%s: ports without the odd entry: %s", d.RequestID, r.body)
+		}
+	}
+	if _, err := ParseFaults("odd=0.1"); err != nil {
+		t.Errorf("odd is not a --faults term: %v", err)
 	}
 }

@@ -71,6 +71,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rep.write(w, truncated(rep.encode()))
 		return
 	}
+	if f == faultOdd && rep.status == http.StatusOK {
+		rep.write(w, oddValues(rep.encode()))
+		return
+	}
 	rep.send(w)
 }
 
