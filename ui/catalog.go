@@ -73,6 +73,22 @@ func (c *catalog) apply(msg jobDoneMsg) error {
 	return msg.err
 }
 
+// catalogSubject names what a catalog job fetched, for a tab's note on a
+// failed fetch ("Smart Fleets: refresh failed: …").
+func catalogSubject(j model.Job) string {
+	switch j.Kind {
+	case model.JobFleets:
+		return "Smart Fleets"
+	case model.JobPolicies:
+		return "policies of " + sanitizeLine(j.Fleet)
+	case model.JobHosts:
+		return "hosts of " + sanitizeLine(j.Fleet)
+	case model.JobLocations:
+		return "locations"
+	}
+	return "fetch"
+}
+
 // fleetRef names the fleet on a Fleets row: a Smart Fleet or a private one.
 type fleetRef struct {
 	name  string

@@ -1,0 +1,133 @@
+package ui
+
+import (
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+// failingWhile answers code with {"message": message} to every GET whose
+// path starts with prefix while on is set; otherwise the simulator answers.
+func failingWhile(prefix string, code int, message string, on *atomic.Bool) harnessOption {
+	return withHandler(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if on.Load() && r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, prefix) {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(code)
+				w.Write([]byte(`{"message":"` + message + `"}`))
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+}
+
+// screen is the whole screen without colours.
+func (h *harness) screen() string { return ansi.Strip(h.view()) }
+
+// ticks moves the clock n seconds, one at a time.
+func (h *harness) ticks(n int) {
+	for range n {
+		h.tick(time.Second)
+	}
+}
+
+// A Smart Fleets failure was shown on the Policies tab only: the Fleets tab
+// (which has the private fleets' rows) said nothing. Now the Fleets tab says
+// what failed, and the message goes once a fetch succeeds.
+func TestFleetsTabShowsSmartFleetsFailure(t *testing.T) {
+	t.Parallel()
+	var on atomic.Bool
+	on.Store(true)
+	h := newHarness(t, failingWhile("/v1/fleets", http.StatusBadGateway, "fleet service down", &on))
+	h.press("2")
+	h.ticks(5)
+	s := h.screen()
+	if !strings.Contains(s, "Smart Fleets") || !strings.Contains(s, "fleet service down") || strings.Contains(s, "Loading") {
+		t.Fatalf("the Fleets tab does not show the Smart Fleets failure:\n%s", s)
+	}
+	on.Store(false)
+	h.ticks(100)
+	s = h.screen()
+	if strings.Contains(s, "fleet service down") || !strings.Contains(s, "smart ") {
+		t.Fatalf("the failure is still shown after a fetch succeeded, or no Smart Fleet:\n%s", s)
+	}
+}
+
+// A Smart Fleets refresh that fails after a success keeps the fleets on
+// screen and says the refresh failed, on the Fleets and the Policies tab.
+func TestSmartFleetsRefreshFailureKeepsRows(t *testing.T) {
+	t.Parallel()
+	var on atomic.Bool
+	h := newHarness(t, failingWhile("/v1/fleets", http.StatusBadGateway, "fleet service down", &on))
+	h.press("2")
+	h.ticks(5)
+	if s := h.screen(); !strings.Contains(s, "smart ") {
+		t.Fatalf("no Smart Fleet loaded:\n%s", s)
+	}
+	on.Store(true)
+	h.ticks(100)
+	for _, tab := range []string{"2", "3"} {
+		h.press(tab)
+		s := h.screen()
+		if !strings.Contains(s, "refresh failed") || !strings.Contains(s, "fleet service down") {
+			t.Errorf("tab %s does not say the refresh failed:\n%s", tab, s)
+		}
+	}
+	h.press("2")
+	if s := h.screen(); !strings.Contains(s, "smart ") {
+		t.Fatalf("the Smart Fleets were blanked by a failed refresh:\n%s", s)
+	}
+}
+
+// Locations that fail the first time say why, not "Loading locations…".
+func TestLocationsFailureShown(t *testing.T) {
+	t.Parallel()
+	var on atomic.Bool
+	on.Store(true)
+	h := newHarness(t, failingWhile("/v1/locations", http.StatusBadGateway, "locations service down", &on))
+	h.ticks(15) // some deployments enriched: their places are rows
+	h.press("4")
+	h.ticks(5)
+	s := h.screen()
+	if !strings.Contains(s, "locations service down") || strings.Contains(s, "Loading") {
+		t.Fatalf("the Locations tab does not show the failure:\n%s", s)
+	}
+	on.Store(false)
+	h.ticks(100)
+	if s := h.screen(); strings.Contains(s, "locations service down") {
+		t.Fatalf("the failure is still shown after a fetch succeeded:\n%s", s)
+	}
+}
+
+// A private fleet's hosts that fail the first time say why in the hosts
+// view; a later failure keeps the hosts and says the refresh failed.
+func TestHostsFailureShown(t *testing.T) {
+	t.Parallel()
+	var on atomic.Bool
+	on.Store(true)
+	h := newHarness(t, failingWhile("/v2/private-fleets/", http.StatusBadGateway, "hosts service down", &on))
+	h.press("2", "enter") // private fleets sort first
+	h.ticks(5)
+	s := h.screen()
+	if !strings.Contains(s, "hosts service down") || strings.Contains(s, "Loading") {
+		t.Fatalf("the hosts view does not show the failure:\n%s", s)
+	}
+	on.Store(false)
+	h.ticks(100)
+	s = h.screen()
+	if strings.Contains(s, "hosts service down") || strings.Contains(s, "Loading") {
+		t.Fatalf("the failure is still shown after a fetch succeeded:\n%s", s)
+	}
+	rows := len(h.rows())
+	on.Store(true)
+	h.ticks(100)
+	s = h.screen()
+	if !strings.Contains(s, "refresh failed") || !strings.Contains(s, "hosts service down") || len(h.rows()) != rows {
+		t.Fatalf("a failed refresh does not keep the hosts (%d rows, had %d) with a note:\n%s", len(h.rows()), rows, s)
+	}
+}
