@@ -131,3 +131,86 @@ func TestHostsFailureShown(t *testing.T) {
 		t.Fatalf("a failed refresh does not keep the hosts (%d rows, had %d) with a note:\n%s", len(h.rows()), rows, s)
 	}
 }
+
+// statusNullWhile answers a null status body while on is set.
+func statusNullWhile(on *atomic.Bool) harnessOption {
+	return rewriting("/v1/status/", func(body any, _ *http.Request) any {
+		if on.Load() {
+			return nil
+		}
+		return body
+	})
+}
+
+// An enriched row whose later status answer was unusable showed no sign of
+// it: the old status read as current in the list and the detail. Now the
+// list marks it and the detail says since when and why, keeping the data.
+func TestEnrichedRowShowsLaterUnusableStatus(t *testing.T) {
+	t.Parallel()
+	var on atomic.Bool
+	h := newHarness(t, statusNullWhile(&on))
+	h.ticks(15)
+	id := h.rowIDs()[0]
+	row, ok := h.app.store.Get(id)
+	if !ok || !row.Enriched {
+		t.Fatalf("row %s not enriched after 15 s", id)
+	}
+	statusOf := func() (string, int) {
+		for i, r := range h.rowIDs() {
+			if r == id {
+				return h.column("status")[i], i
+			}
+		}
+		t.Fatalf("row %s is gone", id)
+		return "", 0
+	}
+	before, _ := statusOf()
+	on.Store(true)
+	h.ticks(40)
+	row, _ = h.app.store.Get(id)
+	if row.StatusProblem == "" {
+		t.Fatalf("row %s: no status problem after 40 s of null answers", id)
+	}
+	got, pos := statusOf()
+	if got == before || !strings.HasPrefix(got, row.Status.Name()) {
+		t.Errorf("STATUS of %s is %q (was %q): want the old status, marked", id, got, before)
+	}
+	h.press("home")
+	for range pos {
+		h.press("down")
+	}
+	h.press("enter")
+	s := h.screen()
+	if !strings.Contains(s, "Status unavailable since") || !strings.Contains(s, "null") || !strings.Contains(s, "GENERAL") {
+		t.Fatalf("the detail does not keep the old status and say why it is unavailable:\n%s", s)
+	}
+	on.Store(false)
+	h.ticks(40)
+	if s := h.screen(); strings.Contains(s, "Status unavailable") || !strings.Contains(s, "GENERAL") {
+		t.Fatalf("the note stays after a usable answer:\n%s", s)
+	}
+}
+
+// A status refresh that fails after the detail showed a status keeps it on
+// screen and says the refresh failed; a later success removes the note.
+func TestDetailKeepsStatusWhenRefreshFails(t *testing.T) {
+	t.Parallel()
+	var on atomic.Bool
+	h := newHarness(t, failingWhile("/v1/status/", http.StatusBadGateway, "upstream status service down", &on))
+	h.press("enter")
+	h.ticks(5)
+	if s := h.screen(); !strings.Contains(s, "GENERAL") {
+		t.Fatalf("no status in the detail:\n%s", s)
+	}
+	on.Store(true)
+	h.ticks(40)
+	s := h.screen()
+	if !strings.Contains(s, "GENERAL") || !strings.Contains(s, "refresh failed") || !strings.Contains(s, "upstream status service down") {
+		t.Fatalf("the detail does not keep the status with a refresh-failed note:\n%s", s)
+	}
+	on.Store(false)
+	h.ticks(60)
+	if s := h.screen(); strings.Contains(s, "refresh failed") {
+		t.Fatalf("the note stays after a successful refresh:\n%s", s)
+	}
+}
