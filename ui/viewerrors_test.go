@@ -6,8 +6,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/charmbracelet/x/ansi"
 )
 
 // failingWhile answers code with {"message": message} to every GET whose
@@ -26,8 +24,9 @@ func failingWhile(prefix string, code int, message string, on *atomic.Bool) harn
 	})
 }
 
-// screen is the whole screen without colours.
-func (h *harness) screen() string { return ansi.Strip(h.view()) }
+// screen is the screen without colours and without the header line (whose
+// API state names the last failure, whatever the view shows).
+func (h *harness) screen() string { return strings.Join(h.lines()[1:], "\n") }
 
 // ticks moves the clock n seconds, one at a time.
 func (h *harness) ticks(n int) {
@@ -212,5 +211,52 @@ func TestDetailKeepsStatusWhenRefreshFails(t *testing.T) {
 	h.ticks(60)
 	if s := h.screen(); strings.Contains(s, "refresh failed") {
 		t.Fatalf("the note stays after a successful refresh:\n%s", s)
+	}
+}
+
+// The metrics panel says a failed fetch, never "Loading metrics…" after
+// one; a later failure keeps the charts, their time, and says it failed.
+func TestMetricsPanelShowsFailures(t *testing.T) {
+	t.Parallel()
+	var on atomic.Bool
+	on.Store(true)
+	h := newHarness(t, failingWhile("/v1/metrics/", http.StatusBadGateway, "metrics store down", &on))
+	h.press("enter", "m")
+	h.ticks(5)
+	s := h.screen()
+	if strings.Contains(s, "Loading metrics") || !strings.Contains(s, "metrics store down") {
+		t.Fatalf("the metrics panel does not show the failure:\n%s", s)
+	}
+	on.Store(false)
+	h.ticks(40)
+	if s := h.screen(); strings.Contains(s, "metrics store down") || !strings.Contains(s, "as of") {
+		t.Fatalf("the failure stays after a fetch succeeded:\n%s", s)
+	}
+	on.Store(true)
+	h.ticks(40)
+	s = h.screen()
+	if !strings.Contains(s, "as of") || !strings.Contains(s, "refresh failed") || !strings.Contains(s, "metrics store down") {
+		t.Fatalf("a failed refresh does not keep the data's time with a note:\n%s", s)
+	}
+}
+
+// A row whose sparklines failed to load says so in its cells instead of
+// the "no data yet" dots.
+func TestSparklineFailureShown(t *testing.T) {
+	t.Parallel()
+	var on atomic.Bool
+	on.Store(true)
+	h := newHarness(t, withSize(200, 50), failingWhile("/v1/metrics/", http.StatusBadGateway, "metrics store down", &on))
+	for range 12 {
+		h.tick(5 * time.Second)
+	}
+	failed := 0
+	for _, c := range h.column("cpu") {
+		if strings.HasPrefix(c, "✗") {
+			failed++
+		}
+	}
+	if failed == 0 {
+		t.Fatalf("no CPU cell says its fetch failed: %q", h.column("cpu"))
 	}
 }
