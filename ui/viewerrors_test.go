@@ -260,3 +260,35 @@ func TestSparklineFailureShown(t *testing.T) {
 		t.Fatalf("no CPU cell says its fetch failed: %q", h.column("cpu"))
 	}
 }
+
+// The logs view says a failed fetch with its cause (not "waiting for
+// logs…"); a later failure keeps the lines and says the refresh failed.
+func TestLogsViewShowsFailures(t *testing.T) {
+	t.Parallel()
+	var on atomic.Bool
+	on.Store(true)
+	h := newHarness(t, failingWhile("/v1/deployment/", http.StatusBadGateway, "log service down", &on))
+	h.settle()
+	h.send(openLogsMsg{ids: readyIDs(h)[:1]}) // a READY deployment has log lines
+	h.ticks(5)
+	s := h.screen()
+	if strings.Contains(s, "waiting for logs") || !strings.Contains(s, "Could not load the logs") || !strings.Contains(s, "HTTP 502: log service down") {
+		t.Fatalf("the logs view does not show the failure:\n%s", s)
+	}
+	on.Store(false)
+	h.ticks(10)
+	s = h.screen()
+	if strings.Contains(s, "log service down") || strings.Contains(s, "Could not load") {
+		t.Fatalf("the failure stays after a fetch succeeded:\n%s", s)
+	}
+	lines := h.lines()[3]
+	if strings.TrimSpace(lines) == "" {
+		t.Fatalf("no log line:\n%s", s)
+	}
+	on.Store(true)
+	h.ticks(10)
+	s = h.screen()
+	if !strings.Contains(s, "refresh failed: HTTP 502: log service down") || h.lines()[3] != lines {
+		t.Fatalf("a failed refresh does not keep the lines with a note:\n%s", s)
+	}
+}
