@@ -83,10 +83,10 @@ func (d *detailView) rebuild() {
 	d.built, d.rev, d.lastJSON = true, rev, d.json
 	switch {
 	case ok && row.Detail == nil && row.StatusProblem != "":
-		d.vp.SetContent(styled(d.env.Styles.FlashError, "Status unavailable: "+termtext.Line(row.StatusProblem)+" (retrying with backoff)"))
+		d.vp.SetContent(d.notice("Status unavailable: " + termtext.Line(row.StatusProblem) + " (retrying with backoff)"))
 	case (!ok || row.Detail == nil) && d.statusErr != nil:
-		d.vp.SetContent(styled(d.env.Styles.FlashError, "Could not load the status of "+termtext.Line(d.id)+": "+
-			termtext.Line(errorCause(d.statusErr.Error()))+" (retrying with backoff)"))
+		d.vp.SetContent(d.notice("Could not load the status of " + termtext.Line(d.id) + ": " +
+			termtext.Line(failureReason(d.statusErr)) + termtext.Line(retryText(d.statusErr))))
 	case !ok || row.Detail == nil:
 		d.vp.SetContent(styled(d.env.Styles.Muted, "Loading the status of "+termtext.Line(d.id)+"…"))
 	case d.json:
@@ -112,13 +112,17 @@ func (d *detailView) staleNote(row *model.DeploymentRow) string {
 	default:
 		return ""
 	}
-	lines := strings.Split(ansi.Wrap(string(note), max(20, d.width), ""), "\n") // wrapping adds no control characters
-	var b strings.Builder
-	for _, l := range lines {
-		b.WriteString(styled(d.env.Styles.FlashError, termtext.Safe(l)))
-		b.WriteByte('\n')
+	return d.notice(note) + "\n"
+}
+
+// notice is an error message wrapped to the view's width, each line in
+// the error style.
+func (d *detailView) notice(msg termtext.Safe) string {
+	lines := strings.Split(ansi.Wrap(string(msg), max(20, d.width), ""), "\n") // wrapping adds no control characters
+	for i, l := range lines {
+		lines[i] = styled(d.env.Styles.FlashError, termtext.Safe(l))
 	}
-	return b.String()
+	return strings.Join(lines, "\n")
 }
 
 // noting reports whether the detail shows a note whose ages move on.

@@ -292,3 +292,30 @@ func TestLogsViewShowsFailures(t *testing.T) {
 		t.Fatalf("a failed refresh does not keep the lines with a note:\n%s", s)
 	}
 }
+
+// A Smart Fleet whose policies fail to load says so on the Policies tab
+// (which fleet, why) and in the Fleets tab's POLICIES column, instead of
+// "…" (loading) for ever.
+func TestPoliciesFailureShown(t *testing.T) {
+	t.Parallel()
+	var on atomic.Bool
+	on.Store(true)
+	h := newHarness(t, failingWhile("/v1/fleet/", http.StatusBadGateway, "policy service down", &on))
+	h.press("2")
+	h.ticks(5)
+	for _, c := range h.column("policies")[2:] { // private fleets sort first
+		if c != "error" {
+			t.Errorf("POLICIES of a Smart Fleet is %q, want error: %q", c, h.column("policies"))
+		}
+	}
+	h.press("3")
+	s := h.screen()
+	if !strings.Contains(s, "Could not load policies") || !strings.Contains(s, "policy service down") || strings.Contains(s, "Loading") {
+		t.Fatalf("the Policies tab does not show the failure:\n%s", s)
+	}
+	on.Store(false)
+	h.ticks(100)
+	if s := h.screen(); strings.Contains(s, "policy service down") {
+		t.Fatalf("the failure stays after a fetch succeeded:\n%s", s)
+	}
+}
