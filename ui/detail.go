@@ -118,9 +118,9 @@ func (d *detailView) staleNote(row *model.DeploymentRow) string {
 // notice is an error message wrapped to the view's width, each line in
 // the error style.
 func (d *detailView) notice(msg termtext.Safe) string {
-	lines := strings.Split(ansi.Wrap(string(msg), max(20, d.width), ""), "\n") // wrapping adds no control characters
+	lines := strings.Split(ansi.Wrap(string(msg), max(20, d.width), ""), "\n") // wrapping adds only newlines
 	for i, l := range lines {
-		lines[i] = styled(d.env.Styles.FlashError, termtext.Safe(l))
+		lines[i] = styled(d.env.Styles.FlashError, termtext.Line(l))
 	}
 	return strings.Join(lines, "\n")
 }
