@@ -26,6 +26,7 @@ type catalog struct {
 	fleetsLoaded  bool
 	smartGone     bool // Smart Fleets answered 404 (deprecated)
 	policies      map[string][]api.Policy
+	policiesErr   map[string]error // the last policies fetch of a Smart Fleet, when it failed
 	hosts         map[string]*api.HostList
 	hostsErr      map[string]error
 	locations     []api.Location
@@ -35,7 +36,7 @@ type catalog struct {
 func newCatalog(privateFleets []string, d *model.Deployments) *catalog {
 	return &catalog{
 		privateFleets: privateFleets, deployments: d,
-		policies: map[string][]api.Policy{}, hosts: map[string]*api.HostList{}, hostsErr: map[string]error{},
+		policies: map[string][]api.Policy{}, policiesErr: map[string]error{}, hosts: map[string]*api.HostList{}, hostsErr: map[string]error{},
 	}
 }
 
@@ -53,9 +54,13 @@ func (c *catalog) apply(msg jobDoneMsg) error {
 			c.smartGone, c.fleetsLoaded, c.fleets = false, true, msg.fleets
 		}
 	case model.JobPolicies:
+		delete(c.policiesErr, msg.job.Fleet)
 		if api.IsNotFound(msg.err) {
 			delete(c.policies, msg.job.Fleet)
 			return nil
+		}
+		if msg.err != nil {
+			c.policiesErr[msg.job.Fleet] = msg.err
 		}
 		if msg.err == nil {
 			c.policies[msg.job.Fleet] = msg.policies
@@ -71,6 +76,22 @@ func (c *catalog) apply(msg jobDoneMsg) error {
 		}
 	}
 	return msg.err
+}
+
+// catalogSubject names what a catalog job fetched, for a tab's note on a
+// failed fetch ("Smart Fleets: refresh failed: …").
+func catalogSubject(j model.Job) string {
+	switch j.Kind {
+	case model.JobFleets:
+		return "Smart Fleets"
+	case model.JobPolicies:
+		return "policies of " + sanitizeLine(j.Fleet)
+	case model.JobHosts:
+		return "hosts of " + sanitizeLine(j.Fleet)
+	case model.JobLocations:
+		return "locations"
+	}
+	return "fetch"
 }
 
 // fleetRef names the fleet on a Fleets row: a Smart Fleet or a private one.
@@ -107,9 +128,11 @@ var fleetColumns = []Column{
 func (c *catalog) fleetRows(now time.Time) ([]*catalogRow, string) {
 	var rows []*catalogRow
 	for _, f := range c.fleets {
-		policies := "…"
+		policies, policiesTone := "…", ToneNormal
 		if ps, ok := c.policies[f.Name]; ok {
 			policies = strconv.Itoa(len(ps))
+		} else if c.policiesErr[f.Name] != nil { // never loaded: the Policies tab says why
+			policies, policiesTone = "error", ToneBad
 		}
 		enabled, tone := "no", ToneMuted
 		if f.Enabled {
@@ -119,7 +142,7 @@ func (c *catalog) fleetRows(now time.Time) ([]*catalogRow, string) {
 		rows = append(rows, (&catalogRow{
 			key: "smart/" + f.Name,
 			cells: []Cell{text("smart"), text(f.Name), toned(enabled, tone), toned("n/a", ToneMuted),
-				text(policies), text("—"), text("—"), text("—"), known(f.Loose, "last_updated", text(ageOf(now, f.LastUpdated)))},
+				toned(policies, policiesTone), text("—"), text("—"), text("—"), known(f.Loose, "last_updated", text(ageOf(now, f.LastUpdated)))},
 			fields:  fields("fleet", f.Name),
 			sortBy:  map[string]sortValue{"name": str(f.Name), "kind": str("smart")},
 			open:    func() tea.Msg { return switchTabMsg{tab: tabPolicies, filter: name} },

@@ -117,6 +117,12 @@ func deploymentCells(now time.Time, r *model.DeploymentRow, dst []Cell) []Cell {
 		if r.CrashLooping() {
 			statusText, statusTone = statusText+" ↻", ToneWarn
 		}
+		if r.StatusProblem != "" { // the last answer was unusable: this status is older
+			statusText = statusText + " ?"
+			if statusTone != ToneBad {
+				statusTone = ToneWarn
+			}
+		}
 		if r.Status == api.StatusError {
 			idTone = ToneBad
 		}
@@ -266,7 +272,7 @@ func (t *deploymentsTab) apply(msg jobDoneMsg) {
 			t.store.MarkGone(msg.job.ID)
 		case msg.err != nil:
 			if reason, ok := api.StatusUnusable(msg.err); ok {
-				t.store.MarkStatusProblem(msg.job.ID, reason)
+				t.store.MarkStatusProblem(msg.job.ID, reason, msg.at)
 			}
 			return // one row's status failed; the header shows the error, the list is not stale
 		default:
