@@ -182,7 +182,7 @@ func newSimCmd() *cobra.Command {
 	fl.StringVar(&rc.Token, "token", "", "API token clients must present (required)")
 	fl.Int64Var(&rc.Seed, "seed", 1, "world seed: the same seed gives the same world")
 	fl.IntVar(&rc.Deployments, "deployments", 300, "number of live deployments to simulate")
-	fl.StringVar(&faults, "faults", "", "fault injection, e.g. 500=0.05,429=0.02,latency=300ms,timeout=0.01,malformed=0.01,reset=0.01")
+	fl.StringVar(&faults, "faults", "", "fault injection, e.g. 500=0.05,429=0.02,latency=300ms,timeout=0.01,malformed=0.01,reset=0.01,odd=0.3")
 	fl.BoolVar(&legacyFleets, "legacy-fleets", true, "serve Smart Fleets and policies (false: answer 404 as after the 2026-03-01 deprecation)")
 	return cmd
 }

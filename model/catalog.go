@@ -17,6 +17,7 @@ type Catalog struct {
 	FleetsLoaded  bool
 	SmartGone     bool // Smart Fleets answered 404 (deprecated)
 	Policies      map[string][]api.Policy
+	PoliciesErr   map[string]error // the last policies fetch of a Smart Fleet, when it failed
 	Hosts         map[string]*api.HostList
 	HostsErr      map[string]error
 	Locations     []api.Location
@@ -27,7 +28,7 @@ type Catalog struct {
 func NewCatalog(privateFleets []string) *Catalog {
 	return &Catalog{
 		PrivateFleets: slices.Clone(privateFleets),
-		Policies:      map[string][]api.Policy{}, Hosts: map[string]*api.HostList{}, HostsErr: map[string]error{},
+		Policies:      map[string][]api.Policy{}, PoliciesErr: map[string]error{}, Hosts: map[string]*api.HostList{}, HostsErr: map[string]error{},
 	}
 }
 
@@ -35,6 +36,7 @@ func NewCatalog(privateFleets []string) *Catalog {
 func (c *Catalog) Clone() *Catalog {
 	out := *c
 	out.Policies = maps.Clone(c.Policies)
+	out.PoliciesErr = maps.Clone(c.PoliciesErr)
 	out.Hosts = maps.Clone(c.Hosts)
 	out.HostsErr = maps.Clone(c.HostsErr)
 	return &out
@@ -57,12 +59,15 @@ func (c *Catalog) ApplyFleets(fleets []api.Fleet, err error) error {
 // ApplyPolicies folds one Smart Fleet's policies in (a 404: the fleet is
 // gone, an answer).
 func (c *Catalog) ApplyPolicies(fleet string, policies []api.Policy, err error) error {
+	delete(c.PoliciesErr, fleet)
 	switch {
 	case api.IsNotFound(err):
 		delete(c.Policies, fleet)
 		return nil
 	case err == nil:
 		c.Policies[fleet] = policies
+	default:
+		c.PoliciesErr[fleet] = err
 	}
 	return err
 }

@@ -48,6 +48,9 @@ type DeploymentRow struct {
 	// StatusProblem says why the last status answer could not be used
 	// ("" once one is): the status shown, if any, is older.
 	StatusProblem string
+	// StatusProblemSince is when the status became unavailable: the first
+	// unusable answer since the last usable one (zero without a problem).
+	StatusProblemSince time.Time
 	// Detail is the last full status answer (nil until enriched).
 	Detail *api.DeploymentStatus
 	// Rev bumps whenever something the console shows changes (not on a
@@ -161,7 +164,7 @@ func (r *DeploymentRow) withStatus(st *api.DeploymentStatus, now time.Time) (*De
 	}
 	n.Error, n.ErrorDetail = st.Error, st.ErrorDetail
 	n.Detail = st
-	n.StatusProblem = ""
+	n.StatusProblem, n.StatusProblemSince = "", time.Time{}
 	changed = changed || r.StatusProblem != "" || !r.Enriched || r.Status != n.Status || r.App != n.App || r.Version != n.Version ||
 		r.City != n.City || r.Country != n.Country || r.Continent != n.Continent ||
 		r.Error != n.Error || r.ErrorDetail != n.ErrorDetail || !sameDetail(r.Detail, st)

@@ -163,15 +163,19 @@ func (d *Deployments) ApplyStatus(st *api.DeploymentStatus, now time.Time) (chan
 	return changed
 }
 
-// MarkStatusProblem notes on a row why its last status answer could not
-// be used (the next usable answer clears it). It reports whether the row
-// changed.
-func (d *Deployments) MarkStatusProblem(id, reason string) bool {
+// MarkStatusProblem notes on a row why its last status answer, at now,
+// could not be used (the next usable answer clears it); the row keeps the
+// status it had, if any, and since when it is unavailable. It reports
+// whether the row changed.
+func (d *Deployments) MarkStatusProblem(id, reason string, now time.Time) bool {
 	old, ok := d.idx.Get(id)
 	if !ok || old.StatusProblem == reason {
 		return false
 	}
 	n := *old
+	if n.StatusProblem == "" {
+		n.StatusProblemSince = now
+	}
 	n.StatusProblem = reason
 	d.put(&n, true)
 	return true

@@ -282,3 +282,26 @@ func TestDeploymentRowsAreCopiedOnWrite(t *testing.T) {
 		}
 	}
 }
+
+// A status problem on an enriched row keeps its status and notes since
+// when it is unavailable: the first unusable answer, kept while the reason
+// changes, cleared by the next usable answer.
+func TestStatusProblemKeepsStatusAndSince(t *testing.T) {
+	d := NewDeployments()
+	item := listItem("a", time.Minute)
+	d.ApplyList([]api.Deployment{item}, t0)
+	d.ApplyStatus(statusOf(item, api.StatusReady, "kart-racing", "v1.9.3", "Frankfurt"), t0)
+	if !d.MarkStatusProblem("a", "the API answered null", t0.Add(10*time.Second)) {
+		t.Fatal("the first problem did not change the row")
+	}
+	d.MarkStatusProblem("a", "the answer is about another deployment", t0.Add(20*time.Second))
+	r, _ := d.Get("a")
+	if !r.Enriched || r.Status != api.StatusReady || r.StatusProblem != "the answer is about another deployment" ||
+		!r.StatusProblemSince.Equal(t0.Add(10*time.Second)) {
+		t.Fatalf("row after two problems: enriched %v status %s problem %q since %s", r.Enriched, r.Status.Name(), r.StatusProblem, r.StatusProblemSince)
+	}
+	d.ApplyStatus(statusOf(item, api.StatusReady, "kart-racing", "v1.9.3", "Frankfurt"), t0.Add(30*time.Second))
+	if r, _ := d.Get("a"); r.StatusProblem != "" || !r.StatusProblemSince.IsZero() {
+		t.Fatalf("a usable answer left the problem %q since %s", r.StatusProblem, r.StatusProblemSince)
+	}
+}

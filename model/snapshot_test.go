@@ -70,7 +70,7 @@ func TestReplicaSyncsFromSnapshots(t *testing.T) {
 	// A replica behind the change log's reach rebuilds.
 	late := NewDeployments()
 	for i := range maxChanges {
-		src.MarkStatusProblem("d030", fmt.Sprint("reason ", i))
+		src.MarkStatusProblem("d030", fmt.Sprint("reason ", i), t0)
 	}
 	late.Sync(src.Snapshot())
 	if late.Total() != src.Total() {

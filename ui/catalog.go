@@ -30,6 +30,22 @@ func newCatalog(privateFleets []string, d *model.Deployments) *catalog {
 	return &catalog{Catalog: model.NewCatalog(privateFleets), deployments: d}
 }
 
+// catalogSubject names what a catalog job fetched, for a tab's note on a
+// failed fetch ("Smart Fleets: refresh failed: …").
+func catalogSubject(j model.Job) string {
+	switch j.Kind {
+	case model.JobFleets:
+		return "Smart Fleets"
+	case model.JobPolicies:
+		return "policies of " + sanitizeLine(j.Fleet)
+	case model.JobHosts:
+		return "hosts of " + sanitizeLine(j.Fleet)
+	case model.JobLocations:
+		return "locations"
+	}
+	return "fetch"
+}
+
 // fleetRef names the fleet on a Fleets row: a Smart Fleet or a private one.
 type fleetRef struct {
 	name  string
@@ -56,9 +72,11 @@ var fleetColumns = []Column{
 func (c *catalog) fleetRows(now time.Time) ([]*catalogRow, string) {
 	var rows []*catalogRow
 	for _, f := range c.Fleets {
-		policies := "…"
+		policies, policiesTone := "…", ToneNormal
 		if ps, ok := c.Policies[f.Name]; ok {
 			policies = strconv.Itoa(len(ps))
+		} else if c.PoliciesErr[f.Name] != nil { // never loaded: the Policies tab says why
+			policies, policiesTone = "error", ToneBad
 		}
 		enabled, tone := "no", ToneMuted
 		if f.Enabled {
@@ -68,7 +86,7 @@ func (c *catalog) fleetRows(now time.Time) ([]*catalogRow, string) {
 		rows = append(rows, (&catalogRow{
 			key: "smart/" + f.Name,
 			cells: []Cell{text("smart"), text(f.Name), toned(enabled, tone), toned("n/a", ToneMuted),
-				text(policies), text("—"), text("—"), text("—"), known(f.Loose, "last_updated", text(ageOf(now, f.LastUpdated)))},
+				toned(policies, policiesTone), text("—"), text("—"), text("—"), known(f.Loose, "last_updated", text(ageOf(now, f.LastUpdated)))},
 			fields:  fields("fleet", f.Name),
 			sortBy:  map[string]sortValue{"name": str(f.Name), "kind": str("smart")},
 			open:    func() tea.Msg { return switchTabMsg{tab: tabPolicies, filter: name} },

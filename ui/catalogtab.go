@@ -2,6 +2,7 @@ package ui
 
 import (
 	"cmp"
+	"fmt"
 	"hash/fnv"
 	"strings"
 	"time"
@@ -138,6 +139,64 @@ type catalogTab struct {
 	kinds   []model.JobKind // results this tab shows
 	help    []Action
 	actions map[Action]rowAction
+	// subject names what a job fetched ("Smart Fleets", "hosts of
+	// alpha-fleet") on a tab fed by several fetches; nil on the others.
+	subject func(model.Job) string
+	// failed holds the fetches (by fetchKey) whose last try failed, and
+	// loaded those that succeeded once: one fetch's success must not hide
+	// another's failure (the hosts of a private fleet answering while the
+	// Smart Fleets fail).
+	failed map[string]failedFetch
+	loaded map[string]bool
+}
+
+// fetchKey names one fetch a catalog tab shows: its kind and fleet.
+func fetchKey(j model.Job) string { return fmt.Sprintf("%d/%s", j.Kind, j.Fleet) }
+
+// failedFetch is a fetch whose last try failed.
+type failedFetch struct {
+	job model.Job
+	at  time.Time
+	err error
+}
+
+// record notes a fetch's outcome in the tab's freshness. The tab is
+// failing while any of its fetches' last try failed; the note names the
+// fetch (on a tab fed by several) and says whether it ever loaded.
+func (t *catalogTab) record(msg jobDoneMsg) {
+	k := fetchKey(msg.job)
+	if msg.err != nil {
+		ff := failedFetch{job: msg.job, at: msg.at, err: msg.err}
+		t.failed[k] = ff
+		t.fail(ff)
+		return
+	}
+	delete(t.failed, k)
+	t.loaded[k] = true
+	t.list.fresh.ok(msg.at)
+	first := ""
+	for key := range t.failed { // another fetch still failing: the first by key, for a steady note
+		if first == "" || key < first {
+			first = key
+		}
+	}
+	if first != "" {
+		t.fail(t.failed[first])
+	}
+}
+
+// fail marks the tab's freshness failed by ff.
+func (t *catalogTab) fail(ff failedFetch) {
+	f := &t.list.fresh
+	okAt := f.okAt
+	if !t.loaded[fetchKey(ff.job)] {
+		f.okAt = time.Time{} // this fetch never loaded: "could not load", not "refresh failed"
+	}
+	f.fail(ff.at, ff.err)
+	f.okAt = okAt
+	if t.subject != nil {
+		f.note = t.subject(ff.job) + ": " + f.note
+	}
 }
 
 // rowAction is what a key does to a catalog tab's selected row (ok is false
@@ -154,11 +213,13 @@ type catalogSpec struct {
 	kinds    []model.JobKind // results this tab shows (the root applies them to the catalog first)
 	note     func() string   // extra text on the title line, if any
 	help     []Action
-	actions  map[Action]rowAction // keys that act on the selected row (list them in help too)
+	actions  map[Action]rowAction   // keys that act on the selected row (list them in help too)
+	subject  func(model.Job) string // names the fetch of a job, when the tab shows several kinds
 }
 
 func newCatalogTab(env *Env, spec catalogSpec) *catalogTab {
-	t := &catalogTab{env: env, title: spec.title, mview: spec.view, rows: newCatalogRows(spec.defSort), build: spec.build, noteOf: spec.note, kinds: spec.kinds, help: spec.help, actions: spec.actions}
+	t := &catalogTab{env: env, title: spec.title, mview: spec.view, rows: newCatalogRows(spec.defSort), build: spec.build, noteOf: spec.note, kinds: spec.kinds, help: spec.help, actions: spec.actions,
+		subject: spec.subject, failed: map[string]failedFetch{}, loaded: map[string]bool{}}
 	t.list = newListView(env, listSpec[*catalogRow]{
 		name:      spec.title,
 		columns:   spec.columns,
@@ -200,11 +261,7 @@ func (t *catalogTab) Init() tea.Cmd { return nil }
 func (t *catalogTab) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case jobDoneMsg:
-		if msg.err != nil {
-			t.list.fresh.fail(msg.at, msg.err)
-		} else {
-			t.list.fresh.ok(msg.at)
-		}
+		t.record(msg)
 		t.rebuild()
 	case catalogChangedMsg:
 		t.rebuild()

@@ -117,6 +117,12 @@ func deploymentCells(now time.Time, r *model.DeploymentRow, dst []Cell) []Cell {
 		if r.CrashLooping() {
 			statusText, statusTone = statusText+" ↻", ToneWarn
 		}
+		if r.StatusProblem != "" { // the last answer was unusable: this status is older
+			statusText = statusText + " ?"
+			if statusTone != ToneBad {
+				statusTone = ToneWarn
+			}
+		}
 		if r.Status == api.StatusError {
 			idTone = ToneBad
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/model"
@@ -40,7 +41,8 @@ type detailView struct {
 	showMet  bool // the body is the metrics panel (m)
 	// statusErr is the last status fetch of this deployment that failed
 	// (nil once one succeeds), shown while there is no status to show.
-	statusErr error
+	statusErr   error
+	statusErrAt time.Time
 }
 
 func newDetailView(env *Env, store *model.Deployments, id string, asJSON bool) *detailView {
@@ -81,17 +83,52 @@ func (d *detailView) rebuild() {
 	d.built, d.rev, d.lastJSON = true, rev, d.json
 	switch {
 	case ok && row.Detail == nil && row.StatusProblem != "":
-		d.vp.SetContent(styled(d.env.Styles.FlashError, "Status unavailable: "+termtext.Line(row.StatusProblem)+" (retrying with backoff)"))
+		d.vp.SetContent(d.notice("Status unavailable: " + termtext.Line(row.StatusProblem) + " (retrying with backoff)"))
 	case (!ok || row.Detail == nil) && d.statusErr != nil:
-		d.vp.SetContent(styled(d.env.Styles.FlashError, "Could not load the status of "+termtext.Line(d.id)+": "+
-			termtext.Line(errorCause(d.statusErr.Error()))+" (retrying with backoff)"))
+		d.vp.SetContent(d.notice("Could not load the status of " + termtext.Line(d.id) + ": " +
+			termtext.Line(failureReason(d.statusErr)) + termtext.Line(retryText(d.statusErr))))
 	case !ok || row.Detail == nil:
 		d.vp.SetContent(styled(d.env.Styles.Muted, "Loading the status of "+termtext.Line(d.id)+"…"))
 	case d.json:
-		d.vp.SetContent(prettyJSON(row.Detail))
+		d.vp.SetContent(d.staleNote(row) + prettyJSON(row.Detail))
 	default:
-		d.vp.SetContent(d.layout(row))
+		d.vp.SetContent(d.staleNote(row) + d.layout(row))
 	}
+}
+
+// staleNote is a line above a status that is not current: the last status
+// answer was unusable, or the last fetch failed ("" when neither).
+func (d *detailView) staleNote(row *model.DeploymentRow) string {
+	now := d.env.now()
+	var note termtext.Safe
+	switch {
+	case row.StatusProblem != "":
+		note = termtext.Format("Status unavailable since %s (%s ago): %s; shown: the status of %s ago (retrying with backoff)",
+			row.StatusProblemSince.UTC().Format("15:04:05 UTC"), formatAge(now.Sub(row.StatusProblemSince)),
+			row.StatusProblem, formatAge(now.Sub(row.EnrichedAt)))
+	case d.statusErr != nil:
+		note = termtext.Format("Status refresh failed %s ago: %s; shown: the status of %s ago (retrying with backoff; ctrl+r now)",
+			formatAge(now.Sub(d.statusErrAt)), failureReason(d.statusErr), formatAge(now.Sub(row.EnrichedAt)))
+	default:
+		return ""
+	}
+	return d.notice(note) + "\n"
+}
+
+// notice is an error message wrapped to the view's width, each line in
+// the error style.
+func (d *detailView) notice(msg termtext.Safe) string {
+	lines := strings.Split(ansi.Wrap(string(msg), max(20, d.width), ""), "\n") // wrapping adds only newlines
+	for i, l := range lines {
+		lines[i] = styled(d.env.Styles.FlashError, termtext.Line(l))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// noting reports whether the detail shows a note whose ages move on.
+func (d *detailView) noting() bool {
+	row, ok := d.store.Get(d.id)
+	return ok && (row.StatusProblem != "" || d.statusErr != nil)
 }
 
 // prettyJSON indents the body the API sent (or, without one, the decoded
@@ -261,12 +298,15 @@ func (d *detailView) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			if msg.err != nil || d.statusErr != nil {
 				d.built = false
 			}
-			d.statusErr = msg.err
+			d.statusErr, d.statusErrAt = msg.err, msg.at
 		}
 		d.metrics.apply(msg, d.id)
 		d.refreshMetrics()
 		d.rebuild()
 	case clockMsg:
+		if d.noting() {
+			d.built = false // the note's ages
+		}
 		d.rebuild()
 	case tea.KeyMsg:
 		return d, d.onKey(msg)

@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 
@@ -48,6 +50,8 @@ type listView[R any] struct {
 	fresh  freshness
 	width  int
 	height int
+	// failText and failDrawn cache the rendered failure note (failureNote).
+	failText, failDrawn string
 }
 
 func newListView[R any](env *Env, spec listSpec[R], rows rowSet[R]) *listView[R] {
@@ -90,11 +94,7 @@ func (v *listView[R]) refresh() {
 // emptyText explains an empty table: a failed fetch says so.
 func (v *listView[R]) emptyText() string {
 	if v.fresh.err != nil && v.rows.Total() == 0 {
-		next := " (retrying)"
-		if api.IsTokenRejected(v.fresh.err) {
-			next = " (polling stopped until the token is fixed: see below)"
-		}
-		return "Could not load " + strings.ToLower(v.spec.name) + ": " + errorCause(sanitizeLine(v.fresh.err.Error())) + next
+		return "Could not load " + strings.ToLower(v.spec.name) + ": " + errorCause(sanitizeLine(v.fresh.err.Error())) + retryText(v.fresh.err)
 	}
 	return v.spec.empty(v.filter)
 }
@@ -199,17 +199,35 @@ func (v *listView[R]) title() string {
 		b.WriteString(st.Muted.Render("  filter: "))
 		b.WriteString(sanitizeLine(v.filter.Raw))
 	}
+	if stale := v.fresh.staleText(v.env.now()); stale != "" {
+		b.WriteString("  ")
+		b.WriteString(st.BadgeStale.Render(stale))
+	}
+	if note := v.failureNote(v.rows.Total()); note != "" {
+		b.WriteString("  ")
+		b.WriteString(note)
+	}
 	if v.spec.note != nil {
 		if n := v.spec.note(); n != "" {
 			b.WriteString("  ")
 			b.WriteString(st.Muted.Render(n))
 		}
 	}
-	if stale := v.fresh.staleText(v.env.now()); stale != "" {
-		b.WriteString("  ")
-		b.WriteString(st.BadgeStale.Render(stale))
-	}
 	return b.String()
+}
+
+// failureNote is the last failed fetch, rendered, while the table shows
+// rows (an empty table says it in its body instead). The rendering is
+// kept until the text changes: View asks for it on every frame.
+func (v *listView[R]) failureNote(total int) string {
+	if v.fresh.err == nil || total == 0 {
+		return ""
+	}
+	if v.fresh.note != v.failText {
+		v.failText = v.fresh.note
+		v.failDrawn = v.env.Styles.Tone[ToneBad].Render(v.failText)
+	}
+	return v.failDrawn
 }
 
 func (v *listView[R]) view() string {
@@ -234,6 +252,10 @@ type freshness struct {
 	err   error
 	errAt time.Time
 	every time.Duration // how often the data is fetched (0: age alone never marks it)
+	// note is what the title says of err while older rows are shown:
+	// "refresh failed: HTTP 502: … (retrying; ctrl+r now)", or for a tab
+	// fed by several fetches, which one ("Smart Fleets: could not load: …").
+	note string
 }
 
 // staleGrace is how much later than its interval data may arrive before it
@@ -244,9 +266,42 @@ const staleGraceMin = 5 * time.Second
 // staleAfter is the age past which data fetched every `every` is STALE.
 func staleAfter(every time.Duration) time.Duration { return every + max(every, staleGraceMin) }
 
-func (f *freshness) ok(at time.Time) { f.okAt, f.err = at, nil }
+func (f *freshness) ok(at time.Time) { f.okAt, f.err, f.note = at, nil, "" }
 
-func (f *freshness) fail(at time.Time, err error) { f.err, f.errAt = err, at }
+func (f *freshness) fail(at time.Time, err error) {
+	f.err, f.errAt = err, at
+	f.note = "refresh failed: " + failureReason(err) + retryText(err)
+	if f.okAt.IsZero() {
+		f.note = "could not load: " + failureReason(err) + retryText(err)
+	}
+}
+
+// failureReason is a failed fetch's cause, short and specific, for a
+// view's note: "HTTP 502: upstream down", "not sent: the API is down
+// (…)", or the error's own text (a timeout, an answer not understood).
+func failureReason(err error) string {
+	var ae *api.APIError
+	if errors.As(err, &ae) {
+		s := fmt.Sprintf("HTTP %d %s", ae.StatusCode, http.StatusText(ae.StatusCode))
+		if ae.Message != "" {
+			s = fmt.Sprintf("HTTP %d: %s", ae.StatusCode, ae.Message)
+		}
+		return sanitizeLine(s)
+	}
+	var notSent *api.NotSentError
+	if errors.As(err, &notSent) {
+		return errorSummary(err)
+	}
+	return sanitizeLine(err.Error())
+}
+
+// retryText says what happens next after a failed fetch.
+func retryText(err error) string {
+	if api.IsTokenRejected(err) {
+		return " (polling stopped until the token is fixed: see below)"
+	}
+	return " (retrying; ctrl+r now)"
+}
 
 // staleText is "STALE 42s" while the last fetch failed and older data is
 // shown, or while the data is older than staleAfter its interval, whatever

@@ -47,6 +47,12 @@ type logView struct {
 	streams []*model.LogStream
 	errs    []error
 	gone    []bool
+	// loaded marks the streams whose fetch succeeded once; errNote and
+	// errEmpty are each failing stream's note for the title (rendered)
+	// and its message for an empty view, built when the fetch fails.
+	loaded   []bool
+	errNote  []string
+	errEmpty []string
 
 	combined *model.LogBuffer // nil with one stream
 	lastCopy []uint64         // per stream, the combined Seq of its newest line's copy
@@ -100,6 +106,9 @@ func newLogView(env *Env, store *model.Deployments, ids []string) subView {
 	}
 	v.errs = make([]error, len(ids))
 	v.gone = make([]bool, len(ids))
+	v.loaded = make([]bool, len(ids))
+	v.errNote = make([]string, len(ids))
+	v.errEmpty = make([]string, len(ids))
 	if len(ids) > 1 {
 		v.combined = model.NewLogBuffer(env.LogCap)
 		v.lastCopy = make([]uint64, len(ids))
@@ -240,12 +249,13 @@ func (v *logView) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		switch {
 		case api.IsNotFound(msg.err):
-			v.errs[i] = nil
+			v.setErr(i, nil)
 			v.terminate(i)
 		case msg.err != nil:
-			v.errs[i] = msg.err
+			v.setErr(i, msg.err)
 		default:
-			v.errs[i] = nil
+			v.setErr(i, nil)
+			v.loaded[i] = true
 			v.merge(i, msg.logs)
 		}
 		return v, nil
@@ -781,11 +791,34 @@ func (v *logView) emitLine(emit func(string) bool, l model.LogLine) bool {
 	return true
 }
 
+// setErr records stream i's last fetch failure (nil: it succeeded) and
+// builds what the view says of it.
+func (v *logView) setErr(i int, err error) {
+	v.errs[i] = err
+	if err == nil {
+		v.errNote[i], v.errEmpty[i] = "", ""
+		return
+	}
+	reason := failureReason(err) + retryText(err)
+	note := "refresh failed: " + reason
+	if !v.loaded[i] {
+		note = "could not load: " + reason
+	}
+	if len(v.ids) > 1 {
+		note = sanitizeLine(v.ids[i]) + ": " + note
+	}
+	v.errNote[i] = v.env.Styles.Tone[ToneBad].Render(note)
+	v.errEmpty[i] = "Could not load the logs of " + sanitizeLine(v.ids[i]) + ": " + reason
+	if v.loaded[i] {
+		v.errEmpty[i] = "No log lines yet from " + sanitizeLine(v.ids[i]) + "; refresh failed: " + reason
+	}
+}
+
 // emptyText is what an empty buffer shows.
 func (v *logView) emptyText() string {
-	for _, e := range v.errs {
-		if e != nil {
-			return "logs: " + sanitizeLine(e.Error())
+	for _, e := range v.errEmpty {
+		if e != "" {
+			return e
 		}
 	}
 	return "waiting for logs…"
@@ -800,6 +833,11 @@ func (v *logView) title() string {
 	fmt.Fprintf(&t, "  %d lines (cap %d)", buf.Len(), buf.Cap())
 	if d := buf.Dropped(); d > 0 {
 		fmt.Fprintf(&t, "  %d dropped", d)
+	}
+	for _, n := range v.errNote { // before the rest: the title is cut at the width
+		if n != "" {
+			t.WriteString("  " + n)
+		}
 	}
 	if v.follow {
 		t.WriteString("  " + st.Tone[ToneGood].Render("FOLLOWING"))
@@ -817,11 +855,6 @@ func (v *logView) title() string {
 	}
 	if v.filter {
 		fmt.Fprintf(&t, "  filter ±%d", v.context)
-	}
-	for i, e := range v.errs {
-		if e != nil {
-			fmt.Fprintf(&t, "  %s: %s", termtext.Line(v.ids[i]), styled(st.Tone[ToneBad], termtext.Error(e)))
-		}
 	}
 	for _, s := range v.streams {
 		if l := s.LogsLink(); l != "" {

@@ -106,12 +106,15 @@ func TestSparklinePlaceholderBeforeFetch(t *testing.T) {
 	if cpu, _ := cache.bars(store, "x"); cpu.Text != sparkPlaceholder {
 		t.Fatalf("in flight: %+v", cpu)
 	}
-	store.Fail("x", t0, nil) // failed before any data: still no line of zeros
-	if cpu, mem := cache.bars(store, "x"); cpu.Text != sparkPlaceholder || mem.Text != sparkPlaceholder {
-		t.Fatalf("failed: %+v %+v", cpu, mem)
-	}
 	if sparkStamp(store, "x") != 0 {
 		t.Fatal("a row without data must not change its revision")
+	}
+	store.Fail("x", t0, nil) // failed before any data: a failure mark, still no line of zeros
+	if cpu, mem := cache.bars(store, "x"); cpu.Text != "✗ failed" || mem.Text != "✗ failed" || cpu.Tone != ToneBad {
+		t.Fatalf("failed: %+v %+v", cpu, mem)
+	}
+	if sparkStamp(store, "x") == 0 {
+		t.Fatal("a failure must change the row's revision (its cells say it)")
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/NimbleMarkets/ntcharts/linechart/timeserieslinechart"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/gapdeck/gapdeck/model"
 )
@@ -122,9 +123,15 @@ func (p *metricsPanel) layout() []string {
 	}
 	avail := h - len(out)
 	if avail > 0 {
-		if p.data == nil || (p.data.Fetched.IsZero() && p.data.Err == nil) {
+		switch {
+		case p.data == nil || (p.data.Fetched.IsZero() && p.data.Err == nil):
 			out = append(out, padLine(st.Muted.Render("Loading metrics for the last "+p.window().Name+"…"), w))
-		} else {
+		case p.data.Fetched.IsZero(): // failed before any data: no charts of zeros
+			msg := "Could not load the metrics of the last " + p.window().Name + ": " + failureReason(p.data.Err) + retryText(p.data.Err)
+			for _, l := range strings.Split(ansi.Wrap(msg, w, ""), "\n") {
+				out = append(out, padLine(st.Tone[ToneBad].Render(l), w))
+			}
+		default:
 			out = append(out, p.grid(w, avail)...)
 		}
 	}
@@ -160,8 +167,11 @@ func (p *metricsPanel) statusLine() string {
 	b.WriteString(st.Muted.Render("  [ ] window · m fields"))
 	switch {
 	case p.data == nil || (p.data.Fetched.IsZero() && p.data.Err == nil):
+	case p.data.Err != nil && p.data.Fetched.IsZero():
+		b.WriteString("  " + st.Tone[ToneBad].Render("could not load: "+failureReason(p.data.Err)))
 	case p.data.Err != nil:
-		b.WriteString("  " + st.Tone[ToneBad].Render("fetch failed: "+sanitizeLine(p.data.Err.Error())))
+		b.WriteString(st.Muted.Render("  as of " + p.data.Fetched.UTC().Format("15:04:05 UTC")))
+		b.WriteString("  " + st.Tone[ToneBad].Render("refresh failed: "+failureReason(p.data.Err)+retryText(p.data.Err)))
 	default:
 		b.WriteString(st.Muted.Render("  as of " + p.data.Fetched.UTC().Format("15:04:05 UTC")))
 	}

@@ -1,12 +1,15 @@
 package ui
 
 import (
+	"errors"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/NimbleMarkets/ntcharts/sparkline"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/model"
 )
 
@@ -48,22 +51,46 @@ func sparkStamp(store *model.SparkStore, id string) uint64 {
 		return 0
 	}
 	rm, ok := store.Get(id)
-	if !ok || rm.Fetched.IsZero() {
+	if !ok {
 		return 0
 	}
-	return uint64(rm.Fetched.UnixNano()) * 0x9E3779B97F4A7C15
+	stamp := uint64(rm.Fetched.UnixNano()) * 0x9E3779B97F4A7C15
+	if rm.Err != nil { // the failure mark, and what it says
+		stamp ^= uint64(api.StatusOf(rm.Err)+1) << 40
+	}
+	return stamp
+}
+
+// sparkFailed is the cell of a row whose sparklines failed before any
+// data: "✗ HTTP 502", "✗ not sent", "✗ failed" (the full reason is in
+// the detail's metrics panel).
+func sparkFailed(err error) Cell {
+	text := "✗ failed"
+	var notSent *api.NotSentError
+	switch {
+	case api.StatusOf(err) != 0:
+		text = "✗ HTTP " + strconv.Itoa(api.StatusOf(err))
+	case errors.As(err, &notSent):
+		text = "✗ not sent"
+	}
+	return Cell{Text: text, Tone: ToneBad}
 }
 
 // bars returns the row's CPU and memory cells: placeholders (muted) until
-// a fetch answered with points.
+// a fetch answered with points, a failure mark when fetches failed before
+// any did, muted bars while the last refresh failed.
 func (c *sparkCache) bars(store *model.SparkStore, id string) (cpu, mem Cell) {
 	placeholder := Cell{Text: sparkPlaceholder, Tone: ToneMuted}
 	if store == nil {
 		return placeholder, placeholder
 	}
 	rm, ok := store.Get(id)
-	if !ok || rm.Fetched.IsZero() {
+	if !ok {
 		return placeholder, placeholder
+	}
+	if rm.Fetched.IsZero() { // failed before any data
+		failed := sparkFailed(rm.Err)
+		return failed, failed
 	}
 	b, hit := c.rows[id]
 	if !hit || !b.fetched.Equal(rm.Fetched) {
@@ -79,6 +106,9 @@ func (c *sparkCache) bars(store *model.SparkStore, id string) (cpu, mem Cell) {
 	}
 	if b.mem != "" {
 		mem = Cell{Text: b.mem}
+	}
+	if rm.Err != nil { // the last refresh failed: older bars, muted
+		cpu.Tone, mem.Tone = ToneMuted, ToneMuted
 	}
 	return cpu, mem
 }

@@ -238,7 +238,7 @@ func (e *Engine) applyDeployments(r Result) {
 		e.store.MarkGone(j.ID)
 	case r.Err != nil:
 		if reason, ok := api.StatusUnusable(r.Err); ok {
-			e.store.MarkStatusProblem(j.ID, reason)
+			e.store.MarkStatusProblem(j.ID, reason, r.At)
 		}
 	default:
 		e.store.ApplyStatus(r.Status, r.At)
