@@ -62,6 +62,7 @@ func TestE2EViewErrors(t *testing.T) {
 	s.waitText("Could not load the metrics of the last 5m: HTTP 502: injected failure of /v1/metrics/")
 	s.keys("m")
 	status.Store(false)
+	s.keys("C-r") // the note says so: past the backoff the failures built up
 	s.waitFor("the note to go", func(scr string) bool {
 		return !strings.Contains(scr, "Status refresh failed") && strings.Contains(scr, "GENERAL")
 	})
