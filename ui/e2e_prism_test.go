@@ -391,7 +391,7 @@ func (r *prismRouter) inspect(resp *http.Response) error {
 		kind := p.Type[strings.LastIndex(p.Type, "#")+1:]
 		if len(p.Validation) > 0 && len(found) == 0 {
 			for _, v := range p.Validation {
-				found = append(found, prismViolation{Method: req.Method, Path: path, Spec: spec, Location: strings.Join(v.Location, "."), Code: fmt.Sprint(v.Code), Severity: v.Severity, Message: v.Message})
+				found = append(found, prismViolation{Method: req.Method, Path: path, Spec: spec, Location: strings.Join(v.Location, "."), Code: violationCode(v.Code), Severity: v.Severity, Message: v.Message})
 			}
 		} else if len(found) == 0 && kind != "" {
 			found = append(found, prismViolation{Method: req.Method, Path: path, Spec: spec, Location: "request", Code: kind, Severity: "Error", Message: p.Title + ": " + p.Detail})
@@ -439,7 +439,7 @@ func parseViolations(method, path, spec, h string) []prismViolation {
 			cut = true
 			break
 		}
-		out = append(out, prismViolation{Method: method, Path: path, Spec: spec, Location: strings.Join(e.Location, "."), Code: fmt.Sprint(e.Code), Severity: e.Severity, Message: e.Message})
+		out = append(out, prismViolation{Method: method, Path: path, Spec: spec, Location: strings.Join(e.Location, "."), Code: violationCode(e.Code), Severity: e.Severity, Message: e.Message})
 	}
 	if cut {
 		last := "?"
@@ -449,6 +449,15 @@ func parseViolations(method, path, spec, h string) []prismViolation {
 		out = append(out, prismViolation{Method: method, Path: path, Spec: spec, Location: last, Code: "truncated", Severity: "Error", Message: "Prism cut the list of violations after " + fmt.Sprint(len(out))})
 	}
 	return out
+}
+
+// violationCode is Prism's code of a violation as text; "-" when it gave
+// none (an answer's status code missing from the spec has none).
+func violationCode(c any) string {
+	if c == nil {
+		return "-"
+	}
+	return fmt.Sprint(c)
 }
 
 // idRun is a run of digits or a request id in a path or location, folded
