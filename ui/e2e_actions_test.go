@@ -63,6 +63,9 @@ func startSimOrg(t *testing.T, bin string, seed int, token string) string {
 		if !strings.HasPrefix(base, "http://127.0.0.1:") {
 			t.Fatalf("gapdeck sim printed %q first, want its base URL", base)
 		}
+		if prismEnabled() { // the Prism stage: through its proxies
+			return proxiedSim(t, base)
+		}
 		return base
 	case <-time.After(10 * time.Second):
 		t.Fatal("gapdeck sim printed no base URL in 10 s")
