@@ -236,10 +236,10 @@ func (c *catalog) locationRows(time.Time) ([]*catalogRow, string) {
 			sortBy: map[string]sortValue{"count": num(float64(l.Count)), "city": str(loc.City), "country": str(loc.Country + "/" + loc.City)},
 		}).finish())
 	}
-	if len(c.Locations) == 0 {
+	if !c.LocationsRead {
 		return rows, "Loading locations…"
 	}
-	return rows, "No locations"
+	return rows, "No locations: the API lists none"
 }
 
 // locationsNote says when counts cover only part of the deployments: a

@@ -319,3 +319,26 @@ func TestPoliciesFailureShown(t *testing.T) {
 		t.Fatalf("the failure stays after a fetch succeeded:\n%s", s)
 	}
 }
+
+// An organization whose locations answer is empty (a page with none, as
+// a schema-valid mock sends) says so; it stayed on "Loading locations…".
+func TestLocationsEmptyAnswerShown(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, withHandler(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			empty := map[string]string{
+				"/v1/locations":   `{"locations":[],"messages":[],"total_count":0}`,
+				"/v1/deployments": `{"data":[],"total_count":0,"pagination":{"number":1,"has_next":false,"paginator":{"num_pages":1}}}`,
+			}
+			if body, ok := empty[r.URL.Path]; ok && r.Method == http.MethodGet {
+				w.Header().Set("Content-Type", "application/json")
+				w.Write([]byte(body))
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}))
+	h.press("4")
+	h.settle(func() bool { return !strings.Contains(h.view(), "Loading locations") })
+	h.mustContain("No locations: the API lists none")
+}
