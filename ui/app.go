@@ -164,7 +164,7 @@ func (a *App) build(env *Env) {
 	a.help.Styles.FullKey, a.help.Styles.FullDesc, a.help.Styles.FullSeparator = st.HelpKey, st.HelpDesc, st.HelpSep
 	a.help.Styles.Ellipsis = st.HelpSep
 	a.privFleets = privateFleets
-	a.input = textinput.New()
+	a.input = NewTextInput(st)
 	a.input.Prompt = ""
 	a.input.CharLimit = 256
 	a.tabs = []tab{

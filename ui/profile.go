@@ -178,7 +178,11 @@ func renderEnvBadge(env *Env) string {
 	if env.EnvLabel == "" {
 		return ""
 	}
-	st := lipgloss.NewStyle().Bold(true).Reverse(true)
+	r := lipgloss.DefaultRenderer()
+	if env.Styles != nil && env.Styles.Renderer != nil {
+		r = env.Styles.Renderer
+	}
+	st := r.NewStyle().Bold(true).Reverse(true)
 	if env.Styles != nil && !env.Styles.NoColor {
 		if env.EnvColor != "" {
 			st = st.Foreground(lipgloss.Color(env.EnvColor))
