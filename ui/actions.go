@@ -295,7 +295,7 @@ func (a *App) audit(e model.AuditEntry) {
 	if a.env.Audit == nil {
 		return
 	}
-	e.Time, e.Profile, e.APIHost = a.env.now(), a.env.Profile, a.env.Client.Host()
+	e.Time, e.Profile, e.APIHost, e.Actor = a.env.now(), a.env.Profile, a.env.Client.Host(), a.env.Actor
 	if err := a.env.Audit.Finish(e); err != nil {
 		a.flashText, a.flashErr = "could not write the audit log: "+termtext.Error(err), true
 	}

@@ -40,7 +40,7 @@ func (a *App) beginAction(e model.AuditEntry, what string) string {
 	}
 	a.inflight[e.ID] = what
 	if a.env.Audit != nil {
-		e.Time, e.Profile, e.APIHost = a.env.now(), a.env.Profile, a.env.Client.Host()
+		e.Time, e.Profile, e.APIHost, e.Actor = a.env.now(), a.env.Profile, a.env.Client.Host(), a.env.Actor
 		if _, err := a.env.Audit.Begin(e); err != nil {
 			a.flashText, a.flashErr = "could not write the audit log: "+termtext.Error(err), true
 		}

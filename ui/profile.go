@@ -235,6 +235,7 @@ func (r *Root) View() string { return r.app.View() }
 func (r *Root) Shutdown() error {
 	r.app.abandonInflight(QuitAbandoned)
 	err := r.app.saveViewState()
+	r.app.view.Detach() // its interests leave the engine's plan
 	if c := r.app.env.Close; c != nil {
 		c()
 	}

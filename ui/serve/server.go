@@ -73,7 +73,8 @@ type live struct {
 	person  Person
 	since   time.Time
 	program *tea.Program
-	reason  string // why it ended, told to the person
+	console tea.Model // the person's console (its Shutdown runs at the end)
+	reason  string    // why it ended, told to the person
 }
 
 // personKey holds the authenticated Person in the SSH context.
@@ -179,8 +180,13 @@ func (s *Server) admit(next ssh.Handler) ssh.Handler {
 		sess.Context().SetValue(liveKey{}, l)
 		next(sess)
 		s.mu.Lock()
-		reason := l.reason
+		reason, console := l.reason, l.console
 		s.mu.Unlock()
+		if sd, ok := console.(interface{ Shutdown() error }); ok {
+			if err := sd.Shutdown(); err != nil { // actions in flight recorded, the engine view detached
+				s.log.Warn("serve: session shutdown", "person", p.Name, "err", err)
+			}
+		}
 		if reason != "" {
 			wish.Println(sess, "gapdeck: "+reason)
 		}
@@ -232,7 +238,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	opts := append(bubbletea.MakeOptions(sess), tea.WithAltScreen(), tea.WithoutSignalHandler(), tea.WithContext(sess.Context()))
 	p := tea.NewProgram(m, opts...)
 	s.mu.Lock()
-	l.program = p
+	l.program, l.console = p, model
 	s.mu.Unlock()
 	return p
 }
@@ -380,4 +386,40 @@ func fingerprint(key ssh.PublicKey) string {
 		return ""
 	}
 	return gosshFingerprint(key)
+}
+
+// CheckListen refuses to serve on an address other than loopback unless
+// it was given explicitly on the command line (explicit): a config file
+// alone must not expose the console.
+func CheckListen(addr string, explicit bool) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("--listen %q: %v (use host:port, e.g. 127.0.0.1:2222)", addr, err)
+	}
+	if ip := net.ParseIP(host); host == "localhost" || ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	if !explicit {
+		return fmt.Errorf("serve.listen %q is not a loopback address: give it with --listen to serve beyond this machine", addr)
+	}
+	return nil
+}
+
+// RunEngine runs the shared engine until ctx ends. A panic in it is
+// logged and the engine is run again after a second: the sessions go on.
+func RunEngine(ctx context.Context, e interface{ Run(context.Context) }, log *slog.Logger) {
+	for ctx.Err() == nil {
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					log.Error("serve: the engine panicked; restarting it", "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+				}
+			}()
+			e.Run(ctx)
+		}()
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Second):
+		}
+	}
 }
