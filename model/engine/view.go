@@ -35,7 +35,8 @@ func (e *Engine) Attach() *View {
 }
 
 // Detach removes the viewer: its interests leave the plan; with no view
-// attached the engine polls only watched deployments.
+// attached the engine polls only watched deployments. Changed is closed,
+// so whoever waits on it returns.
 func (v *View) Detach() {
 	e := v.e
 	e.mu.Lock()
@@ -45,10 +46,12 @@ func (v *View) Detach() {
 	}
 	v.detached = true
 	e.views = slices.DeleteFunc(e.views, func(o *View) bool { return o == v })
+	close(v.notice)
 	e.interestsChangedLocked()
 }
 
-// Changed receives a value when there is something new to Pull.
+// Changed receives a value when there is something new to Pull; it is
+// closed when the viewer detaches.
 func (v *View) Changed() <-chan struct{} { return v.notice }
 
 // Show tells what the viewer shows: a view (and its argument) and the

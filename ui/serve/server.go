@@ -9,6 +9,7 @@ import (
 	"net"
 	"runtime/debug"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -226,7 +227,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	}
 	pty, _, _ := sess.Pty()
 	model, err := s.cfg.Console(Session{
-		Person: l.person, Renderer: bubbletea.MakeRenderer(sess), Ctx: sess.Context(), Out: sess,
+		Person: l.person, Renderer: makeRenderer(sess), Ctx: sess.Context(), Out: sess,
 		Width: pty.Window.Width, Height: pty.Window.Height,
 	})
 	if err != nil {
@@ -234,8 +235,12 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 		s.end(l, "the console could not start: "+err.Error())
 		return nil
 	}
-	m := &sessionModel{inner: model, idle: s.cfg.IdleLogout, lastKey: time.Now(), end: func(why string) { s.end(l, why) }}
-	opts := append(bubbletea.MakeOptions(sess), tea.WithAltScreen(), tea.WithoutSignalHandler(), tea.WithContext(sess.Context()))
+	m := &sessionModel{inner: model, idle: s.cfg.IdleLogout, lastKey: time.Now(), end: func(why string) { s.end(l, why) },
+		crash: func(r any) {
+			s.log.Error("serve: a console panicked; its session is closed, the others go on", "person", l.person.Name, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			s.end(l, crashText)
+		}}
+	opts := append(bubbletea.MakeOptions(sess), tea.WithAltScreen(), tea.WithoutSignalHandler()) // the middleware quits it when the connection ends
 	p := tea.NewProgram(m, opts...)
 	s.mu.Lock()
 	l.program, l.console = p, model
@@ -422,4 +427,40 @@ func RunEngine(ctx context.Context, e interface{ Run(context.Context) }, log *sl
 		case <-time.After(time.Second):
 		}
 	}
+}
+
+// makeRenderer is the session's lipgloss renderer: its colour profile from
+// the TERM (and COLORTERM, when the client sends it) of the session's
+// PTY, a dark background assumed. Unlike wish's MakeRenderer it does not
+// ask the terminal for its background colour (OSC 11): a terminal that
+// does not answer held the login for seconds, or for ever.
+func makeRenderer(sess ssh.Session) *lipgloss.Renderer {
+	pty, _, ok := sess.Pty()
+	if !ok || pty.Term == "" || pty.Term == "dumb" {
+		return lipgloss.NewRenderer(sess, termenv.WithProfile(termenv.Ascii))
+	}
+	env := append(slices.Clip(sess.Environ()), "TERM="+pty.Term)
+	var out io.Writer = sess
+	if pty.Slave != nil {
+		out = pty.Slave
+	}
+	r := lipgloss.NewRenderer(out, termenv.WithEnvironment(sshEnv(env)), termenv.WithUnsafe(), termenv.WithColorCache(true))
+	r.SetHasDarkBackground(true)
+	return r
+}
+
+// sshEnv is a session's environment as termenv reads it.
+type sshEnv []string
+
+// Environ implements termenv.Environ.
+func (e sshEnv) Environ() []string { return e }
+
+// Getenv implements termenv.Environ: the last value set wins.
+func (e sshEnv) Getenv(k string) string {
+	for i := len(e) - 1; i >= 0; i-- {
+		if v, ok := strings.CutPrefix(e[i], k+"="); ok {
+			return v
+		}
+	}
+	return ""
 }
