@@ -77,6 +77,7 @@ type App struct {
 	store  *model.Deployments // this view's replica of the deployments
 	cat    *catalog
 	window model.MetricsWindow // the detail panel's metrics window
+	people []engine.Presence   // who else watches the engine (gapdeck serve)
 	tabs   []tab
 	active int
 	sub    subView
@@ -154,6 +155,9 @@ func (a *App) build(env *Env) {
 	}
 	a.env = env
 	a.view = a.engine.Attach()
+	if env.Actor != nil { // the others on a shared engine see who this is
+		a.view.SetIdentity(env.Actor.Name, env.Actor.Role)
+	}
 	a.store = model.NewDeployments()
 	store := a.store
 	a.window = model.MetricsWindows[0]
@@ -351,6 +355,7 @@ func (a *App) splitKeys(msg tea.KeyMsg) tea.Cmd {
 func (a *App) onEngine(u engine.Update) tea.Cmd {
 	a.store.Sync(u.Snapshot.Deployments)
 	a.cat.Catalog = u.Snapshot.Catalog
+	a.people = u.Snapshot.People
 	var cmds []tea.Cmd
 	for _, r := range u.Results {
 		cmds = append(cmds, a.onResult(jobDone(r)))

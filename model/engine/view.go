@@ -2,6 +2,7 @@ package engine
 
 import (
 	"slices"
+	"time"
 
 	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/model"
@@ -20,7 +21,10 @@ type View struct {
 	visible     []string
 	filter      model.Filter
 	seen        uint64 // the last result seq pulled
+	noticesSeen uint64 // the last notice seq pulled
 	detached    bool
+	name, role  string    // who is behind the view (SetIdentity)
+	since       time.Time // when it attached
 }
 
 // Attach adds a viewer. It shows nothing until Show.
@@ -28,7 +32,7 @@ func (e *Engine) Attach() *View {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.nextView++
-	v := &View{e: e, id: e.nextView, notice: make(chan struct{}, 1)}
+	v := &View{e: e, id: e.nextView, notice: make(chan struct{}, 1), since: e.now(), noticesSeen: e.noticeSeq}
 	e.views = append(e.views, v)
 	v.notice <- struct{}{} // the first Pull brings the current data
 	return v
@@ -48,6 +52,9 @@ func (v *View) Detach() {
 	e.views = slices.DeleteFunc(e.views, func(o *View) bool { return o == v })
 	close(v.notice)
 	e.interestsChangedLocked()
+	if v.name != "" {
+		e.changedLocked() // the others see one person fewer
+	}
 }
 
 // Changed receives a value when there is something new to Pull; it is
@@ -63,9 +70,46 @@ func (v *View) Show(in model.Interest, visible []string) {
 	if v.detached || (v.hasInterest && v.interest == in && slices.Equal(v.visible, visible)) {
 		return
 	}
+	moved := v.interest.View != in.View || !v.hasInterest
 	v.interest, v.hasInterest, v.visible = in, true, slices.Clone(visible)
 	e.interestsChangedLocked()
+	if moved && v.name != "" {
+		e.changedLocked() // the others see where this person is
+	}
 }
+
+// SetIdentity names the person behind the view (gapdeck serve), so the
+// others see them in the snapshot's People.
+func (v *View) SetIdentity(name, role string) {
+	e := v.e
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if v.detached || v.name == name && v.role == role {
+		return
+	}
+	v.name, v.role = name, role
+	e.changedLocked()
+}
+
+// Announce tells every other view what this viewer did ("stopped 3
+// deployments"); they find it in their next Update's Notices.
+func (v *View) Announce(text string) {
+	e := v.e
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if v.detached || e.closed {
+		return
+	}
+	e.noticeSeq++
+	if len(e.notices) >= maxNotices {
+		e.notices = append(make([]Notice, 0, maxNotices), e.notices[maxNotices/2:]...)
+	}
+	e.notices = append(e.notices, Notice{Seq: e.noticeSeq, From: v.id, Name: v.name, Text: text, At: e.now()})
+	e.changedLocked()
+}
+
+// ID identifies the view among the engine's (Notice.From).
+func (v *View) ID() int { return v.id }
 
 // SetFilter tells the viewer's deployments filter: when every viewer of
 // the deployments agrees, its query is pushed down to the API.
@@ -117,6 +161,8 @@ type Update struct {
 	// latest answer per fetch, and the viewer should rebuild what it
 	// derived from results (log streams, metric panels).
 	Missed bool
+	// Notices are what the other viewers announced since the last Pull.
+	Notices []Notice
 }
 
 // Pull takes what changed since the last Pull.
@@ -126,7 +172,14 @@ func (v *View) Pull() Update {
 	defer e.mu.Unlock()
 	results, missed := e.resultsSinceLocked(v.seen)
 	v.seen = e.seq
-	return Update{Snapshot: e.snapshotLocked(), Results: results, Missed: missed}
+	var notices []Notice
+	for _, n := range e.notices {
+		if n.Seq > v.noticesSeen && n.From != v.id {
+			notices = append(notices, n)
+		}
+	}
+	v.noticesSeen = e.noticeSeq
+	return Update{Snapshot: e.snapshotLocked(), Results: results, Missed: missed, Notices: notices}
 }
 
 // NoteStatus folds a status an action's answer carried (a stop's summary)
@@ -166,4 +219,25 @@ func (v *View) note(apply func(*Engine) bool) {
 	if !e.closed && apply(e) {
 		e.changedLocked()
 	}
+}
+
+// maxNotices bounds the notices kept for views that have not pulled.
+const maxNotices = 256
+
+// Notice is what one viewer announced to the others.
+type Notice struct {
+	Seq  uint64
+	From int    // the announcing view's ID
+	Name string // who (their identity)
+	Text string
+	At   time.Time
+}
+
+// Presence is one person attached to the engine.
+type Presence struct {
+	ViewID int
+	Name   string
+	Role   string
+	Since  time.Time
+	Where  model.View // what they look at
 }
