@@ -361,6 +361,9 @@ func (a *App) helpView(height int) string {
 	}
 	lines = append(lines, st.Title.Render("COMMANDS"))
 	for _, c := range commands {
+		if c.shared && !a.sharedConsole() {
+			continue
+		}
 		lines = append(lines, "  "+st.HelpKey.Render(fmt.Sprintf(keyFmt, ":"+c.usage))+" "+st.HelpDesc.Render(c.help))
 	}
 	lines = append(lines, "", st.Title.Render("FILTER"))

@@ -18,6 +18,9 @@ type command struct {
 	// complete lists what the argument could become (nil: the private
 	// fleets).
 	complete func(a *App, arg string) []string
+	// shared: only on a console others share (gapdeck serve): listed in
+	// help there only.
+	shared bool
 }
 
 var commands = []command{
@@ -48,7 +51,7 @@ var commands = []command{
 		}},
 	{names: []string{"stop"}, usage: "stop tag=<t>…", help: "stop by tags (any|all|not)", arg: true,
 		run: func(a *App, arg string) tea.Cmd { return a.askStopByTags(arg) }},
-	{names: []string{"who"}, usage: "who", help: "who else is on this console (gapdeck serve)",
+	{names: []string{"who"}, usage: "who", help: "who else is on this console", shared: true,
 		run: func(a *App, _ string) tea.Cmd { return a.setFlash(a.whoText(), false) }},
 	{names: []string{"audit"}, usage: "audit", help: "the audit log of actions",
 		run: func(a *App, _ string) tea.Cmd { return a.openSub(newAuditView(a.env)) }},
@@ -237,6 +240,10 @@ func (a *App) inputLine() string {
 	}
 	return padLine(line, a.width)
 }
+
+// sharedConsole reports whether others may watch this console's engine:
+// a served session (its actor is not the local user).
+func (a *App) sharedConsole() bool { return a.env.Actor != nil && a.env.Actor.Role != "local" }
 
 // whoText lists the people on the shared engine: "alice (operator, since
 // 14:02, deployments) · bob (viewer, since 14:05, fleets)".
