@@ -77,6 +77,9 @@ func withSize(w, h int) harnessOption {
 	return func(c *harnessConfig) { c.width, c.height = w, h }
 }
 
+// withDeployments sets how many live deployments the simulator keeps.
+func withDeployments(n int) harnessOption { return func(c *harnessConfig) { c.deployments = n } }
+
 // withReadOnly starts the console read-only (Env.ReadOnly and the client).
 func withReadOnly() harnessOption { return func(c *harnessConfig) { c.readOnly = true } }
 
