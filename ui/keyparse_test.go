@@ -117,22 +117,3 @@ func TestKeyViewsCoverEveryAction(t *testing.T) {
 		}
 	}
 }
-
-func TestThemeWithColors(t *testing.T) {
-	th, err := DefaultTheme().WithColors(map[string]string{"accent": "#112233", "error": "9"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if th.Accent.Dark != "#112233" || th.Accent.Light != "#112233" || th.Bad.Dark != "9" {
-		t.Errorf("theme %+v", th)
-	}
-	if th.Good != DefaultTheme().Good {
-		t.Errorf("an unnamed colour changed")
-	}
-	if _, err := DefaultTheme().WithColors(map[string]string{"nope": "1"}); err == nil {
-		t.Error("unknown colour name accepted")
-	}
-	if len(ThemeColorNames()) != len(themeColors) || ThemeColorNames()[0] != "accent" {
-		t.Errorf("names %v", ThemeColorNames())
-	}
-}

@@ -160,10 +160,10 @@ func TestSparklineRowCacheWarm(t *testing.T) {
 	}
 	tab := h.app.tabs[tabDeployments].(*deploymentsTab)
 	first := h.app.View()
-	before := tab.list.table.renders
+	before := tab.list.table.Renders()
 	tab.list.refresh() // nothing changed: every row comes from the cache
 	h.app.View()
-	if got := tab.list.table.renders - before; got != 0 {
+	if got := tab.list.table.Renders() - before; got != 0 {
 		t.Fatalf("%d rows re-rendered though nothing changed", got)
 	}
 	for range 3 {
@@ -172,7 +172,7 @@ func TestSparklineRowCacheWarm(t *testing.T) {
 	}
 	h.app.View()
 	// Moving the cursor re-renders at most the rows it touched.
-	if got := tab.list.table.renders - before; got > 12 {
+	if got := tab.list.table.Renders() - before; got > 12 {
 		t.Errorf("%d rows re-rendered with no data change", got)
 	}
 	if ansi.Strip(h.app.View()) != ansi.Strip(first) {
