@@ -617,7 +617,7 @@ func TestSortKeysOtherTabs(t *testing.T) {
 // lines where the active table lays that column out.
 func (h *harness) column(key string) []string {
 	h.t.Helper()
-	var tbl *Table
+	var tbl *table.Table
 	switch v := h.app.tabs[h.app.active].(type) {
 	case *deploymentsTab:
 		tbl = v.list.table
