@@ -32,6 +32,7 @@ import (
 	"github.com/gapdeck/gapdeck/config"
 	"github.com/gapdeck/gapdeck/model"
 	"github.com/gapdeck/gapdeck/ui"
+	"github.com/gapdeck/gapdeck/ui/keys"
 	"github.com/gapdeck/gapdeck/ui/theme"
 )
 
@@ -230,7 +231,7 @@ func (b keyBinder) Actions() []string {
 	}
 	return names
 }
-func (b keyBinder) ParseKey(k string) (string, error)          { return ui.ParseKey(k) }
+func (b keyBinder) ParseKey(k string) (string, error)          { return keys.Parse(k) }
 func (b keyBinder) Rebind(overrides map[string][]string) error { return b.km.Rebind(overrides) }
 func (b keyBinder) Validate() error                            { return b.km.Validate() }
 
