@@ -51,7 +51,9 @@ type Column struct {
 // terminal and no row is wider in the terminal than in the table, and
 // truncates it with "…" by display width.
 type Cell struct {
+	// Text is what the cell shows.
 	Text string
+	// Tone colours it; theme.ToneNormal is the terminal's own foreground.
 	Tone theme.Tone
 }
 
