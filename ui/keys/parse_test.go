@@ -8,9 +8,9 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 )
 
-// TestParse: what a configuration may write, and what bindings then
+// TestParseKey: what a configuration may write, and what bindings then
 // compare against tea.KeyMsg.String.
-func TestParse(t *testing.T) {
+func TestParseKey(t *testing.T) {
 	for in, want := range map[string]string{
 		"L": "L", "+": "+", " ": " ", "space": " ", "Space": " ", "é": "é",
 		"ctrl+x": "ctrl+x", "Ctrl+X": "ctrl+x", "ctrl+space": "ctrl+@", "alt+x": "alt+x", "alt+L": "alt+L", "alt+enter": "alt+enter",

@@ -264,7 +264,7 @@ func TestTableCursorAndScrolling(t *testing.T) {
 	check("shrunk keeps cursor visible", 19, 18, 20)
 }
 
-func TestSourceFollowsKey(t *testing.T) {
+func TestTableSourceFollowsKey(t *testing.T) {
 	tb := New(theme.NewStyles(theme.Default(), false), []Column{{Key: "n", Title: "N"}})
 	tb.SetSize(20, 6)
 	src := numbered(100)
