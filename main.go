@@ -32,6 +32,8 @@ import (
 	"github.com/gapdeck/gapdeck/config"
 	"github.com/gapdeck/gapdeck/model"
 	"github.com/gapdeck/gapdeck/ui"
+	"github.com/gapdeck/gapdeck/ui/keys"
+	"github.com/gapdeck/gapdeck/ui/theme"
 )
 
 // Set by the release build (-ldflags "-X main.version=... -X main.commit=... -X main.date=...").
@@ -215,7 +217,7 @@ const demoToken = "gapdeck-demo"
 // loadConfig reads the configuration, validating key bindings and theme
 // colours against the UI's.
 func loadConfig(path string) (*config.Config, error) {
-	return config.Load(path, config.Schema{Keys: keyBinder{ui.DefaultKeyMap()}, ThemeNames: ui.ThemeColorNames()})
+	return config.Load(path, config.Schema{Keys: keyBinder{ui.DefaultKeyMap()}, ThemeNames: theme.ColorNames()})
 }
 
 // keyBinder lets the config package check bindings against ui.KeyMap.
@@ -229,7 +231,7 @@ func (b keyBinder) Actions() []string {
 	}
 	return names
 }
-func (b keyBinder) ParseKey(k string) (string, error)          { return ui.ParseKey(k) }
+func (b keyBinder) ParseKey(k string) (string, error)          { return keys.Parse(k) }
 func (b keyBinder) Rebind(overrides map[string][]string) error { return b.km.Rebind(overrides) }
 func (b keyBinder) Validate() error                            { return b.km.Validate() }
 
@@ -248,7 +250,7 @@ func runConsole(ctx context.Context, o consoleOptions) error {
 	if err != nil {
 		return err
 	}
-	theme, err := ui.DefaultTheme().WithColors(cfg.Theme)
+	th, err := theme.Default().WithColors(cfg.Theme)
 	if err != nil {
 		return fmt.Errorf("%s: theme: %w", cfg.Path, err)
 	}
@@ -281,7 +283,7 @@ func runConsole(ctx context.Context, o consoleOptions) error {
 	defer cancel()
 	out := newStallGuard(os.Stdout, outputStallLimit)
 	c := &console{ctx: ctx, startCtx: startCtx, cfg: cfg, opts: o, logger: logger, getenv: os.Getenv,
-		styles: ui.NewStyles(theme, profile == termenv.Ascii), out: out}
+		styles: theme.NewStyles(th, profile == termenv.Ascii), out: out}
 	defer c.closeAll()
 	// The remembered view state: tabs' sort, filter, columns and the last
 	// profile (used when --profile is not given). A corrupt file is shown
@@ -500,7 +502,7 @@ type console struct {
 	cfg    *config.Config
 	opts   consoleOptions
 	logger *slog.Logger
-	styles *ui.Styles
+	styles *theme.Styles
 	getenv func(string) string
 
 	mu   sync.Mutex

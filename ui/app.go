@@ -1,5 +1,3 @@
-// Package ui is gapdeck's console: Bubble Tea models and views over the
-// model package's state and the api client.
 package ui
 
 import (
