@@ -35,7 +35,9 @@ import (
 	"github.com/gapdeck/gapdeck/model"
 	"github.com/gapdeck/gapdeck/model/engine"
 	"github.com/gapdeck/gapdeck/ui"
+	"github.com/gapdeck/gapdeck/ui/keys"
 	"github.com/gapdeck/gapdeck/ui/serve"
+	"github.com/gapdeck/gapdeck/ui/theme"
 )
 
 // Set by the release build (-ldflags "-X main.version=... -X main.commit=... -X main.date=...").
@@ -179,7 +181,7 @@ func runServe(ctx context.Context, o serveOptions) error {
 	if err := serve.CheckListen(listen, o.set("listen")); err != nil {
 		return err
 	}
-	theme, err := ui.DefaultTheme().WithColors(cfg.Theme)
+	th, err := theme.Default().WithColors(cfg.Theme)
 	if err != nil {
 		return fmt.Errorf("%s: theme: %w", cfg.Path, err)
 	}
@@ -232,7 +234,7 @@ func runServe(ctx context.Context, o serveOptions) error {
 	srv, err := serve.New(serve.Config{
 		Listen: listen, HostKeyPath: filepath.Join(xdg.StateHome, "gapdeck", "ssh_host_ed25519"), Keys: keys,
 		MaxSessions: cmp.Or(o.maxSessions, sc.MaxSessions), IdleLogout: cmp.Or(o.idleLogout, sc.IdleLogout), Log: logger,
-		Console: func(s serve.Session) (tea.Model, error) { return sessionConsole(base, eng, cfg, theme, s) },
+		Console: func(s serve.Session) (tea.Model, error) { return sessionConsole(base, eng, cfg, th, s) },
 	})
 	if err != nil {
 		return err
@@ -252,13 +254,13 @@ func schedulerWithFleets(base *ui.Env) model.SchedulerConfig {
 // server's profile, keys and theme, styles from the session's renderer,
 // read-only for viewers (their client refuses every change), and the
 // person recorded with every action.
-func sessionConsole(base *ui.Env, eng *engine.Engine, cfg *config.Config, theme ui.Theme, s serve.Session) (tea.Model, error) {
+func sessionConsole(base *ui.Env, eng *engine.Engine, cfg *config.Config, th theme.Theme, s serve.Session) (tea.Model, error) {
 	keys := ui.DefaultKeyMap()
 	if err := keys.Rebind(cfg.Keys); err != nil {
 		return nil, fmt.Errorf("%s: keys: %w", cfg.Path, err)
 	}
 	env := *base
-	env.Styles = ui.NewStylesFor(s.Renderer, theme, s.Renderer.ColorProfile() == termenv.Ascii)
+	env.Styles = theme.NewStylesFor(s.Renderer, th, s.Renderer.ColorProfile() == termenv.Ascii)
 	env.Keys = keys
 	env.Engine = eng
 	env.Ctx = s.Ctx
@@ -393,7 +395,7 @@ const demoToken = "gapdeck-demo"
 // loadConfig reads the configuration, validating key bindings and theme
 // colours against the UI's.
 func loadConfig(path string) (*config.Config, error) {
-	return config.Load(path, config.Schema{Keys: keyBinder{ui.DefaultKeyMap()}, ThemeNames: ui.ThemeColorNames()})
+	return config.Load(path, config.Schema{Keys: keyBinder{ui.DefaultKeyMap()}, ThemeNames: theme.ColorNames()})
 }
 
 // keyBinder lets the config package check bindings against ui.KeyMap.
@@ -407,7 +409,7 @@ func (b keyBinder) Actions() []string {
 	}
 	return names
 }
-func (b keyBinder) ParseKey(k string) (string, error)          { return ui.ParseKey(k) }
+func (b keyBinder) ParseKey(k string) (string, error)          { return keys.Parse(k) }
 func (b keyBinder) Rebind(overrides map[string][]string) error { return b.km.Rebind(overrides) }
 func (b keyBinder) Validate() error                            { return b.km.Validate() }
 
@@ -426,7 +428,7 @@ func runConsole(ctx context.Context, o consoleOptions) error {
 	if err != nil {
 		return err
 	}
-	theme, err := ui.DefaultTheme().WithColors(cfg.Theme)
+	th, err := theme.Default().WithColors(cfg.Theme)
 	if err != nil {
 		return fmt.Errorf("%s: theme: %w", cfg.Path, err)
 	}
@@ -459,7 +461,7 @@ func runConsole(ctx context.Context, o consoleOptions) error {
 	defer cancel()
 	out := newStallGuard(os.Stdout, outputStallLimit)
 	c := &console{ctx: ctx, startCtx: startCtx, cfg: cfg, opts: o, logger: logger, getenv: os.Getenv,
-		styles: ui.NewStyles(theme, profile == termenv.Ascii), out: out}
+		styles: theme.NewStyles(th, profile == termenv.Ascii), out: out}
 	defer c.closeAll()
 	// The remembered view state: tabs' sort, filter, columns and the last
 	// profile (used when --profile is not given). A corrupt file is shown
@@ -678,7 +680,7 @@ type console struct {
 	cfg    *config.Config
 	opts   consoleOptions
 	logger *slog.Logger
-	styles *ui.Styles
+	styles *theme.Styles
 	getenv func(string) string
 
 	mu   sync.Mutex

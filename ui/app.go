@@ -1,5 +1,3 @@
-// Package ui is gapdeck's console: Bubble Tea models and views over the
-// model package's state and the api client.
 package ui
 
 import (
@@ -14,6 +12,7 @@ import (
 	"github.com/gapdeck/gapdeck/model"
 	"github.com/gapdeck/gapdeck/model/engine"
 	"github.com/gapdeck/gapdeck/ui/termtext"
+	"github.com/gapdeck/gapdeck/ui/theme"
 )
 
 // Component is what every view implements: a Bubble Tea model with its own
@@ -168,7 +167,7 @@ func (a *App) build(env *Env) {
 	a.help.Styles.FullKey, a.help.Styles.FullDesc, a.help.Styles.FullSeparator = st.HelpKey, st.HelpDesc, st.HelpSep
 	a.help.Styles.Ellipsis = st.HelpSep
 	a.privFleets = privateFleets
-	a.input = NewTextInput(st)
+	a.input = theme.NewTextInput(st)
 	a.input.Prompt = ""
 	a.input.CharLimit = 256
 	a.tabs = []tab{

@@ -18,6 +18,7 @@ import (
 	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/api/sim"
 	"github.com/gapdeck/gapdeck/model"
+	"github.com/gapdeck/gapdeck/ui/table"
 )
 
 // settled returns a harness whose Deployments tab shows enriched rows.
@@ -492,15 +493,15 @@ func TestSortKeys(t *testing.T) {
 // with "…" to make room for the arrow.
 func checkSortHeader(t *testing.T, hdr, title string, desc bool) {
 	t.Helper()
-	arrow := sortAsc
+	arrow := table.AscMark
 	if desc {
-		arrow = sortDesc
+		arrow = table.DescMark
 	}
 	short := regexp.MustCompile(regexp.QuoteMeta(title[:min(len(title), 4)]) + `[^ ]*` + arrow)
 	if !strings.Contains(hdr, title+arrow) && !short.MatchString(hdr) {
 		t.Fatalf("header %q does not mark %s%s", hdr, title, arrow)
 	}
-	if strings.Count(hdr, sortAsc)+strings.Count(hdr, sortDesc) != 1 {
+	if strings.Count(hdr, table.AscMark)+strings.Count(hdr, table.DescMark) != 1 {
 		t.Fatalf("header marks more than one column: %q", hdr)
 	}
 }
@@ -616,26 +617,22 @@ func TestSortKeysOtherTabs(t *testing.T) {
 // lines where the active table lays that column out.
 func (h *harness) column(key string) []string {
 	h.t.Helper()
-	var tbl *Table
+	var tbl *table.Table
 	switch v := h.app.tabs[h.app.active].(type) {
 	case *deploymentsTab:
 		tbl = v.list.table
 	case *catalogTab:
 		tbl = v.list.table
 	}
-	x := gutterWidth
-	for _, lc := range tbl.layout {
-		if tbl.cols[lc.idx].Key == key {
-			var out []string
-			for _, r := range h.rows() {
-				out = append(out, strings.TrimSpace(ansi.Cut(r, x, x+lc.width)))
-			}
-			return out
-		}
-		x += lc.width + 1
+	x, w, ok := tbl.ColumnSpan(key)
+	if !ok {
+		h.t.Fatalf("column %q is not on screen", key)
 	}
-	h.t.Fatalf("column %q is not on screen", key)
-	return nil
+	var out []string
+	for _, r := range h.rows() {
+		out = append(out, strings.TrimSpace(ansi.Cut(r, x, x+w)))
+	}
+	return out
 }
 
 func TestCursorKeys(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gapdeck/gapdeck/model"
 	"github.com/gapdeck/gapdeck/ui/termtext"
+	"github.com/gapdeck/gapdeck/ui/theme"
 )
 
 // Audit view tuning.
@@ -174,7 +175,7 @@ func (v *auditView) View() string {
 		hdr := auditCell("TIME (UTC)", auditTimeW) + sep + auditCell("ACTION", auditActionW) + sep + auditCell("TARGETS", tw) + sep + auditCell("OUTCOME", ow) + sep + auditCell("HTTP", auditHTTPW)
 		add(st.TableHeader.Render(hdr))
 		if v.err != nil {
-			add(st.Tone[ToneBad].Render("  could not read the audit log: " + sanitizeLine(v.err.Error())))
+			add(st.Tone[theme.ToneBad].Render("  could not read the audit log: " + sanitizeLine(v.err.Error())))
 		}
 		if len(v.entries) == 0 && v.err == nil {
 			add(st.Muted.Render("  no actions recorded yet"))
@@ -206,12 +207,12 @@ func (v *auditView) View() string {
 }
 
 // outcome is what the view shows of an action's outcome, and its tone.
-func (v *auditView) outcome(e model.AuditAction) (string, Tone) {
+func (v *auditView) outcome(e model.AuditAction) (string, theme.Tone) {
 	if e.Open {
 		if v.env.Audit != nil && v.env.Audit.IsPending(e.ID) {
-			return "in flight (attempted, no answer yet)", TonePending
+			return "in flight (attempted, no answer yet)", theme.TonePending
 		}
-		return "unknown — attempted, no outcome recorded: check the targets", ToneWarn
+		return "unknown — attempted, no outcome recorded: check the targets", theme.ToneWarn
 	}
 	// Newest first: a resolution reads before the unknown it resolves.
 	outs := slices.Clone(e.Outcomes)
@@ -219,11 +220,11 @@ func (v *auditView) outcome(e model.AuditAction) (string, Tone) {
 	text := sanitizeLine(strings.Join(outs, " ← "))
 	switch {
 	case strings.HasPrefix(e.Outcome, "failed"), strings.HasPrefix(e.Outcome, model.OutcomeResolved+": not"):
-		return text, ToneBad
+		return text, theme.ToneBad
 	case strings.HasPrefix(e.Outcome, model.OutcomeUnknown):
-		return text, ToneWarn
+		return text, theme.ToneWarn
 	}
-	return text, ToneNormal
+	return text, theme.ToneNormal
 }
 
 // ShortHelp implements help.KeyMap.

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/gapdeck/gapdeck/model"
+	"github.com/gapdeck/gapdeck/ui/theme"
 )
 
 // openAudit types the :audit command.
@@ -162,7 +163,7 @@ func TestAuditViewSizes(t *testing.T) {
 		}
 		// The bad outcome is toned.
 		_, ow := auditColumns(sz.w)
-		want := h.env.Styles.Tone[ToneBad].Render(auditCell("failed: "+strings.Repeat("very long message ", 10), ow))
+		want := h.env.Styles.Tone[theme.ToneBad].Render(auditCell("failed: "+strings.Repeat("very long message ", 10), ow))
 		if !strings.Contains(sub, want) {
 			t.Errorf("%dx%d: the failed outcome is not toned Bad", sz.w, sz.h)
 		}

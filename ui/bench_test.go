@@ -14,6 +14,7 @@ import (
 	"github.com/gapdeck/gapdeck/api/sim"
 	"github.com/gapdeck/gapdeck/model"
 	"github.com/gapdeck/gapdeck/model/engine"
+	"github.com/gapdeck/gapdeck/ui/theme"
 )
 
 // Benchmark sizes: the Deployments tab at 200x50.
@@ -87,7 +88,7 @@ func benchEnv(b *testing.B) *Env {
 	if err != nil {
 		b.Fatal(err)
 	}
-	env := &Env{Client: client, Styles: NewStyles(DefaultTheme(), false), Keys: DefaultKeyMap(), Now: clock.Now, Ctx: context.Background()}
+	env := &Env{Client: client, Styles: theme.NewStyles(theme.Default(), false), Keys: DefaultKeyMap(), Now: clock.Now, Ctx: context.Background()}
 	drive(env, nil) // never cycled: the benchmarks feed the engine themselves
 	return env
 }

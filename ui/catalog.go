@@ -12,6 +12,8 @@ import (
 
 	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/model"
+	"github.com/gapdeck/gapdeck/ui/table"
+	"github.com/gapdeck/gapdeck/ui/theme"
 )
 
 // smartFleetsGone explains a 404 from the Smart Fleets endpoints.
@@ -57,35 +59,35 @@ type policyRef struct{ fleet, name string }
 
 // ---- Fleets tab
 
-var fleetColumns = []Column{
+var fleetColumns = []table.Column{
 	{Key: "kind", Title: "KIND", Width: 7},
 	{Key: "name", Title: "NAME", MinWidth: 10, Flex: 2},
 	{Key: "enabled", Title: "ENABLED", Width: 7},
 	{Key: "linked", Title: "LINKED VERSIONS", MinWidth: 12, Flex: 2, Hide: 110},
-	{Key: "policies", Title: "POLICIES", Width: 8, Align: AlignRight},
+	{Key: "policies", Title: "POLICIES", Width: 8, Align: table.AlignRight},
 	{Key: "hosts", Title: "HOSTS", MinWidth: 12, Flex: 2},
-	{Key: "cpu", Title: "CPU (vCPU)", Width: 12, Align: AlignRight, Hide: 90},
-	{Key: "memory", Title: "MEMORY (GiB)", Width: 13, Align: AlignRight, Hide: 100},
-	{Key: "updated", Title: "UPDATED", Width: 8, Align: AlignRight},
+	{Key: "cpu", Title: "CPU (vCPU)", Width: 12, Align: table.AlignRight, Hide: 90},
+	{Key: "memory", Title: "MEMORY (GiB)", Width: 13, Align: table.AlignRight, Hide: 100},
+	{Key: "updated", Title: "UPDATED", Width: 8, Align: table.AlignRight},
 }
 
 func (c *catalog) fleetRows(now time.Time) ([]*catalogRow, string) {
 	var rows []*catalogRow
 	for _, f := range c.Fleets {
-		policies, policiesTone := "…", ToneNormal
+		policies, policiesTone := "…", theme.ToneNormal
 		if ps, ok := c.Policies[f.Name]; ok {
 			policies = strconv.Itoa(len(ps))
 		} else if c.PoliciesErr[f.Name] != nil { // never loaded: the Policies tab says why
-			policies, policiesTone = "error", ToneBad
+			policies, policiesTone = "error", theme.ToneBad
 		}
-		enabled, tone := "no", ToneMuted
+		enabled, tone := "no", theme.ToneMuted
 		if f.Enabled {
-			enabled, tone = "yes", ToneGood
+			enabled, tone = "yes", theme.ToneGood
 		}
 		name := f.Name
 		rows = append(rows, (&catalogRow{
 			key: "smart/" + f.Name,
-			cells: []Cell{text("smart"), text(f.Name), toned(enabled, tone), toned("n/a", ToneMuted),
+			cells: []table.Cell{text("smart"), text(f.Name), toned(enabled, tone), toned("n/a", theme.ToneMuted),
 				toned(policies, policiesTone), text("—"), text("—"), text("—"), known(f.Loose, "last_updated", text(ageOf(now, f.LastUpdated)))},
 			fields:  fields("fleet", f.Name),
 			sortBy:  map[string]sortValue{"name": str(f.Name), "kind": str("smart")},
@@ -94,9 +96,9 @@ func (c *catalog) fleetRows(now time.Time) ([]*catalogRow, string) {
 		}).finish())
 	}
 	for _, name := range c.PrivateFleets {
-		hostsText, cpu, mem, updated, tone := "loading…", "—", "—", "—", ToneMuted
+		hostsText, cpu, mem, updated, tone := "loading…", "—", "—", "—", theme.ToneMuted
 		if err := c.HostsErr[name]; err != nil && c.Hosts[name] == nil {
-			hostsText, tone = "error: "+errorSummary(err), ToneBad
+			hostsText, tone = "error: "+errorSummary(err), theme.ToneBad
 		} else if hl := c.Hosts[name]; hl != nil {
 			s := summarizeHosts(name, hl.Data)
 			hostsText, cpu, mem, updated, tone = s.text, s.cpu, s.mem, ageOfTime(now, s.updated), s.tone
@@ -104,7 +106,7 @@ func (c *catalog) fleetRows(now time.Time) ([]*catalogRow, string) {
 		fleet := name
 		rows = append(rows, (&catalogRow{
 			key:     "private/" + name,
-			cells:   []Cell{text("private"), text(name), text("—"), text("—"), text("—"), toned(hostsText, tone), text(cpu), text(mem), text(updated)},
+			cells:   []table.Cell{text("private"), text(name), text("—"), text("—"), text("—"), toned(hostsText, tone), text(cpu), text(mem), text(updated)},
 			fields:  fields("fleet", name),
 			sortBy:  map[string]sortValue{"name": str(name), "kind": str("private")},
 			open:    func() tea.Msg { return openHostsMsg{fleet: fleet} },
@@ -128,7 +130,7 @@ func (c *catalog) fleetsNote() string {
 // hostSummary is a private fleet's hosts as the Fleets tab shows them.
 type hostSummary struct {
 	text, cpu, mem string
-	tone           Tone
+	tone           theme.Tone
 	updated        time.Time
 }
 
@@ -138,12 +140,12 @@ func summarizeHosts(fleet string, hosts []api.Host) hostSummary {
 	for _, st := range sum.Statuses() {
 		parts = append(parts, fmt.Sprintf("%d %s", sum.ByStatus[st], strings.ToLower(st)))
 	}
-	s := hostSummary{text: strings.Join(parts, ", "), tone: ToneGood}
+	s := hostSummary{text: strings.Join(parts, ", "), tone: theme.ToneGood}
 	switch {
 	case sum.Hosts == 0:
-		s.text, s.tone = "no hosts", ToneMuted
+		s.text, s.tone = "no hosts", theme.ToneMuted
 	case sum.ByStatus[api.HostActive] == 0:
-		s.tone = ToneWarn
+		s.tone = theme.ToneWarn
 	}
 	for _, h := range hosts {
 		if h.UpdatedAt.After(s.updated) {
@@ -167,14 +169,14 @@ func usage(used, total int64, unknown int) string {
 
 // ---- Policies tab
 
-var policyColumns = []Column{
+var policyColumns = []table.Column{
 	{Key: "fleet", Title: "FLEET", MinWidth: 10, Flex: 1},
 	{Key: "name", Title: "NAME", MinWidth: 10, Flex: 1},
 	{Key: "type", Title: "TYPE", Width: 11},
 	{Key: "enabled", Title: "ENABLED", Width: 7},
-	{Key: "min", Title: "MIN", Width: 4, Align: AlignRight},
-	{Key: "max", Title: "MAX", Width: 4, Align: AlignRight},
-	{Key: "threshold", Title: "THRESHOLD", Width: 9, Align: AlignRight},
+	{Key: "min", Title: "MIN", Width: 4, Align: table.AlignRight},
+	{Key: "max", Title: "MAX", Width: 4, Align: table.AlignRight},
+	{Key: "threshold", Title: "THRESHOLD", Width: 9, Align: table.AlignRight},
 	{Key: "filters", Title: "FILTERS", MinWidth: 12, Flex: 3, Hide: 90},
 }
 
@@ -182,9 +184,9 @@ func (c *catalog) policyRows(time.Time) ([]*catalogRow, string) {
 	var rows []*catalogRow
 	for _, f := range c.Fleets {
 		for _, p := range c.Policies[f.Name] {
-			enabled, tone := "no", ToneMuted
+			enabled, tone := "no", theme.ToneMuted
 			if p.Enabled {
-				enabled, tone = "yes", ToneGood
+				enabled, tone = "yes", theme.ToneGood
 			}
 			maxText := "∞"
 			if p.Maximum != nil {
@@ -192,7 +194,7 @@ func (c *catalog) policyRows(time.Time) ([]*catalogRow, string) {
 			}
 			rows = append(rows, (&catalogRow{
 				key: f.Name + "/" + p.Name,
-				cells: []Cell{text(f.Name), text(p.Name), text(p.Type), toned(enabled, tone), known(p.Loose, "minimum", text(strconv.Itoa(int(p.Minimum)))), known(p.Loose, "maximum", text(maxText)),
+				cells: []table.Cell{text(f.Name), text(p.Name), text(p.Type), toned(enabled, tone), known(p.Loose, "minimum", text(strconv.Itoa(int(p.Minimum)))), known(p.Loose, "maximum", text(maxText)),
 					known(p.Loose, "threshold", text(strconv.FormatFloat(float64(p.Threshold), 'f', -1, 64))), text(orDash(model.PolicySummary(p)))},
 				fields:  fields("fleet", f.Name),
 				sortBy:  map[string]sortValue{"name": str(f.Name + "/" + p.Name), "fleet": str(f.Name)},
@@ -211,14 +213,14 @@ func (c *catalog) policyRows(time.Time) ([]*catalogRow, string) {
 
 // ---- Locations tab
 
-var locationColumns = []Column{
+var locationColumns = []table.Column{
 	{Key: "city", Title: "CITY", MinWidth: 10, Flex: 2},
 	{Key: "country", Title: "COUNTRY", MinWidth: 8, Flex: 2},
 	{Key: "continent", Title: "CONTINENT", MinWidth: 9, Flex: 1, Hide: 100},
 	{Key: "division", Title: "DIVISION", MinWidth: 8, Flex: 1, Hide: 120},
 	{Key: "timezone", Title: "TIMEZONE", MinWidth: 8, Flex: 1, Hide: 130},
 	{Key: "latlong", Title: "LAT/LONG", Width: 17, Hide: 110},
-	{Key: "count", Title: "DEPLOYS", Width: 8, Align: AlignRight},
+	{Key: "count", Title: "DEPLOYS", Width: 8, Align: table.AlignRight},
 	{Key: "mix", Title: "STATUS MIX", MinWidth: 12, Flex: 3},
 }
 
@@ -230,7 +232,7 @@ func (c *catalog) locationRows(time.Time) ([]*catalogRow, string) {
 		mix, tone := statusMix(l.Mix)
 		rows = append(rows, (&catalogRow{
 			key: l.Key,
-			cells: []Cell{text(loc.City), text(loc.Country), text(loc.Continent), text(loc.AdministrativeDivision), text(loc.Timezone),
+			cells: []table.Cell{text(loc.City), text(loc.Country), text(loc.Continent), text(loc.AdministrativeDivision), text(loc.Timezone),
 				latLong(loc), text(strconv.Itoa(l.Count)), toned(mix, tone)},
 			fields: fields("city", loc.City, "country", loc.Country, "continent", loc.Continent),
 			sortBy: map[string]sortValue{"count": num(float64(l.Count)), "city": str(loc.City), "country": str(loc.Country + "/" + loc.City)},
@@ -259,14 +261,14 @@ func (c *catalog) locationsNote() string {
 }
 
 // statusMix is "12 ready, 2 deploying, 1 error", worst tone first.
-func statusMix(mix map[api.Status]int) (string, Tone) {
+func statusMix(mix map[api.Status]int) (string, theme.Tone) {
 	if len(mix) == 0 {
-		return "—", ToneMuted
+		return "—", theme.ToneMuted
 	}
 	order := append([]api.Status{api.StatusError}, api.AllStatuses...)
 	seen := map[api.Status]bool{}
 	var parts []string
-	tone := ToneGood
+	tone := theme.ToneGood
 	for _, s := range order {
 		if n := mix[s]; n > 0 && !seen[s] {
 			seen[s] = true
@@ -282,24 +284,24 @@ func statusMix(mix map[api.Status]int) (string, Tone) {
 	sort.Strings(unknown)
 	parts = append(parts, unknown...)
 	if mix[api.StatusError] > 0 {
-		tone = ToneBad
+		tone = theme.ToneBad
 	}
 	return strings.Join(parts, ", "), tone
 }
 
 // ---- Hosts view
 
-var hostColumns = []Column{
+var hostColumns = []table.Column{
 	{Key: "host", Title: "HOST ID", MinWidth: 16, Flex: 3},
 	{Key: "status", Title: "STATUS", Width: 8},
 	{Key: "ip", Title: "IP", Width: 15},
 	{Key: "location", Title: "LOCATION", MinWidth: 10, Flex: 2, Hide: 100},
-	{Key: "cpu", Title: "CPU (vCPU)", Width: 11, Align: AlignRight},
-	{Key: "memory", Title: "MEM (GiB)", Width: 11, Align: AlignRight},
+	{Key: "cpu", Title: "CPU (vCPU)", Width: 11, Align: table.AlignRight},
+	{Key: "memory", Title: "MEM (GiB)", Width: 11, Align: table.AlignRight},
 	{Key: "beacon", Title: "BEACON", Width: 8, Hide: 120},
 	{Key: "centroid", Title: "CENTROID", MinWidth: 10, Flex: 1, Hide: 140},
 	{Key: "delete", Title: "DELETE AT", Width: 16, Hide: 130},
-	{Key: "age", Title: "AGE", Width: 6, Align: AlignRight},
+	{Key: "age", Title: "AGE", Width: 6, Align: table.AlignRight},
 }
 
 func (c *catalog) hostRows(fleet string, now time.Time) ([]*catalogRow, string) {
@@ -312,9 +314,9 @@ func (c *catalog) hostRows(fleet string, now time.Time) ([]*catalogRow, string) 
 	}
 	rows := make([]*catalogRow, 0, len(hl.Data))
 	for _, h := range hl.Data {
-		tone := TonePending
+		tone := theme.TonePending
 		if h.Status == api.HostActive {
-			tone = ToneGood
+			tone = theme.ToneGood
 		}
 		beacon, del := "—", "—"
 		if h.Beacon != nil {
@@ -325,7 +327,7 @@ func (c *catalog) hostRows(fleet string, now time.Time) ([]*catalogRow, string) 
 		}
 		rows = append(rows, (&catalogRow{
 			key: h.HostID,
-			cells: []Cell{text(h.HostID), toned(h.Status, tone), text(derefOr(h.IPAddress, "—")),
+			cells: []table.Cell{text(h.HostID), toned(h.Status, tone), text(derefOr(h.IPAddress, "—")),
 				text(joinNonEmpty(", ", derefOr(h.City, ""), derefOr(h.Country, ""))),
 				text(ratio(h.AllocatedCPUUnits, h.AllocatableCPUUnits, 1024)),
 				text(ratio(intPtr(h.AllocatedMemoryMB), h.AllocatableMemoryMB, 1024)),
@@ -365,9 +367,9 @@ func ratio(used, total *api.Int, div float64) string {
 }
 
 // latLong is a location's coordinates cell, "?" when either did not parse.
-func latLong(loc api.Location) Cell {
+func latLong(loc api.Location) table.Cell {
 	if loc.Loose.Unknown("latitude") || loc.Loose.Unknown("longitude") {
-		return Cell{Text: unknownText}
+		return table.Cell{Text: unknownText}
 	}
 	return text(fmt.Sprintf("%.3f, %.3f", float64(loc.Latitude), float64(loc.Longitude)))
 }

@@ -12,13 +12,15 @@ import (
 
 	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/model"
+	"github.com/gapdeck/gapdeck/ui/table"
+	"github.com/gapdeck/gapdeck/ui/theme"
 )
 
 // catalogRow is one prebuilt row of a small table (fleets, policies,
 // locations, hosts): its cells, what the filter sees and what it sorts by.
 type catalogRow struct {
 	key    string
-	cells  []Cell
+	cells  []table.Cell
 	text   string              // lowercase filter haystack
 	fields map[string][]string // filter field values
 	sortBy map[string]sortValue
@@ -206,7 +208,7 @@ type rowAction func(row *catalogRow, ok bool) tea.Cmd
 type catalogSpec struct {
 	title    string
 	view     model.View
-	columns  []Column
+	columns  []table.Column
 	sortKeys map[Action]string
 	defSort  model.Sort
 	build    func() ([]*catalogRow, string)
@@ -223,7 +225,7 @@ func newCatalogTab(env *Env, spec catalogSpec) *catalogTab {
 	t.list = newListView(env, listSpec[*catalogRow]{
 		name:      spec.title,
 		columns:   spec.columns,
-		cells:     func(_ time.Time, r *catalogRow, dst []Cell) []Cell { return append(dst[:0], r.cells...) },
+		cells:     func(_ time.Time, r *catalogRow, dst []table.Cell) []table.Cell { return append(dst[:0], r.cells...) },
 		key:       func(r *catalogRow) string { return r.key },
 		rev:       func(_ time.Time, r *catalogRow) uint64 { return r.rev },
 		setFilter: t.rows.setFilter,
@@ -330,22 +332,22 @@ func (t *catalogTab) visibleKeys() []string      { return nil }
 func (t *catalogTab) freshness() *freshness      { return &t.list.fresh }
 
 // cell helpers for row builders.
-func text(s string) Cell { return Cell{Text: s} }
+func text(s string) table.Cell { return table.Cell{Text: s} }
 
 // unknownText is the cell of a field the API sent but the console could
 // not read; the detail and raw JSON views show the value as sent.
 const unknownText = "?"
 
 // known is c, or "?" when field of the row did not parse (see api.Loose).
-func known(l api.Loose, field string, c Cell) Cell {
+func known(l api.Loose, field string, c table.Cell) table.Cell {
 	if l.Unknown(field) {
-		return Cell{Text: unknownText}
+		return table.Cell{Text: unknownText}
 	}
 	return c
 }
-func toned(s string, t Tone) Cell { return Cell{Text: s, Tone: t} }
-func str(s string) sortValue      { return sortValue{s: strings.ToLower(s)} }
-func num(n float64) sortValue     { return sortValue{n: n, num: true} }
+func toned(s string, t theme.Tone) table.Cell { return table.Cell{Text: s, Tone: t} }
+func str(s string) sortValue                  { return sortValue{s: strings.ToLower(s)} }
+func num(n float64) sortValue                 { return sortValue{n: n, num: true} }
 func fields(kv ...string) map[string][]string {
 	m := make(map[string][]string, len(kv)/2)
 	for i := 0; i+1 < len(kv); i += 2 {

@@ -393,7 +393,7 @@ func layoutHelp(lines []string, width, height int, offset *int) string {
 		*offset = 0
 		return joinColumns(cols, colWidth, width, height)
 	}
-	*offset = clampIndex(*offset, 0, max(0, len(lines)-height+1))
+	*offset = max(0, min(*offset, len(lines)-height+1))
 	view := lines[*offset:]
 	if len(view) > height {
 		view = append(append([]string(nil), view[:height-1]...), "  ↓ more (j/k, pgdown)")

@@ -10,6 +10,8 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/gapdeck/gapdeck/ui/theme"
 )
 
 // dialogResult is what a dialog reports when it closes.
@@ -38,7 +40,7 @@ type dialogFrame struct {
 	shown     int      // body lines as last drawn, long ones wrapped
 }
 
-func newDialogFrame(st *Styles, title string, lines []string) dialogFrame {
+func newDialogFrame(st *theme.Styles, title string, lines []string) dialogFrame {
 	f := dialogFrame{
 		box: st.Dialog, title: st.Title, muted: st.Muted, sel: st.Selected,
 		errSt:     st.FlashError,
@@ -273,7 +275,7 @@ type confirmDialog struct {
 
 // newConfirm builds a confirmation of action (the button label, e.g.
 // "Stop") with a title and body lines (untrusted: they are sanitized).
-func newConfirm(st *Styles, title string, lines []string, action string) *confirmDialog {
+func newConfirm(st *theme.Styles, title string, lines []string, action string) *confirmDialog {
 	return &confirmDialog{frame: newDialogFrame(st, title, lines), action: sanitizeLine(action)}
 }
 
@@ -323,8 +325,8 @@ type inputDialog struct {
 }
 
 // newInput builds the text input of an inputDialog.
-func newInput(st *Styles, prompt string, limit, width int) textinput.Model {
-	in := NewTextInput(st)
+func newInput(st *theme.Styles, prompt string, limit, width int) textinput.Model {
+	in := theme.NewTextInput(st)
 	in.Prompt = prompt
 	in.PromptStyle = st.Prompt
 	in.CharLimit = limit
@@ -382,7 +384,7 @@ type typedConfirm struct{ inputDialog }
 
 // newTypedConfirm builds a typed confirmation: the user must type want
 // and press enter to run action (the label, e.g. "Stop").
-func newTypedConfirm(st *Styles, title string, lines []string, action, want string) *typedConfirm {
+func newTypedConfirm(st *theme.Styles, title string, lines []string, action, want string) *typedConfirm {
 	shown := sanitizeLine(want)
 	return &typedConfirm{inputDialog{
 		frame: newDialogFrame(st, title, lines),

@@ -7,9 +7,11 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/gapdeck/gapdeck/ui/theme"
 )
 
-func confirmStyles() *Styles { return NewStyles(DefaultTheme(), false) }
+func confirmStyles() *theme.Styles { return theme.NewStyles(theme.Default(), false) }
 
 func dlgKey(s string) tea.KeyMsg {
 	switch s {

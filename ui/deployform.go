@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"github.com/gapdeck/gapdeck/api"
+	"github.com/gapdeck/gapdeck/ui/theme"
 )
 
 // deployDraft is what the deploy form holds, as typed: it opens the form
@@ -246,7 +247,7 @@ func (d deployDraft) request() (deployRequest, error) {
 }
 
 // deployForm builds the form over draft (prefilled with it).
-func deployForm(st *Styles, d deployDraft) *formDialog {
+func deployForm(st *theme.Styles, d deployDraft) *formDialog {
 	fields := []formField{
 		fieldApp:     {Label: "Application", Value: d.app, Validate: requiredName("application"), Placeholder: "app name"},
 		fieldVersion: {Label: "Version", Value: d.version, Validate: requiredName("version"), Placeholder: "version name"},

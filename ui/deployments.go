@@ -11,6 +11,8 @@ import (
 
 	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/model"
+	"github.com/gapdeck/gapdeck/ui/table"
+	"github.com/gapdeck/gapdeck/ui/theme"
 )
 
 // deploymentsTab lists every deployment of the organization. The list
@@ -26,17 +28,17 @@ type deploymentsTab struct {
 	lastMark string          // the last id marked, where a range mark starts
 }
 
-var deploymentColumns = []Column{
+var deploymentColumns = []table.Column{
 	{Key: "id", Title: "REQUEST ID", Width: 13}, // the id, then ✓ when marked
 	{Key: "status", Title: "STATUS", Width: 12},
 	{Key: "app", Title: "APP", MinWidth: 8, Flex: 2},
 	{Key: "version", Title: "VERSION", MinWidth: 7, Flex: 1},
 	{Key: "location", Title: "LOCATION", MinWidth: 10, Flex: 2},
-	{Key: "age", Title: "AGE", Width: 6, Align: AlignRight},
+	{Key: "age", Title: "AGE", Width: 6, Align: table.AlignRight},
 	{Key: "ip", Title: "PUBLIC IP", Width: 15, Hide: 110},
 	{Key: "ports", Title: "PORTS", MinWidth: 10, Flex: 2, Hide: 150},
 	{Key: "tags", Title: "TAGS", MinWidth: 8, Flex: 2, Hide: 125},
-	{Key: "sockets", Title: "SOCKETS", Width: 8, Align: AlignRight, Hide: 95},
+	{Key: "sockets", Title: "SOCKETS", Width: 8, Align: table.AlignRight, Hide: 95},
 	{Key: "cpu", Title: "CPU", Width: sparkCells, Hide: 100},
 	{Key: "mem", Title: "MEM", Width: sparkCells, Hide: 135},
 }
@@ -95,7 +97,7 @@ func (t *deploymentsTab) rev(now time.Time, r *model.DeploymentRow) uint64 {
 }
 
 // cells is deploymentCells followed by the CPU and MEM sparklines.
-func (t *deploymentsTab) cells(now time.Time, r *model.DeploymentRow, dst []Cell) []Cell {
+func (t *deploymentsTab) cells(now time.Time, r *model.DeploymentRow, dst []table.Cell) []table.Cell {
 	dst = deploymentCells(now, r, dst)
 	if t.marks[r.ID] {
 		dst[0].Text += "✓"
@@ -104,27 +106,27 @@ func (t *deploymentsTab) cells(now time.Time, r *model.DeploymentRow, dst []Cell
 	return append(dst, cpu, mem)
 }
 
-func deploymentCells(now time.Time, r *model.DeploymentRow, dst []Cell) []Cell {
-	idTone, statusText, statusTone := ToneNormal, "enriching…", ToneMuted
+func deploymentCells(now time.Time, r *model.DeploymentRow, dst []table.Cell) []table.Cell {
+	idTone, statusText, statusTone := theme.ToneNormal, "enriching…", theme.ToneMuted
 	app, version, location := "…", "…", "…"
 	if r.StatusProblem != "" && !r.Enriched {
-		statusText, statusTone = "unavailable", ToneWarn
+		statusText, statusTone = "unavailable", theme.ToneWarn
 	}
 	if r.Enriched {
 		statusText, statusTone = r.Status.Name(), StatusTone(r.Status)
 		app, version = r.App, r.Version
 		location = joinNonEmpty(", ", r.City, r.Country)
 		if r.CrashLooping() {
-			statusText, statusTone = statusText+" ↻", ToneWarn
+			statusText, statusTone = statusText+" ↻", theme.ToneWarn
 		}
 		if r.StatusProblem != "" { // the last answer was unusable: this status is older
 			statusText = statusText + " ?"
-			if statusTone != ToneBad {
-				statusTone = ToneWarn
+			if statusTone != theme.ToneBad {
+				statusTone = theme.ToneWarn
 			}
 		}
 		if r.Status == api.StatusError {
-			idTone = ToneBad
+			idTone = theme.ToneBad
 		}
 	}
 	sockets := "—"
@@ -142,16 +144,16 @@ func deploymentCells(now time.Time, r *model.DeploymentRow, dst []Cell) []Cell {
 		sockets = unknownText
 	}
 	return append(dst[:0],
-		Cell{Text: r.ID, Tone: idTone},
-		Cell{Text: statusText, Tone: statusTone},
-		Cell{Text: app},
-		Cell{Text: version},
-		Cell{Text: location},
-		Cell{Text: age},
-		Cell{Text: r.PublicIP},
-		Cell{Text: ports},
-		Cell{Text: strings.Join(r.Tags, ",")},
-		Cell{Text: sockets},
+		table.Cell{Text: r.ID, Tone: idTone},
+		table.Cell{Text: statusText, Tone: statusTone},
+		table.Cell{Text: app},
+		table.Cell{Text: version},
+		table.Cell{Text: location},
+		table.Cell{Text: age},
+		table.Cell{Text: r.PublicIP},
+		table.Cell{Text: ports},
+		table.Cell{Text: strings.Join(r.Tags, ",")},
+		table.Cell{Text: sockets},
 	)
 }
 

@@ -11,13 +11,14 @@ import (
 	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/model"
 	"github.com/gapdeck/gapdeck/model/engine"
+	"github.com/gapdeck/gapdeck/ui/theme"
 )
 
 // Env is what every view shares: the API client, styles, keys, clock and
 // the facts shown in the header. Built once by New.
 type Env struct {
 	Client   *api.Client
-	Styles   *Styles
+	Styles   *theme.Styles
 	Keys     *KeyMap
 	Now      func() time.Time
 	Log      *slog.Logger

@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/gapdeck/gapdeck/ui/termtext"
+	"github.com/gapdeck/gapdeck/ui/theme"
 )
 
 // formField describes one field of a formDialog: a line of text, or a
@@ -61,7 +62,7 @@ type formDialog struct {
 // newForm builds a form titled title with intro lines (untrusted: they are
 // sanitized) above fields, submitted by the action button (e.g. "Save").
 // check may be nil. The first field is focused.
-func newForm(st *Styles, title string, intro []string, fields []formField, action string, check formCheck) *formDialog {
+func newForm(st *theme.Styles, title string, intro []string, fields []formField, action string, check formCheck) *formDialog {
 	d := &formDialog{
 		frame:   newDialogFrame(st, title, intro),
 		fields:  fields,

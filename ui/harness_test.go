@@ -16,6 +16,7 @@ import (
 	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/api/sim"
 	"github.com/gapdeck/gapdeck/model/engine"
+	"github.com/gapdeck/gapdeck/ui/theme"
 )
 
 // t0 is when every harness's simulated world starts.
@@ -76,6 +77,9 @@ type harnessOption func(*harnessConfig)
 func withSize(w, h int) harnessOption {
 	return func(c *harnessConfig) { c.width, c.height = w, h }
 }
+
+// withDeployments sets how many live deployments the simulator keeps.
+func withDeployments(n int) harnessOption { return func(c *harnessConfig) { c.deployments = n } }
 
 // withReadOnly starts the console read-only (Env.ReadOnly and the client).
 func withReadOnly() harnessOption { return func(c *harnessConfig) { c.readOnly = true } }
@@ -159,7 +163,7 @@ func newHarness(t testing.TB, opts ...harnessOption) *harness {
 	t.Cleanup(cancel)
 	clip := &bytes.Buffer{}
 	env := &Env{
-		Client: client, Styles: NewStyles(DefaultTheme(), false), Keys: DefaultKeyMap(),
+		Client: client, Styles: theme.NewStyles(theme.Default(), false), Keys: DefaultKeyMap(),
 		Now: clock.Now, Profile: "test", Demo: true, ReadOnly: cfg.readOnly, Ctx: ctx, Clipboard: clip,
 	}
 	drive(env, s.PrivateFleetNames())

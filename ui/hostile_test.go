@@ -20,8 +20,10 @@ import (
 
 	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/model"
+	"github.com/gapdeck/gapdeck/ui/table"
 	"github.com/gapdeck/gapdeck/ui/termtext"
 	"github.com/gapdeck/gapdeck/ui/termtext/termtexttest"
+	"github.com/gapdeck/gapdeck/ui/theme"
 )
 
 // hostileRewriter rewrites every JSON string value of an API answer (and
@@ -404,7 +406,7 @@ var widthHostile = []string{
 // wider than the table by either measure.
 func TestTableHostileWidths(t *testing.T) {
 	for _, w := range []int{200, 80, 33} {
-		tb := NewTable(NewStyles(DefaultTheme(), false), smallColumns)
+		tb := table.New(theme.NewStyles(theme.Default(), false), smallColumns)
 		tb.SetSize(w, len(widthHostile)+1)
 		src := &sliceSource{}
 		for i, s := range widthHostile {
@@ -499,7 +501,7 @@ func FuzzDetailAndTable(f *testing.F) {
 	}
 	f.Add(termtexttest.Long(2000), uint8(200))
 	f.Add(strings.Join(widthHostile, ""), uint8(33))
-	env := &Env{Styles: NewStyles(DefaultTheme(), false), Keys: DefaultKeyMap(), Now: func() time.Time { return t0 }}
+	env := &Env{Styles: theme.NewStyles(theme.Default(), false), Keys: DefaultKeyMap(), Now: func() time.Time { return t0 }}
 	f.Fuzz(func(t *testing.T, s string, w uint8) {
 		width := max(int(w), 20)
 		var d api.Deployment
@@ -515,7 +517,7 @@ func FuzzDetailAndTable(f *testing.F) {
 			v.SetSize(width, 40)
 			checkTerminalSafe(t, fmt.Sprintf("detail (JSON %v)", asJSON), v.View(), width)
 		}
-		tb := NewTable(env.Styles, smallColumns)
+		tb := table.New(env.Styles, smallColumns)
 		tb.SetSize(width, 3)
 		tb.SetSource((&sliceSource{}).add("k", s, string(st.CurrentStatus), strings.Join(st.Tags, ",")))
 		checkTerminalSafe(t, "table", tb.View(), width)

@@ -12,6 +12,8 @@ import (
 
 	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/model"
+	"github.com/gapdeck/gapdeck/ui/table"
+	"github.com/gapdeck/gapdeck/ui/theme"
 )
 
 // rowSet is the data behind a list view: filtered and sorted rows plus the
@@ -26,8 +28,8 @@ type rowSet[R any] interface {
 // cells, and how filter and sort reach the data.
 type listSpec[R any] struct {
 	name      string
-	columns   []Column
-	cells     func(now time.Time, r R, dst []Cell) []Cell
+	columns   []table.Column
+	cells     func(now time.Time, r R, dst []table.Cell) []table.Cell
 	key       func(R) string
 	rev       func(now time.Time, r R) uint64 // must change when cells change (including time-based text)
 	setFilter func(model.Filter)
@@ -44,7 +46,7 @@ type listView[R any] struct {
 	env    *Env
 	spec   listSpec[R]
 	rows   rowSet[R]
-	table  *Table
+	table  *table.Table
 	filter model.Filter
 	sort   model.Sort
 	fresh  freshness
@@ -55,7 +57,7 @@ type listView[R any] struct {
 }
 
 func newListView[R any](env *Env, spec listSpec[R], rows rowSet[R]) *listView[R] {
-	v := &listView[R]{env: env, spec: spec, rows: rows, table: NewTable(env.Styles, spec.columns), sort: spec.defSort}
+	v := &listView[R]{env: env, spec: spec, rows: rows, table: table.New(env.Styles, spec.columns), sort: spec.defSort}
 	v.table.SetSort(spec.defSort.Column, spec.defSort.Desc)
 	v.refresh()
 	return v
@@ -71,7 +73,7 @@ type rowsSource[R any] struct {
 func (s *rowsSource[R]) Len() int         { return len(s.rows) }
 func (s *rowsSource[R]) Key(i int) string { return s.v.spec.key(s.rows[i]) }
 func (s *rowsSource[R]) Rev(i int) uint64 { return s.v.spec.rev(s.now, s.rows[i]) }
-func (s *rowsSource[R]) Cells(i int, dst []Cell) []Cell {
+func (s *rowsSource[R]) Cells(i int, dst []table.Cell) []table.Cell {
 	return s.v.spec.cells(s.now, s.rows[i], dst)
 }
 
@@ -225,7 +227,7 @@ func (v *listView[R]) failureNote(total int) string {
 	}
 	if v.fresh.note != v.failText {
 		v.failText = v.fresh.note
-		v.failDrawn = v.env.Styles.Tone[ToneBad].Render(v.failText)
+		v.failDrawn = v.env.Styles.Tone[theme.ToneBad].Render(v.failText)
 	}
 	return v.failDrawn
 }

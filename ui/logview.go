@@ -16,6 +16,7 @@ import (
 	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/model"
 	"github.com/gapdeck/gapdeck/ui/termtext"
+	"github.com/gapdeck/gapdeck/ui/theme"
 )
 
 // Log view texts.
@@ -28,7 +29,7 @@ const (
 )
 
 // logTones are the prefix colours of interleaved streams, in turn.
-var logTones = []Tone{ToneInfo, ToneGood, ToneWarn, TonePending, ToneBad, ToneEnded}
+var logTones = []theme.Tone{theme.ToneInfo, theme.ToneGood, theme.ToneWarn, theme.TonePending, theme.ToneBad, theme.ToneEnded}
 
 // logView shows the live, merged logs of one or more deployments.
 //
@@ -113,7 +114,7 @@ func newLogView(env *Env, store *model.Deployments, ids []string) subView {
 		v.combined = model.NewLogBuffer(env.LogCap)
 		v.lastCopy = make([]uint64, len(ids))
 	}
-	v.input = NewTextInput(env.Styles)
+	v.input = theme.NewTextInput(env.Styles)
 	v.input.Prompt = "/"
 	v.input.CharLimit = 256
 	return v
@@ -775,7 +776,7 @@ func (v *logView) emitLine(emit func(string) bool, l model.LogLine) bool {
 		}
 		text = strings.ReplaceAll(l.Plain, v.query, hl)
 	case l.Kind != model.LineLog:
-		text = st.Tone[ToneWarn].Render(l.Plain)
+		text = st.Tone[theme.ToneWarn].Render(l.Plain)
 		if v.combined != nil {
 			text = l.Text // keep the prefix colour
 		}
@@ -807,7 +808,7 @@ func (v *logView) setErr(i int, err error) {
 	if len(v.ids) > 1 {
 		note = sanitizeLine(v.ids[i]) + ": " + note
 	}
-	v.errNote[i] = v.env.Styles.Tone[ToneBad].Render(note)
+	v.errNote[i] = v.env.Styles.Tone[theme.ToneBad].Render(note)
 	v.errEmpty[i] = "Could not load the logs of " + sanitizeLine(v.ids[i]) + ": " + reason
 	if v.loaded[i] {
 		v.errEmpty[i] = "No log lines yet from " + sanitizeLine(v.ids[i]) + "; refresh failed: " + reason
@@ -840,9 +841,9 @@ func (v *logView) title() string {
 		}
 	}
 	if v.follow {
-		t.WriteString("  " + st.Tone[ToneGood].Render("FOLLOWING"))
+		t.WriteString("  " + st.Tone[theme.ToneGood].Render("FOLLOWING"))
 	} else {
-		t.WriteString("  " + st.Tone[ToneWarn].Render("PAUSED"))
+		t.WriteString("  " + st.Tone[theme.ToneWarn].Render("PAUSED"))
 		if n := buf.LastSeq() - v.newSeen; n > 0 && !v.filter {
 			fmt.Fprintf(&t, "  %d new lines ↓", n)
 		}

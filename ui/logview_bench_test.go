@@ -7,6 +7,7 @@ import (
 
 	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/model"
+	"github.com/gapdeck/gapdeck/ui/theme"
 )
 
 // benchLogLine is line n of the benchmark's log, about 100 bytes, some
@@ -35,7 +36,7 @@ func benchSnapshot(from, to int) *api.ContainerLogs {
 // while following.
 func BenchmarkLogViewAppend(b *testing.B) {
 	const total, batch = 100_000, 1_000
-	env := &Env{Styles: NewStyles(DefaultTheme(), false), Keys: DefaultKeyMap(), LogCap: total}
+	env := &Env{Styles: theme.NewStyles(theme.Default(), false), Keys: DefaultKeyMap(), LogCap: total}
 	v := newLogView(env, model.NewDeployments(), []string{"0123456789ab"}).(*logView)
 	v.SetSize(200, 50)
 	for from := 0; from < total; from += 10_000 {

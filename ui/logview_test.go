@@ -18,6 +18,7 @@ import (
 
 	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/model"
+	"github.com/gapdeck/gapdeck/ui/theme"
 )
 
 // readyIDs are the READY deployments of a settled harness, sorted as the
@@ -472,7 +473,7 @@ func TestLogViewOpenWithL(t *testing.T) {
 	checkScreen(t, h.view(), 120, 40)
 	checkOnlySGR(t, h.view())
 	// No colour: Plain is rendered, no SGR from the lines.
-	h.env.Styles = NewStyles(DefaultTheme(), true)
+	h.env.Styles = theme.NewStyles(theme.Default(), true)
 	if strings.Contains(v.View(), "\x1b") {
 		t.Fatalf("escape left without colour:\n%q", v.View())
 	}
@@ -481,7 +482,7 @@ func TestLogViewOpenWithL(t *testing.T) {
 // TestLogViewEviction keeps the paused view on its lines while the ring
 // buffer drops old ones, and shows the dropped count.
 func TestLogViewEviction(t *testing.T) {
-	env := &Env{Styles: NewStyles(DefaultTheme(), false), Keys: DefaultKeyMap(), LogCap: 50}
+	env := &Env{Styles: theme.NewStyles(theme.Default(), false), Keys: DefaultKeyMap(), LogCap: 50}
 	v := newLogView(env, model.NewDeployments(), []string{"abcdef123456"}).(*logView)
 	v.SetSize(80, 12)
 	link := "https://l.example/x"
@@ -627,7 +628,7 @@ func TestLogViewHelp(t *testing.T) {
 // TestLogViewHostileLines: control sequences in log lines never reach the
 // screen; SGR colours do (and not without colour).
 func TestLogViewHostileLines(t *testing.T) {
-	env := &Env{Styles: NewStyles(DefaultTheme(), false), Keys: DefaultKeyMap()}
+	env := &Env{Styles: theme.NewStyles(theme.Default(), false), Keys: DefaultKeyMap()}
 	v := newLogView(env, model.NewDeployments(), []string{"abcdef123456", "0123456789ab"}).(*logView)
 	v.SetSize(100, 20)
 	v.merge(0, &api.ContainerLogs{Logs: "a \x1b]0;pwned\x07title\nb \x1b]52;c;cm0gLXJmIH4=\x07clip\ngg\x1b[2J\x1b[H\nlag?\x1b[5A\nhello\rSERVER: banned\n\x1b[31mERROR\x1b[0m red\n"})
@@ -649,7 +650,7 @@ func TestLogViewHostileLines(t *testing.T) {
 	if v.buf().Len() != 7 {
 		t.Fatalf("combined buffer holds %d lines", v.buf().Len())
 	}
-	env.Styles = NewStyles(DefaultTheme(), true)
+	env.Styles = theme.NewStyles(theme.Default(), true)
 	if out := v.View(); strings.Contains(out, "\x1b") {
 		t.Fatalf("colour-off screen holds an escape:\n%q", out)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/model"
+	"github.com/gapdeck/gapdeck/ui/theme"
 )
 
 // sparkColumns finds the CPU and MEM columns' cell offsets in the table
@@ -99,7 +100,7 @@ func TestSparklinesForReadyRows(t *testing.T) {
 func TestSparklinePlaceholderBeforeFetch(t *testing.T) {
 	cache := newSparkCache()
 	store := model.NewSparkStore(10)
-	if cpu, mem := cache.bars(store, "x"); cpu.Text != sparkPlaceholder || mem.Text != sparkPlaceholder || cpu.Tone != ToneMuted {
+	if cpu, mem := cache.bars(store, "x"); cpu.Text != sparkPlaceholder || mem.Text != sparkPlaceholder || cpu.Tone != theme.ToneMuted {
 		t.Fatalf("never fetched: %+v %+v", cpu, mem)
 	}
 	store.Requested("x", t0)
@@ -110,7 +111,7 @@ func TestSparklinePlaceholderBeforeFetch(t *testing.T) {
 		t.Fatal("a row without data must not change its revision")
 	}
 	store.Fail("x", t0, nil) // failed before any data: a failure mark, still no line of zeros
-	if cpu, mem := cache.bars(store, "x"); cpu.Text != "✗ failed" || mem.Text != "✗ failed" || cpu.Tone != ToneBad {
+	if cpu, mem := cache.bars(store, "x"); cpu.Text != "✗ failed" || mem.Text != "✗ failed" || cpu.Tone != theme.ToneBad {
 		t.Fatalf("failed: %+v %+v", cpu, mem)
 	}
 	if sparkStamp(store, "x") == 0 {
@@ -134,7 +135,7 @@ func TestSparklineBarsAndTone(t *testing.T) {
 	if !isBars(c.Text) || ansi.StringWidth(c.Text) != sparkCells || !isBars(m.Text) {
 		t.Fatalf("bars %q %q", c.Text, m.Text)
 	}
-	if c.Tone != ToneWarn { // last CPU value is 99%
+	if c.Tone != theme.ToneWarn { // last CPU value is 99%
 		t.Errorf("CPU tone %v, want Warn above %d%%", c.Tone, sparkWarnCPU)
 	}
 	if m.Text != strings.Repeat("█", sparkCells) {
@@ -160,10 +161,10 @@ func TestSparklineRowCacheWarm(t *testing.T) {
 	}
 	tab := h.app.tabs[tabDeployments].(*deploymentsTab)
 	first := h.app.View()
-	before := tab.list.table.renders
+	before := tab.list.table.Renders()
 	tab.list.refresh() // nothing changed: every row comes from the cache
 	h.app.View()
-	if got := tab.list.table.renders - before; got != 0 {
+	if got := tab.list.table.Renders() - before; got != 0 {
 		t.Fatalf("%d rows re-rendered though nothing changed", got)
 	}
 	for range 3 {
@@ -172,7 +173,7 @@ func TestSparklineRowCacheWarm(t *testing.T) {
 	}
 	h.app.View()
 	// Moving the cursor re-renders at most the rows it touched.
-	if got := tab.list.table.renders - before; got > 12 {
+	if got := tab.list.table.Renders() - before; got > 12 {
 		t.Errorf("%d rows re-rendered with no data change", got)
 	}
 	if ansi.Strip(h.app.View()) != ansi.Strip(first) {

@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/gapdeck/gapdeck/model"
+	"github.com/gapdeck/gapdeck/ui/theme"
 )
 
 // metricsLegend states the unit assumptions (see the model's Unit constants).
@@ -129,7 +130,7 @@ func (p *metricsPanel) layout() []string {
 		case p.data.Fetched.IsZero(): // failed before any data: no charts of zeros
 			msg := "Could not load the metrics of the last " + p.window().Name + ": " + failureReason(p.data.Err) + retryText(p.data.Err)
 			for _, l := range strings.Split(ansi.Wrap(msg, w, ""), "\n") {
-				out = append(out, padLine(st.Tone[ToneBad].Render(l), w))
+				out = append(out, padLine(st.Tone[theme.ToneBad].Render(l), w))
 			}
 		default:
 			out = append(out, p.grid(w, avail)...)
@@ -159,7 +160,7 @@ func (p *metricsPanel) statusLine() string {
 	for i, win := range model.MetricsWindows {
 		b.WriteString(" ")
 		if i == p.win {
-			b.WriteString(st.Tone[ToneInfo].Render("[" + win.Name + "]"))
+			b.WriteString(st.Tone[theme.ToneInfo].Render("[" + win.Name + "]"))
 		} else {
 			b.WriteString(st.Muted.Render(" " + win.Name + " "))
 		}
@@ -168,10 +169,10 @@ func (p *metricsPanel) statusLine() string {
 	switch {
 	case p.data == nil || (p.data.Fetched.IsZero() && p.data.Err == nil):
 	case p.data.Err != nil && p.data.Fetched.IsZero():
-		b.WriteString("  " + st.Tone[ToneBad].Render("could not load: "+failureReason(p.data.Err)))
+		b.WriteString("  " + st.Tone[theme.ToneBad].Render("could not load: "+failureReason(p.data.Err)))
 	case p.data.Err != nil:
 		b.WriteString(st.Muted.Render("  as of " + p.data.Fetched.UTC().Format("15:04:05 UTC")))
-		b.WriteString("  " + st.Tone[ToneBad].Render("refresh failed: "+failureReason(p.data.Err)+retryText(p.data.Err)))
+		b.WriteString("  " + st.Tone[theme.ToneBad].Render("refresh failed: "+failureReason(p.data.Err)+retryText(p.data.Err)))
 	default:
 		b.WriteString(st.Muted.Render("  as of " + p.data.Fetched.UTC().Format("15:04:05 UTC")))
 	}
@@ -277,7 +278,7 @@ func (p *metricsPanel) chartBlock(k model.MetricKind, cw, ch int, start, end tim
 		timeserieslinechart.WithXLabelFormatter(clockLabel),
 		timeserieslinechart.WithYLabelFormatter(shortLabel),
 		timeserieslinechart.WithAxesStyles(st.Muted, st.Muted),
-		timeserieslinechart.WithStyle(st.Tone[ToneInfo]),
+		timeserieslinechart.WithStyle(st.Tone[theme.ToneInfo]),
 	)
 	chart.SetViewTimeAndYRange(start, end, 0, ymax)
 	for _, pt := range pts {

@@ -58,10 +58,10 @@ func TestTwoConsolesShareOneEngine(t *testing.T) {
 		t.Skip("10 simulated minutes")
 	}
 	t.Parallel()
-	one := newHarness(t)
+	one := newHarness(t, withDeployments(60))
 	solo := requestsOver(one, 10*time.Minute)
 
-	two := newHarness(t)
+	two := newHarness(t, withDeployments(60))
 	b := two.second()
 	deliver(b) // what the engine already has
 	b.Update(keyMsg("j"))

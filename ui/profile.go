@@ -8,6 +8,8 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+
+	"github.com/gapdeck/gapdeck/ui/theme"
 )
 
 // profileCommand runs `:profile [name]` (alias `:ctx`): without a name it
@@ -187,7 +189,7 @@ func renderEnvBadge(env *Env) string {
 		if env.EnvColor != "" {
 			st = st.Foreground(lipgloss.Color(env.EnvColor))
 		} else {
-			st = st.Foreground(DefaultTheme().Accent)
+			st = st.Foreground(theme.Default().Accent)
 		}
 	}
 	return st.Render(" " + sanitizeLine(env.EnvLabel) + " ")

@@ -16,6 +16,7 @@ import (
 
 	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/api/sim"
+	"github.com/gapdeck/gapdeck/ui/theme"
 )
 
 // countingTransport counts the requests that reach one simulator; while
@@ -60,7 +61,7 @@ func newSimProfile(t *testing.T, clock *sim.FakeClock, name string, seed int64) 
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	p.env = &Env{
-		Client: client, Styles: NewStyles(DefaultTheme(), false), Keys: DefaultKeyMap(),
+		Client: client, Styles: theme.NewStyles(theme.Default(), false), Keys: DefaultKeyMap(),
 		Now: clock.Now, Profile: name, Ctx: ctx, Clipboard: &bytes.Buffer{},
 		PrivateFleets: s.PrivateFleetNames(),
 		Close: func() {
@@ -351,14 +352,14 @@ func TestHeaderShowsTheEnvironmentLabel(t *testing.T) {
 
 func TestEnvBadgeColours(t *testing.T) {
 	t.Parallel()
-	st := NewStyles(DefaultTheme(), false)
+	st := theme.NewStyles(theme.Default(), false)
 	if renderEnvBadge(&Env{Styles: st}) != "" {
 		t.Fatal("no label: want no badge")
 	}
 	if got := ansi.Strip(renderEnvBadge(&Env{Styles: st, EnvLabel: "prod\x1b[2J", EnvColor: "1"})); got != " prod^[[2J " {
 		t.Fatalf("badge text %q: the label must be sanitized", got)
 	}
-	if got := ansi.Strip(renderEnvBadge(&Env{Styles: NewStyles(DefaultTheme(), true), EnvLabel: "dev", EnvColor: "#00ff00"})); got != " dev " {
+	if got := ansi.Strip(renderEnvBadge(&Env{Styles: theme.NewStyles(theme.Default(), true), EnvLabel: "dev", EnvColor: "#00ff00"})); got != " dev " {
 		t.Fatalf("NO_COLOR badge %q", got)
 	}
 }

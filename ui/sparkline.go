@@ -11,6 +11,8 @@ import (
 
 	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/model"
+	"github.com/gapdeck/gapdeck/ui/table"
+	"github.com/gapdeck/gapdeck/ui/theme"
 )
 
 // Sparklines of the Deployments table: CPU and memory bars drawn by
@@ -34,7 +36,7 @@ const sparkCacheMax = 2 * model.DefaultSparkRows
 type sparkBars struct {
 	fetched  time.Time
 	cpu, mem string
-	cpuTone  Tone
+	cpuTone  theme.Tone
 }
 
 // sparkCache renders and keeps each row's bars keyed by (id, Fetched).
@@ -64,7 +66,7 @@ func sparkStamp(store *model.SparkStore, id string) uint64 {
 // sparkFailed is the cell of a row whose sparklines failed before any
 // data: "✗ HTTP 502", "✗ not sent", "✗ failed" (the full reason is in
 // the detail's metrics panel).
-func sparkFailed(err error) Cell {
+func sparkFailed(err error) table.Cell {
 	text := "✗ failed"
 	var notSent *api.NotSentError
 	switch {
@@ -73,14 +75,14 @@ func sparkFailed(err error) Cell {
 	case errors.As(err, &notSent):
 		text = "✗ not sent"
 	}
-	return Cell{Text: text, Tone: ToneBad}
+	return table.Cell{Text: text, Tone: theme.ToneBad}
 }
 
 // bars returns the row's CPU and memory cells: placeholders (muted) until
 // a fetch answered with points, a failure mark when fetches failed before
 // any did, muted bars while the last refresh failed.
-func (c *sparkCache) bars(store *model.SparkStore, id string) (cpu, mem Cell) {
-	placeholder := Cell{Text: sparkPlaceholder, Tone: ToneMuted}
+func (c *sparkCache) bars(store *model.SparkStore, id string) (cpu, mem table.Cell) {
+	placeholder := table.Cell{Text: sparkPlaceholder, Tone: theme.ToneMuted}
 	if store == nil {
 		return placeholder, placeholder
 	}
@@ -102,13 +104,13 @@ func (c *sparkCache) bars(store *model.SparkStore, id string) (cpu, mem Cell) {
 	}
 	cpu, mem = placeholder, placeholder
 	if b.cpu != "" {
-		cpu = Cell{Text: b.cpu, Tone: b.cpuTone}
+		cpu = table.Cell{Text: b.cpu, Tone: b.cpuTone}
 	}
 	if b.mem != "" {
-		mem = Cell{Text: b.mem}
+		mem = table.Cell{Text: b.mem}
 	}
 	if rm.Err != nil { // the last refresh failed: older bars, muted
-		cpu.Tone, mem.Tone = ToneMuted, ToneMuted
+		cpu.Tone, mem.Tone = theme.ToneMuted, theme.ToneMuted
 	}
 	return cpu, mem
 }
@@ -116,7 +118,7 @@ func (c *sparkCache) bars(store *model.SparkStore, id string) (cpu, mem Cell) {
 // renderSparkBars draws a row's bars: CPU on a fixed 0–100 % scale,
 // memory scaled to its own peak (the allocation is not known).
 func renderSparkBars(rm model.RowMetrics) sparkBars {
-	b := sparkBars{fetched: rm.Fetched, cpuTone: ToneNormal}
+	b := sparkBars{fetched: rm.Fetched, cpuTone: theme.ToneNormal}
 	cpu := lastValues(rm.CPU, sparkCells)
 	if len(cpu) > 0 {
 		peak := 100.0
@@ -125,7 +127,7 @@ func renderSparkBars(rm model.RowMetrics) sparkBars {
 		}
 		b.cpu = drawSpark(cpu, peak)
 		if cpu[len(cpu)-1] > sparkWarnCPU {
-			b.cpuTone = ToneWarn
+			b.cpuTone = theme.ToneWarn
 		}
 	}
 	if mem := lastValues(rm.Mem, sparkCells); len(mem) > 0 {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/model"
+	"github.com/gapdeck/gapdeck/ui/theme"
 )
 
 // openTagMsg asks to add a tag to deployments (the selected or the marked).
@@ -264,7 +265,7 @@ func plural(n int, word string) string {
 // is typed (api.ValidateTag: 1–40 characters).
 type tagInputDialog struct{ inputDialog }
 
-func newTagInput(st *Styles, title string, lines []string, value string) *tagInputDialog {
+func newTagInput(st *theme.Styles, title string, lines []string, value string) *tagInputDialog {
 	in := newInput(st, "tag> ", api.MaxTagLength+24, api.MaxTagLength+2) // room to show a too-long tag's error
 	in.Placeholder = fmt.Sprintf("1–%d characters", api.MaxTagLength)
 	in.SetValue(value)

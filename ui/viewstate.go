@@ -186,7 +186,7 @@ func (v *listView[R]) sortable(col string) bool {
 
 // columnKeys lists the keys of the shown and the hidden (:cols) columns.
 func (v *listView[R]) columnKeys() (shown, hidden []string) {
-	for _, c := range v.table.cols {
+	for _, c := range v.table.Columns() {
 		if c.Hide == hideAlways {
 			hidden = append(hidden, c.Key)
 		} else {

@@ -33,7 +33,7 @@ type world struct {
 func newWorld(t *testing.T) *world {
 	t.Helper()
 	clock := sim.NewFakeClock(t0)
-	s := sim.New(sim.Config{Token: token, Seed: 11, Deployments: 250, Clock: clock, DisableRateLimits: true})
+	s := sim.New(sim.Config{Token: token, Seed: 11, Deployments: 80, Clock: clock, DisableRateLimits: true})
 	c, err := api.New(api.Options{BaseURL: "http://localhost", Token: token, BudgetFraction: 1,
 		HTTPClient: &http.Client{Transport: sim.Transport(s)}, Clock: fakeSleep{clock}})
 	if err != nil {

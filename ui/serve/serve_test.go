@@ -27,6 +27,7 @@ import (
 	"github.com/gapdeck/gapdeck/model"
 	"github.com/gapdeck/gapdeck/model/engine"
 	"github.com/gapdeck/gapdeck/ui"
+	"github.com/gapdeck/gapdeck/ui/theme"
 )
 
 const simToken = "serve-test-token"
@@ -148,7 +149,7 @@ func (w *world) stop(t testing.TB) {
 // testConsole is what main builds for a session, on the test's client.
 func testConsole(client *api.Client, eng *engine.Engine, s Session) tea.Model {
 	env := &ui.Env{
-		Client: client, Styles: ui.NewStylesFor(s.Renderer, ui.DefaultTheme(), s.Renderer.ColorProfile() == termenv.Ascii),
+		Client: client, Styles: theme.NewStylesFor(s.Renderer, theme.Default(), s.Renderer.ColorProfile() == termenv.Ascii),
 		Keys: ui.DefaultKeyMap(), Ctx: s.Ctx, Clipboard: s.Out, Engine: eng, Profile: "test",
 		Actor: &model.Actor{Name: s.Person.Name, Role: string(s.Person.Role), Fingerprint: s.Person.Fingerprint, Remote: s.Person.Remote},
 	}

@@ -1,4 +1,4 @@
-package ui
+package table
 
 import (
 	"slices"
@@ -7,6 +7,9 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
+
+	"github.com/gapdeck/gapdeck/ui/termtext"
+	"github.com/gapdeck/gapdeck/ui/theme"
 )
 
 // Align is the horizontal alignment of a column's title and cells.
@@ -48,14 +51,16 @@ type Column struct {
 // terminal and no row is wider in the terminal than in the table, and
 // truncates it with "…" by display width.
 type Cell struct {
+	// Text is what the cell shows.
 	Text string
-	Tone Tone
+	// Tone colours it; theme.ToneNormal is the terminal's own foreground.
+	Tone theme.Tone
 }
 
-// TableSource gives the table its rows without copying them. It is a
+// Source gives the table its rows without copying them. It is a
 // snapshot: the table reads it during SetSource/SetSourceAt and View, so its
 // rows must stay valid until the next SetSource or SetSourceAt.
-type TableSource interface {
+type Source interface {
 	// Len is the number of rows.
 	Len() int
 	// Key identifies row i across refreshes; keys must be unique.
@@ -76,10 +81,11 @@ const gutterWidth = 1
 // cellEllipsis ends truncated text.
 const cellEllipsis = "…"
 
-// Sort indicators in the header (plain text, fine without colours).
+// The sort indicators the header puts after the sorted column's title
+// (plain text, fine without colours).
 const (
-	sortAsc  = "▲"
-	sortDesc = "▼"
+	AscMark  = "▲"
+	DescMark = "▼"
 )
 
 // colLayout is a column as laid out at the current size.
@@ -114,11 +120,11 @@ const cacheFrames = 2
 // A Table is not a tea.Model: the owner routes keys to MoveBy, Top, Bottom
 // and SetCursor, and prints View.
 type Table struct {
-	st            *Styles
+	st            *theme.Styles
 	cols          []Column
 	width, height int
 
-	src    TableSource
+	src    Source
 	n      int // src.Len()
 	cursor int
 	offset int // first visible row
@@ -138,8 +144,8 @@ type Table struct {
 	profile   termenv.Profile
 	dark      bool
 	colorSeen bool
-	tones     [2][ToneCount]styleWrap // [selected][tone]
-	marker    bool                    // mark the selected row in the gutter
+	tones     [2][theme.ToneCount]styleWrap // [selected][tone]
+	marker    bool                          // mark the selected row in the gutter
 
 	header    string // rendered header line, "" = stale
 	emptyLine string // rendered empty-text line, "" = stale
@@ -157,12 +163,12 @@ type Table struct {
 	line  []byte // scratch for a line
 	seg   []byte // scratch for a styled segment
 
-	renders int // rows rendered since creation (tests)
+	renders int // rows rendered since creation (Renders)
 }
 
-// NewTable returns an empty table with the given styles and columns. Call
+// New returns an empty table with the given styles and columns. Call
 // SetSize before View.
-func NewTable(st *Styles, cols []Column) *Table {
+func New(st *theme.Styles, cols []Column) *Table {
 	t := &Table{st: st, cache: make(map[string]*rowEntry)}
 	t.SetColumns(cols)
 	return t
@@ -174,8 +180,11 @@ func (t *Table) SetColumns(cols []Column) {
 	t.relayout()
 }
 
+// Columns is a copy of the columns, hidden ones included, in order.
+func (t *Table) Columns() []Column { return slices.Clone(t.cols) }
+
 // SetStyles replaces the styles (for example after a theme change).
-func (t *Table) SetStyles(st *Styles) {
+func (t *Table) SetStyles(st *theme.Styles) {
 	t.st = st
 	t.colorSeen = false
 	t.relayout()
@@ -202,7 +211,7 @@ func (t *Table) SetSize(width, height int) {
 // clamped. When the caller can find the selected key's new index in O(1)
 // (a tab with an index by key), use SetSourceAt instead, which is exact
 // however far the row moved.
-func (t *Table) SetSource(src TableSource) {
+func (t *Table) SetSource(src Source) {
 	old := t.cursor
 	t.src = orNoRows(src)
 	t.n = t.src.Len()
@@ -220,7 +229,7 @@ func (t *Table) SetSource(src TableSource) {
 // knows from its model. A negative cursor means the key is gone: the cursor
 // stays at the same index, clamped. The selected row keeps its line on
 // screen when possible.
-func (t *Table) SetSourceAt(src TableSource, cursor int) {
+func (t *Table) SetSourceAt(src Source, cursor int) {
 	old := t.cursor
 	t.src = orNoRows(src)
 	t.n = t.src.Len()
@@ -239,7 +248,7 @@ func (noRows) Rev(int) uint64                 { return 0 }
 func (noRows) Cells(_ int, dst []Cell) []Cell { return dst[:0] }
 
 // orNoRows is src, or an empty source when src is nil.
-func orNoRows(src TableSource) TableSource {
+func orNoRows(src Source) Source {
 	if src == nil {
 		return noRows{}
 	}
@@ -319,6 +328,25 @@ func (t *Table) SelectedKey() (string, bool) { return t.selKey, t.hasSel }
 func (t *Table) VisibleRange() (from, to int) {
 	return t.offset, min(t.n, t.offset+t.PageSize())
 }
+
+// ColumnSpan is where the column with Key key is laid out at the current
+// size: its first cell on a line (after the gutter) and its width. ok is
+// false while the column is hidden (too narrow a table) or unknown.
+func (t *Table) ColumnSpan(key string) (x, width int, ok bool) {
+	x = gutterWidth
+	for _, lc := range t.layout {
+		if t.cols[lc.idx].Key == key {
+			return x, lc.width, true
+		}
+		x += lc.width + 1
+	}
+	return 0, 0, false
+}
+
+// Renders is the number of rows rendered since the table was created: a
+// row served from the cache does not count. It shows whether the cache
+// works (tests, diagnostics).
+func (t *Table) Renders() int { return t.renders }
 
 // scrollTo selects row i (clamped) and moves the window as little as
 // possible to show it, never leaving empty lines below the last row when
@@ -449,7 +477,7 @@ func (t *Table) syncColors() {
 		return
 	}
 	t.profile, t.dark, t.colorSeen = p, dark, true
-	for i := range ToneCount {
+	for i := range theme.ToneCount {
 		t.tones[0][i] = wrapOf(t.st.Tone[i])
 		t.tones[1][i] = wrapOf(t.st.SelectedTone[i])
 	}
@@ -605,8 +633,8 @@ func (t *Table) renderRow(i int, selected bool) string {
 		if lc.idx < len(t.cells) {
 			c = t.cells[lc.idx]
 		}
-		if c.Tone >= ToneCount {
-			c.Tone = ToneNormal
+		if c.Tone >= theme.ToneCount {
+			c.Tone = theme.ToneNormal
 		}
 		t.seg = t.appendSegment(t.seg[:0], k, gutter, c.Text)
 		line = appendStyled(line, styles[c.Tone], t.tones[sel][c.Tone], t.seg)
@@ -646,9 +674,9 @@ func (t *Table) headerLine() string {
 		title := c.Title
 		if c.Key != "" && c.Key == t.sortKey {
 			style = t.st.TableHeaderSorted
-			arrow := sortAsc
+			arrow := AscMark
 			if t.sortDesc {
-				arrow = sortDesc
+				arrow = DescMark
 			}
 			title = truncateCell(title, lc.width-1) + arrow
 		}
@@ -733,7 +761,7 @@ func fitCell(s string, width int) (head string, ell bool, w int) {
 		}
 		return s[:width-1], true, width
 	}
-	s = sanitizeLine(s)
+	s = string(termtext.Line(s))
 	w = ansi.StringWidth(s)
 	if w > width {
 		s = ansi.Truncate(s, width, cellEllipsis)

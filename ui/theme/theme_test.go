@@ -1,43 +1,16 @@
-package ui
+package theme
 
 import (
 	"io"
 	"reflect"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
-
-	"github.com/gapdeck/gapdeck/api"
 )
-
-func TestStatusTone(t *testing.T) {
-	for s, want := range map[api.Status]Tone{
-		api.StatusReady:        ToneGood,
-		api.StatusError:        ToneBad,
-		api.StatusTerminating:  ToneEnded,
-		api.StatusTerminated:   ToneEnded,
-		api.StatusInitializing: TonePending,
-		api.StatusSeeking:      TonePending,
-		api.StatusSeeked:       TonePending,
-		api.StatusScanning:     TonePending,
-		api.StatusDeploying:    TonePending,
-		"READY":                ToneGood,
-		"error":                ToneBad,
-		"Status.PAUSED":        ToneNormal,
-		"":                     ToneNormal,
-	} {
-		if got := StatusTone(s); got != want {
-			t.Errorf("StatusTone(%q) = %d, want %d", s, got, want)
-		}
-	}
-	for _, s := range api.AllStatuses {
-		if StatusTone(s) == ToneNormal {
-			t.Errorf("documented status %q has no tone", s)
-		}
-	}
-}
 
 // eachStyle calls f with the name and value of every style in st.
 func eachStyle(st *Styles, f func(name string, s lipgloss.Style)) {
@@ -57,7 +30,7 @@ func eachStyle(st *Styles, f func(name string, s lipgloss.Style)) {
 
 func TestStylesNoColor(t *testing.T) {
 	withProfile(t, termenv.TrueColor)
-	st := NewStyles(DefaultTheme(), true)
+	st := NewStyles(Default(), true)
 	if !st.NoColor {
 		t.Error("NoColor not set")
 	}
@@ -78,7 +51,7 @@ func TestStylesNoColor(t *testing.T) {
 
 func TestStylesColor(t *testing.T) {
 	withProfile(t, termenv.ANSI256)
-	st := NewStyles(DefaultTheme(), false)
+	st := NewStyles(Default(), false)
 	seen := map[string]Tone{}
 	for tone := ToneGood; tone < ToneCount; tone++ {
 		out := st.Tone[tone].Render("x")
@@ -114,7 +87,7 @@ func TestStylesColor(t *testing.T) {
 func TestStylesAsciiProfile(t *testing.T) {
 	withProfile(t, termenv.Ascii)
 	for _, noColor := range []bool{false, true} {
-		eachStyle(NewStyles(DefaultTheme(), noColor), func(name string, s lipgloss.Style) {
+		eachStyle(NewStyles(Default(), noColor), func(name string, s lipgloss.Style) {
 			if out := s.Render("x"); strings.ContainsRune(out, '\x1b') {
 				t.Errorf("noColor=%v: %s emits an escape with the Ascii profile: %q", noColor, name, out)
 			}
@@ -129,7 +102,7 @@ func TestThemeForProfile(t *testing.T) {
 	for _, profile := range []termenv.Profile{termenv.TrueColor, termenv.ANSI256, termenv.ANSI} {
 		r := lipgloss.NewRenderer(io.Discard)
 		r.SetColorProfile(profile)
-		theme := DefaultTheme()
+		theme := Default()
 		conv := theme.forProfile(profile)
 		for _, tc := range themeColors {
 			orig, got := tc.color(&theme), tc.color(&conv)
@@ -149,3 +122,44 @@ func TestThemeForProfile(t *testing.T) {
 		}
 	}
 }
+
+func TestThemeWithColors(t *testing.T) {
+	th, err := Default().WithColors(map[string]string{"accent": "#112233", "error": "9"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if th.Accent.Dark != "#112233" || th.Accent.Light != "#112233" || th.Bad.Dark != "9" {
+		t.Errorf("theme %+v", th)
+	}
+	if th.Good != Default().Good {
+		t.Errorf("an unnamed colour changed")
+	}
+	if _, err := Default().WithColors(map[string]string{"nope": "1"}); err == nil {
+		t.Error("unknown colour name accepted")
+	}
+	if len(ColorNames()) != len(themeColors) || ColorNames()[0] != "accent" {
+		t.Errorf("names %v", ColorNames())
+	}
+}
+
+// withProfile sets lipgloss's colour profile for the rest of the test.
+func withProfile(t *testing.T, p termenv.Profile) {
+	t.Helper()
+	prev := lipgloss.ColorProfile()
+	lipgloss.SetColorProfile(p)
+	t.Cleanup(func() { lipgloss.SetColorProfile(prev) })
+}
+
+// sgrColour reports whether s sets a foreground or background colour.
+func sgrColour(s string) bool {
+	for _, m := range sgrPattern.FindAllStringSubmatch(s, -1) {
+		for p := range strings.SplitSeq(m[1], ";") {
+			if n, err := strconv.Atoi(p); err == nil && (n >= 30 && n <= 49 || n >= 90 && n <= 107) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+var sgrPattern = regexp.MustCompile("\x1b\\[([0-9;]*)m")

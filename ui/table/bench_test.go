@@ -1,19 +1,30 @@
-package ui
+package table
 
 import (
 	"fmt"
 	"testing"
 
-	"github.com/charmbracelet/bubbles/table"
+	bubbles "github.com/charmbracelet/bubbles/table"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
-	"github.com/gapdeck/gapdeck/api"
+	"github.com/gapdeck/gapdeck/ui/theme"
 )
 
-// benchColumns are the deployments columns but the sparklines, all visible
-// at 200 cells.
-var benchColumns = deploymentColumns[:10]
+// benchColumns are the Deployments tab's columns but the sparklines
+// (ui/deployments.go), all visible at 200 cells.
+var benchColumns = []Column{
+	{Key: "id", Title: "REQUEST ID", Width: 13},
+	{Key: "status", Title: "STATUS", Width: 12},
+	{Key: "app", Title: "APP", MinWidth: 8, Flex: 2},
+	{Key: "version", Title: "VERSION", MinWidth: 7, Flex: 1},
+	{Key: "location", Title: "LOCATION", MinWidth: 10, Flex: 2},
+	{Key: "age", Title: "AGE", Width: 6, Align: AlignRight},
+	{Key: "ip", Title: "PUBLIC IP", Width: 15, Hide: 110},
+	{Key: "ports", Title: "PORTS", MinWidth: 10, Flex: 2, Hide: 150},
+	{Key: "tags", Title: "TAGS", MinWidth: 8, Flex: 2, Hide: 125},
+	{Key: "sockets", Title: "SOCKETS", Width: 8, Align: AlignRight, Hide: 95},
+}
 
 const (
 	benchWidth, benchHeight = 200, 50
@@ -23,6 +34,7 @@ const (
 
 var (
 	benchStatuses  = []string{"READY", "READY", "READY", "DEPLOYING", "ERROR", "TERMINATED"}
+	benchTones     = map[string]theme.Tone{"READY": theme.ToneGood, "DEPLOYING": theme.TonePending, "ERROR": theme.ToneBad, "TERMINATED": theme.ToneEnded}
 	benchLocations = []string{"Montréal, Canada", "Frankfurt am Main, Germany", "Tokyo, Japan", "São Paulo, Brazil", "Ashburn, United States"}
 	benchAges      = func() []string {
 		a := make([]string, 120)
@@ -55,8 +67,8 @@ func newBenchSource(n int) *benchSource {
 		s.keys[i] = fmt.Sprintf("%012x", uint64(i)*2654435761%(1<<48))
 		s.revs[i] = 1
 		s.rows[i] = []Cell{
-			{Text: s.keys[i], Tone: ToneMuted},
-			{Text: status, Tone: StatusTone(api.Status(status))},
+			{Text: s.keys[i], Tone: theme.ToneMuted},
+			{Text: status, Tone: benchTones[status]},
 			{Text: fmt.Sprintf("game-server-%d", i%40)},
 			{Text: fmt.Sprintf("v1.%d.%d", i%7, i%13)},
 			{Text: benchLocations[i%len(benchLocations)]},
@@ -64,7 +76,7 @@ func newBenchSource(n int) *benchSource {
 			{Text: fmt.Sprintf("203.0.%d.%d", i/256%256, i%256)},
 			{Text: "7777/udp→31502, 7778/tcp→31503"},
 			{Text: fmt.Sprintf("prod,eu-west,match-%d", i)},
-			{Text: "35/64", Tone: ToneInfo},
+			{Text: "35/64", Tone: theme.ToneInfo},
 		}
 	}
 	return s
@@ -92,11 +104,11 @@ func benchProfile(b *testing.B) {
 // bubbles/table as the baseline.
 func BenchmarkTableView(b *testing.B) {
 	benchProfile(b)
-	st := NewStyles(DefaultTheme(), false)
+	st := theme.NewStyles(theme.Default(), false)
 	for _, n := range []int{100, 10000} {
 		b.Run(fmt.Sprintf("rows=%d", n), func(b *testing.B) {
 			src := newBenchSource(n)
-			tb := NewTable(st, benchColumns)
+			tb := New(st, benchColumns)
 			tb.SetSize(benchWidth, benchHeight)
 			tb.SetSort("age", true)
 			tb.SetSource(src)
@@ -112,23 +124,23 @@ func BenchmarkTableView(b *testing.B) {
 	}
 	b.Run("bubbles-table/rows=10000", func(b *testing.B) {
 		src := newBenchSource(10000)
-		layout := NewTable(st, benchColumns)
+		layout := New(st, benchColumns)
 		layout.SetSize(benchWidth, benchHeight)
-		cols := make([]table.Column, 0, len(layout.layout))
+		cols := make([]bubbles.Column, 0, len(layout.layout))
 		for _, lc := range layout.layout {
 			// bubbles pads each cell by one cell on both sides.
-			cols = append(cols, table.Column{Title: benchColumns[lc.idx].Title, Width: max(1, lc.width-1)})
+			cols = append(cols, bubbles.Column{Title: benchColumns[lc.idx].Title, Width: max(1, lc.width-1)})
 		}
-		rows := make([]table.Row, src.Len())
+		rows := make([]bubbles.Row, src.Len())
 		for i := range rows {
-			row := make(table.Row, len(src.rows[i]))
+			row := make(bubbles.Row, len(src.rows[i]))
 			for j, c := range src.rows[i] {
 				row[j] = c.Text
 			}
 			rows[i] = row
 		}
-		m := table.New(table.WithColumns(cols), table.WithRows(rows), table.WithFocused(true),
-			table.WithWidth(benchWidth), table.WithHeight(benchHeight))
+		m := bubbles.New(bubbles.WithColumns(cols), bubbles.WithRows(rows), bubbles.WithFocused(true),
+			bubbles.WithWidth(benchWidth), bubbles.WithHeight(benchHeight))
 		_ = m.View()
 		visible := benchHeight - 1
 		b.ReportAllocs()
@@ -148,7 +160,7 @@ func BenchmarkTableView(b *testing.B) {
 func BenchmarkTableViewUnchanged(b *testing.B) {
 	benchProfile(b)
 	src := newBenchSource(10000)
-	tb := NewTable(NewStyles(DefaultTheme(), false), benchColumns)
+	tb := New(theme.NewStyles(theme.Default(), false), benchColumns)
 	tb.SetSize(benchWidth, benchHeight)
 	tb.SetSource(src)
 	tb.View()

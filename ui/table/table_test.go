@@ -1,8 +1,9 @@
-package ui
+package table
 
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -10,9 +11,12 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
+
+	"github.com/gapdeck/gapdeck/ui/termtext"
+	"github.com/gapdeck/gapdeck/ui/theme"
 )
 
-// sliceSource is a TableSource over rows held in memory.
+// sliceSource is a Source over rows held in memory.
 type sliceSource struct {
 	keys  []string
 	revs  []uint64
@@ -77,7 +81,7 @@ var smallColumns = []Column{
 }
 
 func TestTableViewExact(t *testing.T) {
-	tb := NewTable(NewStyles(DefaultTheme(), false), smallColumns)
+	tb := New(theme.NewStyles(theme.Default(), false), smallColumns)
 	tb.SetSize(30, 5)
 	tb.SetSort("name", true)
 	tb.SetSource((&sliceSource{}).
@@ -104,6 +108,42 @@ func TestTableViewExact(t *testing.T) {
 	}
 }
 
+// TestTableColumnSpan: ColumnSpan says where each column's cells are on a
+// line, so the text cut there is the column's (header and rows), and a
+// hidden or unknown column has none.
+func TestTableColumnSpan(t *testing.T) {
+	cols := append(slices.Clone(smallColumns), Column{Key: "wide", Title: "WIDE", Width: 3, Hide: 40})
+	tb := New(theme.NewStyles(theme.Default(), false), cols)
+	tb.SetSize(30, 3)
+	tb.SetSource((&sliceSource{}).add("a", "a1", "web", "5s", "w"))
+	lines := checkShape(t, tb.View(), 30, 3)
+	for key, want := range map[string][2]string{"id": {"ID", "a1"}, "name": {"NAME", "web"}, "age": {"AGE", "5s"}} {
+		x, w, ok := tb.ColumnSpan(key)
+		if !ok {
+			t.Fatalf("column %q not laid out", key)
+		}
+		for i, text := range want {
+			if got := strings.TrimSpace(ansi.Strip(ansi.Cut(lines[i], x, x+w))); got != text {
+				t.Errorf("%s line %d: cells [%d,%d) hold %q, want %q", key, i, x, x+w, got, text)
+			}
+		}
+	}
+	if _, _, ok := tb.ColumnSpan("wide"); ok {
+		t.Error("a column hidden below 40 cells has a span at 30")
+	}
+	if _, _, ok := tb.ColumnSpan("nope"); ok {
+		t.Error("an unknown column has a span")
+	}
+	got := tb.Columns()
+	if len(got) != len(cols) || got[3].Key != "wide" {
+		t.Fatalf("Columns() = %+v, want every column, hidden ones included", got)
+	}
+	got[0].Title = "changed"
+	if tb.Columns()[0].Title != "ID" {
+		t.Error("Columns() shares the table's slice")
+	}
+}
+
 func TestTableHiddenColumnsAtNarrowWidth(t *testing.T) {
 	cols := []Column{
 		{Key: "id", Title: "REQUEST ID", Width: 12},
@@ -115,7 +155,7 @@ func TestTableHiddenColumnsAtNarrowWidth(t *testing.T) {
 		{Key: "tags", Title: "TAGS", MinWidth: 8, Flex: 2, Hide: 125},
 	}
 	src := (&sliceSource{}).add("k", "0123456789ab", "READY", "my-game", "Montréal, Canada", "3m", "203.0.113.10", "prod,eu")
-	tb := NewTable(NewStyles(DefaultTheme(), false), cols)
+	tb := New(theme.NewStyles(theme.Default(), false), cols)
 	tb.SetSource(src)
 	for _, tc := range []struct {
 		width      int
@@ -163,7 +203,7 @@ func TestTableLayout(t *testing.T) {
 		{"nothing fits", []Column{{Width: 6}}, 1, nil, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			tb := NewTable(NewStyles(DefaultTheme(), false), tc.cols)
+			tb := New(theme.NewStyles(theme.Default(), false), tc.cols)
 			tb.SetSize(tc.width, 2)
 			if got := widths(tb); fmt.Sprint(got) != fmt.Sprint(tc.want) || tb.tail != tc.tail {
 				t.Errorf("widths %v tail %d, want %v tail %d", got, tb.tail, tc.want, tc.tail)
@@ -175,7 +215,7 @@ func TestTableLayout(t *testing.T) {
 }
 
 func TestTableCursorAndScrolling(t *testing.T) {
-	tb := NewTable(NewStyles(DefaultTheme(), false), []Column{{Key: "n", Title: "N"}})
+	tb := New(theme.NewStyles(theme.Default(), false), []Column{{Key: "n", Title: "N"}})
 	tb.SetSize(20, 6) // 5 rows on screen
 	tb.SetSource(numbered(20))
 	if tb.PageSize() != 5 {
@@ -225,7 +265,7 @@ func TestTableCursorAndScrolling(t *testing.T) {
 }
 
 func TestTableSourceFollowsKey(t *testing.T) {
-	tb := NewTable(NewStyles(DefaultTheme(), false), []Column{{Key: "n", Title: "N"}})
+	tb := New(theme.NewStyles(theme.Default(), false), []Column{{Key: "n", Title: "N"}})
 	tb.SetSize(20, 6)
 	src := numbered(100)
 	tb.SetSource(src)
@@ -280,7 +320,7 @@ func TestTableSourceFollowsKey(t *testing.T) {
 }
 
 func TestTableEmptyText(t *testing.T) {
-	tb := NewTable(NewStyles(DefaultTheme(), false), smallColumns)
+	tb := New(theme.NewStyles(theme.Default(), false), smallColumns)
 	tb.SetSize(40, 4)
 	tb.SetSource(numbered(0))
 	lines := checkShape(t, tb.View(), 40, 4)
@@ -302,7 +342,7 @@ func TestTableEmptyText(t *testing.T) {
 }
 
 func TestTableRowCache(t *testing.T) {
-	tb := NewTable(NewStyles(DefaultTheme(), false), smallColumns)
+	tb := New(theme.NewStyles(theme.Default(), false), smallColumns)
 	tb.SetSize(40, 11) // 10 rows on screen
 	src := numbered(1000)
 	tb.SetSource(src)
@@ -372,12 +412,12 @@ func TestTableHostileText(t *testing.T) {
 	for _, profile := range []termenv.Profile{termenv.Ascii, termenv.ANSI256} {
 		t.Run(profile.Name(), func(t *testing.T) {
 			withProfile(t, profile)
-			tb := NewTable(NewStyles(DefaultTheme(), false), smallColumns)
+			tb := New(theme.NewStyles(theme.Default(), false), smallColumns)
 			tb.SetSize(60, 8)
 			src := &sliceSource{}
 			for i, s := range []string{"\x1b]0;pwn\x07", "\x1b[2J", "a\rb", "a\tb", "x\ny", "\x9b31m\xff", "\u202eevil", "\u009b2J"} {
 				src.add(fmt.Sprint(i), s, s, s)
-				src.rows[i][1].Tone = ToneBad
+				src.rows[i][1].Tone = theme.ToneBad
 			}
 			tb.SetSource(src)
 			tb.SetEmptyText("\x1b[2J")
@@ -407,14 +447,14 @@ func TestTableHostileText(t *testing.T) {
 		"é\u009b":        "é?",
 		"plain":          "plain",
 	} {
-		if got := sanitizeLine(in); got != want {
-			t.Errorf("sanitizeLine(%q) = %q, want %q", in, got, want)
+		if got := string(termtext.Line(in)); got != want {
+			t.Errorf("termtext.Line(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
 
 func TestTableWideRunes(t *testing.T) {
-	tb := NewTable(NewStyles(DefaultTheme(), false), []Column{
+	tb := New(theme.NewStyles(theme.Default(), false), []Column{
 		{Key: "a", Title: "名前", Width: 5},
 		{Key: "b", Title: "B", Width: 4, Align: AlignRight},
 		{Key: "c", Title: "C"},
@@ -455,7 +495,7 @@ var sgrPattern = regexp.MustCompile("\x1b\\[([0-9;]*)m")
 
 func TestTableColorProfiles(t *testing.T) {
 	src := (&sliceSource{}).add("a", "1", "ready", "2s").add("b", "2", "error", "3s")
-	src.rows[0][1].Tone, src.rows[1][1].Tone = ToneGood, ToneBad
+	src.rows[0][1].Tone, src.rows[1][1].Tone = theme.ToneGood, theme.ToneBad
 	for _, tc := range []struct {
 		profile termenv.Profile
 		noColor bool
@@ -469,7 +509,7 @@ func TestTableColorProfiles(t *testing.T) {
 	} {
 		t.Run(fmt.Sprintf("%s/nocolor=%v", tc.profile.Name(), tc.noColor), func(t *testing.T) {
 			withProfile(t, tc.profile)
-			tb := NewTable(NewStyles(DefaultTheme(), tc.noColor), smallColumns)
+			tb := New(theme.NewStyles(theme.Default(), tc.noColor), smallColumns)
 			tb.SetSize(30, 4)
 			tb.SetSource(src)
 			selected := checkShape(t, tb.View(), 30, 4)
@@ -503,10 +543,10 @@ func TestTableColorProfiles(t *testing.T) {
 
 func TestTableProfileChangeInvalidates(t *testing.T) {
 	withProfile(t, termenv.Ascii)
-	tb := NewTable(NewStyles(DefaultTheme(), false), smallColumns)
+	tb := New(theme.NewStyles(theme.Default(), false), smallColumns)
 	tb.SetSize(30, 3)
 	src := (&sliceSource{}).add("a", "1", "x", "2s")
-	src.rows[0][1].Tone = ToneBad
+	src.rows[0][1].Tone = theme.ToneBad
 	tb.SetSource(src)
 	if v := tb.View(); strings.Contains(v, "\x1b") {
 		t.Fatalf("escape in Ascii: %q", v)
@@ -530,14 +570,14 @@ func TestTableProfileChangeInvalidates(t *testing.T) {
 }
 
 func TestTableOddSources(t *testing.T) {
-	tb := NewTable(NewStyles(DefaultTheme(), false), smallColumns)
+	tb := New(theme.NewStyles(theme.Default(), false), smallColumns)
 	if v := tb.View(); v != "" {
 		t.Errorf("unsized View = %q", v)
 	}
 	tb.SetSize(30, 3)
 	checkShape(t, tb.View(), 30, 3) // no source yet
 	src := (&sliceSource{}).add("a", "only-one-cell")
-	src.rows[0][0].Tone = Tone(200)
+	src.rows[0][0].Tone = theme.Tone(200)
 	tb.SetSource(src)
 	lines := checkShape(t, tb.View(), 30, 3)
 	if !strings.HasPrefix(lines[1], ">only-… ") {
@@ -560,7 +600,7 @@ func TestStyleWrapMatchesRender(t *testing.T) {
 	for _, p := range []termenv.Profile{termenv.Ascii, termenv.ANSI, termenv.ANSI256, termenv.TrueColor} {
 		withProfile(t, p)
 		for _, noColor := range []bool{false, true} {
-			st := NewStyles(DefaultTheme(), noColor)
+			st := theme.NewStyles(theme.Default(), noColor)
 			for i, s := range append(st.Tone[:], st.SelectedTone[:]...) {
 				w := wrapOf(s)
 				if !w.ok {
