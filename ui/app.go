@@ -367,6 +367,13 @@ func (a *App) onEngine(u engine.Update) tea.Cmd {
 			a.sub.Update(catalogChangedMsg{})
 		}
 	}
+	if n := len(u.Notices); n > 0 { // what the others did
+		texts := make([]string, n)
+		for i, no := range u.Notices {
+			texts[i] = no.Name + ": " + no.Text
+		}
+		cmds = append(cmds, a.setFlash(strings.Join(texts, " · "), false))
+	}
 	a.rebuildChrome()
 	cmds = append(cmds, a.plan())
 	return tea.Batch(cmds...)

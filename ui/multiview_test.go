@@ -2,10 +2,12 @@ package ui
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/model"
@@ -118,5 +120,44 @@ func TestTwoConsolesShareOneEngine(t *testing.T) {
 	}
 	if len(b.store.Rows()) >= len(before) {
 		t.Errorf("b's filter kept %d of %d rows", len(b.store.Rows()), len(before))
+	}
+}
+
+// On a shared engine each console shows how many others are on it, :who
+// lists them, and what one announces reaches the others as a flash.
+func TestConsolesSeeEachOther(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, withDeployments(40))
+	h.app.view.SetIdentity("alice@laptop", "operator")
+	env := *h.env
+	env.Keys = DefaultKeyMap()
+	env.Actor = &model.Actor{Name: "bob@desk", Role: "viewer"}
+	b := New(&env, h.sim.PrivateFleetNames())
+	b.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	b.Init()
+	h.tick(time.Second)
+	deliver(b)
+	if !strings.Contains(h.header(), "+1 online") {
+		t.Errorf("alice's header %q does not count bob", h.header())
+	}
+	h.command("who")
+	for _, want := range []string{"alice@laptop (operator, since", "deployments, you)", "bob@desk (viewer, since"} {
+		if !strings.Contains(h.footer(), want) {
+			t.Errorf(":who footer %q lacks %q", h.footer(), want)
+		}
+	}
+	h.app.view.Announce("stopped 3 deployments")
+	deliver(b)
+	if v := ansi.Strip(b.View()); !strings.Contains(v, "alice@laptop: stopped 3 deployments") {
+		t.Errorf("bob does not see alice's notice:\n%s", v)
+	}
+	h.pump()
+	if strings.Contains(h.footer(), "alice@laptop: stopped") {
+		t.Error("alice sees her own notice")
+	}
+	b.view.Detach()
+	h.tick(time.Second)
+	if strings.Contains(h.header(), "online") {
+		t.Errorf("after bob left, alice's header %q still counts him", h.header())
 	}
 }
