@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -44,9 +45,26 @@ type Keyring struct {
 	names map[string]string // key comment or fingerprint → name to show
 	log   *slog.Logger
 
-	mu     sync.RWMutex
-	people map[string]Person    // by fingerprint
-	stamps map[string]time.Time // each file's modification time when read
+	mu       sync.RWMutex
+	people   map[string]Person    // by fingerprint
+	stamps   map[string]time.Time // each file's modification time when read
+	onChange []func()             // called after each successful Reload
+}
+
+// OnChange calls fn after every successful Reload (the server closes the
+// sessions of keys no longer authorized).
+func (k *Keyring) OnChange(fn func()) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.onChange = append(k.onChange, fn)
+}
+
+// Current is the person a fingerprint belongs to now.
+func (k *Keyring) Current(fingerprint string) (Person, bool) {
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	p, ok := k.people[fingerprint]
+	return p, ok
 }
 
 // ErrNoKeys is the refusal to serve without any authorized key.
@@ -106,8 +124,12 @@ func (k *Keyring) Reload() error {
 	}
 	k.mu.Lock()
 	k.people, k.stamps = people, stamps
+	hooks := slices.Clone(k.onChange)
 	k.mu.Unlock()
 	k.log.Info("serve: authorized keys read", "keys", len(people))
+	for _, fn := range hooks {
+		fn()
+	}
 	return nil
 }
 

@@ -538,3 +538,44 @@ func TestAPanicClosesOneSession(t *testing.T) {
 		t.Errorf("Who lists %d sessions, want the calm one", len(w.srv.Who()))
 	}
 }
+
+// Removing a key from its file closes that person's session at once and
+// tells them why; the others stay.
+func TestRemovedKeyClosesItsSession(t *testing.T) {
+	alice, bob := newPerson(t, "alice@laptop"), newPerson(t, "bob@desk")
+	w := serveWorld(t, []person{alice, bob}, nil, nil)
+	a, err := dial(t, w.addr, alice, "xterm-256color")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := dial(t, w.addr, bob, "xterm-256color")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.waitFor(t, "Deployments")
+	b.waitFor(t, "Deployments")
+	path := w.srv.cfg.Keys.files[RoleOperator]
+	only := writeKeys(t, alice)
+	data, err := os.ReadFile(only)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.srv.cfg.Keys.Reload(); err != nil { // as SIGHUP or the watcher do
+		t.Fatal(err)
+	}
+	b.waitFor(t, "gapdeck: your key is no longer authorized on this server.")
+	select {
+	case <-b.closed:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the session of the removed key stayed open")
+	}
+	if len(w.srv.Who()) != 1 {
+		t.Errorf("Who lists %d sessions, want alice's", len(w.srv.Who()))
+	}
+	if _, err := dial(t, w.addr, bob, "xterm-256color"); err == nil {
+		t.Error("the removed key still gets in")
+	}
+}

@@ -116,7 +116,35 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("serve: %w", err)
 	}
 	s.srv = srv
+	cfg.Keys.OnChange(s.revoke)
 	return s, nil
+}
+
+// revoke closes the sessions whose key is no longer authorized, or whose
+// role changed (a viewer's console cannot become an operator's in place).
+func (s *Server) revoke() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for l := range s.sessions {
+		now, ok := s.cfg.Keys.Current(l.person.Fingerprint)
+		why := ""
+		switch {
+		case !ok:
+			why = "your key is no longer authorized on this server."
+		case now.Role != l.person.Role:
+			why = fmt.Sprintf("your role changed to %s: connect again.", now.Role)
+		}
+		if why == "" {
+			continue
+		}
+		s.log.Info("serve: session closed: key changed", "person", l.person.Name, "why", why)
+		if l.reason == "" {
+			l.reason = why
+		}
+		if p := l.program; p != nil {
+			go p.Quit()
+		}
+	}
 }
 
 func cmpOr[T comparable](v, fallback T) T {
