@@ -82,3 +82,30 @@ func TestPresenceAndNotices(t *testing.T) {
 		t.Errorf("after bob left: %+v", p)
 	}
 }
+
+// Before a bulk action a viewer learns who else marked or is stopping the
+// same deployments.
+func TestOverlapNamesTheOthers(t *testing.T) {
+	c, err := api.New(api.Options{BaseURL: "http://localhost", Token: "t"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := New(Config{Client: c})
+	alice, bob, carol := e.Attach(), e.Attach(), e.Attach()
+	alice.SetIdentity("alice", "operator")
+	bob.SetIdentity("bob", "operator")
+	bob.SetMarks([]string{"d1", "d2", "d9"})
+	carol.SetStopping([]string{"d2", "d3"})
+	got := alice.Overlap([]string{"d1", "d2", "d3", "d4"})
+	want := []Overlap{{Name: "bob", Marked: 2}, {Name: "another console", Stopping: 2}}
+	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] {
+		t.Fatalf("overlap %+v, want %+v", got, want)
+	}
+	if o := bob.Overlap([]string{"d9"}); len(o) != 0 {
+		t.Errorf("bob's own marks count against him: %+v", o)
+	}
+	bob.Detach()
+	if o := alice.Overlap([]string{"d1"}); len(o) != 0 {
+		t.Errorf("a detached viewer still overlaps: %+v", o)
+	}
+}

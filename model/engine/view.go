@@ -23,8 +23,10 @@ type View struct {
 	seen        uint64 // the last result seq pulled
 	noticesSeen uint64 // the last notice seq pulled
 	detached    bool
-	name, role  string    // who is behind the view (SetIdentity)
-	since       time.Time // when it attached
+	name, role  string          // who is behind the view (SetIdentity)
+	since       time.Time       // when it attached
+	marks       map[string]bool // the deployments this viewer marked
+	stopping    map[string]bool // the deployments this viewer is stopping
 }
 
 // Attach adds a viewer. It shows nothing until Show.
@@ -240,4 +242,71 @@ type Presence struct {
 	Role   string
 	Since  time.Time
 	Where  model.View // what they look at
+}
+
+// SetMarks tells which deployments this viewer marked, so the others can
+// be warned before acting on them (Overlap). Marks stay per person.
+func (v *View) SetMarks(ids []string) {
+	e := v.e
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	v.marks = setOf(ids)
+}
+
+// SetStopping tells which deployments this viewer is stopping (followed to
+// TERMINATED), for the others' Overlap.
+func (v *View) SetStopping(ids []string) {
+	e := v.e
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	v.stopping = setOf(ids)
+}
+
+// Overlap is what other people are doing with some deployments: for each
+// other person, how many of ids they marked and how many they are
+// stopping.
+type Overlap struct {
+	Name             string
+	Marked, Stopping int
+}
+
+// Overlap reports the other viewers that marked or are stopping any of
+// ids, first attached first.
+func (v *View) Overlap(ids []string) []Overlap {
+	e := v.e
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var out []Overlap
+	for _, o := range e.views {
+		if o == v {
+			continue
+		}
+		ov := Overlap{Name: o.name}
+		for _, id := range ids {
+			if o.marks[id] {
+				ov.Marked++
+			}
+			if o.stopping[id] {
+				ov.Stopping++
+			}
+		}
+		if ov.Marked+ov.Stopping > 0 {
+			if ov.Name == "" {
+				ov.Name = "another console"
+			}
+			out = append(out, ov)
+		}
+	}
+	return out
+}
+
+func setOf(ids []string) map[string]bool {
+	if len(ids) == 0 {
+		return nil
+	}
+	m := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		m[id] = true
+	}
+	return m
 }
