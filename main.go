@@ -821,6 +821,7 @@ func (c *console) noToken(p *config.Profile) error {
 	if !c.cfg.Exists {
 		where += " (`gapdeck config init` writes an example)"
 	}
+	//lint:ignore ST1005 a multi-line hint, printed as it is when the console cannot start
 	return fmt.Errorf("%w\n  Or give profile %q a token_file or token_command %s.", errNoToken, p.Name, where)
 }
 

@@ -265,6 +265,11 @@ func TestQuitWithNothingInFlightIsImmediate(t *testing.T) {
 	}
 }
 
+// isStop selects the stop requests.
+func isStop(r *http.Request) bool {
+	return r.Method == http.MethodDelete && strings.HasPrefix(r.URL.Path, "/v1/stop/")
+}
+
 // overTCP sends every request over a real HTTP connection to a local
 // server in front of the simulator (next): stops are carried out, then
 // their connection is hijacked and closed without an answer (the answer

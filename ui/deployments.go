@@ -350,11 +350,10 @@ func (t *deploymentsTab) owns(k model.JobKind) bool {
 	return k == model.JobListPage || k == model.JobStatus || k == model.JobMetrics
 }
 
-func (t *deploymentsTab) name() string                { return "Deployments" }
-func (t *deploymentsTab) count() int                  { return t.store.Total() }
-func (t *deploymentsTab) view() model.View            { return model.ViewDeployments }
-func (t *deploymentsTab) setFilter(raw string) error  { return t.list.setFilter(raw) }
-func (t *deploymentsTab) filterText() string          { return t.list.filter.Raw }
-func (t *deploymentsTab) visibleKeys() []string       { return t.list.visibleKeys() }
-func (t *deploymentsTab) freshness() *freshness       { return &t.list.fresh }
-func (t *deploymentsTab) query() *api.DeploymentQuery { return t.list.filter.DeploymentQuery() }
+func (t *deploymentsTab) name() string               { return "Deployments" }
+func (t *deploymentsTab) count() int                 { return t.store.Total() }
+func (t *deploymentsTab) view() model.View           { return model.ViewDeployments }
+func (t *deploymentsTab) setFilter(raw string) error { return t.list.setFilter(raw) }
+func (t *deploymentsTab) filterText() string         { return t.list.filter.Raw }
+func (t *deploymentsTab) visibleKeys() []string      { return t.list.visibleKeys() }
+func (t *deploymentsTab) freshness() *freshness      { return &t.list.fresh }

@@ -343,13 +343,13 @@ func (d *detailView) onKey(msg tea.KeyMsg) tea.Cmd {
 		d.copying = true
 		return flashCmd("copy: i request id · f FQDN · l link of the first port · esc cancel", false)
 	case km.Is(msg, ActUp):
-		d.vp.LineUp(1)
+		d.vp.ScrollUp(1)
 	case km.Is(msg, ActDown):
-		d.vp.LineDown(1)
+		d.vp.ScrollDown(1)
 	case km.Is(msg, ActPageUp):
-		d.vp.ViewUp()
+		d.vp.PageUp()
 	case km.Is(msg, ActPageDown):
-		d.vp.ViewDown()
+		d.vp.PageDown()
 	case km.Is(msg, ActTop):
 		d.vp.GotoTop()
 	case km.Is(msg, ActBottom):

@@ -5,6 +5,7 @@ import (
 	"context"
 	"net/http"
 	"reflect"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -16,6 +17,7 @@ import (
 	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/api/sim"
 	"github.com/gapdeck/gapdeck/model/engine"
+	"github.com/gapdeck/gapdeck/ui/table"
 	"github.com/gapdeck/gapdeck/ui/theme"
 )
 
@@ -531,4 +533,89 @@ func checkScreen(t testing.TB, view string, width, height int) {
 			t.Fatalf("%dx%d: line %d is %d cells wide: %q", width, height, i, w, l)
 		}
 	}
+}
+
+// settled returns a harness whose Deployments tab shows enriched rows.
+func settled(t *testing.T, opts ...harnessOption) *harness {
+	t.Helper()
+	h := newHarness(t, opts...)
+	h.settle()
+	return h
+}
+
+// activeName is the name of the tab on screen.
+func (h *harness) activeName() string { return h.app.tabs[h.app.active].name() }
+
+// rowIDs are the first fields of the rows on screen (request ids on the
+// Deployments tab), without the cursor marker.
+func (h *harness) rowIDs() []string {
+	var ids []string
+	for _, r := range h.rows() {
+		ids = append(ids, strings.TrimPrefix(strings.Fields(r)[0], ">"))
+	}
+	return ids
+}
+
+// deployments is the Deployments tab.
+func (h *harness) deployments() *deploymentsTab { return h.app.tabs[tabDeployments].(*deploymentsTab) }
+
+// cmdMsg runs cmd (which must return at once) and returns its message.
+func cmdMsg(t *testing.T, cmd tea.Cmd) tea.Msg {
+	t.Helper()
+	if cmd == nil {
+		return nil
+	}
+	done := make(chan tea.Msg, 1)
+	go func() { done <- cmd() }()
+	select {
+	case m := <-done:
+		return m
+	case <-time.After(time.Second):
+		t.Fatal("command did not return")
+		return nil
+	}
+}
+
+// column is the text of column key in every row on screen, cut from the
+// lines where the active table lays that column out.
+func (h *harness) column(key string) []string {
+	h.t.Helper()
+	var tbl *table.Table
+	switch v := h.app.tabs[h.app.active].(type) {
+	case *deploymentsTab:
+		tbl = v.list.table
+	case *catalogTab:
+		tbl = v.list.table
+	}
+	x, w, ok := tbl.ColumnSpan(key)
+	if !ok {
+		h.t.Fatalf("column %q is not on screen", key)
+	}
+	var out []string
+	for _, r := range h.rows() {
+		out = append(out, strings.TrimSpace(ansi.Cut(r, x, x+w)))
+	}
+	return out
+}
+
+// helpLine finds "key desc" on a help screen (columns separate entries
+// with two or more spaces).
+func helpLine(screen, key, desc string) string {
+	re := regexp.MustCompile(`(^|\s)` + regexp.QuoteMeta(key) + ` +` + regexp.QuoteMeta(desc) + `(\s|$)`)
+	return re.FindString(screen)
+}
+
+// firstOf is the first of two values.
+func firstOf(a, _ int) int { return a }
+
+// noPanic runs f and turns a panic into a test failure, so one crash does
+// not abort the whole package's run.
+func noPanic(t *testing.T, what string, f func()) {
+	t.Helper()
+	defer func() {
+		if r := recover(); r != nil {
+			t.Fatalf("%s: panic: %v", what, r)
+		}
+	}()
+	f()
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"hash/fnv"
 	"io"
 	"net/http"
 	"reflect"
@@ -15,8 +14,6 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/ansi"
-	"github.com/mattn/go-runewidth"
 
 	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/model"
@@ -26,104 +23,13 @@ import (
 	"github.com/gapdeck/gapdeck/ui/theme"
 )
 
-// hostileRewriter rewrites every JSON string value of an API answer (and
-// the names of ports, which are object keys) to a hostile one: a string
-// of termtexttest.Hostile, or a very long one, in front of the original
-// value, so values stay distinct. Which one depends on the key and the
-// value only, so a run is reproducible however the requests interleave.
-// Strings that hold numbers or times are left alone (the API sends some
-// numbers as strings; a broken time is a decode error, not hostile text),
-// and so are request ids when keepIDs is set, so the console can still
-// open a deployment.
-type hostileRewriter struct {
-	keepIDs bool
-}
-
-// prefix is the hostile text put in front of value, found under key.
-func (h *hostileRewriter) prefix(key, value string) string {
-	f := fnv.New32a()
-	f.Write([]byte(key))
-	f.Write([]byte{0})
-	f.Write([]byte(value))
-	n := int(f.Sum32() % uint32(len(termtexttest.Hostile)+1))
-	if n == len(termtexttest.Hostile) {
-		return termtexttest.Long(600)
-	}
-	return termtexttest.Hostile[n]
-}
-
-// body rewrites a JSON body; anything else comes back as it was.
-func (h *hostileRewriter) body(b []byte) []byte {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return b
-	}
-	out, err := json.Marshal(h.value("", v))
-	if err != nil {
-		return b
-	}
-	return out
-}
-
-// value rewrites v, found under key.
-func (h *hostileRewriter) value(key string, v any) any {
-	switch v := v.(type) {
-	case string:
-		if h.keep(key, v) {
-			return v
-		}
-		if key == "logs" || key == "crash_logs" { // every line of them
-			lines := strings.Split(v, "\n")
-			for i, l := range lines {
-				lines[i] = h.prefix(key, l) + l
-			}
-			return strings.Join(lines, "\n")
-		}
-		return h.prefix(key, v) + v
-	case []any:
-		for i := range v {
-			v[i] = h.value(key, v[i])
-		}
-		return v
-	case map[string]any:
-		out := make(map[string]any, len(v))
-		for k, e := range v {
-			nk := k
-			if key == "ports" {
-				nk = h.prefix("", k) + k
-			}
-			out[nk] = h.value(k, e)
-		}
-		return out
-	}
-	return v
-}
-
-// keep reports whether the string s under key stays as it is.
-func (h *hostileRewriter) keep(key, s string) bool {
-	if h.keepIDs && key == "request_id" {
-		return true
-	}
-	if _, err := strconv.ParseFloat(s, 64); err == nil {
-		return true
-	}
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02 15:04:05.999999", "2006-01-02T15:04:05.999999", "2006-01-02"} {
-		if _, err := time.Parse(layout, s); err == nil {
-			return true
-		}
-	}
-	return false
-}
-
-// hostileTransport rewrites the answers of base with a hostileRewriter.
+// hostileTransport rewrites the answers of base with a termtexttest.Rewriter.
 // With failing set, the fleets and metrics endpoints answer an error
 // whose message and details are hostile instead (an API error body
 // quoted in a view).
 type hostileTransport struct {
 	base    http.RoundTripper
-	rw      *hostileRewriter
+	rw      *termtexttest.Rewriter
 	failing bool
 }
 
@@ -159,7 +65,7 @@ func (t hostileTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	b = t.rw.body(b)
+	b = t.rw.Body(b)
 	res.Body = io.NopCloser(bytes.NewReader(b))
 	res.ContentLength = int64(len(b))
 	res.Header.Del("Content-Length")
@@ -168,7 +74,7 @@ func (t hostileTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 
 // withHostileAPI makes every answer of the harness's simulator hostile.
 func withHostileAPI(keepIDs bool) harnessOption {
-	rw := &hostileRewriter{keepIDs: keepIDs}
+	rw := &termtexttest.Rewriter{KeepIDs: keepIDs}
 	return withTransport(func(base http.RoundTripper) http.RoundTripper {
 		return hostileTransport{base: base, rw: rw}
 	})
@@ -177,22 +83,10 @@ func withHostileAPI(keepIDs bool) harnessOption {
 // withHostileErrors is withHostileAPI (ids kept) with the fleets, metrics
 // and locations endpoints failing with hostile error bodies.
 func withHostileErrors() harnessOption {
-	rw := &hostileRewriter{keepIDs: true}
+	rw := &termtexttest.Rewriter{KeepIDs: true}
 	return withTransport(func(base http.RoundTripper) http.RoundTripper {
 		return hostileTransport{base: base, rw: rw, failing: true}
 	})
-}
-
-// conservativeWidth is the widest a terminal may draw line: the UI's
-// measure (grapheme clusters) or a terminal's that adds up code points
-// (tmux, wcwidth), whichever is wider.
-func conservativeWidth(line string) int {
-	plain := ansi.Strip(line)
-	w := 0
-	for _, r := range plain {
-		w += runewidth.RuneWidth(r)
-	}
-	return max(w, ansi.StringWidth(line))
 }
 
 // checkTerminalSafe fails unless view, drawn on a width-cell terminal,
@@ -205,7 +99,7 @@ func checkTerminalSafe(t testing.TB, what, view string, width int) {
 		t.Fatalf("%s: %v\n%s", what, err, clipForLog(view, err.Error()[i+4:]))
 	}
 	for i, l := range strings.Split(view, "\n") {
-		if w := conservativeWidth(l); w > width {
+		if w := termtexttest.ConservativeWidth(l); w > width {
 			t.Fatalf("%s: line %d is %d cells wide on a %d-cell terminal: %q", what, i, w, width, l)
 		}
 	}
@@ -414,7 +308,7 @@ func TestTableHostileWidths(t *testing.T) {
 		}
 		tb.SetSource(src)
 		for i, l := range strings.Split(tb.View(), "\n") {
-			if cw := conservativeWidth(l); cw > w {
+			if cw := termtexttest.ConservativeWidth(l); cw > w {
 				t.Fatalf("width %d: line %d is %d cells wide for a terminal: %q", w, i, cw, l)
 			}
 		}
@@ -435,7 +329,7 @@ func TestDetailHostileWidths(t *testing.T) {
 	row.Rev++
 	h.press("enter")
 	for i, l := range strings.Split(h.view(), "\n") {
-		if cw := conservativeWidth(l); cw > 200 {
+		if cw := termtexttest.ConservativeWidth(l); cw > 200 {
 			t.Fatalf("line %d is %d cells wide for a terminal: %q", i, cw, l)
 		}
 	}

@@ -130,9 +130,6 @@ func (a *app) latestVersion() string {
 	return a.versions[0]
 }
 
-// deploymentTags are the tags the simulated population carries.
-var deploymentTags = []string{"production", "canary", "staging", "eu-event", "tournament"}
-
 // hasCapacity reports whether location li can take version of app now: a
 // fixed, deterministic subset per app version; oversized fits nowhere.
 func hasCapacity(appName, version string, li int) bool {

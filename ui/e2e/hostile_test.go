@@ -1,4 +1,4 @@
-package ui
+package e2e
 
 import (
 	"bytes"
@@ -16,11 +16,12 @@ import (
 	"time"
 
 	"github.com/gapdeck/gapdeck/api"
+	"github.com/gapdeck/gapdeck/ui/termtext/termtexttest"
 )
 
 // startHostileProxy puts a reverse proxy in front of the simulator at
 // base that rewrites every string of every JSON answer to a hostile one
-// (see hostileRewriter; request ids are kept so the console can open
+// (see termtexttest.Rewriter; request ids are kept so the console can open
 // deployments). It returns the proxy's base URL and closes it at cleanup.
 func startHostileProxy(t *testing.T, base string) string {
 	t.Helper()
@@ -28,7 +29,7 @@ func startHostileProxy(t *testing.T, base string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rw := &hostileRewriter{keepIDs: true}
+	rw := &termtexttest.Rewriter{KeepIDs: true}
 	proxy := httputil.NewSingleHostReverseProxy(target)
 	proxy.ModifyResponse = func(res *http.Response) error {
 		b, err := io.ReadAll(res.Body)
@@ -36,7 +37,7 @@ func startHostileProxy(t *testing.T, base string) string {
 		if err != nil {
 			return err
 		}
-		b = rw.body(b)
+		b = rw.Body(b)
 		res.Body = io.NopCloser(bytes.NewReader(b))
 		res.ContentLength = int64(len(b))
 		res.Header.Set("Content-Length", strconv.Itoa(len(b)))
@@ -91,7 +92,7 @@ func TestE2EHostileAnswers(t *testing.T) {
 			t.Fatalf("%s: the header is not on the first line:\n%s", step, scr)
 		}
 		for i, l := range lines {
-			if w := conservativeWidth(l); w > 120 {
+			if w := termtexttest.ConservativeWidth(l); w > 120 {
 				t.Fatalf("%s: line %d is %d cells wide in a 120-cell pane: %q", step, i, w, l)
 			}
 		}

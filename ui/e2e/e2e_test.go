@@ -1,4 +1,4 @@
-package ui
+package e2e
 
 import (
 	"bytes"
