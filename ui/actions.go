@@ -228,8 +228,8 @@ func (a *App) onStopDone(msg stopDoneMsg) tea.Cmd {
 		text = msg.id + " was already terminated (410)"
 	}
 	a.audit(entry)
-	a.view.Refresh()                                   // follow the row through TERMINATING → TERMINATED
-	a.tabs[tabDeployments].Update(catalogChangedMsg{}) // the table must not keep the old rows
+	a.view.Refresh()                     // follow the row through TERMINATING → TERMINATED
+	a.tabs[tabDeployments].dataChanged() // the table must not keep the old rows
 	a.plan()
 	return tea.Batch(a.setFlash(text, false), a.plan())
 }

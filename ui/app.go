@@ -35,6 +35,7 @@ type tab interface {
 	filterText() string
 	visibleKeys() []string
 	freshness() *freshness
+	dataChanged() // the data it shows changed outside a fetch: rebuild the rows
 }
 
 // Tab positions, matching the 1–4 keys.
@@ -59,13 +60,6 @@ const (
 type subView interface {
 	Component
 	schedule() (model.View, string) // what the scheduler should poll while it is open
-}
-
-// appAction is a message that applies itself to the App: the results of
-// actions and the dialogs and forms views ask for. Each feature defines its
-// own messages in its own file instead of growing Update.
-type appAction interface {
-	applyTo(a *App) tea.Cmd
 }
 
 // App is the root model.
@@ -252,7 +246,9 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
-// updateMsg is Update without the quit check.
+// updateMsg is Update without the quit check. It is the console's one
+// routing table: every message the App handles has its case here, and
+// each case calls the feature's handler (in the feature's file).
 func (a *App) updateMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if o, ok := msg.(fromView); ok && o.origin() != a.view {
 		return a, nil // an action's answer from the profile before a switch
@@ -312,8 +308,36 @@ func (a *App) updateMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 		}
 		return a, cmd
-	case appAction:
-		return a, msg.applyTo(a)
+	case openDeployMsg:
+		return a, a.askDeploy(deployDraft{app: msg.app, version: msg.version})
+	case openHostDeployMsg:
+		return a, a.onOpenHostDeploy(msg)
+	case deployDoneMsg:
+		return a, a.onDeployDone(msg)
+	case tagDoneMsg:
+		return a, a.onTagDone(msg)
+	case tagCheckMsg:
+		return a, a.onTagCheck(msg)
+	case fleetToggleDoneMsg:
+		return a, a.onFleetToggleDone(msg)
+	case fleetLinkDoneMsg:
+		return a, a.onFleetLinkDone(msg)
+	case fleetCheckMsg:
+		return a, a.onFleetCheck(msg)
+	case policyDoneMsg:
+		return a, a.onPolicyDone(msg)
+	case policyCheckMsg:
+		return a, a.onPolicyCheck(msg)
+	case tokenReloadedMsg:
+		return a, a.onTokenReloaded(msg)
+	case profileSwitchedMsg:
+		return a, a.onProfileSwitched(msg)
+	case saveViewStateMsg:
+		return a, a.onSaveViewState()
+	case QuitMsg:
+		return a, a.requestQuit(msg.Reason, msg.Now)
+	case quitTickMsg:
+		return a, a.tickQuit()
 	case tea.KeyMsg:
 		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
 			return a, a.splitKeys(msg)
@@ -357,10 +381,10 @@ func (a *App) onEngine(u engine.Update) tea.Cmd {
 	}
 	if len(u.Results) == 0 { // the data moved outside a fetch (an action's answer)
 		for _, t := range a.tabs {
-			t.Update(catalogChangedMsg{})
+			t.dataChanged()
 		}
-		if a.sub != nil {
-			a.sub.Update(catalogChangedMsg{})
+		if c, ok := a.sub.(interface{ dataChanged() }); ok {
+			c.dataChanged()
 		}
 	}
 	a.rebuildChrome()
@@ -390,7 +414,7 @@ func (a *App) onResult(msg jobDoneMsg) tea.Cmd {
 		}
 	}
 	if a.active == tabLocations && (msg.job.Kind == model.JobStatus || msg.job.Kind == model.JobListPage) {
-		a.tabs[tabLocations].Update(catalogChangedMsg{})
+		a.tabs[tabLocations].dataChanged()
 	}
 	if a.sub != nil {
 		_, cmd := a.sub.Update(msg)
@@ -517,7 +541,7 @@ func (a *App) switchTab(i int) tea.Cmd {
 	a.active = i
 	t := a.tabs[i]
 	if i == tabLocations {
-		t.Update(catalogChangedMsg{})
+		t.dataChanged()
 	}
 	a.rebuildChrome()
 	a.layout()

@@ -171,9 +171,9 @@ func (a *App) checkTags(act string, m tagDoneMsg) tea.Cmd {
 	}
 }
 
-// applyTo records what the re-read tags say about the lost request and
+// onTagCheck records what the re-read tags say about the lost request and
 // shows them in the row.
-func (m tagCheckMsg) applyTo(a *App) tea.Cmd {
+func (a *App) onTagCheck(m tagCheckMsg) tea.Cmd {
 	d := m.done
 	entry := model.AuditEntry{ID: m.act, Action: d.op, Targets: []string{d.id}}
 	if m.err != nil {
@@ -222,8 +222,8 @@ func (a *App) checkFleet(act, op string, m fleetToggleDoneMsg) tea.Cmd {
 	}
 }
 
-// applyTo records whether the fleet's flag is what was asked.
-func (m fleetCheckMsg) applyTo(a *App) tea.Cmd {
+// onFleetCheck records whether the fleet's flag is what was asked.
+func (a *App) onFleetCheck(m fleetCheckMsg) tea.Cmd {
 	d := m.done
 	entry := model.AuditEntry{ID: m.act, Action: m.op, Targets: []string{d.name}}
 	if m.err != nil || m.f == nil {
@@ -264,8 +264,8 @@ func (a *App) checkPolicyDeleted(act string, ref policyRef) tea.Cmd {
 	}
 }
 
-// applyTo records whether the policy is gone.
-func (m policyCheckMsg) applyTo(a *App) tea.Cmd {
+// onPolicyCheck records whether the policy is gone.
+func (a *App) onPolicyCheck(m policyCheckMsg) tea.Cmd {
 	target := m.ref.fleet + "/" + m.ref.name
 	entry := model.AuditEntry{ID: m.act, Action: policyDelete, Targets: []string{target}}
 	var text string

@@ -19,17 +19,14 @@ const readOnlyDeploying = "deploying"
 // openDeployMsg asks for the deploy form; app and version prefill it.
 type openDeployMsg struct{ app, version string }
 
-func (m openDeployMsg) applyTo(a *App) tea.Cmd {
-	return a.askDeploy(deployDraft{app: m.app, version: m.version})
-}
-
 // openHostDeployMsg asks for the deploy form onto hosts of a private fleet.
 type openHostDeployMsg struct {
 	fleet string
 	hosts []string
 }
 
-func (m openHostDeployMsg) applyTo(a *App) tea.Cmd {
+// onOpenHostDeploy opens the deploy form onto the marked hosts.
+func (a *App) onOpenHostDeploy(m openHostDeployMsg) tea.Cmd {
 	d := deployDraft{fleet: m.fleet, hosts: strings.Join(m.hosts, ", ")}
 	if hl := a.cat.Hosts[m.fleet]; hl != nil {
 		d.known = slices.Clone(hl.Data)
@@ -46,8 +43,6 @@ type deployDoneMsg struct {
 	res   *api.DeployV2Response
 	err   error
 }
-
-func (m deployDoneMsg) applyTo(a *App) tea.Cmd { return a.onDeployDone(m) }
 
 // askDeploy opens the deploy form over d; once it is valid and submitted,
 // a confirmation (Cancel focused) shows what will be sent. Nothing is sent

@@ -267,6 +267,10 @@ func (t *deploymentsTab) apply(msg jobDoneMsg) {
 	t.list.refresh()
 }
 
+// dataChanged redraws the rows: the store changed outside a fetch (a
+// stop's summary, a tag).
+func (t *deploymentsTab) dataChanged() { t.list.refresh() }
+
 // Init implements tea.Model.
 func (t *deploymentsTab) Init() tea.Cmd { return nil }
 
@@ -277,8 +281,6 @@ func (t *deploymentsTab) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		t.apply(msg)
 	case clockMsg:
 		t.list.refresh() // ages move on
-	case catalogChangedMsg:
-		t.list.refresh() // the store changed outside a fetch (a stop's summary, a tag)
 	case tea.KeyMsg:
 		if t.list.handleKey(msg) {
 			return t, nil

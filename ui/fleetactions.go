@@ -127,8 +127,8 @@ func (a *App) noteFleet(f api.Fleet) {
 
 // catalogChanged rebuilds the tabs built from the catalog.
 func (a *App) catalogChanged() {
-	a.tabs[tabFleets].Update(catalogChangedMsg{})
-	a.tabs[tabPolicies].Update(catalogChangedMsg{})
+	a.tabs[tabFleets].dataChanged()
+	a.tabs[tabPolicies].dataChanged()
 }
 
 // fleetToggleDoneMsg is the answer to a fleet's enabled change.
@@ -157,8 +157,8 @@ func (a *App) sendToggleFleet(name string, enabled bool) tea.Cmd {
 	}
 }
 
-// applyTo reports and audits the change; a failure rolls the row back.
-func (m fleetToggleDoneMsg) applyTo(a *App) tea.Cmd {
+// onFleetToggleDone reports and audits the change; a failure rolls the row back.
+func (a *App) onFleetToggleDone(m fleetToggleDoneMsg) tea.Cmd {
 	op, verb := fleetDisable, "disable"
 	if m.enabled {
 		op, verb = fleetEnable, "enable"
@@ -312,8 +312,8 @@ func (a *App) sendFleetLink(op, fleet, app, version string) tea.Cmd {
 	}
 }
 
-// applyTo reports and audits a link or unlink.
-func (m fleetLinkDoneMsg) applyTo(a *App) tea.Cmd {
+// onFleetLinkDone reports and audits a link or unlink.
+func (a *App) onFleetLinkDone(m fleetLinkDoneMsg) tea.Cmd {
 	entry := model.AuditEntry{ID: m.act, Action: m.op, Targets: []string{m.fleet}, Detail: "app " + m.app + " version " + m.version}
 	what := "link " + m.app + " " + m.version + " to Smart Fleet " + m.fleet
 	done := m.app + " " + m.version + " linked to Smart Fleet " + m.fleet

@@ -264,9 +264,9 @@ func (a *App) askDeletePolicy(row *catalogRow, ok bool) tea.Cmd {
 	return nil
 }
 
-// applyTo reports and audits a policy edit or delete, shows the answer in
+// onPolicyDone reports and audits a policy edit or delete, shows the answer in
 // the catalog at once and re-reads it.
-func (m policyDoneMsg) applyTo(a *App) tea.Cmd {
+func (a *App) onPolicyDone(m policyDoneMsg) tea.Cmd {
 	entry := model.AuditEntry{ID: m.act, Action: m.op, Targets: []string{m.ref.fleet + "/" + m.ref.name}, Detail: m.detail}
 	what := "edit policy " + m.ref.name + " of " + m.ref.fleet
 	if m.op == policyDelete {

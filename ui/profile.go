@@ -82,7 +82,8 @@ type profileSwitchedMsg struct {
 	err  error
 }
 
-func (m profileSwitchedMsg) applyTo(a *App) tea.Cmd {
+// onProfileSwitched attaches to the new profile's engine, or says why not.
+func (a *App) onProfileSwitched(m profileSwitchedMsg) tea.Cmd {
 	a.switching = ""
 	if m.err != nil || m.env == nil {
 		err := m.err

@@ -47,10 +47,6 @@ func (q quitWait) byKey() bool { return q.reason == "q" || q.reason == "ctrl+c" 
 // quitTickMsg moves the quit countdown on.
 type quitTickMsg struct{}
 
-func (quitTickMsg) applyTo(a *App) tea.Cmd { return a.tickQuit() }
-
-func (m QuitMsg) applyTo(a *App) tea.Cmd { return a.requestQuit(m.Reason, m.Now) }
-
 // quitTick arms the countdown's next second.
 func quitTick() tea.Cmd {
 	return tea.Tick(time.Second, func(time.Time) tea.Msg { return quitTickMsg{} })

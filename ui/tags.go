@@ -186,11 +186,9 @@ func (a *App) setRowTags(id string, tags []string) bool {
 	if before == after {
 		return false
 	}
-	a.tabs[tabDeployments].Update(catalogChangedMsg{})
+	a.tabs[tabDeployments].dataChanged()
 	return true
 }
-
-func (m tagDoneMsg) applyTo(a *App) tea.Cmd { return a.onTagDone(m) }
 
 // onTagDone reports and audits one tag request; a failure rolls the row
 // back.

@@ -113,7 +113,8 @@ func (a *App) noteViewState(msg tea.Msg) tea.Cmd {
 // saveViewStateMsg fires when the view state should be written.
 type saveViewStateMsg struct{}
 
-func (saveViewStateMsg) applyTo(a *App) tea.Cmd {
+// onSaveViewState writes the view state (see saveViewState).
+func (a *App) onSaveViewState() tea.Cmd {
 	a.state.pending = false
 	if err := a.saveViewState(); err != nil && !a.state.warned {
 		a.state.warned = true
