@@ -110,7 +110,7 @@ func (a *App) askStopByTags(arg string) tea.Cmd {
 		lines = append(lines, a.describe(id, now)[0])
 	}
 	want := strconv.Itoa(len(ids))
-	a.dialog = newTypedConfirm(a.env.Styles, "Stop deployments tagged "+strings.Join(tags, ",")+"?", lines, "Stop "+want, want)
+	a.dialog = newTypedConfirm(a.env.Styles, a.env.Keys, "Stop deployments tagged "+strings.Join(tags, ",")+"?", lines, "Stop "+want, want)
 	a.onConfirm = func() tea.Cmd {
 		act := a.beginAction(model.AuditEntry{Action: "bulk-stop", Targets: ids, Detail: filter}, "bulk stop of "+filter)
 		ctx, c, o := a.sender()
@@ -144,7 +144,7 @@ func (a *App) askStop(ids []string) tea.Cmd {
 	now := a.env.now()
 	if len(ids) == 1 {
 		id := ids[0]
-		a.dialog = newConfirm(a.env.Styles, "Stop deployment "+id+"?", a.describe(id, now), "Stop")
+		a.dialog = newConfirm(a.env.Styles, a.env.Keys, "Stop deployment "+id+"?", a.describe(id, now), "Stop")
 		a.onConfirm = func() tea.Cmd { return a.sendStop(id) }
 		return nil
 	}
@@ -153,7 +153,7 @@ func (a *App) askStop(ids []string) tea.Cmd {
 		lines = append(lines, a.describe(id, now)[0])
 	}
 	want := strconv.Itoa(len(ids))
-	a.dialog = newTypedConfirm(a.env.Styles, fmt.Sprintf("Stop %d deployments?", len(ids)), lines, "Stop "+want, want)
+	a.dialog = newTypedConfirm(a.env.Styles, a.env.Keys, fmt.Sprintf("Stop %d deployments?", len(ids)), lines, "Stop "+want, want)
 	a.onConfirm = func() tea.Cmd { return a.sendBulkStop(ids) }
 	return nil
 }

@@ -54,7 +54,7 @@ func (a *App) askDeploy(d deployDraft) tea.Cmd {
 	if d.private() && d.known == nil {
 		return a.setFlash("the hosts of "+d.fleet+" are not loaded yet: nothing to deploy onto", true)
 	}
-	form := deployForm(a.env.Styles, d)
+	form := deployForm(a.env.Styles, a.env.Keys, d)
 	a.dialog = form
 	a.onConfirm = func() tea.Cmd {
 		next := draftOf(form, d)
@@ -64,7 +64,7 @@ func (a *App) askDeploy(d deployDraft) tea.Cmd {
 			return a.askDeploy(next)
 		}
 		title := fmt.Sprintf("Deploy %s %s?", req.body.Application, req.body.Version)
-		a.dialog = newConfirm(a.env.Styles, title, req.summary(), "Deploy")
+		a.dialog = newConfirm(a.env.Styles, a.env.Keys, title, req.summary(), "Deploy")
 		a.onConfirm = func() tea.Cmd { return a.sendDeploy(next, req) }
 		return nil
 	}

@@ -80,7 +80,7 @@ func (a *App) askToggleFleet(row *catalogRow, ok bool) tea.Cmd {
 		"Smart Fleet " + name + ": enabled " + yesNo(was) + " → " + yesNo(!was),
 		policyCountLine(a.cat, name),
 	}
-	a.dialog = newConfirm(a.env.Styles, verb+" Smart Fleet "+name+"?", lines, verb)
+	a.dialog = newConfirm(a.env.Styles, a.env.Keys, verb+" Smart Fleet "+name+"?", lines, verb)
 	a.onConfirm = func() tea.Cmd { return a.sendToggleFleet(name, !was) }
 	return nil
 }
@@ -263,7 +263,7 @@ func (a *App) askFleetLink(row *catalogRow, ok bool, op string) tea.Cmd {
 		title, verb, prep = "Unlink an app version from "+name, "Unlink", "from"
 		intro = "The API does not list linked versions: type the one to unlink."
 	}
-	form := newForm(a.env.Styles, title, []string{intro}, []formField{
+	form := newForm(a.env.Styles, a.env.Keys, title, []string{intro}, []formField{
 		{Label: "application", Placeholder: "app name", Validate: required("the application")},
 		{Label: "version", Placeholder: "version name", Validate: required("the version")},
 	}, "Next", nil)
@@ -271,7 +271,7 @@ func (a *App) askFleetLink(row *catalogRow, ok bool, op string) tea.Cmd {
 	a.onConfirm = func() tea.Cmd {
 		app, version := form.Value(linkApp), form.Value(linkVersion)
 		q := fmt.Sprintf("%s %s %s %s Smart Fleet %s?", verb, app, version, prep, name)
-		a.dialog = newConfirm(a.env.Styles, q, []string{"fleet " + name, "application " + app, "version " + version}, verb)
+		a.dialog = newConfirm(a.env.Styles, a.env.Keys, q, []string{"fleet " + name, "application " + app, "version " + version}, verb)
 		a.onConfirm = func() tea.Cmd { return a.sendFleetLink(op, name, app, version) }
 		return nil
 	}

@@ -172,7 +172,14 @@ var keyViews = []keyView{
 		ActFilter, ActFollow, ActWrap, ActNextMatch, ActPrevMatch, ActFilterLines, ActMoreContext, ActLessContext, ActSaveLogs, ActCrash,
 	})},
 	{"audit", slices.Concat(globalActions, scrollActions)},
+	// Dialogs take every key but redraw, and force-quit, which the console
+	// answers first: cancel's ctrl+c acts only when force-quit is moved.
+	{"dialog", slices.Concat([]Action{ActRedraw}, scrollActions, dialogActions)},
+	{"tag manager", []Action{ActRedraw, ActUp, ActDown, ActCancel, ActQuit, ActRenameTag, ActDeleteTag}},
 }
+
+// dialogActions are the keys of the confirmations and forms.
+var dialogActions = []Action{ActConfirm, ActCancel, ActPress, ActFocusNext, ActFocusPrev, ActSwitchButton, ActToggleField}
 
 // Validate checks the key map after Rebind: every key parses and no view
 // has two actions on one key (a *KeyConflictError).

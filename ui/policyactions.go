@@ -185,7 +185,7 @@ func (a *App) askEditPolicy(row *catalogRow, ok bool) tea.Cmd {
 	if p.Maximum != nil {
 		maxValue, maxHint = maxText(p.Maximum), "≥ minimum"
 	}
-	form := newForm(a.env.Styles, "Edit policy "+ref.name+" of "+ref.fleet, []string{
+	form := newForm(a.env.Styles, a.env.Keys, "Edit policy "+ref.name+" of "+ref.fleet, []string{
 		p.Type + " policy · " + orDash(model.PolicySummary(p)),
 	}, []formField{
 		{Label: "enabled", Toggle: true, On: p.Enabled},
@@ -199,7 +199,7 @@ func (a *App) askEditPolicy(row *catalogRow, ok bool) tea.Cmd {
 		if len(change.diff) == 0 {
 			return a.setFlash("policy "+ref.name+" unchanged: nothing was sent", false)
 		}
-		a.dialog = newConfirm(a.env.Styles, "Save policy "+ref.name+" of "+ref.fleet+"?", change.diff, "Save")
+		a.dialog = newConfirm(a.env.Styles, a.env.Keys, "Save policy "+ref.name+" of "+ref.fleet+"?", change.diff, "Save")
 		a.onConfirm = func() tea.Cmd { return a.sendPolicyUpdate(ref, change) }
 		return nil
 	}
@@ -252,7 +252,7 @@ func (a *App) askDeletePolicy(row *catalogRow, ok bool) tea.Cmd {
 		"filters " + orDash(model.PolicySummary(p)),
 		"The deployments it keeps are no longer kept once it is gone.",
 	}
-	a.dialog = newConfirm(a.env.Styles, "Delete policy "+ref.name+" of "+ref.fleet+"?", lines, "Delete")
+	a.dialog = newConfirm(a.env.Styles, a.env.Keys, "Delete policy "+ref.name+" of "+ref.fleet+"?", lines, "Delete")
 	a.onConfirm = func() tea.Cmd {
 		act := a.beginAction(model.AuditEntry{Action: policyDelete, Targets: []string{ref.fleet + "/" + ref.name}, Detail: lines[0]}, "delete of policy "+ref.name)
 		ctx, c, o := a.sender()
