@@ -11,7 +11,6 @@ import (
 
 	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/model"
-	"github.com/gapdeck/gapdeck/ui/termtext"
 )
 
 // dialog is a confirmation shown over the console; while it is open it
@@ -287,18 +286,16 @@ func (a *App) onBulkStopDone(msg bulkStopDoneMsg) tea.Cmd {
 	return tea.Batch(a.setFlash(text, isErr), a.plan())
 }
 
-// audit appends the outcome e of action e.ID (see beginAction) to the
+// audit queues the outcome e of action e.ID (see beginAction) for the
 // audit log, if there is one, and counts the action as answered; a failure
-// to write it is shown, never swallowed.
+// to write it is shown, never swallowed (withAudit).
 func (a *App) audit(e model.AuditEntry) {
 	delete(a.inflight, e.ID)
 	if a.env.Audit == nil {
 		return
 	}
 	e.Time, e.Profile, e.APIHost = a.env.now(), a.env.Profile, a.env.Client.Host()
-	if err := a.env.Audit.Finish(e); err != nil {
-		a.flashText, a.flashErr = "could not write the audit log: "+termtext.Error(err), true
-	}
+	a.auditQ = append(a.auditQ, auditWrite{entry: e}) // written by withAudit, off the UI goroutine
 }
 
 // auditFailed records a request that did not succeed. When the request may

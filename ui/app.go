@@ -90,6 +90,7 @@ type App struct {
 
 	stops     stopProgress          // stops followed to TERMINATED (stopprogress.go)
 	inflight  map[string]string     // actions sent, not answered: action id → what (audittrail.go)
+	auditQ    []auditWrite          // audit records to write before the update's commands run (audittrail.go)
 	checks    map[string]*stopCheck // deployments whose stop's answer was lost (audittrail.go)
 	quit      quitWait              // quitting, waiting for actions in flight (quit.go)
 	deploying map[string]bool       // new deployments watched until READY or ERROR (deployaction.go)
@@ -235,9 +236,9 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd := a.update(msg)
 	if a.quit.active && len(a.inflight) == 0 {
 		a.quit.active = false
-		return a, tea.Batch(cmd, tea.Quit)
+		return a, a.withAudit(tea.Batch(cmd, tea.Quit))
 	}
-	return a, cmd
+	return a, a.withAudit(cmd)
 }
 
 // update handles one message.
@@ -273,6 +274,8 @@ func (a *App) updateMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, clockTick()
 	case flashMsg:
 		return a, a.setFlash(msg.text, msg.isErr)
+	case auditWriteFailedMsg:
+		return a, a.setFlash("could not write the audit log: "+string(termtext.Error(msg.err)), true)
 	case flashExpiredMsg:
 		if msg.id == a.flashID {
 			a.flashText = ""
@@ -334,6 +337,8 @@ func (a *App) updateMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.onProfileSwitched(msg)
 	case saveViewStateMsg:
 		return a, a.onSaveViewState()
+	case viewStateSaveFailedMsg:
+		return a, a.onViewStateSaveFailed(msg)
 	case QuitMsg:
 		return a, a.requestQuit(msg.Reason, msg.Now)
 	case quitTickMsg:

@@ -231,6 +231,9 @@ func (r *Root) View() string { return r.app.View() }
 // when Run returns.
 func (r *Root) Shutdown() error {
 	r.app.abandonInflight(QuitAbandoned)
+	if err := r.app.flushAudit(); err != nil && r.app.env.Log != nil {
+		r.app.env.Log.Error("audit: recording actions in flight", "err", err)
+	}
 	err := r.app.saveViewState()
 	if c := r.app.env.Close; c != nil {
 		c()

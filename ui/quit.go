@@ -75,14 +75,24 @@ func (a *App) quitNow() tea.Cmd {
 	return tea.Quit
 }
 
-// abandonInflight records every action in flight as unknown, for why.
+// abandonInflight queues the record of every action in flight as
+// unknown, for why; withAudit writes it before the quit it comes with.
 func (a *App) abandonInflight(why string) {
 	if a.env.Audit != nil {
-		if _, err := a.env.Audit.Abandon(why); err != nil && a.env.Log != nil {
-			a.env.Log.Error("audit: recording actions in flight", "err", err)
-		}
+		a.auditQ = append(a.auditQ, auditWrite{abandon: why})
 	}
 	a.inflight = nil
+}
+
+// flushAudit writes the queued audit records now, on the caller's
+// goroutine: for Root.Shutdown, once the program has stopped.
+func (a *App) flushAudit() error {
+	q := a.auditQ
+	a.auditQ = nil
+	if len(q) == 0 || a.env.Audit == nil {
+		return nil
+	}
+	return writeAudit(a.env.Audit, q)
 }
 
 // tickQuit moves the countdown on; at the deadline it quits.
