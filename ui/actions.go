@@ -43,8 +43,81 @@ type bulkStopDoneMsg struct {
 	err    error
 }
 
-// What read-only refuses (see refuseReadOnly).
-const readOnlyStopping = "stopping deployments"
+// The action protocol. Every action that changes the organization goes
+// request → confirm → send → report → audit:
+//   - request: a message that implements request (openStopMsg,
+//     catalogActionMsg…); App.updateMsg refuses it in read-only mode, the
+//     one read-only guard, before its case opens the dialog or form;
+//   - confirm: a.dialog with a.onConfirm (dialogKey runs it);
+//   - send: onConfirm calls beginAction (the attempt, written before the
+//     request leaves, see withAudit) and returns the request's command,
+//     built with a.sender() so its answer carries its origin;
+//   - report and audit: the answer's case in updateMsg flashes the outcome
+//     and calls a.audit / a.auditFailed.
+// A new confirmed row action is a key (keys.go), its entry in the tab's
+// row actions, and its ask/send/answer functions in the feature's file.
+
+// request is a message asking for an action that changes the
+// organization: it names the action, whose readOnlyRefusal says what
+// read-only refuses.
+type request interface{ requested() Action }
+
+// readOnlyRefusal is what read-only mode refuses, per mutating action (see
+// refuseReadOnly): every action of the mutating list is here.
+var readOnlyRefusal = map[Action]string{
+	ActStop:          "stopping deployments",
+	ActTag:           "tagging",
+	ActTags:          "tagging",
+	ActDeploy:        "deploying",
+	ActToggleFleet:   "changing fleets and policies",
+	ActLinkVersion:   "changing fleets and policies",
+	ActUnlinkVersion: "changing fleets and policies",
+	ActEditPolicy:    "changing fleets and policies",
+	ActDeletePolicy:  "changing fleets and policies",
+}
+
+func (openStopMsg) requested() Action        { return ActStop }
+func (stopByTagsMsg) requested() Action      { return ActStop }
+func (openTagMsg) requested() Action         { return ActTag }
+func (openTagsMsg) requested() Action        { return ActTags }
+func (openDeployMsg) requested() Action      { return ActDeploy }
+func (openHostDeployMsg) requested() Action  { return ActDeploy }
+func (m catalogActionMsg) requested() Action { return m.act }
+
+// stopByTagsMsg asks to stop by deployment_tags (`:stop tag=…`).
+type stopByTagsMsg struct{ arg string }
+
+// catalogActionMsg asks for a row action of a catalog tab (fleets,
+// policies) on its selected row (ok: there is one).
+type catalogActionMsg struct {
+	act Action
+	row *catalogRow
+	ok  bool
+}
+
+// onCatalogAction runs a catalog tab's row action.
+func (a *App) onCatalogAction(m catalogActionMsg) tea.Cmd {
+	switch m.act {
+	case ActToggleFleet:
+		return a.askToggleFleet(m.row, m.ok)
+	case ActLinkVersion:
+		return a.askFleetLink(m.row, m.ok, fleetLink)
+	case ActUnlinkVersion:
+		return a.askFleetLink(m.row, m.ok, fleetUnlink)
+	case ActEditPolicy:
+		return a.askEditPolicy(m.row, m.ok)
+	case ActDeletePolicy:
+		return a.askDeletePolicy(m.row, m.ok)
+	}
+	return nil
+}
+
+// requestRow is a catalog row action that sends its request message.
+func requestRow(act Action) rowAction {
+	return func(r *catalogRow, ok bool) tea.Cmd {
+		return func() tea.Msg { return catalogActionMsg{act: act, row: r, ok: ok} }
+	}
+}
 
 // parseTagStop reads `:stop tag=a[,b] [any|all|not]`.
 func parseTagStop(arg string) (tags []string, match string, err error) {
@@ -82,9 +155,6 @@ func tagsMatch(have, want []string, match string) bool {
 // knows that match, a warning that the server matches on its own data, and
 // a typed count. Nothing is sent when gapdeck knows of no match.
 func (a *App) askStopByTags(arg string) tea.Cmd {
-	if a.env.ReadOnly {
-		return a.refuseReadOnly(readOnlyStopping)
-	}
 	tags, match, err := parseTagStop(arg)
 	if err != nil {
 		return a.setFlash(err.Error(), true)
@@ -134,9 +204,6 @@ func (a *App) refuseReadOnly(what string) tea.Cmd {
 // askStop opens the confirmation for stopping ids. Nothing is sent until
 // the user confirms; Cancel is focused first.
 func (a *App) askStop(ids []string) tea.Cmd {
-	if a.env.ReadOnly {
-		return a.refuseReadOnly(readOnlyStopping)
-	}
 	if len(ids) == 0 {
 		return nil
 	}
@@ -278,7 +345,7 @@ func (a *App) onBulkStopDone(msg bulkStopDoneMsg) tea.Cmd {
 	}
 	a.audit(entry)
 	a.trackStops(got, missing, "not processable")
-	if d, ok := a.tabs[tabDeployments].(*deploymentsTab); ok {
+	if d, ok := a.deployments(); ok {
 		d.clearMarks()
 	}
 	a.view.Refresh()

@@ -287,3 +287,38 @@ func TestReadOnlyRefusalSaysWhy(t *testing.T) {
 	h.press("t")
 	h.mustContain("read-only: tagging is disabled (profile prod is read-only)")
 }
+
+// The read-only guard is one place: every request message of a mutating
+// action is refused by App.updateMsg before it opens anything, with what
+// read-only disables; every mutating key has its refusal.
+func TestReadOnlyGuardRefusesEveryRequest(t *testing.T) {
+	for _, act := range mutating {
+		if readOnlyRefusal[act] == "" {
+			t.Errorf("mutating action %s has no read-only refusal", act)
+		}
+	}
+	h := settled(t, withReadOnly())
+	id := h.selectedID()
+	for _, tc := range []struct {
+		msg  request
+		want string
+	}{
+		{openStopMsg{ids: []string{id}}, "stopping deployments"},
+		{stopByTagsMsg{arg: "tag=x"}, "stopping deployments"},
+		{openTagMsg{ids: []string{id}}, "tagging"},
+		{openTagsMsg{id: id}, "tagging"},
+		{openDeployMsg{app: "a", version: "v"}, "deploying"},
+		{openHostDeployMsg{fleet: "f", hosts: []string{"h"}}, "deploying"},
+		{catalogActionMsg{act: ActToggleFleet}, "changing fleets and policies"},
+		{catalogActionMsg{act: ActLinkVersion}, "changing fleets and policies"},
+		{catalogActionMsg{act: ActUnlinkVersion}, "changing fleets and policies"},
+		{catalogActionMsg{act: ActEditPolicy}, "changing fleets and policies"},
+		{catalogActionMsg{act: ActDeletePolicy}, "changing fleets and policies"},
+	} {
+		h.send(tc.msg)
+		if h.app.dialog != nil {
+			t.Fatalf("%T %v opened a dialog in read-only mode", tc.msg, tc.msg.requested())
+		}
+		h.mustContain("read-only: " + tc.want + " is disabled")
+	}
+}

@@ -254,6 +254,9 @@ func (a *App) updateMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if o, ok := msg.(fromView); ok && o.origin() != a.view {
 		return a, nil // an action's answer from the profile before a switch
 	}
+	if r, ok := msg.(request); ok && a.env.ReadOnly {
+		return a, a.refuseReadOnly(readOnlyRefusal[r.requested()]) // the one read-only guard
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		a.width, a.height = msg.Width, msg.Height
@@ -287,6 +290,10 @@ func (a *App) updateMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.openSub(a.newHostsView(msg.fleet))
 	case openStopMsg:
 		return a, a.askStop(msg.ids)
+	case stopByTagsMsg:
+		return a, a.askStopByTags(msg.arg)
+	case catalogActionMsg:
+		return a, a.onCatalogAction(msg)
 	case openTagMsg:
 		return a, a.askAddTag(msg.ids)
 	case openTagsMsg:
@@ -530,9 +537,16 @@ func (a *App) onKey(msg tea.KeyMsg) tea.Cmd {
 	return tea.Batch(cmd, a.plan())
 }
 
+// deployments is the Deployments tab (checked: false if the tabs were
+// built without it).
+func (a *App) deployments() (*deploymentsTab, bool) {
+	d, ok := a.tabs[tabDeployments].(*deploymentsTab)
+	return d, ok
+}
+
 // markCount is how many deployments are marked.
 func (a *App) markCount() int {
-	if d, ok := a.tabs[tabDeployments].(*deploymentsTab); ok {
+	if d, ok := a.deployments(); ok {
 		return len(d.marks)
 	}
 	return 0

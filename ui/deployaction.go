@@ -14,8 +14,6 @@ import (
 	"github.com/gapdeck/gapdeck/model"
 )
 
-const readOnlyDeploying = "deploying"
-
 // openDeployMsg asks for the deploy form; app and version prefill it.
 type openDeployMsg struct{ app, version string }
 
@@ -48,9 +46,6 @@ type deployDoneMsg struct {
 // a confirmation (Cancel focused) shows what will be sent. Nothing is sent
 // before that confirmation.
 func (a *App) askDeploy(d deployDraft) tea.Cmd {
-	if a.env.ReadOnly {
-		return a.refuseReadOnly(readOnlyDeploying)
-	}
 	if d.private() && d.known == nil {
 		return a.setFlash("the hosts of "+d.fleet+" are not loaded yet: nothing to deploy onto", true)
 	}
@@ -163,17 +158,15 @@ func (a *App) trackNew(id string, tags []string) tea.Cmd {
 	if a.active != tabDeployments || a.sub != nil {
 		cmd = a.switchTab(tabDeployments)
 	}
-	t, ok := a.tabs[tabDeployments].(*deploymentsTab)
+	t, ok := a.deployments()
 	if !ok {
 		return cmd
 	}
-	t.list.refresh()
-	if a.store.Position(id) < 0 && t.filterText() != "" {
-		a.applyFilter("")
-		t.list.refresh()
-	}
-	if i := a.store.Position(id); i >= 0 {
-		t.list.table.SetCursor(i)
+	t.dataChanged()
+	if !t.selectID(id) && t.filterText() != "" {
+		a.applyFilter("") // the filter hides it: show it
+		t.dataChanged()
+		t.selectID(id)
 	}
 	a.plan()
 	// Its status is polled every watch interval, whatever the view, until

@@ -271,6 +271,19 @@ func (t *deploymentsTab) apply(msg jobDoneMsg) {
 // stop's summary, a tag).
 func (t *deploymentsTab) dataChanged() { t.list.refresh() }
 
+// selectedID is the request id of the row under the cursor.
+func (t *deploymentsTab) selectedID() (string, bool) { return t.list.table.SelectedKey() }
+
+// selectID moves the cursor to deployment id; false when it is not listed.
+func (t *deploymentsTab) selectID(id string) bool {
+	i := t.store.Position(id)
+	if i < 0 {
+		return false
+	}
+	t.list.table.SetCursor(i)
+	return true
+}
+
 // Init implements tea.Model.
 func (t *deploymentsTab) Init() tea.Cmd { return nil }
 

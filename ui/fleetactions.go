@@ -21,14 +21,12 @@ const (
 	fleetUnlink  = "fleet-unlink"
 )
 
-const readOnlyFleets = "changing fleets and policies"
-
 // fleetActions are the Fleets tab's keys on the selected row.
 func (a *App) fleetActions() map[Action]rowAction {
 	return map[Action]rowAction{
-		ActToggleFleet:   a.askToggleFleet,
-		ActLinkVersion:   func(r *catalogRow, ok bool) tea.Cmd { return a.askFleetLink(r, ok, fleetLink) },
-		ActUnlinkVersion: func(r *catalogRow, ok bool) tea.Cmd { return a.askFleetLink(r, ok, fleetUnlink) },
+		ActToggleFleet:   requestRow(ActToggleFleet),
+		ActLinkVersion:   requestRow(ActLinkVersion),
+		ActUnlinkVersion: requestRow(ActUnlinkVersion),
 	}
 }
 
@@ -60,9 +58,6 @@ func (c *catalog) fleetIndex(name string) int {
 
 // askToggleFleet confirms flipping the selected Smart Fleet's enabled flag.
 func (a *App) askToggleFleet(row *catalogRow, ok bool) tea.Cmd {
-	if a.env.ReadOnly {
-		return a.refuseReadOnly(readOnlyFleets)
-	}
 	name, why := smartFleetOf(row, ok, "be enabled or disabled")
 	if why != "" {
 		return a.setFlash(why, true)
@@ -250,9 +245,6 @@ const (
 // selected Smart Fleet, then confirms it. The API lists no linked
 // versions, so they are typed.
 func (a *App) askFleetLink(row *catalogRow, ok bool, op string) tea.Cmd {
-	if a.env.ReadOnly {
-		return a.refuseReadOnly(readOnlyFleets)
-	}
 	name, why := smartFleetOf(row, ok, "link app versions")
 	if why != "" {
 		return a.setFlash(why, true)

@@ -40,14 +40,16 @@ var commands = []command{
 		run: func(a *App, arg string) tea.Cmd {
 			ids := strings.Fields(arg)
 			if len(ids) == 0 {
-				if id, ok := a.tabs[tabDeployments].(*deploymentsTab).list.table.SelectedKey(); ok {
-					ids = []string{id}
+				if d, ok := a.deployments(); ok {
+					if id, ok := d.selectedID(); ok {
+						ids = []string{id}
+					}
 				}
 			}
 			return func() tea.Msg { return openLogsMsg{ids: ids} }
 		}},
 	{names: []string{"stop"}, usage: "stop tag=<t>…", help: "stop by tags (any|all|not)", arg: true,
-		run: func(a *App, arg string) tea.Cmd { return a.askStopByTags(arg) }},
+		run: func(_ *App, arg string) tea.Cmd { return func() tea.Msg { return stopByTagsMsg{arg: arg} } }},
 	{names: []string{"audit"}, usage: "audit", help: "the audit log of actions",
 		run: func(a *App, _ string) tea.Cmd { return a.openSub(newAuditView(a.env)) }},
 	{names: []string{"profile", "ctx"}, usage: "profile [name]", help: "switch profile (ctx)", arg: true,

@@ -23,8 +23,8 @@ const (
 // policyActions are the Policies tab's keys on the selected row.
 func (a *App) policyActions() map[Action]rowAction {
 	return map[Action]rowAction{
-		ActEditPolicy:   a.askEditPolicy,
-		ActDeletePolicy: a.askDeletePolicy,
+		ActEditPolicy:   requestRow(ActEditPolicy),
+		ActDeletePolicy: requestRow(ActDeletePolicy),
 	}
 }
 
@@ -174,9 +174,6 @@ func formatThreshold(t float64) string { return strconv.FormatFloat(t, 'f', -1, 
 // askEditPolicy opens the form editing the selected policy; its submit
 // shows the changes to confirm.
 func (a *App) askEditPolicy(row *catalogRow, ok bool) tea.Cmd {
-	if a.env.ReadOnly {
-		return a.refuseReadOnly(readOnlyFleets)
-	}
 	ref, p, why := a.selectedPolicy(row, ok)
 	if why != "" {
 		return a.setFlash(why, true)
@@ -239,9 +236,6 @@ func collapseSpaces(lines []string) []string {
 
 // askDeletePolicy confirms deleting the selected policy.
 func (a *App) askDeletePolicy(row *catalogRow, ok bool) tea.Cmd {
-	if a.env.ReadOnly {
-		return a.refuseReadOnly(readOnlyFleets)
-	}
 	ref, p, why := a.selectedPolicy(row, ok)
 	if why != "" {
 		return a.setFlash(why, true)

@@ -36,14 +36,9 @@ type tagDoneMsg struct {
 	err      error
 }
 
-const readOnlyTagging = "tagging"
-
 // askAddTag asks for a tag to add to ids, then confirms it. Nothing is
 // sent until the user confirms; Cancel is focused first.
 func (a *App) askAddTag(ids []string) tea.Cmd {
-	if a.env.ReadOnly {
-		return a.refuseReadOnly(readOnlyTagging)
-	}
 	if len(ids) == 0 {
 		return a.setFlash("no deployment to tag", true)
 	}
@@ -69,9 +64,6 @@ func (a *App) askAddTag(ids []string) tea.Cmd {
 
 // openTags opens the tag manager of one deployment.
 func (a *App) openTags(id string) tea.Cmd {
-	if a.env.ReadOnly {
-		return a.refuseReadOnly(readOnlyTagging)
-	}
 	row, ok := a.store.Get(id)
 	if !ok {
 		return a.setFlash(id+" is no longer listed", true)
