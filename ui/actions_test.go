@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -320,5 +321,47 @@ func TestReadOnlyGuardRefusesEveryRequest(t *testing.T) {
 			t.Fatalf("%T %v opened a dialog in read-only mode", tc.msg, tc.msg.requested())
 		}
 		h.mustContain("read-only: " + tc.want + " is disabled")
+	}
+}
+
+// Each Deployments row action is declared once (deploymentActions): its
+// key, its help line and its key view derive from that table.
+func TestDeploymentActionsDeclaredOnce(t *testing.T) {
+	h := settled(t)
+	d, ok := h.app.deployments()
+	if !ok {
+		t.Fatal("no Deployments tab")
+	}
+	help := d.FullHelp()[0]
+	if len(help) != len(deploymentActions) {
+		t.Fatalf("%d help lines for %d actions", len(help), len(deploymentActions))
+	}
+	var view []Action
+	for _, v := range keyViews {
+		if v.name == "deployments" {
+			view = v.actions
+		}
+	}
+	for i, da := range deploymentActions {
+		b := h.env.Keys.Binding(da.act)
+		if help[i].Help() != b.Help() {
+			t.Errorf("help line %d is %q, want %s's %q", i, help[i].Help(), da.act, b.Help())
+		}
+		if !slices.Contains(view, da.act) {
+			t.Errorf("%s is not in the deployments key view", da.act)
+		}
+	}
+	for act := range deploymentSortKeys {
+		if !slices.Contains(view, act) {
+			t.Errorf("sort %s is not in the deployments key view", act)
+		}
+	}
+	// A rebinding moves the key of the switch too.
+	if err := h.env.Keys.Rebind(map[string][]string{"detail": {"D"}}); err != nil {
+		t.Fatal(err)
+	}
+	h.press("D")
+	if h.app.sub == nil {
+		t.Fatal("the rebound detail key opened nothing")
 	}
 }

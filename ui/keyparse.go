@@ -149,10 +149,7 @@ type keyView struct {
 // Keep it in sync when a view gains a key: TestKeyViewsCoverEveryAction
 // fails for an action no view lists.
 var keyViews = []keyView{
-	{"deployments", slices.Concat(globalActions, scrollActions, tabActions, []Action{
-		ActOpen, ActDetail, ActJSON, ActLogs, ActStop, ActTag, ActTags, ActMark, ActMarkRange, ActClearMarks, ActDeploy,
-		ActSortID, ActSortStatus, ActSortApp, ActSortVersion, ActSortLocation, ActSortAge, ActSortIP, ActSortSockets,
-	})},
+	{"deployments", slices.Concat(globalActions, scrollActions, tabActions, deploymentKeys())},
 	{"fleets", slices.Concat(globalActions, scrollActions, tabActions, []Action{
 		ActOpen, ActToggleFleet, ActLinkVersion, ActUnlinkVersion, ActSortName,
 	})},
