@@ -54,27 +54,16 @@ type bulkStopDoneMsg struct {
 //     built with a.sender() so its answer carries its origin;
 //   - report and audit: the answer's case in updateMsg flashes the outcome
 //     and calls a.audit / a.auditFailed.
-// A new confirmed row action is a key (keys.go), its entry in the tab's
-// row actions, and its ask/send/answer functions in the feature's file.
+// A new confirmed row action of the Deployments tab is: its Action, default
+// key and read-only refusal (keys.go); its deploymentActions entry, which
+// sends its request (deployments.go); the request's and answer's cases
+// (app.go); and its message types with their ask, send and answer
+// functions in the feature's own file.
 
 // request is a message asking for an action that changes the
-// organization: it names the action, whose readOnlyRefusal says what
-// read-only refuses.
+// organization: it names the action, whose readOnlyRefusal (keys.go)
+// says what read-only refuses.
 type request interface{ requested() Action }
-
-// readOnlyRefusal is what read-only mode refuses, per mutating action (see
-// refuseReadOnly): every action of the mutating list is here.
-var readOnlyRefusal = map[Action]string{
-	ActStop:          "stopping deployments",
-	ActTag:           "tagging",
-	ActTags:          "tagging",
-	ActDeploy:        "deploying",
-	ActToggleFleet:   "changing fleets and policies",
-	ActLinkVersion:   "changing fleets and policies",
-	ActUnlinkVersion: "changing fleets and policies",
-	ActEditPolicy:    "changing fleets and policies",
-	ActDeletePolicy:  "changing fleets and policies",
-}
 
 func (openStopMsg) requested() Action        { return ActStop }
 func (stopByTagsMsg) requested() Action      { return ActStop }

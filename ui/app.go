@@ -520,14 +520,11 @@ func (a *App) onKey(msg tea.KeyMsg) tea.Cmd {
 		return a.switchTab((a.active + 1) % len(a.tabs))
 	case km.Is(msg, ActPrevTab):
 		return a.switchTab((a.active + len(a.tabs) - 1) % len(a.tabs))
-	case km.Is(msg, ActTab1):
-		return a.switchTab(tabDeployments)
-	case km.Is(msg, ActTab2):
-		return a.switchTab(tabFleets)
-	case km.Is(msg, ActTab3):
-		return a.switchTab(tabPolicies)
-	case km.Is(msg, ActTab4):
-		return a.switchTab(tabLocations)
+	}
+	for i, act := range tabKeys { // the i-th tab's key
+		if i < len(a.tabs) && km.Is(msg, act) {
+			return a.switchTab(i)
+		}
 	}
 	marks := a.markCount()
 	_, cmd := a.tabs[a.active].Update(msg)

@@ -135,7 +135,7 @@ func (e *KeyConflictError) Conflict() (string, [2]string) {
 var (
 	globalActions = []Action{ActForceQuit, ActHelp, ActCommand, ActRedraw, ActRefresh, ActBack, ActQuit}
 	scrollActions = []Action{ActUp, ActDown, ActTop, ActBottom, ActPageUp, ActPageDown}
-	tabActions    = []Action{ActFilter, ActNextTab, ActPrevTab, ActTab1, ActTab2, ActTab3, ActTab4}
+	tabActions    = slices.Concat([]Action{ActFilter, ActNextTab, ActPrevTab}, tabKeys)
 )
 
 // keyView is a set of actions live at the same time. A key may serve two

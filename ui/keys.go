@@ -219,8 +219,35 @@ type KeyMap struct {
 	hidden   map[Action]bool // still answered (with a refusal), never offered in help
 }
 
-// mutating lists the actions that change the organization.
-var mutating = []Action{ActStop, ActTag, ActTags, ActDeploy, ActToggleFleet, ActLinkVersion, ActUnlinkVersion, ActEditPolicy, ActDeletePolicy}
+// tabKeys are the keys of the tabs, in tab order (App.tabs).
+var tabKeys = []Action{ActTab1, ActTab2, ActTab3, ActTab4}
+
+// readOnlyRefusal is what read-only mode refuses, per action that changes
+// the organization (see App.refuseReadOnly): its keys are the mutating
+// actions.
+var readOnlyRefusal = map[Action]string{
+	ActStop:          "stopping deployments",
+	ActTag:           "tagging",
+	ActTags:          "tagging",
+	ActDeploy:        "deploying",
+	ActToggleFleet:   "changing fleets and policies",
+	ActLinkVersion:   "changing fleets and policies",
+	ActUnlinkVersion: "changing fleets and policies",
+	ActEditPolicy:    "changing fleets and policies",
+	ActDeletePolicy:  "changing fleets and policies",
+}
+
+// mutating lists the actions that change the organization, in keymap
+// order (from readOnlyRefusal).
+var mutating = func() []Action {
+	var out []Action
+	for _, b := range defaultBindings {
+		if _, ok := readOnlyRefusal[b.action]; ok {
+			out = append(out, b.action)
+		}
+	}
+	return out
+}()
 
 // HideMutating removes every mutating action from help (read-only mode);
 // the keys still reach the console, which refuses them with a message.
