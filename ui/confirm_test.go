@@ -387,3 +387,36 @@ func TestDialogHintsComeFromTheKeymap(t *testing.T) {
 		t.Errorf("tag manager: r acted or D did not choose delete (choice %q)", tm.choice)
 	}
 }
+
+// The filter and command lines take their keys from the keymap too:
+// rebinding press, cancel and focus-next moves enter, esc and tab there.
+func TestInputLineKeysComeFromTheKeymap(t *testing.T) {
+	h := settled(t)
+	if err := h.env.Keys.Rebind(map[string][]string{"press": {"ctrl+o"}, "cancel": {"ctrl+g"}, "focus-next": {"ctrl+n"}}); err != nil {
+		t.Fatal(err)
+	}
+	h.press(":")
+	h.typeText("pol")
+	h.send(tea.KeyMsg{Type: tea.KeyCtrlN})
+	if got := h.app.input.Value(); got != "policies" {
+		t.Fatalf("the rebound completion key gave %q, want policies", got)
+	}
+	h.press("enter") // no longer runs the command
+	if h.app.mode != modeCommand {
+		t.Fatal("enter still runs the command line")
+	}
+	h.send(tea.KeyMsg{Type: tea.KeyCtrlO})
+	if h.app.mode != modeNormal || h.activeName() != "Policies" {
+		t.Fatalf("the rebound press key did not run :policies (mode %v, tab %s)", h.app.mode, h.activeName())
+	}
+	h.press("/")
+	h.typeText("zzz")
+	h.press("esc")
+	if h.app.mode != modeFilter {
+		t.Fatal("esc still leaves the filter line")
+	}
+	h.press("ctrl+g")
+	if h.app.mode != modeNormal || h.app.tabs[h.app.active].filterText() != "" {
+		t.Fatal("the rebound cancel key did not clear and leave the filter")
+	}
+}

@@ -172,6 +172,7 @@ var keyViews = []keyView{
 	// Dialogs take every key but redraw, and force-quit, which the console
 	// answers first: cancel's ctrl+c acts only when force-quit is moved.
 	{"dialog", slices.Concat([]Action{ActRedraw}, scrollActions, dialogActions)},
+	{"input line", []Action{ActPress, ActCancel, ActFocusNext}}, // the filter and command line: printable keys are text
 	{"tag manager", []Action{ActRedraw, ActUp, ActDown, ActCancel, ActQuit, ActRenameTag, ActDeleteTag}},
 }
 

@@ -172,9 +172,9 @@ var defaultBindings = []binding{
 	{ActWindowNext, []string{"]"}, "longer window", groupMetrics},
 
 	{ActConfirm, []string{"y", "Y"}, "confirm, whichever button is focused", groupDialogs},
-	{ActCancel, []string{"n", "N", "esc", "ctrl+c"}, "cancel (nothing is sent)", groupDialogs},
-	{ActPress, []string{"enter"}, "press the focused button", groupDialogs},
-	{ActFocusNext, []string{"tab"}, "next field or button", groupDialogs},
+	{ActCancel, []string{"n", "N", "esc", "ctrl+c"}, "cancel (nothing is sent); leave the filter or command line", groupDialogs},
+	{ActPress, []string{"enter"}, "press the focused button; keep the filter, run the command", groupDialogs},
+	{ActFocusNext, []string{"tab"}, "next field or button; complete the command", groupDialogs},
 	{ActFocusPrev, []string{"shift+tab"}, "previous field or button", groupDialogs},
 	{ActSwitchButton, []string{"left", "right", "h", "l"}, "switch Cancel and the action", groupDialogs},
 	{ActToggleField, []string{" ", "x"}, "toggle a yes/no field", groupDialogs},
