@@ -112,7 +112,11 @@ type AuditLog struct {
 	secMu   sync.Mutex
 	secrets []string // grows by copy (AddSecret), so a read slice stays valid
 	now     func() time.Time
-	pending map[string]AuditEntry // attempts written, outcome not yet (by ID)
+	pending map[string]AuditEntry // attempts begun, outcome not yet (by ID)
+	// unwritten are the pending attempts reserved (Reserve) whose record
+	// is not written yet (WriteBegin, or Abandon writes it first).
+	unwritten map[string]bool
+	order     sync.Mutex // held across a record's check and write: an attempt is never written after its outcome
 }
 
 // DefaultAuditPath is $XDG_STATE_HOME/gapdeck/audit.jsonl.
@@ -245,6 +249,15 @@ func NewActionID() string {
 // returns the action's id (e.ID, or a new one). The id is returned even
 // when the write fails, so the outcome can still be paired.
 func (l *AuditLog) Begin(e AuditEntry) (string, error) {
+	id := l.Reserve(e)
+	return id, l.WriteBegin(id)
+}
+
+// Reserve remembers the attempt of e as pending without writing it (no
+// I/O: a UI goroutine may call it) and returns its id (e.ID, or a new
+// one). WriteBegin writes it, before the request is sent; an Abandon
+// before that writes it first, then its unknown outcome.
+func (l *AuditLog) Reserve(e AuditEntry) string {
 	if e.ID == "" {
 		e.ID = NewActionID()
 	}
@@ -256,17 +269,59 @@ func (l *AuditLog) Begin(e AuditEntry) (string, error) {
 	if l.pending == nil {
 		l.pending = map[string]AuditEntry{}
 	}
+	if l.unwritten == nil {
+		l.unwritten = map[string]bool{}
+	}
 	l.pending[e.ID] = e
+	l.unwritten[e.ID] = true
 	l.mu.Unlock()
-	return e.ID, l.Append(e)
+	return e.ID
 }
 
-// Finish writes the outcome of the action e.ID and forgets it as pending.
-func (l *AuditLog) Finish(e AuditEntry) error {
+// WriteBegin writes the attempt Reserve remembered as id, unless it is
+// written already (or was abandoned, which wrote it).
+func (l *AuditLog) WriteBegin(id string) error {
+	l.order.Lock()
+	defer l.order.Unlock()
 	l.mu.Lock()
-	delete(l.pending, e.ID)
+	e, ok := l.pending[id]
+	ok = ok && l.unwritten[id]
+	delete(l.unwritten, id)
 	l.mu.Unlock()
+	if !ok {
+		return nil
+	}
 	return l.Append(e)
+}
+
+// Finish writes the outcome of the action e.ID and forgets it as pending
+// (its attempt first, if that is still unwritten).
+func (l *AuditLog) Finish(e AuditEntry) error {
+	l.order.Lock()
+	defer l.order.Unlock()
+	l.mu.Lock()
+	begun, unwritten := l.pending[e.ID], l.unwritten[e.ID]
+	delete(l.pending, e.ID)
+	delete(l.unwritten, e.ID)
+	l.mu.Unlock()
+	if unwritten {
+		if err := l.Append(begun); err != nil {
+			return err
+		}
+	}
+	return l.Append(e)
+}
+
+// Unwritten is the attempts reserved and not written yet (see Reserve), in
+// no particular order: a reader of the file adds them to what it read.
+func (l *AuditLog) Unwritten() []AuditEntry {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := make([]AuditEntry, 0, len(l.unwritten))
+	for id := range l.unwritten {
+		out = append(out, l.pending[id])
+	}
+	return out
 }
 
 // IsPending reports whether action id was begun and has no outcome yet.
@@ -289,15 +344,21 @@ func (l *AuditLog) Pending() int {
 // many there were. It is safe to call from any goroutine (a watchdog while
 // the UI is blocked) and more than once.
 func (l *AuditLog) Abandon(why string) (int, error) {
+	l.order.Lock()
+	defer l.order.Unlock()
 	l.mu.Lock()
 	list := make([]AuditEntry, 0, len(l.pending))
 	for _, e := range l.pending {
 		list = append(list, e)
 	}
-	l.pending = nil
+	unwritten := l.unwritten
+	l.pending, l.unwritten = nil, nil
 	l.mu.Unlock()
 	var errs []error
 	for _, e := range list {
+		if unwritten[e.ID] {
+			errs = append(errs, l.Append(e)) // the attempt, reserved but not written yet
+		}
 		e.Time = time.Time{}
 		e.Outcome = OutcomeUnknown + " — " + why + ": check the targets"
 		errs = append(errs, l.Append(e))

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -418,6 +419,46 @@ func TestAuditAddSecretRedactsALaterToken(t *testing.T) {
 	}
 	if c := bytes.Count(raw, []byte("[redacted]")); c != 2 {
 		t.Errorf("want 2 redactions, got %d:\n%s", c, raw)
+	}
+}
+
+// A reserved attempt (no I/O) is written by WriteBegin once; a quit before
+// that writes it, then its unknown outcome; a late WriteBegin then writes
+// nothing, so the attempt never follows its outcome.
+func TestAuditReserveThenWrite(t *testing.T) {
+	l := openTestAudit(t)
+	path := l.Path()
+	id := l.Reserve(AuditEntry{Action: "stop", Targets: []string{"a"}})
+	if raw, _ := os.ReadFile(path); len(raw) != 0 {
+		t.Fatalf("Reserve wrote %q", raw)
+	}
+	if got := l.Unwritten(); len(got) != 1 || got[0].ID != id || got[0].Outcome != OutcomeAttempted {
+		t.Fatalf("Unwritten = %+v", got)
+	}
+	if n, err := l.Abandon("quit before answer"); n != 1 || err != nil {
+		t.Fatalf("Abandon = %d, %v", n, err)
+	}
+	if err := l.WriteBegin(id); err != nil {
+		t.Fatal(err)
+	}
+	id2 := l.Reserve(AuditEntry{Action: "tag-add", Targets: []string{"b"}})
+	if err := l.Finish(AuditEntry{ID: id2, Action: "tag-add", Targets: []string{"b"}, Outcome: "done"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.WriteBegin(id2); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := ReadAudit(path, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range entries {
+		got = append(got, e.ID+" "+e.Outcome)
+	}
+	want := []string{id + " attempted", id + " unknown — quit before answer: check the targets", id2 + " attempted", id2 + " done"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("records\n%q\nwant\n%q", got, want)
 	}
 }
 

@@ -11,7 +11,6 @@ import (
 
 	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/model"
-	"github.com/gapdeck/gapdeck/ui/termtext"
 )
 
 // dialog is a confirmation shown over the console; while it is open it
@@ -44,8 +43,70 @@ type bulkStopDoneMsg struct {
 	err    error
 }
 
-// What read-only refuses (see refuseReadOnly).
-const readOnlyStopping = "stopping deployments"
+// The action protocol. Every action that changes the organization goes
+// request → confirm → send → report → audit:
+//   - request: a message that implements request (openStopMsg,
+//     catalogActionMsg…); App.updateMsg refuses it in read-only mode, the
+//     one read-only guard, before its case opens the dialog or form;
+//   - confirm: a.dialog with a.onConfirm (dialogKey runs it);
+//   - send: onConfirm calls beginAction (the attempt, written before the
+//     request leaves, see withAudit) and returns the request's command,
+//     built with a.sender() so its answer carries its origin;
+//   - report and audit: the answer's case in updateMsg flashes the outcome
+//     and calls a.audit / a.auditFailed.
+// A new confirmed row action of the Deployments tab is: its Action, default
+// key and read-only refusal (keys.go); its deploymentActions entry, which
+// sends its request (deployments.go); the request's and answer's cases
+// (app.go); and its message types with their ask, send and answer
+// functions in the feature's own file.
+
+// request is a message asking for an action that changes the
+// organization: it names the action, whose readOnlyRefusal (keys.go)
+// says what read-only refuses.
+type request interface{ requested() Action }
+
+func (openStopMsg) requested() Action        { return ActStop }
+func (stopByTagsMsg) requested() Action      { return ActStop }
+func (openTagMsg) requested() Action         { return ActTag }
+func (openTagsMsg) requested() Action        { return ActTags }
+func (openDeployMsg) requested() Action      { return ActDeploy }
+func (openHostDeployMsg) requested() Action  { return ActDeploy }
+func (m catalogActionMsg) requested() Action { return m.act }
+
+// stopByTagsMsg asks to stop by deployment_tags (`:stop tag=…`).
+type stopByTagsMsg struct{ arg string }
+
+// catalogActionMsg asks for a row action of a catalog tab (fleets,
+// policies) on its selected row (ok: there is one).
+type catalogActionMsg struct {
+	act Action
+	row *catalogRow
+	ok  bool
+}
+
+// onCatalogAction runs a catalog tab's row action.
+func (a *App) onCatalogAction(m catalogActionMsg) tea.Cmd {
+	switch m.act {
+	case ActToggleFleet:
+		return a.askToggleFleet(m.row, m.ok)
+	case ActLinkVersion:
+		return a.askFleetLink(m.row, m.ok, fleetLink)
+	case ActUnlinkVersion:
+		return a.askFleetLink(m.row, m.ok, fleetUnlink)
+	case ActEditPolicy:
+		return a.askEditPolicy(m.row, m.ok)
+	case ActDeletePolicy:
+		return a.askDeletePolicy(m.row, m.ok)
+	}
+	return nil
+}
+
+// requestRow is a catalog row action that sends its request message.
+func requestRow(act Action) rowAction {
+	return func(r *catalogRow, ok bool) tea.Cmd {
+		return func() tea.Msg { return catalogActionMsg{act: act, row: r, ok: ok} }
+	}
+}
 
 // parseTagStop reads `:stop tag=a[,b] [any|all|not]`.
 func parseTagStop(arg string) (tags []string, match string, err error) {
@@ -83,9 +144,6 @@ func tagsMatch(have, want []string, match string) bool {
 // knows that match, a warning that the server matches on its own data, and
 // a typed count. Nothing is sent when gapdeck knows of no match.
 func (a *App) askStopByTags(arg string) tea.Cmd {
-	if a.env.ReadOnly {
-		return a.refuseReadOnly(readOnlyStopping)
-	}
 	tags, match, err := parseTagStop(arg)
 	if err != nil {
 		return a.setFlash(err.Error(), true)
@@ -110,7 +168,7 @@ func (a *App) askStopByTags(arg string) tea.Cmd {
 		lines = append(lines, a.describe(id, now)[0])
 	}
 	want := strconv.Itoa(len(ids))
-	a.dialog = newTypedConfirm(a.env.Styles, "Stop deployments tagged "+strings.Join(tags, ",")+"?", lines, "Stop "+want, want)
+	a.dialog = newTypedConfirm(a.env.Styles, a.env.Keys, "Stop deployments tagged "+strings.Join(tags, ",")+"?", lines, "Stop "+want, want)
 	a.onConfirm = func() tea.Cmd {
 		act := a.beginAction(model.AuditEntry{Action: "bulk-stop", Targets: ids, Detail: filter}, "bulk stop of "+filter)
 		ctx, c, o := a.sender()
@@ -135,16 +193,13 @@ func (a *App) refuseReadOnly(what string) tea.Cmd {
 // askStop opens the confirmation for stopping ids. Nothing is sent until
 // the user confirms; Cancel is focused first.
 func (a *App) askStop(ids []string) tea.Cmd {
-	if a.env.ReadOnly {
-		return a.refuseReadOnly(readOnlyStopping)
-	}
 	if len(ids) == 0 {
 		return nil
 	}
 	now := a.env.now()
 	if len(ids) == 1 {
 		id := ids[0]
-		a.dialog = newConfirm(a.env.Styles, "Stop deployment "+id+"?", a.describe(id, now), "Stop")
+		a.dialog = newConfirm(a.env.Styles, a.env.Keys, "Stop deployment "+id+"?", a.describe(id, now), "Stop")
 		a.onConfirm = func() tea.Cmd { return a.sendStop(id) }
 		return nil
 	}
@@ -153,7 +208,7 @@ func (a *App) askStop(ids []string) tea.Cmd {
 		lines = append(lines, a.describe(id, now)[0])
 	}
 	want := strconv.Itoa(len(ids))
-	a.dialog = newTypedConfirm(a.env.Styles, fmt.Sprintf("Stop %d deployments?", len(ids)), lines, "Stop "+want, want)
+	a.dialog = newTypedConfirm(a.env.Styles, a.env.Keys, fmt.Sprintf("Stop %d deployments?", len(ids)), lines, "Stop "+want, want)
 	a.onConfirm = func() tea.Cmd { return a.sendBulkStop(ids) }
 	return nil
 }
@@ -228,8 +283,8 @@ func (a *App) onStopDone(msg stopDoneMsg) tea.Cmd {
 		text = msg.id + " was already terminated (410)"
 	}
 	a.audit(entry)
-	a.view.Refresh()                                   // follow the row through TERMINATING → TERMINATED
-	a.tabs[tabDeployments].Update(catalogChangedMsg{}) // the table must not keep the old rows
+	a.view.Refresh()                     // follow the row through TERMINATING → TERMINATED
+	a.tabs[tabDeployments].dataChanged() // the table must not keep the old rows
 	a.plan()
 	return tea.Batch(a.setFlash(text, false), a.plan())
 }
@@ -279,7 +334,7 @@ func (a *App) onBulkStopDone(msg bulkStopDoneMsg) tea.Cmd {
 	}
 	a.audit(entry)
 	a.trackStops(got, missing, "not processable")
-	if d, ok := a.tabs[tabDeployments].(*deploymentsTab); ok {
+	if d, ok := a.deployments(); ok {
 		d.clearMarks()
 	}
 	a.view.Refresh()
@@ -287,18 +342,16 @@ func (a *App) onBulkStopDone(msg bulkStopDoneMsg) tea.Cmd {
 	return tea.Batch(a.setFlash(text, isErr), a.plan())
 }
 
-// audit appends the outcome e of action e.ID (see beginAction) to the
+// audit queues the outcome e of action e.ID (see beginAction) for the
 // audit log, if there is one, and counts the action as answered; a failure
-// to write it is shown, never swallowed.
+// to write it is shown, never swallowed (withAudit).
 func (a *App) audit(e model.AuditEntry) {
 	delete(a.inflight, e.ID)
 	if a.env.Audit == nil {
 		return
 	}
 	e.Time, e.Profile, e.APIHost, e.Actor = a.env.now(), a.env.Profile, a.env.Client.Host(), a.env.Actor
-	if err := a.env.Audit.Finish(e); err != nil {
-		a.flashText, a.flashErr = "could not write the audit log: "+termtext.Error(err), true
-	}
+	a.auditQ = append(a.auditQ, auditWrite{entry: e}) // written by withAudit, off the UI goroutine
 }
 
 // auditFailed records a request that did not succeed. When the request may

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -286,4 +287,81 @@ func TestReadOnlyRefusalSaysWhy(t *testing.T) {
 	h.env.ReadOnlyReason = "profile prod is read-only"
 	h.press("t")
 	h.mustContain("read-only: tagging is disabled (profile prod is read-only)")
+}
+
+// The read-only guard is one place: every request message of a mutating
+// action is refused by App.updateMsg before it opens anything, with what
+// read-only disables; every mutating key has its refusal.
+func TestReadOnlyGuardRefusesEveryRequest(t *testing.T) {
+	for _, act := range mutating {
+		if readOnlyRefusal[act] == "" {
+			t.Errorf("mutating action %s has no read-only refusal", act)
+		}
+	}
+	h := settled(t, withReadOnly())
+	id := h.selectedID()
+	for _, tc := range []struct {
+		msg  request
+		want string
+	}{
+		{openStopMsg{ids: []string{id}}, "stopping deployments"},
+		{stopByTagsMsg{arg: "tag=x"}, "stopping deployments"},
+		{openTagMsg{ids: []string{id}}, "tagging"},
+		{openTagsMsg{id: id}, "tagging"},
+		{openDeployMsg{app: "a", version: "v"}, "deploying"},
+		{openHostDeployMsg{fleet: "f", hosts: []string{"h"}}, "deploying"},
+		{catalogActionMsg{act: ActToggleFleet}, "changing fleets and policies"},
+		{catalogActionMsg{act: ActLinkVersion}, "changing fleets and policies"},
+		{catalogActionMsg{act: ActUnlinkVersion}, "changing fleets and policies"},
+		{catalogActionMsg{act: ActEditPolicy}, "changing fleets and policies"},
+		{catalogActionMsg{act: ActDeletePolicy}, "changing fleets and policies"},
+	} {
+		h.send(tc.msg)
+		if h.app.dialog != nil {
+			t.Fatalf("%T %v opened a dialog in read-only mode", tc.msg, tc.msg.requested())
+		}
+		h.mustContain("read-only: " + tc.want + " is disabled")
+	}
+}
+
+// Each Deployments row action is declared once (deploymentActions): its
+// key, its help line and its key view derive from that table.
+func TestDeploymentActionsDeclaredOnce(t *testing.T) {
+	h := settled(t)
+	d, ok := h.app.deployments()
+	if !ok {
+		t.Fatal("no Deployments tab")
+	}
+	help := d.FullHelp()[0]
+	if len(help) != len(deploymentActions) {
+		t.Fatalf("%d help lines for %d actions", len(help), len(deploymentActions))
+	}
+	var view []Action
+	for _, v := range keyViews {
+		if v.name == "deployments" {
+			view = v.actions
+		}
+	}
+	for i, da := range deploymentActions {
+		b := h.env.Keys.Binding(da.act)
+		if help[i].Help() != b.Help() {
+			t.Errorf("help line %d is %q, want %s's %q", i, help[i].Help(), da.act, b.Help())
+		}
+		if !slices.Contains(view, da.act) {
+			t.Errorf("%s is not in the deployments key view", da.act)
+		}
+	}
+	for act := range deploymentSortKeys {
+		if !slices.Contains(view, act) {
+			t.Errorf("sort %s is not in the deployments key view", act)
+		}
+	}
+	// A rebinding moves the key of the switch too.
+	if err := h.env.Keys.Rebind(map[string][]string{"detail": {"D"}}); err != nil {
+		t.Fatal(err)
+	}
+	h.press("D")
+	if h.app.sub == nil {
+		t.Fatal("the rebound detail key opened nothing")
+	}
 }

@@ -34,6 +34,7 @@ type tab interface {
 	filterText() string
 	visibleKeys() []string
 	freshness() *freshness
+	dataChanged() // the data it shows changed outside a fetch: rebuild the rows
 }
 
 // Tab positions, matching the 1–4 keys.
@@ -58,13 +59,6 @@ const (
 type subView interface {
 	Component
 	schedule() (model.View, string) // what the scheduler should poll while it is open
-}
-
-// appAction is a message that applies itself to the App: the results of
-// actions and the dialogs and forms views ask for. Each feature defines its
-// own messages in its own file instead of growing Update.
-type appAction interface {
-	applyTo(a *App) tea.Cmd
 }
 
 // App is the root model.
@@ -96,6 +90,7 @@ type App struct {
 
 	stops     stopProgress          // stops followed to TERMINATED (stopprogress.go)
 	inflight  map[string]string     // actions sent, not answered: action id → what (audittrail.go)
+	auditQ    []auditWrite          // audit records to write before the update's commands run (audittrail.go)
 	checks    map[string]*stopCheck // deployments whose stop's answer was lost (audittrail.go)
 	quit      quitWait              // quitting, waiting for actions in flight (quit.go)
 	deploying map[string]bool       // new deployments watched until READY or ERROR (deployaction.go)
@@ -244,9 +239,9 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd := a.update(msg)
 	if a.quit.active && len(a.inflight) == 0 {
 		a.quit.active = false
-		return a, tea.Batch(cmd, tea.Quit)
+		return a, a.withAudit(tea.Batch(cmd, tea.Quit))
 	}
-	return a, cmd
+	return a, a.withAudit(cmd)
 }
 
 // update handles one message.
@@ -255,10 +250,15 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
-// updateMsg is Update without the quit check.
+// updateMsg is Update without the quit check. It is the console's one
+// routing table: every message the App handles has its case here, and
+// each case calls the feature's handler (in the feature's file).
 func (a *App) updateMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if o, ok := msg.(fromView); ok && o.origin() != a.view {
 		return a, nil // an action's answer from the profile before a switch
+	}
+	if r, ok := msg.(request); ok && a.env.ReadOnly {
+		return a, a.refuseReadOnly(readOnlyRefusal[r.requested()]) // the one read-only guard
 	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
@@ -280,6 +280,8 @@ func (a *App) updateMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, clockTick()
 	case flashMsg:
 		return a, a.setFlash(msg.text, msg.isErr)
+	case auditWriteFailedMsg:
+		return a, a.setFlash("could not write the audit log: "+string(termtext.Error(msg.err)), true)
 	case flashExpiredMsg:
 		if msg.id == a.flashID {
 			a.flashText = ""
@@ -291,6 +293,10 @@ func (a *App) updateMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.openSub(a.newHostsView(msg.fleet))
 	case openStopMsg:
 		return a, a.askStop(msg.ids)
+	case stopByTagsMsg:
+		return a, a.askStopByTags(msg.arg)
+	case catalogActionMsg:
+		return a, a.onCatalogAction(msg)
 	case openTagMsg:
 		return a, a.askAddTag(msg.ids)
 	case openTagsMsg:
@@ -315,8 +321,38 @@ func (a *App) updateMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 		}
 		return a, cmd
-	case appAction:
-		return a, msg.applyTo(a)
+	case openDeployMsg:
+		return a, a.askDeploy(deployDraft{app: msg.app, version: msg.version})
+	case openHostDeployMsg:
+		return a, a.onOpenHostDeploy(msg)
+	case deployDoneMsg:
+		return a, a.onDeployDone(msg)
+	case tagDoneMsg:
+		return a, a.onTagDone(msg)
+	case tagCheckMsg:
+		return a, a.onTagCheck(msg)
+	case fleetToggleDoneMsg:
+		return a, a.onFleetToggleDone(msg)
+	case fleetLinkDoneMsg:
+		return a, a.onFleetLinkDone(msg)
+	case fleetCheckMsg:
+		return a, a.onFleetCheck(msg)
+	case policyDoneMsg:
+		return a, a.onPolicyDone(msg)
+	case policyCheckMsg:
+		return a, a.onPolicyCheck(msg)
+	case tokenReloadedMsg:
+		return a, a.onTokenReloaded(msg)
+	case profileSwitchedMsg:
+		return a, a.onProfileSwitched(msg)
+	case saveViewStateMsg:
+		return a, a.onSaveViewState()
+	case viewStateSaveFailedMsg:
+		return a, a.onViewStateSaveFailed(msg)
+	case QuitMsg:
+		return a, a.requestQuit(msg.Reason, msg.Now)
+	case quitTickMsg:
+		return a, a.tickQuit()
 	case tea.KeyMsg:
 		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
 			return a, a.splitKeys(msg)
@@ -361,10 +397,10 @@ func (a *App) onEngine(u engine.Update) tea.Cmd {
 	}
 	if len(u.Results) == 0 { // the data moved outside a fetch (an action's answer)
 		for _, t := range a.tabs {
-			t.Update(catalogChangedMsg{})
+			t.dataChanged()
 		}
-		if a.sub != nil {
-			a.sub.Update(catalogChangedMsg{})
+		if c, ok := a.sub.(interface{ dataChanged() }); ok {
+			c.dataChanged()
 		}
 	}
 	if n := len(u.Notices); n > 0 { // what the others did
@@ -401,7 +437,7 @@ func (a *App) onResult(msg jobDoneMsg) tea.Cmd {
 		}
 	}
 	if a.active == tabLocations && (msg.job.Kind == model.JobStatus || msg.job.Kind == model.JobListPage) {
-		a.tabs[tabLocations].Update(catalogChangedMsg{})
+		a.tabs[tabLocations].dataChanged()
 	}
 	if a.sub != nil {
 		_, cmd := a.sub.Update(msg)
@@ -495,14 +531,11 @@ func (a *App) onKey(msg tea.KeyMsg) tea.Cmd {
 		return a.switchTab((a.active + 1) % len(a.tabs))
 	case km.Is(msg, ActPrevTab):
 		return a.switchTab((a.active + len(a.tabs) - 1) % len(a.tabs))
-	case km.Is(msg, ActTab1):
-		return a.switchTab(tabDeployments)
-	case km.Is(msg, ActTab2):
-		return a.switchTab(tabFleets)
-	case km.Is(msg, ActTab3):
-		return a.switchTab(tabPolicies)
-	case km.Is(msg, ActTab4):
-		return a.switchTab(tabLocations)
+	}
+	for i, act := range tabKeys { // the i-th tab's key
+		if i < len(a.tabs) && km.Is(msg, act) {
+			return a.switchTab(i)
+		}
 	}
 	marks := a.markCount()
 	_, cmd := a.tabs[a.active].Update(msg)
@@ -512,9 +545,16 @@ func (a *App) onKey(msg tea.KeyMsg) tea.Cmd {
 	return tea.Batch(cmd, a.plan())
 }
 
+// deployments is the Deployments tab (checked: false if the tabs were
+// built without it).
+func (a *App) deployments() (*deploymentsTab, bool) {
+	d, ok := a.tabs[tabDeployments].(*deploymentsTab)
+	return d, ok
+}
+
 // markCount is how many deployments are marked.
 func (a *App) markCount() int {
-	if d, ok := a.tabs[tabDeployments].(*deploymentsTab); ok {
+	if d, ok := a.deployments(); ok {
 		return len(d.marks)
 	}
 	return 0
@@ -528,7 +568,7 @@ func (a *App) switchTab(i int) tea.Cmd {
 	a.active = i
 	t := a.tabs[i]
 	if i == tabLocations {
-		t.Update(catalogChangedMsg{})
+		t.dataChanged()
 	}
 	a.rebuildChrome()
 	a.layout()

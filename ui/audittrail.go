@@ -11,7 +11,6 @@ import (
 
 	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/model"
-	"github.com/gapdeck/gapdeck/ui/termtext"
 )
 
 // The audit trail of an action: an "attempted" record before its request
@@ -29,10 +28,14 @@ import (
 // stays unknown.
 const stopCheckFor = stopTimeout
 
-// beginAction writes the attempt of e before its request is sent and
-// counts the action in flight until its outcome is audited. It returns
-// the action id that pairs the attempt with its outcome; what names the
-// action for the quit message ("stop of abc").
+// beginAction records the attempt of e, to be written before its request
+// is sent, and counts the action in flight until its outcome is audited.
+// It returns the action id that pairs the attempt with its outcome; what
+// names the action for the quit message ("stop of abc").
+//
+// Nothing is written on the UI goroutine: the record joins the audit
+// queue, which App.Update writes in a command that runs before every
+// other command of the same update, the request's included (withAudit).
 func (a *App) beginAction(e model.AuditEntry, what string) string {
 	e.ID = model.NewActionID()
 	if a.inflight == nil {
@@ -41,11 +44,62 @@ func (a *App) beginAction(e model.AuditEntry, what string) string {
 	a.inflight[e.ID] = what
 	if a.env.Audit != nil {
 		e.Time, e.Profile, e.APIHost, e.Actor = a.env.now(), a.env.Profile, a.env.Client.Host(), a.env.Actor
-		if _, err := a.env.Audit.Begin(e); err != nil {
-			a.flashText, a.flashErr = "could not write the audit log: "+termtext.Error(err), true
-		}
+		a.env.Audit.Reserve(e) // in memory: a quit from now on records it
+		a.auditQ = append(a.auditQ, auditWrite{begin: true, entry: e})
 	}
 	return e.ID
+}
+
+// auditWrite is one audit record waiting to be written: an attempt
+// (begin), an outcome, or the outcome "unknown" of every action still
+// pending (abandon, for why).
+type auditWrite struct {
+	begin   bool
+	abandon string
+	entry   model.AuditEntry
+}
+
+// auditWriteFailedMsg reports that the audit log could not be written.
+type auditWriteFailedMsg struct{ err error }
+
+// writeAudit writes q in order to log and returns the first error.
+func writeAudit(log *model.AuditLog, q []auditWrite) error {
+	var first error
+	for _, w := range q {
+		var err error
+		switch {
+		case w.abandon != "":
+			_, err = log.Abandon(w.abandon)
+		case w.begin:
+			err = log.WriteBegin(w.entry.ID)
+		default:
+			err = log.Finish(w.entry)
+		}
+		if first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// withAudit runs cmd after the audit records queued by this update are
+// written, off the UI goroutine: one command writes them, then hands
+// cmd to the runtime (a tea.BatchMsg), so an action's request never
+// leaves before its attempt is on file and a quit never ends the program
+// before the last outcomes are. A failed write reaches the user as a flash.
+func (a *App) withAudit(cmd tea.Cmd) tea.Cmd {
+	if len(a.auditQ) == 0 {
+		return cmd
+	}
+	q, log := a.auditQ, a.env.Audit
+	a.auditQ = nil
+	return func() tea.Msg {
+		var report tea.Cmd
+		if err := writeAudit(log, q); err != nil {
+			report = func() tea.Msg { return auditWriteFailedMsg{err: err} }
+		}
+		return tea.BatchMsg{report, cmd}
+	}
 }
 
 // lostAnswer reports whether err leaves a mutation's outcome unknown, and
@@ -171,9 +225,9 @@ func (a *App) checkTags(act string, m tagDoneMsg) tea.Cmd {
 	}
 }
 
-// applyTo records what the re-read tags say about the lost request and
+// onTagCheck records what the re-read tags say about the lost request and
 // shows them in the row.
-func (m tagCheckMsg) applyTo(a *App) tea.Cmd {
+func (a *App) onTagCheck(m tagCheckMsg) tea.Cmd {
 	d := m.done
 	entry := model.AuditEntry{ID: m.act, Action: d.op, Targets: []string{d.id}}
 	if m.err != nil {
@@ -222,8 +276,8 @@ func (a *App) checkFleet(act, op string, m fleetToggleDoneMsg) tea.Cmd {
 	}
 }
 
-// applyTo records whether the fleet's flag is what was asked.
-func (m fleetCheckMsg) applyTo(a *App) tea.Cmd {
+// onFleetCheck records whether the fleet's flag is what was asked.
+func (a *App) onFleetCheck(m fleetCheckMsg) tea.Cmd {
 	d := m.done
 	entry := model.AuditEntry{ID: m.act, Action: m.op, Targets: []string{d.name}}
 	if m.err != nil || m.f == nil {
@@ -264,8 +318,8 @@ func (a *App) checkPolicyDeleted(act string, ref policyRef) tea.Cmd {
 	}
 }
 
-// applyTo records whether the policy is gone.
-func (m policyCheckMsg) applyTo(a *App) tea.Cmd {
+// onPolicyCheck records whether the policy is gone.
+func (a *App) onPolicyCheck(m policyCheckMsg) tea.Cmd {
 	target := m.ref.fleet + "/" + m.ref.name
 	entry := model.AuditEntry{ID: m.act, Action: policyDelete, Targets: []string{target}}
 	var text string

@@ -411,3 +411,37 @@ func TestQuitEscStaysOnlyForKeys(t *testing.T) {
 	}
 	h.mustContain("not quitting: 1 action in flight")
 }
+
+// The audit is written off the UI goroutine: the update that confirms a
+// stop writes nothing itself; its command writes the attempt, and only
+// then is the request sent; the outcome follows the answer.
+func TestAuditWrittenOffTheUIGoroutineBeforeTheRequest(t *testing.T) {
+	var path string
+	var onFileAtRequest atomic.Int32 // audit lines on file when the stop arrived
+	h := settled(t, withHandler(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodDelete && strings.HasPrefix(r.URL.Path, "/v1/stop/") {
+				raw, _ := os.ReadFile(path)
+				onFileAtRequest.Store(int32(strings.Count(string(raw), "\n")))
+			}
+			next.ServeHTTP(w, r)
+		})
+	}))
+	path = withAudit(t, h)
+	h.press("ctrl+d")
+	cmd := h.update(keyMsg("y"))
+	if raw, _ := os.ReadFile(path); len(raw) != 0 {
+		t.Fatalf("the update wrote the audit on the UI goroutine:\n%s", raw)
+	}
+	h.pump(cmd)
+	if n := h.calls(stopRoute); n != 1 {
+		t.Fatalf("%d stop requests, want 1", n)
+	}
+	if got := onFileAtRequest.Load(); got != 1 {
+		t.Errorf("%d audit lines on file when the request arrived, want the attempt (1)", got)
+	}
+	entries, err := readActions(path, 0)
+	if err != nil || len(entries) != 1 || entries[0].Outcome == model.OutcomeAttempted {
+		t.Fatalf("audit after the answer = %+v, %v", entries, err)
+	}
+}

@@ -79,6 +79,7 @@ func (v *auditView) reload() {
 	if err != nil {
 		return // keep what was shown
 	}
+	entries = append(entries, v.env.Audit.Unwritten()...) // begun, their record on its way to the file
 	acts := model.PairAudit(entries)
 	slices.Reverse(acts)
 	v.entries = acts

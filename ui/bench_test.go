@@ -153,7 +153,7 @@ func BenchmarkDeploymentsView(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; b.Loop(); i++ {
 				store.ApplyStatus(flip.next(i), benchNow)
-				tab.Update(catalogChangedMsg{})
+				tab.dataChanged()
 				_ = tab.View()
 			}
 		})

@@ -265,8 +265,6 @@ func (t *catalogTab) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case jobDoneMsg:
 		t.record(msg)
 		t.rebuild()
-	case catalogChangedMsg:
-		t.rebuild()
 	case tea.KeyMsg:
 		if t.list.handleKey(msg) {
 			return t, nil
@@ -286,8 +284,9 @@ func (t *catalogTab) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return t, nil
 }
 
-// catalogChangedMsg tells a tab that shared data it shows has changed.
-type catalogChangedMsg struct{}
+// dataChanged rebuilds the rows: the shared data they come from changed
+// outside a fetch (an action's answer, another tab's switch).
+func (t *catalogTab) dataChanged() { t.rebuild() }
 
 // View implements tea.Model.
 func (t *catalogTab) View() string { return t.list.view() }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -325,7 +326,7 @@ func (a *App) helpView(height int) string {
 		bindings []key.Binding
 	}{
 		{"GENERAL", km.Bindings(ActHelp, ActCommand, ActFilter, ActRefresh, ActRedraw, ActBack, ActQuit, ActForceQuit)},
-		{"NAVIGATION", km.Bindings(ActTab1, ActTab2, ActTab3, ActTab4, ActNextTab, ActPrevTab, ActUp, ActDown, ActTop, ActBottom, ActPageUp, ActPageDown)},
+		{"NAVIGATION", km.Bindings(slices.Concat(tabKeys, []Action{ActNextTab, ActPrevTab, ActUp, ActDown, ActTop, ActBottom, ActPageUp, ActPageDown})...)},
 	}
 	full := a.viewHelp().FullHelp()
 	if len(full) > 0 && len(full[0]) > 0 {

@@ -33,6 +33,7 @@ type dialogFrame struct {
 	muted lipgloss.Style
 	sel   lipgloss.Style
 	errSt lipgloss.Style
+	keys  *KeyMap // every key a dialog answers comes from the keymap
 
 	titleText string
 	lines     []string // sanitized body lines
@@ -40,9 +41,10 @@ type dialogFrame struct {
 	shown     int      // body lines as last drawn, long ones wrapped
 }
 
-func newDialogFrame(st *theme.Styles, title string, lines []string) dialogFrame {
+func newDialogFrame(st *theme.Styles, km *KeyMap, title string, lines []string) dialogFrame {
 	f := dialogFrame{
-		box: st.Dialog, title: st.Title, muted: st.Muted, sel: st.Selected,
+		keys: km,
+		box:  st.Dialog, title: st.Title, muted: st.Muted, sel: st.Selected,
 		errSt:     st.FlashError,
 		titleText: sanitizeLine(title),
 		lines:     make([]string, len(lines)),
@@ -53,33 +55,34 @@ func newDialogFrame(st *theme.Styles, title string, lines []string) dialogFrame 
 	return f
 }
 
-// scroll handles the keys that move the body; it reports whether msg was
-// one. vimKeys adds j/k (not in the typed dialog, where they are text).
-func (f *dialogFrame) scroll(msg tea.KeyMsg, vimKeys bool) bool {
+// is reports whether msg triggers action act in a dialog. When the
+// dialog takes text (typing), a printable key is text, never an action:
+// only an action's other keys (esc, enter, tab…) act there.
+func (f *dialogFrame) is(msg tea.KeyMsg, act Action, typing bool) bool {
+	if typing && (msg.Type == tea.KeyRunes || msg.Type == tea.KeySpace) {
+		return false
+	}
+	return f.keys.Is(msg, act)
+}
+
+// scroll handles the keys that move the body (the keymap's up, down, page
+// and top/bottom actions); it reports whether msg was one. typing: the
+// dialog takes text, so printable keys (j, k, g…) are not scroll keys.
+func (f *dialogFrame) scroll(msg tea.KeyMsg, typing bool) bool {
 	last := max(len(f.lines), f.shown) - 1
-	switch msg.String() {
-	case "up":
+	switch {
+	case f.is(msg, ActUp, typing):
 		f.offset--
-	case "down":
+	case f.is(msg, ActDown, typing):
 		f.offset++
-	case "pgup":
+	case f.is(msg, ActPageUp, typing):
 		f.offset -= 10
-	case "pgdown":
+	case f.is(msg, ActPageDown, typing):
 		f.offset += 10
-	case "home":
+	case f.is(msg, ActTop, typing):
 		f.offset = 0
-	case "end":
+	case f.is(msg, ActBottom, typing):
 		f.offset = last
-	case "k":
-		if !vimKeys {
-			return false
-		}
-		f.offset--
-	case "j":
-		if !vimKeys {
-			return false
-		}
-		f.offset++
 	default:
 		return false
 	}
@@ -262,21 +265,28 @@ func fitBlock(lines []string, width, height int) string {
 	return strings.Join(out, "\n")
 }
 
-// confirmDialog asks to confirm one action. Cancel is focused first; y
-// confirms, n/esc (and ctrl+c) cancel; tab/shift+tab/left/right/h/l move
-// focus; enter activates the focused button. up/down/j/k/pgup/pgdown scroll
-// a long body.
+// confirmDialog asks to confirm one action. Every key comes from the
+// keymap (group DIALOGS, defaults in brackets). Cancel is focused first.
+// The focus rule: the press key [enter] activates the focused button, so a
+// reflexive enter cancels; the confirm key [y] is an explicit answer and
+// confirms whichever button is focused, as the cancel key [n/esc] cancels
+// whichever is. focus-next, focus-prev and switch-button [tab, shift+tab,
+// left/right/h/l] move the focus; the scroll keys (up, down, page, top,
+// bottom) move a long body.
 type confirmDialog struct {
 	frame  dialogFrame
 	action string
 	focus  int // 0 Cancel, 1 the action
 	result dialogResult
+	hint   string // the key hint under the buttons, from the keymap
 }
 
 // newConfirm builds a confirmation of action (the button label, e.g.
 // "Stop") with a title and body lines (untrusted: they are sanitized).
-func newConfirm(st *theme.Styles, title string, lines []string, action string) *confirmDialog {
-	return &confirmDialog{frame: newDialogFrame(st, title, lines), action: sanitizeLine(action)}
+func newConfirm(st *theme.Styles, km *KeyMap, title string, lines []string, action string) *confirmDialog {
+	action = sanitizeLine(action)
+	hint := km.hintKeys(ActConfirm) + " " + strings.ToLower(action) + " · " + km.hintKeys(ActCancel) + " cancel · " + km.hintKeys(ActFocusNext) + " move"
+	return &confirmDialog{frame: newDialogFrame(st, km, title, lines), action: action, hint: hint}
 }
 
 // Update handles a key and reports whether the dialog closed.
@@ -284,21 +294,22 @@ func (d *confirmDialog) Update(msg tea.KeyMsg) dialogResult {
 	if d.result != dialogOpen {
 		return d.result
 	}
-	switch msg.String() {
-	case "y", "Y":
+	f := &d.frame
+	switch {
+	case f.is(msg, ActConfirm, false):
 		d.result = dialogConfirmed
-	case "n", "N", "esc", "ctrl+c":
+	case f.is(msg, ActCancel, false):
 		d.result = dialogCancelled
-	case "enter":
+	case f.is(msg, ActPress, false):
 		if d.focus == 1 {
 			d.result = dialogConfirmed
 		} else {
 			d.result = dialogCancelled
 		}
-	case "tab", "shift+tab", "left", "right", "h", "l":
+	case f.is(msg, ActFocusNext, false), f.is(msg, ActFocusPrev, false), f.is(msg, ActSwitchButton, false):
 		d.focus = 1 - d.focus
 	default:
-		d.frame.scroll(msg, true)
+		f.scroll(msg, false)
 	}
 	return d.result
 }
@@ -307,7 +318,7 @@ func (d *confirmDialog) Update(msg tea.KeyMsg) dialogResult {
 // exactly width cells wide.
 func (d *confirmDialog) View(width, height int) string {
 	buttons := d.frame.buttons(d.action, d.focus == 0, d.focus == 1)
-	hint := d.frame.muted.Render("y " + strings.ToLower(d.action) + " · n/esc cancel · tab move")
+	hint := d.frame.muted.Render(d.hint)
 	return d.frame.render([]string{buttons, hint}, width, height)
 }
 
@@ -344,11 +355,11 @@ func (d *inputDialog) Update(msg tea.KeyMsg) dialogResult {
 	if d.result != dialogOpen {
 		return d.result
 	}
-	switch msg.String() {
-	case "esc", "ctrl+c":
+	switch {
+	case d.frame.is(msg, ActCancel, true):
 		d.result = dialogCancelled
 		return d.result
-	case "enter":
+	case d.frame.is(msg, ActPress, true):
 		if d.check(d.input.Value()) == nil {
 			d.result = dialogConfirmed
 		} else {
@@ -356,7 +367,7 @@ func (d *inputDialog) Update(msg tea.KeyMsg) dialogResult {
 		}
 		return d.result
 	}
-	if d.frame.scroll(msg, false) {
+	if d.frame.scroll(msg, true) {
 		return d.result
 	}
 	before := d.input.Value()
@@ -384,10 +395,10 @@ type typedConfirm struct{ inputDialog }
 
 // newTypedConfirm builds a typed confirmation: the user must type want
 // and press enter to run action (the label, e.g. "Stop").
-func newTypedConfirm(st *theme.Styles, title string, lines []string, action, want string) *typedConfirm {
+func newTypedConfirm(st *theme.Styles, km *KeyMap, title string, lines []string, action, want string) *typedConfirm {
 	shown := sanitizeLine(want)
 	return &typedConfirm{inputDialog{
-		frame: newDialogFrame(st, title, lines),
+		frame: newDialogFrame(st, km, title, lines),
 		input: newInput(st, "> ", max(len(want)+16, 32), max(len(want)+4, 12)),
 		check: func(v string) error {
 			if strings.TrimSpace(v) == want {
@@ -395,6 +406,6 @@ func newTypedConfirm(st *theme.Styles, title string, lines []string, action, wan
 			}
 			return errors.New("type " + shown + " to confirm")
 		},
-		hint: "type " + shown + " and enter to " + strings.ToLower(sanitizeLine(action)) + " · esc cancel",
+		hint: "type " + shown + " and " + km.textKey(ActPress) + " to " + strings.ToLower(sanitizeLine(action)) + " · " + km.textKey(ActCancel) + " cancel",
 	}}
 }

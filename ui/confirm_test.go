@@ -44,7 +44,7 @@ func dlgKey(s string) tea.KeyMsg {
 }
 
 func stopDialog() *confirmDialog {
-	return newConfirm(confirmStyles(), "Stop deployment?", []string{
+	return newConfirm(confirmStyles(), DefaultKeyMap(), "Stop deployment?", []string{
 		"id        abc123", "app       game-server", "version   v1.2.3", "location  Frankfurt, DE", "uptime    3h12m",
 	}, "Stop")
 }
@@ -128,7 +128,7 @@ func TestConfirmOtherKeysDoNothing(t *testing.T) {
 
 func TestTypedConfirm(t *testing.T) {
 	newD := func() *typedConfirm {
-		return newTypedConfirm(confirmStyles(), "Stop 3 deployments?", []string{"a", "b", "c"}, "Stop", "3")
+		return newTypedConfirm(confirmStyles(), DefaultKeyMap(), "Stop 3 deployments?", []string{"a", "b", "c"}, "Stop", "3")
 	}
 
 	d := newD()
@@ -203,9 +203,9 @@ func TestConfirmViewSizes(t *testing.T) {
 	for _, size := range [][2]int{{80, 24}, {200, 50}, {40, 10}, {20, 5}, {10, 3}, {1, 1}, {30, 8}} {
 		w, h := size[0], size[1]
 		for _, lines := range [][]string{nil, {"one"}, stopDialog().frame.lines, long} {
-			c := newConfirm(confirmStyles(), "Stop deployments?", lines, "Stop")
+			c := newConfirm(confirmStyles(), DefaultKeyMap(), "Stop deployments?", lines, "Stop")
 			checkViewSize(t, "confirm", c.View(w, h), w, h)
-			tc := newTypedConfirm(confirmStyles(), "Stop deployments?", lines, "Stop", "500")
+			tc := newTypedConfirm(confirmStyles(), DefaultKeyMap(), "Stop deployments?", lines, "Stop", "500")
 			tc.Update(dlgKey("enter")) // show the error hint too
 			checkViewSize(t, "typed", tc.View(w, h), w, h)
 		}
@@ -229,7 +229,7 @@ func TestConfirmLongListFits(t *testing.T) {
 	for i := range long {
 		long[i] = fmt.Sprintf("dep-%03d", i)
 	}
-	c := newConfirm(confirmStyles(), "Stop 500 deployments?", long, "Stop")
+	c := newConfirm(confirmStyles(), DefaultKeyMap(), "Stop 500 deployments?", long, "Stop")
 	v := c.View(80, 24)
 	checkViewSize(t, "confirm", v, 80, 24)
 	if !strings.Contains(v, "dep-000") || !strings.Contains(v, "more") {
@@ -250,7 +250,7 @@ func TestConfirmLongListFits(t *testing.T) {
 		t.Fatal("scrolling closed the dialog")
 	}
 
-	tc := newTypedConfirm(confirmStyles(), "Stop 500 deployments?", long, "Stop", "500")
+	tc := newTypedConfirm(confirmStyles(), DefaultKeyMap(), "Stop 500 deployments?", long, "Stop", "500")
 	v = tc.View(80, 24)
 	checkViewSize(t, "typed", v, 80, 24)
 	if !strings.Contains(v, "and 490") && !strings.Contains(v, "more") {
@@ -269,7 +269,7 @@ func TestConfirmLongListFits(t *testing.T) {
 }
 
 func TestConfirmSanitizesLines(t *testing.T) {
-	c := newConfirm(confirmStyles(), "Stop \x1b[31mred\x1b[0m?", []string{"evil\x1b]52;c;aGk=\x07name", "line\nbreak"}, "Stop\r")
+	c := newConfirm(confirmStyles(), DefaultKeyMap(), "Stop \x1b[31mred\x1b[0m?", []string{"evil\x1b]52;c;aGk=\x07name", "line\nbreak"}, "Stop\r")
 	v := c.View(80, 24)
 	if strings.ContainsAny(v, "\x1b\x07\r") {
 		t.Fatalf("control characters reached the view: %q", v)
@@ -282,7 +282,7 @@ func TestConfirmSanitizesLines(t *testing.T) {
 // row.
 func TestConfirmWrapsLongLines(t *testing.T) {
 	warning := "WARNING: the server matches on its own data and may stop deployments not listed here."
-	c := newConfirm(confirmStyles(), "Stop by tags?", []string{warning, "dep-001"}, "Stop")
+	c := newConfirm(confirmStyles(), DefaultKeyMap(), "Stop by tags?", []string{warning, "dep-001"}, "Stop")
 	v := ansi.Strip(c.View(60, 24))
 	checkViewSize(t, "confirm", v, 60, 24)
 	flat := strings.Join(strings.Fields(strings.NewReplacer("│", " ", "╭", " ", "╮", " ", "╰", " ", "╯", " ", "─", " ").Replace(v)), " ")
@@ -294,10 +294,131 @@ func TestConfirmWrapsLongLines(t *testing.T) {
 	for i := range long {
 		long[i] = fmt.Sprintf("dep-%03d %s", i, strings.Repeat("x", 70))
 	}
-	c = newConfirm(confirmStyles(), "Stop 40?", long, "Stop")
+	c = newConfirm(confirmStyles(), DefaultKeyMap(), "Stop 40?", long, "Stop")
 	c.View(60, 24)
 	c.Update(dlgKey("end"))
 	if v := c.View(60, 24); !strings.Contains(v, "dep-039") {
 		t.Errorf("end did not reach the last line:\n%s", v)
+	}
+}
+
+// Every key of a confirmation comes from the keymap: rebinding confirm and
+// cancel in the configuration moves them, and the old keys no longer act.
+func TestDialogKeysComeFromTheKeymap(t *testing.T) {
+	h := settled(t)
+	if err := h.env.Keys.Rebind(map[string][]string{"confirm": {"!"}, "cancel": {"ctrl+g"}}); err != nil {
+		t.Fatalf("the dialog keys are not in the keymap: %v", err)
+	}
+	if err := h.env.Keys.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	h.press("ctrl+d")
+	if h.app.dialog == nil {
+		t.Fatal("ctrl+d opened no confirmation")
+	}
+	h.mustContain("! stop · ctrl+g cancel · tab move")
+	h.press("y", "n", "esc")
+	if h.app.dialog == nil {
+		t.Fatal("a key no longer bound to confirm or cancel closed the confirmation")
+	}
+	h.press("ctrl+g")
+	if h.app.dialog != nil {
+		t.Fatal("the rebound cancel key did not close the confirmation")
+	}
+	h.press("ctrl+d", "!")
+	if n := h.calls(stopRoute); n != 1 {
+		t.Fatalf("%d stop requests after the rebound confirm key, want 1", n)
+	}
+}
+
+// The focus rule: enter presses the focused button (Cancel first), while
+// the confirm key is an explicit answer that confirms whatever is focused.
+func TestConfirmFocusRule(t *testing.T) {
+	km := DefaultKeyMap()
+	for _, tc := range []struct {
+		keys []string
+		want dialogResult
+	}{
+		{[]string{"enter"}, dialogCancelled},
+		{[]string{"tab", "enter"}, dialogConfirmed},
+		{[]string{"l", "h", "enter"}, dialogCancelled},
+		{[]string{"y"}, dialogConfirmed},
+		{[]string{"tab", "n"}, dialogCancelled},
+	} {
+		d := newConfirm(confirmStyles(), km, "Stop?", nil, "Stop")
+		got := dialogOpen
+		for _, k := range tc.keys {
+			got = d.Update(keyMsg(k))
+		}
+		if got != tc.want {
+			t.Errorf("%v: result %v, want %v", tc.keys, got, tc.want)
+		}
+	}
+}
+
+// Each dialog's hint names the keys the keymap gives it, so a rebinding
+// shows where it acts.
+func TestDialogHintsComeFromTheKeymap(t *testing.T) {
+	km := DefaultKeyMap()
+	if err := km.Rebind(map[string][]string{
+		"confirm": {"!"}, "cancel": {"ctrl+g"}, "press": {"ctrl+o"}, "focus-next": {"ctrl+n"},
+		"toggle-field": {"ctrl+t"}, "rename-tag": {"R"}, "delete-tag": {"D"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := km.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	st := confirmStyles()
+	for name, tc := range map[string]struct {
+		d    dialog
+		want string
+	}{
+		"confirm": {newConfirm(st, km, "Stop?", nil, "Stop"), "! stop · ctrl+g cancel · ctrl+n move"},
+		"typed":   {newTypedConfirm(st, km, "Stop 3?", nil, "Stop", "3"), "type 3 and ctrl+o to stop · ctrl+g cancel"},
+		"form": {newForm(st, km, "Edit", nil, []formField{{Label: "on", Toggle: true}}, "Save", nil),
+			"ctrl+n/↑/↓ move · ctrl+t toggle · ctrl+o on Save submits · ctrl+g cancel"},
+		"tags": {&tagManager{frame: newDialogFrame(st, km, "Tags", nil), tags: []string{"a"}}, "j/k choose · R rename · D delete · ctrl+g close"},
+	} {
+		if got := ansi.Strip(tc.d.View(100, 20)); !strings.Contains(got, tc.want) {
+			t.Errorf("%s: hint %q not on screen:\n%s", name, tc.want, got)
+		}
+	}
+	tm := &tagManager{frame: newDialogFrame(st, km, "Tags", nil), tags: []string{"a"}}
+	if tm.Update(keyMsg("r")) != dialogOpen || tm.Update(keyMsg("D")) != dialogConfirmed || tm.choice != 'd' {
+		t.Errorf("tag manager: r acted or D did not choose delete (choice %q)", tm.choice)
+	}
+}
+
+// The filter and command lines take their keys from the keymap too:
+// rebinding press, cancel and focus-next moves enter, esc and tab there.
+func TestInputLineKeysComeFromTheKeymap(t *testing.T) {
+	h := settled(t)
+	if err := h.env.Keys.Rebind(map[string][]string{"press": {"ctrl+o"}, "cancel": {"ctrl+g"}, "focus-next": {"ctrl+n"}}); err != nil {
+		t.Fatal(err)
+	}
+	h.press(":")
+	h.typeText("pol")
+	h.send(tea.KeyMsg{Type: tea.KeyCtrlN})
+	if got := h.app.input.Value(); got != "policies" {
+		t.Fatalf("the rebound completion key gave %q, want policies", got)
+	}
+	h.press("enter") // no longer runs the command
+	if h.app.mode != modeCommand {
+		t.Fatal("enter still runs the command line")
+	}
+	h.send(tea.KeyMsg{Type: tea.KeyCtrlO})
+	if h.app.mode != modeNormal || h.activeName() != "Policies" {
+		t.Fatalf("the rebound press key did not run :policies (mode %v, tab %s)", h.app.mode, h.activeName())
+	}
+	h.press("/")
+	h.typeText("zzz")
+	h.press("esc")
+	if h.app.mode != modeFilter {
+		t.Fatal("esc still leaves the filter line")
+	}
+	h.press("ctrl+g")
+	if h.app.mode != modeNormal || h.app.tabs[h.app.active].filterText() != "" {
+		t.Fatal("the rebound cancel key did not clear and leave the filter")
 	}
 }

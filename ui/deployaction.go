@@ -14,14 +14,8 @@ import (
 	"github.com/gapdeck/gapdeck/model"
 )
 
-const readOnlyDeploying = "deploying"
-
 // openDeployMsg asks for the deploy form; app and version prefill it.
 type openDeployMsg struct{ app, version string }
-
-func (m openDeployMsg) applyTo(a *App) tea.Cmd {
-	return a.askDeploy(deployDraft{app: m.app, version: m.version})
-}
 
 // openHostDeployMsg asks for the deploy form onto hosts of a private fleet.
 type openHostDeployMsg struct {
@@ -29,7 +23,8 @@ type openHostDeployMsg struct {
 	hosts []string
 }
 
-func (m openHostDeployMsg) applyTo(a *App) tea.Cmd {
+// onOpenHostDeploy opens the deploy form onto the marked hosts.
+func (a *App) onOpenHostDeploy(m openHostDeployMsg) tea.Cmd {
 	d := deployDraft{fleet: m.fleet, hosts: strings.Join(m.hosts, ", ")}
 	if hl := a.cat.Hosts[m.fleet]; hl != nil {
 		d.known = slices.Clone(hl.Data)
@@ -47,19 +42,14 @@ type deployDoneMsg struct {
 	err   error
 }
 
-func (m deployDoneMsg) applyTo(a *App) tea.Cmd { return a.onDeployDone(m) }
-
 // askDeploy opens the deploy form over d; once it is valid and submitted,
 // a confirmation (Cancel focused) shows what will be sent. Nothing is sent
 // before that confirmation.
 func (a *App) askDeploy(d deployDraft) tea.Cmd {
-	if a.env.ReadOnly {
-		return a.refuseReadOnly(readOnlyDeploying)
-	}
 	if d.private() && d.known == nil {
 		return a.setFlash("the hosts of "+d.fleet+" are not loaded yet: nothing to deploy onto", true)
 	}
-	form := deployForm(a.env.Styles, d)
+	form := deployForm(a.env.Styles, a.env.Keys, d)
 	a.dialog = form
 	a.onConfirm = func() tea.Cmd {
 		next := draftOf(form, d)
@@ -69,7 +59,7 @@ func (a *App) askDeploy(d deployDraft) tea.Cmd {
 			return a.askDeploy(next)
 		}
 		title := fmt.Sprintf("Deploy %s %s?", req.body.Application, req.body.Version)
-		a.dialog = newConfirm(a.env.Styles, title, req.summary(), "Deploy")
+		a.dialog = newConfirm(a.env.Styles, a.env.Keys, title, req.summary(), "Deploy")
 		a.onConfirm = func() tea.Cmd { return a.sendDeploy(next, req) }
 		return nil
 	}
@@ -168,17 +158,15 @@ func (a *App) trackNew(id string, tags []string) tea.Cmd {
 	if a.active != tabDeployments || a.sub != nil {
 		cmd = a.switchTab(tabDeployments)
 	}
-	t, ok := a.tabs[tabDeployments].(*deploymentsTab)
+	t, ok := a.deployments()
 	if !ok {
 		return cmd
 	}
-	t.list.refresh()
-	if a.store.Position(id) < 0 && t.filterText() != "" {
-		a.applyFilter("")
-		t.list.refresh()
-	}
-	if i := a.store.Position(id); i >= 0 {
-		t.list.table.SetCursor(i)
+	t.dataChanged()
+	if !t.selectID(id) && t.filterText() != "" {
+		a.applyFilter("") // the filter hides it: show it
+		t.dataChanged()
+		t.selectID(id)
 	}
 	a.plan()
 	// Its status is polled every watch interval, whatever the view, until

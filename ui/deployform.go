@@ -247,7 +247,7 @@ func (d deployDraft) request() (deployRequest, error) {
 }
 
 // deployForm builds the form over draft (prefilled with it).
-func deployForm(st *theme.Styles, d deployDraft) *formDialog {
+func deployForm(st *theme.Styles, km *KeyMap, d deployDraft) *formDialog {
 	fields := []formField{
 		fieldApp:     {Label: "Application", Value: d.app, Validate: requiredName("application"), Placeholder: "app name"},
 		fieldVersion: {Label: "Version", Value: d.version, Validate: requiredName("version"), Placeholder: "version name"},
@@ -271,7 +271,7 @@ func deployForm(st *theme.Styles, d deployDraft) *formDialog {
 		}
 	}
 	intro = append(intro, d.problem...)
-	return newForm(st, title, intro, fields, "Deploy", nil)
+	return newForm(st, km, title, intro, fields, "Deploy", nil)
 }
 
 // draftOf reads the form back into a draft (keeping the fleet and hosts

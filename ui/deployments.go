@@ -2,6 +2,8 @@ package ui
 
 import (
 	"cmp"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -53,12 +55,9 @@ func newDeploymentsTab(env *Env, store *model.Deployments) *deploymentsTab {
 		rev:       t.rev,
 		setFilter: store.SetFilter,
 		setSort:   store.SetSort,
-		sortKeys: map[Action]string{
-			ActSortID: "id", ActSortStatus: "status", ActSortApp: "app", ActSortVersion: "version",
-			ActSortLocation: "location", ActSortAge: "age", ActSortIP: "ip", ActSortSockets: "sockets",
-		},
-		empty:   t.emptyText,
-		defSort: store.Sort(),
+		sortKeys:  deploymentSortKeys,
+		empty:     t.emptyText,
+		defSort:   store.Sort(),
 	}, deploymentRows{store})
 	t.list.fresh.every = cmp.Or(env.Scheduler.ListInterval, model.DefaultListInterval)
 	return t
@@ -269,6 +268,23 @@ func (t *deploymentsTab) apply(msg jobDoneMsg) {
 	t.list.refresh()
 }
 
+// dataChanged redraws the rows: the store changed outside a fetch (a
+// stop's summary, a tag).
+func (t *deploymentsTab) dataChanged() { t.list.refresh() }
+
+// selectedID is the request id of the row under the cursor.
+func (t *deploymentsTab) selectedID() (string, bool) { return t.list.table.SelectedKey() }
+
+// selectID moves the cursor to deployment id; false when it is not listed.
+func (t *deploymentsTab) selectID(id string) bool {
+	i := t.store.Position(id)
+	if i < 0 {
+		return false
+	}
+	t.list.table.SetCursor(i)
+	return true
+}
+
 // Init implements tea.Model.
 func (t *deploymentsTab) Init() tea.Cmd { return nil }
 
@@ -279,55 +295,96 @@ func (t *deploymentsTab) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		t.apply(msg)
 	case clockMsg:
 		t.list.refresh() // ages move on
-	case catalogChangedMsg:
-		t.list.refresh() // the store changed outside a fetch (a stop's summary, a tag)
 	case tea.KeyMsg:
 		if t.list.handleKey(msg) {
 			return t, nil
 		}
-		km := t.env.Keys
-		switch {
-		case km.Is(msg, ActMark):
-			t.toggleMark()
-			return t, nil
-		case km.Is(msg, ActMarkRange):
-			t.markRange()
-			return t, nil
-		case km.Is(msg, ActClearMarks):
-			t.clearMarks()
-			return t, nil
-		case km.Is(msg, ActTag):
-			ids := t.targets()
-			return t, func() tea.Msg { return openTagMsg{ids: ids} }
-		case km.Is(msg, ActTags):
-			if row, ok := t.list.selected(); ok {
-				return t, func() tea.Msg { return openTagsMsg{id: row.ID} }
-			}
-		case km.Is(msg, ActDeploy):
-			var m openDeployMsg // prefilled with the selected row's app and version
-			if row, ok := t.list.selected(); ok && row.Enriched {
-				m.app, m.version = row.App, row.Version
-			}
-			return t, func() tea.Msg { return m }
-		case km.Is(msg, ActStop):
-			ids := t.targets()
-			return t, func() tea.Msg { return openStopMsg{ids: ids} }
-		case km.Is(msg, ActLogs) && len(t.marks) > 0:
-			ids := t.marked() // their streams interleaved
-			return t, func() tea.Msg { return openLogsMsg{ids: ids} }
-		}
-		if row, ok := t.list.selected(); ok {
-			switch {
-			case km.Is(msg, ActOpen), km.Is(msg, ActDetail):
-				return t, func() tea.Msg { return openDetailMsg{id: row.ID} }
-			case km.Is(msg, ActJSON):
-				return t, func() tea.Msg { return openDetailMsg{id: row.ID, json: true} }
-			case km.Is(msg, ActLogs):
-				return t, func() tea.Msg { return openLogsMsg{ids: []string{row.ID}} }
+		for _, d := range deploymentActions {
+			if t.env.Keys.Is(msg, d.act) {
+				return t, d.run(t)
 			}
 		}
 	}
 	return t, nil
+}
+
+// deploymentAction is one key of the Deployments tab on its rows: the
+// key switch (Update), the help (FullHelp) and the key views (keyViews)
+// all derive from deploymentActions, so an action is declared once.
+type deploymentAction struct {
+	act Action
+	run func(t *deploymentsTab) tea.Cmd // what the key does; it may do nothing (no row)
+}
+
+// deploymentActions are the Deployments tab's row keys, in help order.
+var deploymentActions = []deploymentAction{
+	{ActOpen, (*deploymentsTab).openDetail},
+	{ActDetail, (*deploymentsTab).openDetail},
+	{ActJSON, func(t *deploymentsTab) tea.Cmd {
+		return t.withSelected(func(id string) tea.Msg { return openDetailMsg{id: id, json: true} })
+	}},
+	{ActLogs, func(t *deploymentsTab) tea.Cmd {
+		if len(t.marks) > 0 {
+			ids := t.marked() // their streams interleaved
+			return func() tea.Msg { return openLogsMsg{ids: ids} }
+		}
+		return t.withSelected(func(id string) tea.Msg { return openLogsMsg{ids: []string{id}} })
+	}},
+	{ActDeploy, func(t *deploymentsTab) tea.Cmd {
+		var m openDeployMsg // prefilled with the selected row's app and version
+		if row, ok := t.list.selected(); ok && row.Enriched {
+			m.app, m.version = row.App, row.Version
+		}
+		return func() tea.Msg { return m }
+	}},
+	{ActStop, func(t *deploymentsTab) tea.Cmd {
+		ids := t.targets()
+		return func() tea.Msg { return openStopMsg{ids: ids} }
+	}},
+	{ActTag, func(t *deploymentsTab) tea.Cmd {
+		ids := t.targets()
+		return func() tea.Msg { return openTagMsg{ids: ids} }
+	}},
+	{ActTags, func(t *deploymentsTab) tea.Cmd {
+		return t.withSelected(func(id string) tea.Msg { return openTagsMsg{id: id} })
+	}},
+	{ActMark, func(t *deploymentsTab) tea.Cmd { t.toggleMark(); return nil }},
+	{ActMarkRange, func(t *deploymentsTab) tea.Cmd { t.markRange(); return nil }},
+	{ActClearMarks, func(t *deploymentsTab) tea.Cmd { t.clearMarks(); return nil }},
+}
+
+// deploymentSortKeys are the Deployments tab's sort keys and the columns
+// they sort by.
+var deploymentSortKeys = map[Action]string{
+	ActSortID: "id", ActSortStatus: "status", ActSortApp: "app", ActSortVersion: "version",
+	ActSortLocation: "location", ActSortAge: "age", ActSortIP: "ip", ActSortSockets: "sockets",
+}
+
+// deploymentKeys is every key of the Deployments tab besides the global,
+// scroll and tab keys: its row actions and its sort keys.
+func deploymentKeys() []Action {
+	out := make([]Action, 0, len(deploymentActions)+len(deploymentSortKeys))
+	for _, d := range deploymentActions {
+		out = append(out, d.act)
+	}
+	sorts := slices.Collect(maps.Keys(deploymentSortKeys))
+	slices.Sort(sorts)
+	return append(out, sorts...)
+}
+
+// openDetail opens the selected deployment's detail.
+func (t *deploymentsTab) openDetail() tea.Cmd {
+	return t.withSelected(func(id string) tea.Msg { return openDetailMsg{id: id} })
+}
+
+// withSelected is the command of msg(id) for the selected row's id, or
+// nil when no row is selected.
+func (t *deploymentsTab) withSelected(msg func(id string) tea.Msg) tea.Cmd {
+	id, ok := t.selectedID()
+	if !ok {
+		return nil
+	}
+	return func() tea.Msg { return msg(id) }
 }
 
 // View implements tea.Model.
@@ -343,7 +400,11 @@ func (t *deploymentsTab) ShortHelp() []key.Binding {
 
 // FullHelp implements help.KeyMap.
 func (t *deploymentsTab) FullHelp() [][]key.Binding {
-	return [][]key.Binding{t.env.Keys.Bindings(ActOpen, ActDetail, ActJSON, ActLogs, ActDeploy, ActStop, ActTag, ActTags, ActMark, ActMarkRange, ActClearMarks), t.list.sortHelp()}
+	acts := make([]Action, len(deploymentActions))
+	for i, d := range deploymentActions {
+		acts[i] = d.act
+	}
+	return [][]key.Binding{t.env.Keys.Bindings(acts...), t.list.sortHelp()}
 }
 
 func (t *deploymentsTab) owns(k model.JobKind) bool {

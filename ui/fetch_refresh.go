@@ -43,7 +43,8 @@ type tokenReloadedMsg struct {
 	err    error
 }
 
-func (m tokenReloadedMsg) applyTo(a *App) tea.Cmd {
+// onTokenReloaded tries the re-read token at once.
+func (a *App) onTokenReloaded(m tokenReloadedMsg) tea.Cmd {
 	if m.err != nil {
 		return tea.Batch(a.probeNow(), a.setFlash("Could not re-read the API token: "+m.err.Error(), true))
 	}

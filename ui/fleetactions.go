@@ -21,14 +21,12 @@ const (
 	fleetUnlink  = "fleet-unlink"
 )
 
-const readOnlyFleets = "changing fleets and policies"
-
 // fleetActions are the Fleets tab's keys on the selected row.
 func (a *App) fleetActions() map[Action]rowAction {
 	return map[Action]rowAction{
-		ActToggleFleet:   a.askToggleFleet,
-		ActLinkVersion:   func(r *catalogRow, ok bool) tea.Cmd { return a.askFleetLink(r, ok, fleetLink) },
-		ActUnlinkVersion: func(r *catalogRow, ok bool) tea.Cmd { return a.askFleetLink(r, ok, fleetUnlink) },
+		ActToggleFleet:   requestRow(ActToggleFleet),
+		ActLinkVersion:   requestRow(ActLinkVersion),
+		ActUnlinkVersion: requestRow(ActUnlinkVersion),
 	}
 }
 
@@ -60,9 +58,6 @@ func (c *catalog) fleetIndex(name string) int {
 
 // askToggleFleet confirms flipping the selected Smart Fleet's enabled flag.
 func (a *App) askToggleFleet(row *catalogRow, ok bool) tea.Cmd {
-	if a.env.ReadOnly {
-		return a.refuseReadOnly(readOnlyFleets)
-	}
 	name, why := smartFleetOf(row, ok, "be enabled or disabled")
 	if why != "" {
 		return a.setFlash(why, true)
@@ -80,7 +75,7 @@ func (a *App) askToggleFleet(row *catalogRow, ok bool) tea.Cmd {
 		"Smart Fleet " + name + ": enabled " + yesNo(was) + " → " + yesNo(!was),
 		policyCountLine(a.cat, name),
 	}
-	a.dialog = newConfirm(a.env.Styles, verb+" Smart Fleet "+name+"?", lines, verb)
+	a.dialog = newConfirm(a.env.Styles, a.env.Keys, verb+" Smart Fleet "+name+"?", lines, verb)
 	a.onConfirm = func() tea.Cmd { return a.sendToggleFleet(name, !was) }
 	return nil
 }
@@ -127,8 +122,8 @@ func (a *App) noteFleet(f api.Fleet) {
 
 // catalogChanged rebuilds the tabs built from the catalog.
 func (a *App) catalogChanged() {
-	a.tabs[tabFleets].Update(catalogChangedMsg{})
-	a.tabs[tabPolicies].Update(catalogChangedMsg{})
+	a.tabs[tabFleets].dataChanged()
+	a.tabs[tabPolicies].dataChanged()
 }
 
 // fleetToggleDoneMsg is the answer to a fleet's enabled change.
@@ -157,8 +152,8 @@ func (a *App) sendToggleFleet(name string, enabled bool) tea.Cmd {
 	}
 }
 
-// applyTo reports and audits the change; a failure rolls the row back.
-func (m fleetToggleDoneMsg) applyTo(a *App) tea.Cmd {
+// onFleetToggleDone reports and audits the change; a failure rolls the row back.
+func (a *App) onFleetToggleDone(m fleetToggleDoneMsg) tea.Cmd {
 	op, verb := fleetDisable, "disable"
 	if m.enabled {
 		op, verb = fleetEnable, "enable"
@@ -250,9 +245,6 @@ const (
 // selected Smart Fleet, then confirms it. The API lists no linked
 // versions, so they are typed.
 func (a *App) askFleetLink(row *catalogRow, ok bool, op string) tea.Cmd {
-	if a.env.ReadOnly {
-		return a.refuseReadOnly(readOnlyFleets)
-	}
 	name, why := smartFleetOf(row, ok, "link app versions")
 	if why != "" {
 		return a.setFlash(why, true)
@@ -263,7 +255,7 @@ func (a *App) askFleetLink(row *catalogRow, ok bool, op string) tea.Cmd {
 		title, verb, prep = "Unlink an app version from "+name, "Unlink", "from"
 		intro = "The API does not list linked versions: type the one to unlink."
 	}
-	form := newForm(a.env.Styles, title, []string{intro}, []formField{
+	form := newForm(a.env.Styles, a.env.Keys, title, []string{intro}, []formField{
 		{Label: "application", Placeholder: "app name", Validate: required("the application")},
 		{Label: "version", Placeholder: "version name", Validate: required("the version")},
 	}, "Next", nil)
@@ -271,7 +263,7 @@ func (a *App) askFleetLink(row *catalogRow, ok bool, op string) tea.Cmd {
 	a.onConfirm = func() tea.Cmd {
 		app, version := form.Value(linkApp), form.Value(linkVersion)
 		q := fmt.Sprintf("%s %s %s %s Smart Fleet %s?", verb, app, version, prep, name)
-		a.dialog = newConfirm(a.env.Styles, q, []string{"fleet " + name, "application " + app, "version " + version}, verb)
+		a.dialog = newConfirm(a.env.Styles, a.env.Keys, q, []string{"fleet " + name, "application " + app, "version " + version}, verb)
 		a.onConfirm = func() tea.Cmd { return a.sendFleetLink(op, name, app, version) }
 		return nil
 	}
@@ -312,8 +304,8 @@ func (a *App) sendFleetLink(op, fleet, app, version string) tea.Cmd {
 	}
 }
 
-// applyTo reports and audits a link or unlink.
-func (m fleetLinkDoneMsg) applyTo(a *App) tea.Cmd {
+// onFleetLinkDone reports and audits a link or unlink.
+func (a *App) onFleetLinkDone(m fleetLinkDoneMsg) tea.Cmd {
 	entry := model.AuditEntry{ID: m.act, Action: m.op, Targets: []string{m.fleet}, Detail: "app " + m.app + " version " + m.version}
 	what := "link " + m.app + " " + m.version + " to Smart Fleet " + m.fleet
 	done := m.app + " " + m.version + " linked to Smart Fleet " + m.fleet

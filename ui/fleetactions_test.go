@@ -1,6 +1,8 @@
 package ui
 
 import (
+	tea "github.com/charmbracelet/bubbletea"
+
 	"context"
 	"errors"
 	"fmt"
@@ -128,7 +130,7 @@ func TestFleetToggleRollsBackOnDeprecation404(t *testing.T) {
 		t.Fatal("the row does not show the new flag at once")
 	}
 	// The answer, before the refresh it triggers.
-	msg := cmd().(fleetToggleDoneMsg)
+	msg := runUntil[fleetToggleDoneMsg](t, cmd)
 	h.send(msg)
 	if !api.IsNotFound(msg.err) {
 		t.Fatalf("err = %v, want a 404", msg.err)
@@ -336,4 +338,28 @@ func TestAPICauseNamesStatusMessageAndRequestID(t *testing.T) {
 			t.Errorf("apiCause(%v) = %q, want %q", tc.err, got, tc.want)
 		}
 	}
+}
+
+// runUntil runs cmd, and the commands of the batches it returns, in issue
+// order, until one returns a T (the audit write hands the request on in
+// a tea.BatchMsg, see App.withAudit).
+func runUntil[T tea.Msg](t *testing.T, cmd tea.Cmd) T {
+	t.Helper()
+	queue := []tea.Cmd{cmd}
+	for len(queue) > 0 {
+		c := queue[0]
+		queue = queue[1:]
+		if c == nil {
+			continue
+		}
+		switch m := c().(type) {
+		case T:
+			return m
+		case tea.BatchMsg:
+			queue = append(queue, m...)
+		}
+	}
+	var zero T
+	t.Fatalf("no %T came out of the command", zero)
+	return zero
 }

@@ -62,16 +62,17 @@ type formDialog struct {
 // newForm builds a form titled title with intro lines (untrusted: they are
 // sanitized) above fields, submitted by the action button (e.g. "Save").
 // check may be nil. The first field is focused.
-func newForm(st *theme.Styles, title string, intro []string, fields []formField, action string, check formCheck) *formDialog {
+func newForm(st *theme.Styles, km *KeyMap, title string, intro []string, fields []formField, action string, check formCheck) *formDialog {
 	d := &formDialog{
-		frame:   newDialogFrame(st, title, intro),
+		frame:   newDialogFrame(st, km, title, intro),
 		fields:  fields,
 		inputs:  make([]textinput.Model, len(fields)),
 		on:      make([]bool, len(fields)),
 		touched: make([]bool, len(fields)),
 		check:   check,
 		action:  sanitizeLine(action),
-		hint:    "tab/↑/↓ move · space toggle · enter on " + sanitizeLine(action) + " submits · esc cancel",
+		hint: km.textKey(ActFocusNext) + "/↑/↓ move · " + km.firstKey(ActToggleField) + " toggle · " +
+			km.textKey(ActPress) + " on " + sanitizeLine(action) + " submits · " + km.textKey(ActCancel) + " cancel",
 	}
 	d.intro = d.frame.lines
 	for i, f := range fields {
@@ -197,30 +198,32 @@ func (d *formDialog) Update(msg tea.KeyMsg) dialogResult {
 		return d.result
 	}
 	defer d.layout()
-	key := msg.String()
-	switch key {
-	case "esc", "ctrl+c":
+	f := &d.frame
+	buttons := d.focus == d.cancelFocus() || d.focus == d.actionFocus()
+	typing := !buttons && !d.fields[d.focus].Toggle // printable keys are text
+	switch {
+	case f.is(msg, ActCancel, typing):
 		d.result = dialogCancelled
 		return d.result
-	case "tab", "down":
+	case f.is(msg, ActFocusNext, typing), f.is(msg, ActDown, typing):
 		d.setFocus(d.focus + 1)
 		return d.result
-	case "shift+tab", "up":
+	case f.is(msg, ActFocusPrev, typing), f.is(msg, ActUp, typing):
 		d.setFocus(d.focus - 1)
 		return d.result
 	}
 	switch {
-	case d.focus == d.cancelFocus() || d.focus == d.actionFocus():
-		d.buttonKey(key)
+	case buttons:
+		d.buttonKey(msg)
 	case d.fields[d.focus].Toggle:
-		switch key {
-		case " ", "space", "x", "left", "right", "h", "l":
+		switch {
+		case f.is(msg, ActToggleField, false), f.is(msg, ActSwitchButton, false):
 			d.on[d.focus] = !d.on[d.focus]
 			d.touched[d.focus] = true
-		case "enter":
+		case f.is(msg, ActPress, false):
 			d.setFocus(d.focus + 1)
 		}
-	case key == "enter":
+	case f.is(msg, ActPress, true):
 		d.touched[d.focus] = true
 		d.setFocus(d.focus + 1)
 	default:
@@ -234,15 +237,15 @@ func (d *formDialog) Update(msg tea.KeyMsg) dialogResult {
 }
 
 // buttonKey handles a key on the button row.
-func (d *formDialog) buttonKey(key string) {
-	switch key {
-	case "left", "right", "h", "l":
+func (d *formDialog) buttonKey(msg tea.KeyMsg) {
+	switch {
+	case d.frame.is(msg, ActSwitchButton, false):
 		if d.focus == d.cancelFocus() {
 			d.setFocus(d.actionFocus())
 		} else {
 			d.setFocus(d.cancelFocus())
 		}
-	case "enter":
+	case d.frame.is(msg, ActPress, false):
 		if d.focus == d.cancelFocus() {
 			d.result = dialogCancelled
 			return

@@ -35,7 +35,7 @@ func positiveInt(v string) error {
 // testForm has a text field, a toggle, two numbers and a cross-field
 // check (max ≥ count).
 func testForm() *formDialog {
-	return newForm(confirmStyles(), "Edit thing", []string{"thing abc"}, []formField{
+	return newForm(confirmStyles(), DefaultKeyMap(), "Edit thing", []string{"thing abc"}, []formField{
 		{Label: "name", Validate: nonEmpty, Placeholder: "a name"},
 		{Label: "enabled", Toggle: true, On: true},
 		{Label: "count", Value: "2", Validate: positiveInt},
@@ -194,7 +194,7 @@ func TestFormValidationInline(t *testing.T) {
 }
 
 func TestFormFormLevelError(t *testing.T) {
-	d := newForm(confirmStyles(), "Pick", nil, []formField{
+	d := newForm(confirmStyles(), DefaultKeyMap(), "Pick", nil, []formField{
 		{Label: "a"}, {Label: "b"},
 	}, "Go", func(f *formDialog) (int, error) {
 		if f.Value(0) == "" && f.Value(1) == "" {
@@ -241,7 +241,7 @@ func TestFormCancel(t *testing.T) {
 }
 
 func TestFormViewFitsAndSanitizes(t *testing.T) {
-	d := newForm(confirmStyles(), "Edit \x1b[31mred", []string{"intro \x1b]0;x\x07line"}, []formField{
+	d := newForm(confirmStyles(), DefaultKeyMap(), "Edit \x1b[31mred", []string{"intro \x1b]0;x\x07line"}, []formField{
 		{Label: "name", Value: "v", Placeholder: "p"},
 		{Label: "enabled", Toggle: true},
 	}, "Save", nil)
@@ -265,7 +265,7 @@ func TestFormViewFitsAndSanitizes(t *testing.T) {
 	for i := range fields {
 		fields[i] = formField{Label: "field" + strconv.Itoa(i)}
 	}
-	d = newForm(confirmStyles(), "Long", nil, fields, "Go", nil)
+	d = newForm(confirmStyles(), DefaultKeyMap(), "Long", nil, fields, "Go", nil)
 	for range 15 {
 		formKeys(d, "tab")
 	}

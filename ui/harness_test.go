@@ -194,7 +194,7 @@ var keyNames = map[string]tea.KeyType{
 	"backspace": tea.KeyBackspace, "up": tea.KeyUp, "down": tea.KeyDown, "pgup": tea.KeyPgUp,
 	"pgdown": tea.KeyPgDown, "home": tea.KeyHome, "end": tea.KeyEnd, "ctrl+c": tea.KeyCtrlC,
 	"ctrl+r": tea.KeyCtrlR, "ctrl+f": tea.KeyCtrlF, "ctrl+b": tea.KeyCtrlB,
-	"ctrl+@": tea.KeyCtrlAt, "ctrl+\\": tea.KeyCtrlBackslash, "ctrl+d": tea.KeyCtrlD,
+	"ctrl+@": tea.KeyCtrlAt, "ctrl+\\": tea.KeyCtrlBackslash, "ctrl+d": tea.KeyCtrlD, "ctrl+g": tea.KeyCtrlG,
 }
 
 // keyMsg is the KeyMsg of a key name ("enter", "ctrl+c") or of literal

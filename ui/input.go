@@ -43,14 +43,16 @@ var commands = []command{
 		run: func(a *App, arg string) tea.Cmd {
 			ids := strings.Fields(arg)
 			if len(ids) == 0 {
-				if id, ok := a.tabs[tabDeployments].(*deploymentsTab).list.table.SelectedKey(); ok {
-					ids = []string{id}
+				if d, ok := a.deployments(); ok {
+					if id, ok := d.selectedID(); ok {
+						ids = []string{id}
+					}
 				}
 			}
 			return func() tea.Msg { return openLogsMsg{ids: ids} }
 		}},
 	{names: []string{"stop"}, usage: "stop tag=<t>…", help: "stop by tags (any|all|not)", arg: true,
-		run: func(a *App, arg string) tea.Cmd { return a.askStopByTags(arg) }},
+		run: func(_ *App, arg string) tea.Cmd { return func() tea.Msg { return stopByTagsMsg{arg: arg} } }},
 	{names: []string{"who"}, usage: "who", help: "who else is on this console", shared: true,
 		run: func(a *App, _ string) tea.Cmd { return a.setFlash(a.whoText(), false) }},
 	{names: []string{"audit"}, usage: "audit", help: "the audit log of actions",
@@ -92,17 +94,27 @@ func (a *App) endInput() {
 	a.layout()
 }
 
-// filterKey edits the filter; it applies live as the user types. enter
-// keeps it, esc clears it.
+// inputIs reports whether msg triggers act on the input line: its
+// printable keys are text, so only an action's other keys act there (as
+// in a dialog that takes text).
+func (a *App) inputIs(msg tea.KeyMsg, act Action) bool {
+	if msg.Type == tea.KeyRunes || msg.Type == tea.KeySpace {
+		return false
+	}
+	return a.env.Keys.Is(msg, act)
+}
+
+// filterKey edits the filter; it applies live as the user types. press
+// (enter) keeps it, cancel (esc) clears it.
 func (a *App) filterKey(msg tea.KeyMsg) tea.Cmd {
-	switch msg.Type {
-	case tea.KeyEnter:
+	switch {
+	case a.inputIs(msg, ActPress):
 		if a.inErr != "" {
 			return nil // keep editing until it parses
 		}
 		a.endInput()
 		return a.plan()
-	case tea.KeyEsc:
+	case a.inputIs(msg, ActCancel):
 		a.applyFilter("")
 		a.endInput()
 		return a.plan()
@@ -134,19 +146,20 @@ func (a *App) afterFilter() {
 	a.rebuildChrome()
 }
 
-// commandKey edits the command line: tab completes, enter runs.
+// commandKey edits the command line: focus-next (tab) completes, press
+// (enter) runs, cancel (esc) leaves.
 func (a *App) commandKey(msg tea.KeyMsg) tea.Cmd {
-	switch msg.Type {
-	case tea.KeyEsc:
+	switch {
+	case a.inputIs(msg, ActCancel):
 		a.endInput()
 		return nil
-	case tea.KeyTab:
+	case a.inputIs(msg, ActFocusNext):
 		if c := a.completions(a.input.Value()); len(c) > 0 {
 			a.input.SetValue(c[0])
 			a.input.CursorEnd()
 		}
 		return nil
-	case tea.KeyEnter:
+	case a.inputIs(msg, ActPress):
 		line := strings.TrimSpace(a.input.Value())
 		if line == "" {
 			a.endInput()

@@ -27,7 +27,7 @@ func (e *KeyConflictError) Conflict() (string, [2]string) {
 var (
 	globalActions = []Action{ActForceQuit, ActHelp, ActCommand, ActRedraw, ActRefresh, ActBack, ActQuit}
 	scrollActions = []Action{ActUp, ActDown, ActTop, ActBottom, ActPageUp, ActPageDown}
-	tabActions    = []Action{ActFilter, ActNextTab, ActPrevTab, ActTab1, ActTab2, ActTab3, ActTab4}
+	tabActions    = slices.Concat([]Action{ActFilter, ActNextTab, ActPrevTab}, tabKeys)
 )
 
 // keyView is a set of actions live at the same time. A key may serve two
@@ -41,10 +41,7 @@ type keyView struct {
 // Keep it in sync when a view gains a key: TestKeyViewsCoverEveryAction
 // fails for an action no view lists.
 var keyViews = []keyView{
-	{"deployments", slices.Concat(globalActions, scrollActions, tabActions, []Action{
-		ActOpen, ActDetail, ActJSON, ActLogs, ActStop, ActTag, ActTags, ActMark, ActMarkRange, ActClearMarks, ActDeploy,
-		ActSortID, ActSortStatus, ActSortApp, ActSortVersion, ActSortLocation, ActSortAge, ActSortIP, ActSortSockets,
-	})},
+	{"deployments", slices.Concat(globalActions, scrollActions, tabActions, deploymentKeys())},
 	{"fleets", slices.Concat(globalActions, scrollActions, tabActions, []Action{
 		ActOpen, ActToggleFleet, ActLinkVersion, ActUnlinkVersion, ActSortName,
 	})},
@@ -64,7 +61,15 @@ var keyViews = []keyView{
 		ActFilter, ActFollow, ActWrap, ActNextMatch, ActPrevMatch, ActFilterLines, ActMoreContext, ActLessContext, ActSaveLogs, ActCrash,
 	})},
 	{"audit", slices.Concat(globalActions, scrollActions)},
+	// Dialogs take every key but redraw, and force-quit, which the console
+	// answers first: cancel's ctrl+c acts only when force-quit is moved.
+	{"dialog", slices.Concat([]Action{ActRedraw}, scrollActions, dialogActions)},
+	{"input line", []Action{ActPress, ActCancel, ActFocusNext}}, // the filter and command line: printable keys are text
+	{"tag manager", []Action{ActRedraw, ActUp, ActDown, ActCancel, ActQuit, ActRenameTag, ActDeleteTag}},
 }
+
+// dialogActions are the keys of the confirmations and forms.
+var dialogActions = []Action{ActConfirm, ActCancel, ActPress, ActFocusNext, ActFocusPrev, ActSwitchButton, ActToggleField}
 
 // Validate checks the key map after Rebind: every key parses and no view
 // has two actions on one key (a *KeyConflictError).

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"github.com/gapdeck/gapdeck/ui/keys"
 	"slices"
 	"sort"
 	"strings"
@@ -69,6 +70,19 @@ const (
 	ActWindowNext   Action = "metrics-window-next"
 	ActToggleMetric Action = "metrics-panel"
 
+	// Keys of the dialogs and forms that open over the console. Printable
+	// keys are text in a dialog's input line, so there only their non-text
+	// keys (esc, enter, tab…) act.
+	ActConfirm      Action = "confirm"
+	ActCancel       Action = "cancel"
+	ActPress        Action = "press"
+	ActFocusNext    Action = "focus-next"
+	ActFocusPrev    Action = "focus-prev"
+	ActSwitchButton Action = "switch-button"
+	ActToggleField  Action = "toggle-field"
+	ActRenameTag    Action = "rename-tag"
+	ActDeleteTag    Action = "delete-tag"
+
 	ActSortID       Action = "sort-id"
 	ActSortStatus   Action = "sort-status"
 	ActSortApp      Action = "sort-app"
@@ -99,6 +113,7 @@ const (
 	groupLogs       = "LOGS"
 	groupMetrics    = "METRICS"
 	groupFleets     = "FLEETS AND POLICIES"
+	groupDialogs    = "DIALOGS"
 )
 
 var defaultBindings = []binding{
@@ -157,6 +172,16 @@ var defaultBindings = []binding{
 	{ActWindowPrev, []string{"["}, "shorter window", groupMetrics},
 	{ActWindowNext, []string{"]"}, "longer window", groupMetrics},
 
+	{ActConfirm, []string{"y", "Y"}, "confirm, whichever button is focused", groupDialogs},
+	{ActCancel, []string{"n", "N", "esc", "ctrl+c"}, "cancel (nothing is sent); leave the filter or command line", groupDialogs},
+	{ActPress, []string{"enter"}, "press the focused button; keep the filter, run the command", groupDialogs},
+	{ActFocusNext, []string{"tab"}, "next field or button; complete the command", groupDialogs},
+	{ActFocusPrev, []string{"shift+tab"}, "previous field or button", groupDialogs},
+	{ActSwitchButton, []string{"left", "right", "h", "l"}, "switch Cancel and the action", groupDialogs},
+	{ActToggleField, []string{" ", "x"}, "toggle a yes/no field", groupDialogs},
+	{ActRenameTag, []string{"r"}, "rename a tag (tag manager)", groupDialogs},
+	{ActDeleteTag, []string{"d"}, "delete a tag (tag manager)", groupDialogs},
+
 	{ActSortID, []string{"I"}, "by request id", groupSort},
 	{ActSortStatus, []string{"S"}, "by status", groupSort},
 	{ActSortApp, []string{"N"}, "by app name", groupSort},
@@ -195,8 +220,35 @@ type KeyMap struct {
 	hidden   map[Action]bool // still answered (with a refusal), never offered in help
 }
 
-// mutating lists the actions that change the organization.
-var mutating = []Action{ActStop, ActTag, ActTags, ActDeploy, ActToggleFleet, ActLinkVersion, ActUnlinkVersion, ActEditPolicy, ActDeletePolicy}
+// tabKeys are the keys of the tabs, in tab order (App.tabs).
+var tabKeys = []Action{ActTab1, ActTab2, ActTab3, ActTab4}
+
+// readOnlyRefusal is what read-only mode refuses, per action that changes
+// the organization (see App.refuseReadOnly): its keys are the mutating
+// actions.
+var readOnlyRefusal = map[Action]string{
+	ActStop:          "stopping deployments",
+	ActTag:           "tagging",
+	ActTags:          "tagging",
+	ActDeploy:        "deploying",
+	ActToggleFleet:   "changing fleets and policies",
+	ActLinkVersion:   "changing fleets and policies",
+	ActUnlinkVersion: "changing fleets and policies",
+	ActEditPolicy:    "changing fleets and policies",
+	ActDeletePolicy:  "changing fleets and policies",
+}
+
+// mutating lists the actions that change the organization, in keymap
+// order (from readOnlyRefusal).
+var mutating = func() []Action {
+	var out []Action
+	for _, b := range defaultBindings {
+		if _, ok := readOnlyRefusal[b.action]; ok {
+			out = append(out, b.action)
+		}
+	}
+	return out
+}()
 
 // HideMutating removes every mutating action from help (read-only mode);
 // the keys still reach the console, which refuses them with a message.
@@ -282,4 +334,41 @@ func (km *KeyMap) CheckConflicts(view string, actions []Action) error {
 		}
 	}
 	return nil
+}
+
+// hintKeys is how a dialog's hint names the keys of action a: as help
+// names them, without the upper-case twin of a letter also bound in lower
+// case ("y/Y" reads "y").
+func (km *KeyMap) hintKeys(a Action) string {
+	keys := km.bindings[a].Keys()
+	out := make([]string, 0, len(keys))
+	for _, k := range keys {
+		if low := strings.ToLower(k); low != k && len([]rune(k)) == 1 && slices.Contains(keys, low) {
+			continue
+		}
+		if a != ActForceQuit && slices.Contains(km.bindings[ActForceQuit].Keys(), k) {
+			continue // the console quits first (see App.onKey)
+		}
+		out = append(out, k)
+	}
+	return helpKeyNames(out)
+}
+
+// textKey is the first key of action a that is not text (esc, enter…):
+// the one that acts while a dialog takes typing. "" if a has none.
+func (km *KeyMap) textKey(a Action) string {
+	for _, k := range km.bindings[a].Keys() {
+		if !keys.IsRune(k) {
+			return helpKeyNames([]string{k})
+		}
+	}
+	return ""
+}
+
+// firstKey is the first key of action a, as help names it.
+func (km *KeyMap) firstKey(a Action) string {
+	if keys := km.bindings[a].Keys(); len(keys) > 0 {
+		return helpKeyNames(keys[:1])
+	}
+	return ""
 }

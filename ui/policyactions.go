@@ -23,8 +23,8 @@ const (
 // policyActions are the Policies tab's keys on the selected row.
 func (a *App) policyActions() map[Action]rowAction {
 	return map[Action]rowAction{
-		ActEditPolicy:   a.askEditPolicy,
-		ActDeletePolicy: a.askDeletePolicy,
+		ActEditPolicy:   requestRow(ActEditPolicy),
+		ActDeletePolicy: requestRow(ActDeletePolicy),
 	}
 }
 
@@ -174,9 +174,6 @@ func formatThreshold(t float64) string { return strconv.FormatFloat(t, 'f', -1, 
 // askEditPolicy opens the form editing the selected policy; its submit
 // shows the changes to confirm.
 func (a *App) askEditPolicy(row *catalogRow, ok bool) tea.Cmd {
-	if a.env.ReadOnly {
-		return a.refuseReadOnly(readOnlyFleets)
-	}
 	ref, p, why := a.selectedPolicy(row, ok)
 	if why != "" {
 		return a.setFlash(why, true)
@@ -185,7 +182,7 @@ func (a *App) askEditPolicy(row *catalogRow, ok bool) tea.Cmd {
 	if p.Maximum != nil {
 		maxValue, maxHint = maxText(p.Maximum), "≥ minimum"
 	}
-	form := newForm(a.env.Styles, "Edit policy "+ref.name+" of "+ref.fleet, []string{
+	form := newForm(a.env.Styles, a.env.Keys, "Edit policy "+ref.name+" of "+ref.fleet, []string{
 		p.Type + " policy · " + orDash(model.PolicySummary(p)),
 	}, []formField{
 		{Label: "enabled", Toggle: true, On: p.Enabled},
@@ -199,7 +196,7 @@ func (a *App) askEditPolicy(row *catalogRow, ok bool) tea.Cmd {
 		if len(change.diff) == 0 {
 			return a.setFlash("policy "+ref.name+" unchanged: nothing was sent", false)
 		}
-		a.dialog = newConfirm(a.env.Styles, "Save policy "+ref.name+" of "+ref.fleet+"?", change.diff, "Save")
+		a.dialog = newConfirm(a.env.Styles, a.env.Keys, "Save policy "+ref.name+" of "+ref.fleet+"?", change.diff, "Save")
 		a.onConfirm = func() tea.Cmd { return a.sendPolicyUpdate(ref, change) }
 		return nil
 	}
@@ -239,9 +236,6 @@ func collapseSpaces(lines []string) []string {
 
 // askDeletePolicy confirms deleting the selected policy.
 func (a *App) askDeletePolicy(row *catalogRow, ok bool) tea.Cmd {
-	if a.env.ReadOnly {
-		return a.refuseReadOnly(readOnlyFleets)
-	}
 	ref, p, why := a.selectedPolicy(row, ok)
 	if why != "" {
 		return a.setFlash(why, true)
@@ -252,7 +246,7 @@ func (a *App) askDeletePolicy(row *catalogRow, ok bool) tea.Cmd {
 		"filters " + orDash(model.PolicySummary(p)),
 		"The deployments it keeps are no longer kept once it is gone.",
 	}
-	a.dialog = newConfirm(a.env.Styles, "Delete policy "+ref.name+" of "+ref.fleet+"?", lines, "Delete")
+	a.dialog = newConfirm(a.env.Styles, a.env.Keys, "Delete policy "+ref.name+" of "+ref.fleet+"?", lines, "Delete")
 	a.onConfirm = func() tea.Cmd {
 		act := a.beginAction(model.AuditEntry{Action: policyDelete, Targets: []string{ref.fleet + "/" + ref.name}, Detail: lines[0]}, "delete of policy "+ref.name)
 		ctx, c, o := a.sender()
@@ -264,9 +258,9 @@ func (a *App) askDeletePolicy(row *catalogRow, ok bool) tea.Cmd {
 	return nil
 }
 
-// applyTo reports and audits a policy edit or delete, shows the answer in
+// onPolicyDone reports and audits a policy edit or delete, shows the answer in
 // the catalog at once and re-reads it.
-func (m policyDoneMsg) applyTo(a *App) tea.Cmd {
+func (a *App) onPolicyDone(m policyDoneMsg) tea.Cmd {
 	entry := model.AuditEntry{ID: m.act, Action: m.op, Targets: []string{m.ref.fleet + "/" + m.ref.name}, Detail: m.detail}
 	what := "edit policy " + m.ref.name + " of " + m.ref.fleet
 	if m.op == policyDelete {

@@ -171,7 +171,7 @@ func TestPolicyDiffSendsOnlyChangedFields(t *testing.T) {
 	max10 := api.Int(10)
 	p := api.Policy{Name: "p", Type: api.PolicyLocation, Enabled: true, Minimum: 2, Maximum: &max10, Threshold: 0.8}
 	form := func(on bool, minimum, maximum, threshold string, unbounded bool) *formDialog {
-		return newForm(confirmStyles(), "t", nil, []formField{
+		return newForm(confirmStyles(), DefaultKeyMap(), "t", nil, []formField{
 			{Label: "enabled", Toggle: true, On: on},
 			{Label: "minimum", Value: minimum, Validate: checkMinimum},
 			{Label: "maximum", Value: maximum, Validate: checkMaximum(unbounded)},

@@ -84,7 +84,8 @@ type profileSwitchedMsg struct {
 	err  error
 }
 
-func (m profileSwitchedMsg) applyTo(a *App) tea.Cmd {
+// onProfileSwitched attaches to the new profile's engine, or says why not.
+func (a *App) onProfileSwitched(m profileSwitchedMsg) tea.Cmd {
 	a.switching = ""
 	if m.err != nil || m.env == nil {
 		err := m.err
@@ -236,6 +237,9 @@ func (r *Root) View() string { return r.app.View() }
 // when Run returns.
 func (r *Root) Shutdown() error {
 	r.app.abandonInflight(QuitAbandoned)
+	if err := r.app.flushAudit(); err != nil && r.app.env.Log != nil {
+		r.app.env.Log.Error("audit: recording actions in flight", "err", err)
+	}
 	err := r.app.saveViewState()
 	r.app.view.Detach() // its interests leave the engine's plan
 	if c := r.app.env.Close; c != nil {

@@ -47,10 +47,6 @@ func (q quitWait) byKey() bool { return q.reason == "q" || q.reason == "ctrl+c" 
 // quitTickMsg moves the quit countdown on.
 type quitTickMsg struct{}
 
-func (quitTickMsg) applyTo(a *App) tea.Cmd { return a.tickQuit() }
-
-func (m QuitMsg) applyTo(a *App) tea.Cmd { return a.requestQuit(m.Reason, m.Now) }
-
 // quitTick arms the countdown's next second.
 func quitTick() tea.Cmd {
 	return tea.Tick(time.Second, func(time.Time) tea.Msg { return quitTickMsg{} })
@@ -79,14 +75,24 @@ func (a *App) quitNow() tea.Cmd {
 	return tea.Quit
 }
 
-// abandonInflight records every action in flight as unknown, for why.
+// abandonInflight queues the record of every action in flight as
+// unknown, for why; withAudit writes it before the quit it comes with.
 func (a *App) abandonInflight(why string) {
 	if a.env.Audit != nil {
-		if _, err := a.env.Audit.Abandon(why); err != nil && a.env.Log != nil {
-			a.env.Log.Error("audit: recording actions in flight", "err", err)
-		}
+		a.auditQ = append(a.auditQ, auditWrite{abandon: why})
 	}
 	a.inflight = nil
+}
+
+// flushAudit writes the queued audit records now, on the caller's
+// goroutine: for Root.Shutdown, once the program has stopped.
+func (a *App) flushAudit() error {
+	q := a.auditQ
+	a.auditQ = nil
+	if len(q) == 0 || a.env.Audit == nil {
+		return nil
+	}
+	return writeAudit(a.env.Audit, q)
 }
 
 // tickQuit moves the countdown on; at the deadline it quits.

@@ -37,14 +37,9 @@ type tagDoneMsg struct {
 	err      error
 }
 
-const readOnlyTagging = "tagging"
-
 // askAddTag asks for a tag to add to ids, then confirms it. Nothing is
 // sent until the user confirms; Cancel is focused first.
 func (a *App) askAddTag(ids []string) tea.Cmd {
-	if a.env.ReadOnly {
-		return a.refuseReadOnly(readOnlyTagging)
-	}
 	if len(ids) == 0 {
 		return a.setFlash("no deployment to tag", true)
 	}
@@ -57,11 +52,11 @@ func (a *App) askAddTag(ids []string) tea.Cmd {
 	if len(ids) > 1 {
 		lines = append(lines, ids...)
 	}
-	in := newTagInput(a.env.Styles, "Add a tag", lines, "")
+	in := newTagInput(a.env.Styles, a.env.Keys, "Add a tag", lines, "")
 	a.dialog = in
 	a.onConfirm = func() tea.Cmd {
 		tag := in.Value()
-		a.dialog = newConfirm(a.env.Styles, fmt.Sprintf("Add tag %s to %s?", tag, plural(len(ids), "deployment")), ids, "Add")
+		a.dialog = newConfirm(a.env.Styles, a.env.Keys, fmt.Sprintf("Add tag %s to %s?", tag, plural(len(ids), "deployment")), ids, "Add")
 		a.onConfirm = func() tea.Cmd { return a.sendAddTag(ids, tag) }
 		return nil
 	}
@@ -70,14 +65,11 @@ func (a *App) askAddTag(ids []string) tea.Cmd {
 
 // openTags opens the tag manager of one deployment.
 func (a *App) openTags(id string) tea.Cmd {
-	if a.env.ReadOnly {
-		return a.refuseReadOnly(readOnlyTagging)
-	}
 	row, ok := a.store.Get(id)
 	if !ok {
 		return a.setFlash(id+" is no longer listed", true)
 	}
-	m := &tagManager{frame: newDialogFrame(a.env.Styles, "Tags of "+id, nil), id: id, tags: slices.Clone(row.Tags)}
+	m := &tagManager{frame: newDialogFrame(a.env.Styles, a.env.Keys, "Tags of "+id, nil), id: id, tags: slices.Clone(row.Tags)}
 	a.dialog = m
 	a.onConfirm = func() tea.Cmd {
 		switch m.choice {
@@ -93,14 +85,14 @@ func (a *App) openTags(id string) tea.Cmd {
 
 // askRenameTag asks for the new name of tag on id, then confirms it.
 func (a *App) askRenameTag(id, tag string) tea.Cmd {
-	in := newTagInput(a.env.Styles, "Rename tag "+tag, []string{"on " + id}, tag)
+	in := newTagInput(a.env.Styles, a.env.Keys, "Rename tag "+tag, []string{"on " + id}, tag)
 	a.dialog = in
 	a.onConfirm = func() tea.Cmd {
 		to := in.Value()
 		if to == tag {
 			return a.setFlash("tag "+tag+" unchanged: nothing was sent", false)
 		}
-		a.dialog = newConfirm(a.env.Styles, fmt.Sprintf("Rename tag %s to %s on %s?", tag, to, id), a.describe(id, a.env.now()), "Rename")
+		a.dialog = newConfirm(a.env.Styles, a.env.Keys, fmt.Sprintf("Rename tag %s to %s on %s?", tag, to, id), a.describe(id, a.env.now()), "Rename")
 		a.onConfirm = func() tea.Cmd { return a.sendTagOp(tagRename, id, tag, to) }
 		return nil
 	}
@@ -109,7 +101,7 @@ func (a *App) askRenameTag(id, tag string) tea.Cmd {
 
 // askDeleteTag confirms deleting tag from id.
 func (a *App) askDeleteTag(id, tag string) tea.Cmd {
-	a.dialog = newConfirm(a.env.Styles, fmt.Sprintf("Delete tag %s from %s?", tag, id), a.describe(id, a.env.now()), "Delete")
+	a.dialog = newConfirm(a.env.Styles, a.env.Keys, fmt.Sprintf("Delete tag %s from %s?", tag, id), a.describe(id, a.env.now()), "Delete")
 	a.onConfirm = func() tea.Cmd { return a.sendTagOp(tagDelete, id, tag, "") }
 	return nil
 }
@@ -187,11 +179,9 @@ func (a *App) setRowTags(id string, tags []string) bool {
 	if before == after {
 		return false
 	}
-	a.tabs[tabDeployments].Update(catalogChangedMsg{})
+	a.tabs[tabDeployments].dataChanged()
 	return true
 }
-
-func (m tagDoneMsg) applyTo(a *App) tea.Cmd { return a.onTagDone(m) }
 
 // onTagDone reports and audits one tag request; a failure rolls the row
 // back.
@@ -265,12 +255,12 @@ func plural(n int, word string) string {
 // is typed (api.ValidateTag: 1–40 characters).
 type tagInputDialog struct{ inputDialog }
 
-func newTagInput(st *theme.Styles, title string, lines []string, value string) *tagInputDialog {
+func newTagInput(st *theme.Styles, km *KeyMap, title string, lines []string, value string) *tagInputDialog {
 	in := newInput(st, "tag> ", api.MaxTagLength+24, api.MaxTagLength+2) // room to show a too-long tag's error
 	in.Placeholder = fmt.Sprintf("1–%d characters", api.MaxTagLength)
 	in.SetValue(value)
 	return &tagInputDialog{inputDialog{
-		frame:          newDialogFrame(st, title, lines),
+		frame:          newDialogFrame(st, km, title, lines),
 		input:          in,
 		check:          api.ValidateTag,
 		errWhileTyping: true,
@@ -301,16 +291,20 @@ func (m *tagManager) Update(msg tea.KeyMsg) dialogResult {
 	if m.result != dialogOpen {
 		return m.result
 	}
-	switch msg.String() {
-	case "esc", "q", "ctrl+c":
+	f := &m.frame
+	switch {
+	case f.is(msg, ActCancel, false), f.is(msg, ActQuit, false):
 		m.result = dialogCancelled
-	case "j", "down":
+	case f.is(msg, ActDown, false):
 		m.cur = min(m.cur+1, max(len(m.tags)-1, 0))
-	case "k", "up":
+	case f.is(msg, ActUp, false):
 		m.cur = max(m.cur-1, 0)
-	case "r", "d":
+	case f.is(msg, ActRenameTag, false), f.is(msg, ActDeleteTag, false):
 		if len(m.tags) > 0 {
-			m.choice = []rune(msg.String())[0]
+			m.choice = 'r'
+			if f.is(msg, ActDeleteTag, false) {
+				m.choice = 'd'
+			}
 			m.result = dialogConfirmed
 		}
 	}
@@ -333,6 +327,8 @@ func (m *tagManager) View(width, height int) string {
 	}
 	m.frame.lines = lines
 	m.frame.offset = max(m.cur-5, 0)
-	hint := m.frame.muted.Render("j/k choose · r rename · d delete · esc close")
+	km := m.frame.keys
+	hint := m.frame.muted.Render(km.firstKey(ActDown) + "/" + km.firstKey(ActUp) + " choose · " + km.firstKey(ActRenameTag) + " rename · " +
+		km.firstKey(ActDeleteTag) + " delete · " + km.textKey(ActCancel) + " close")
 	return m.frame.render([]string{hint}, width, height)
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -24,6 +25,10 @@ type stateKeeper struct {
 	path    string           // empty: not saved
 	pending bool             // a save timer is armed
 	warned  bool             // a save error was shown (once is enough)
+
+	writeMu sync.Mutex // serializes the writes (commands, Shutdown)
+	gen     int        // the generation of the last snapshot handed to a write
+	written int        // the generation on file: an older write is skipped
 }
 
 // setProfile records the profile now in use.
@@ -113,30 +118,71 @@ func (a *App) noteViewState(msg tea.Msg) tea.Cmd {
 // saveViewStateMsg fires when the view state should be written.
 type saveViewStateMsg struct{}
 
-func (saveViewStateMsg) applyTo(a *App) tea.Cmd {
+// viewStateSaveFailedMsg reports that the view state could not be written.
+type viewStateSaveFailedMsg struct{ err error }
+
+// onSaveViewState writes the view state in a command, off the UI
+// goroutine (see saveViewState); a failure comes back as
+// viewStateSaveFailedMsg.
+func (a *App) onSaveViewState() tea.Cmd {
 	a.state.pending = false
-	if err := a.saveViewState(); err != nil && !a.state.warned {
-		a.state.warned = true
-		return a.setFlash(err.Error(), true)
+	write := a.viewStateWrite()
+	if write == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		if err := write(); err != nil {
+			return viewStateSaveFailedMsg{err: err}
+		}
+		return nil
+	}
+}
+
+// onViewStateSaveFailed shows the first failure to save the view state.
+func (a *App) onViewStateSaveFailed(m viewStateSaveFailedMsg) tea.Cmd {
+	if a.state.warned {
+		return nil
+	}
+	a.state.warned = true
+	return a.setFlash(m.err.Error(), true)
+}
+
+// saveViewState writes the view state now if it changed since the last
+// save: for Root.Shutdown, once the program has stopped.
+func (a *App) saveViewState() error {
+	if write := a.viewStateWrite(); write != nil {
+		return write()
 	}
 	return nil
 }
 
-// saveViewState writes the view state if it changed since the last save.
-func (a *App) saveViewState() error {
+// viewStateWrite takes a snapshot of the view state, if it changed since
+// the last save, and returns the write of it (nil: nothing to write).
+// Writes run in the order of their snapshots; one that lost the race to a
+// newer snapshot is skipped.
+func (a *App) viewStateWrite() func() error {
 	k := a.state
 	a.collectViewState()
-	if k.state.Equal(k.saved) {
+	if k.state.Equal(k.saved) || k.path == "" {
+		k.saved = k.state.Clone()
 		return nil
 	}
 	snap := k.state.Clone()
 	k.saved = snap // on failure too: the next change tries again, not every second
-	if k.path != "" {
-		if err := model.SaveViewState(k.path, snap); err != nil {
+	k.gen++
+	gen, path := k.gen, k.path
+	return func() error {
+		k.writeMu.Lock()
+		defer k.writeMu.Unlock()
+		if gen < k.written {
+			return nil // a newer snapshot is on file
+		}
+		k.written = gen
+		if err := model.SaveViewState(path, snap); err != nil {
 			return fmt.Errorf("could not remember the view state: %w", err)
 		}
+		return nil
 	}
-	return nil
 }
 
 // hideAlways as a Column.Hide hides the column at every width.

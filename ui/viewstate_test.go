@@ -203,3 +203,28 @@ func TestColsCommand(t *testing.T) {
 		t.Fatalf("footer %q", w.footer())
 	}
 }
+
+// The view state is written by a command, off the UI goroutine: the update
+// that fires the save only takes the snapshot.
+func TestViewStateSavedOffTheUIGoroutine(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "gapdeck", "state.json")
+	w := rememberedWorld(t, path)
+	w.rootKey("A")
+	w.settle()
+	cmd := w.update(saveViewStateMsg{})
+	if _, err := os.Stat(path); err == nil {
+		t.Fatal("the update wrote the view state on the UI goroutine")
+	}
+	if cmd == nil {
+		t.Fatal("no command writes the view state")
+	}
+	w.pump(cmd)
+	saved, err := model.LoadViewState(path)
+	if err != nil || saved == nil {
+		t.Fatalf("after the command: %v, %v", saved, err)
+	}
+	if got := saved.Tabs["Deployments"]; got.Sort != "age" {
+		t.Errorf("saved Deployments state %+v, want the age sort", got)
+	}
+}

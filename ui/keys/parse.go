@@ -39,14 +39,14 @@ var keyAliases = map[string]string{
 // Tea key name ("enter", "esc", "tab", "shift+tab", "up", "pgdown", "f5",
 // "ctrl+x", …; case-insensitive), "space", or "alt+" before either.
 func Parse(s string) (string, error) {
-	if isRuneKey(s) {
+	if IsRune(s) {
 		return s, nil
 	}
 	alt := ""
 	rest := s
 	if len(s) > 4 && strings.EqualFold(s[:4], "alt+") {
 		alt, rest = "alt+", s[4:]
-		if isRuneKey(rest) {
+		if IsRune(rest) {
 			return alt + rest, nil
 		}
 	}
@@ -66,8 +66,9 @@ func Validate(s string) error {
 	return err
 }
 
-// isRuneKey is a single printable character (space included).
-func isRuneKey(s string) bool {
+// IsRune reports whether key is a single printable character (space
+// included): text, where a dialog takes typing.
+func IsRune(s string) bool {
 	r, size := utf8.DecodeRuneInString(s)
 	return size == len(s) && r != utf8.RuneError && (unicode.IsPrint(r) || r == ' ')
 }
