@@ -347,6 +347,7 @@ func (a *App) onBulkStopDone(msg bulkStopDoneMsg) tea.Cmd {
 // to write it is shown, never swallowed (withAudit).
 func (a *App) audit(e model.AuditEntry) {
 	delete(a.inflight, e.ID)
+	a.view.Announce(actionNotice(e)) // the others on a shared console hear of it
 	if a.env.Audit == nil {
 		return
 	}
@@ -382,4 +383,25 @@ func (a *App) dialogKey(msg tea.KeyMsg) tea.Cmd {
 		return a.setFlash("cancelled: nothing was sent", false)
 	}
 	return nil
+}
+
+// actionNotice is an action's outcome as the others on a shared console
+// read it: "stop b6070d5ea80b: stopping", "bulk-stop of 3 deployments:
+// accepted".
+func actionNotice(e model.AuditEntry) string {
+	what := e.Action
+	switch n := len(e.Targets); {
+	case n == 1:
+		what += " " + e.Targets[0]
+	case n > 1:
+		what += fmt.Sprintf(" of %d", n)
+		if strings.HasPrefix(e.Action, "stop") || strings.HasPrefix(e.Action, "bulk") || strings.HasPrefix(e.Action, "tag") {
+			what += " deployments"
+		}
+	}
+	outcome := e.Outcome
+	if len(outcome) > 80 {
+		outcome = outcome[:80] + "…"
+	}
+	return what + ": " + outcome
 }

@@ -493,6 +493,9 @@ func TestIdleSessionIsLoggedOut(t *testing.T) {
 // panicky panics on the key p: a bug in one person's console.
 type panicky struct{ tea.Model }
 
+// Shutdown is the console's (the server calls it when the session ends).
+func (m panicky) Shutdown() error { return m.Model.(interface{ Shutdown() error }).Shutdown() }
+
 func (m panicky) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if k, ok := msg.(tea.KeyMsg); ok && k.String() == "p" {
 		panic("a bug in one console")
