@@ -11,6 +11,7 @@ import (
 
 	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/model"
+	"github.com/gapdeck/gapdeck/model/engine"
 )
 
 // dialog is a confirmation shown over the console; while it is open it
@@ -207,6 +208,7 @@ func (a *App) askStop(ids []string) tea.Cmd {
 	for _, id := range ids {
 		lines = append(lines, a.describe(id, now)[0])
 	}
+	lines = append(lines, a.othersOn(ids)...)
 	want := strconv.Itoa(len(ids))
 	a.dialog = newTypedConfirm(a.env.Styles, a.env.Keys, fmt.Sprintf("Stop %d deployments?", len(ids)), lines, "Stop "+want, want)
 	a.onConfirm = func() tea.Cmd { return a.sendBulkStop(ids) }
@@ -347,7 +349,7 @@ func (a *App) onBulkStopDone(msg bulkStopDoneMsg) tea.Cmd {
 // to write it is shown, never swallowed (withAudit).
 func (a *App) audit(e model.AuditEntry) {
 	delete(a.inflight, e.ID)
-	a.view.Announce(actionNotice(e)) // the others on a shared console hear of it
+	a.view.Announce(actionNotice(e), e.Action, e.Targets) // the others on a shared console hear of it
 	if a.env.Audit == nil {
 		return
 	}
@@ -404,4 +406,41 @@ func actionNotice(e model.AuditEntry) string {
 		outcome = outcome[:80] + "…"
 	}
 	return what + ": " + outcome
+}
+
+// othersOn is what the other people on a shared console are doing with
+// ids, for a bulk action's confirmation: "" lines when nobody is.
+func (a *App) othersOn(ids []string) []string {
+	var out []string
+	for _, o := range a.view.Overlap(ids) {
+		var parts []string
+		if o.Marked > 0 {
+			parts = append(parts, fmt.Sprintf("marked %d of these", o.Marked))
+		}
+		if o.Stopping > 0 {
+			parts = append(parts, fmt.Sprintf("is already stopping %d of these", o.Stopping))
+		}
+		if len(out) == 0 {
+			out = append(out, "")
+		}
+		out = append(out, "NOTE: "+o.Name+" "+strings.Join(parts, " and ")+".")
+	}
+	return out
+}
+
+// followOthersStops follows the stops the others announce, so every
+// console shows the same stop progress.
+func (a *App) followOthersStops(notices []engine.Notice) {
+	for _, n := range notices {
+		if (n.Action == "stop" || n.Action == "bulk-stop") && stopProceeds(n.Text) {
+			a.trackStops(n.Targets, nil, "")
+		}
+	}
+}
+
+// stopProceeds reports whether an announced stop's outcome means the
+// deployments are going down (accepted, stopping), not that it failed.
+func stopProceeds(text string) bool {
+	_, outcome, _ := strings.Cut(text, ": ")
+	return strings.HasPrefix(outcome, "stopping") || strings.HasPrefix(outcome, "accepted") || strings.HasPrefix(outcome, "ok")
 }

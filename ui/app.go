@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -69,8 +70,9 @@ type App struct {
 	runs   bool               // the App built the engine and runs it (Init)
 	store  *model.Deployments // this view's replica of the deployments
 	cat    *catalog
-	window model.MetricsWindow // the detail panel's metrics window
-	people []engine.Presence   // who else watches the engine (gapdeck serve)
+	window model.MetricsWindow                // the detail panel's metrics window
+	people []engine.Presence                  // who else watches the engine (gapdeck serve)
+	shared struct{ marks, stopping []string } // what the engine was last told (shareMarksAndStops)
 	tabs   []tab
 	active int
 	sub    subView
@@ -230,7 +232,29 @@ func (a *App) plan() tea.Cmd {
 		in.View, in.Arg = a.sub.schedule()
 	}
 	a.view.Show(in, a.tabs[a.active].visibleKeys())
+	a.shareMarksAndStops()
 	return nil
+}
+
+// shareMarksAndStops tells the engine this person's marks and the
+// deployments they are stopping, when they changed, for the others'
+// confirmations (engine.View.Overlap).
+func (a *App) shareMarksAndStops() {
+	var marked, stopping []string
+	if d, ok := a.deployments(); ok {
+		marked = d.marked()
+	}
+	if a.stops.tracker != nil {
+		stopping = a.stops.tracker.Pending()
+	}
+	if !slices.Equal(marked, a.shared.marks) {
+		a.shared.marks = marked
+		a.view.SetMarks(marked)
+	}
+	if !slices.Equal(stopping, a.shared.stopping) {
+		a.shared.stopping = stopping
+		a.view.SetStopping(stopping)
+	}
 }
 
 // Update implements tea.Model. While the console waits to quit, the last
@@ -403,6 +427,7 @@ func (a *App) onEngine(u engine.Update) tea.Cmd {
 			c.dataChanged()
 		}
 	}
+	a.followOthersStops(u.Notices)
 	if n := len(u.Notices); n > 0 { // what the others did
 		texts := make([]string, n)
 		for i, no := range u.Notices {

@@ -146,7 +146,7 @@ func TestConsolesSeeEachOther(t *testing.T) {
 			t.Errorf(":who footer %q lacks %q", h.footer(), want)
 		}
 	}
-	h.app.view.Announce("stopped 3 deployments")
+	h.app.view.Announce("stopped 3 deployments", "", nil)
 	deliver(b)
 	if v := ansi.Strip(b.View()); !strings.Contains(v, "alice@laptop: stopped 3 deployments") {
 		t.Errorf("bob does not see alice's notice:\n%s", v)
@@ -160,4 +160,49 @@ func TestConsolesSeeEachOther(t *testing.T) {
 	if strings.Contains(h.header(), "online") {
 		t.Errorf("after bob left, alice's header %q still counts him", h.header())
 	}
+}
+
+// A bulk stop on a shared engine names what the others are doing with the
+// same deployments, and once sent every console follows the same stop.
+func TestSharedBulkStop(t *testing.T) {
+	t.Parallel()
+	h := settled(t)
+	h.app.view.SetIdentity("alice@laptop", "operator")
+	env := *h.env
+	env.Keys = DefaultKeyMap()
+	env.Actor = &model.Actor{Name: "bob@desk", Role: "operator"}
+	b := New(&env, h.sim.PrivateFleetNames())
+	b.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	b.Init()
+	deliver(b)
+	ids := markThreeReady(t, h)
+	bob, ok := b.deployments()
+	if !ok {
+		t.Fatal("bob has no deployments tab")
+	}
+	for _, id := range ids[:2] { // bob marked two of them
+		bob.marks[id] = true
+	}
+	b.plan() // tells the engine
+	h.press("ctrl+d")
+	h.mustContain("NOTE: bob@desk marked 2 of these.")
+	h.typeText("3")
+	h.press("enter")
+	if h.calls(bulkStopRoute) == 0 {
+		t.Fatalf("no bulk stop was sent:\n%s", h.view())
+	}
+	h.pump()
+	deliver(b)
+	if b.stops.line == "" || !strings.Contains(ansi.Strip(b.View()), "0/3 terminated") {
+		t.Fatalf("bob does not follow alice's stop:\n%s", ansi.Strip(b.View()))
+	}
+	if got := sortedIDs(b.stops.tracker.Pending()); !slices.Equal(got, sortedIDs(ids)) {
+		t.Errorf("bob follows %v, alice stopped %v", got, ids)
+	}
+}
+
+func sortedIDs(ids []string) []string {
+	out := slices.Clone(ids)
+	slices.Sort(out)
+	return out
 }

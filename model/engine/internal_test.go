@@ -62,12 +62,12 @@ func TestPresenceAndNotices(t *testing.T) {
 	bob.Show(model.Interest{View: model.ViewFleets}, nil)
 	alice.Pull()
 	bob.Pull()
-	alice.Announce("stopped 3 deployments")
+	alice.Announce("stopped 3 deployments", "bulk-stop", []string{"d1", "d2", "d3"})
 	if u := alice.Pull(); len(u.Notices) != 0 {
 		t.Errorf("alice sees her own notice: %+v", u.Notices)
 	}
 	u := bob.Pull()
-	if len(u.Notices) != 1 || u.Notices[0].Name != "alice" || u.Notices[0].Text != "stopped 3 deployments" {
+	if len(u.Notices) != 1 || u.Notices[0].Name != "alice" || u.Notices[0].Text != "stopped 3 deployments" || len(u.Notices[0].Targets) != 3 {
 		t.Fatalf("bob's notices: %+v", u.Notices)
 	}
 	if again := bob.Pull(); len(again.Notices) != 0 {

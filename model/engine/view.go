@@ -93,9 +93,11 @@ func (v *View) SetIdentity(name, role string) {
 	e.changedLocked()
 }
 
-// Announce tells every other view what this viewer did ("stopped 3
-// deployments"); they find it in their next Update's Notices.
-func (v *View) Announce(text string) {
+// Announce tells every other view what this viewer did ("stop of 3
+// deployments: accepted"); they find it in their next Update's Notices.
+// action and targets say what it was about, so a view can follow it (the
+// shared stop progress).
+func (v *View) Announce(text, action string, targets []string) {
 	e := v.e
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -106,7 +108,8 @@ func (v *View) Announce(text string) {
 	if len(e.notices) >= maxNotices {
 		e.notices = append(make([]Notice, 0, maxNotices), e.notices[maxNotices/2:]...)
 	}
-	e.notices = append(e.notices, Notice{Seq: e.noticeSeq, From: v.id, Name: v.name, Text: text, At: e.now()})
+	e.notices = append(e.notices, Notice{Seq: e.noticeSeq, From: v.id, Name: v.name, Text: text, At: e.now(),
+		Action: action, Targets: slices.Clone(targets)})
 	e.changedLocked()
 }
 
@@ -228,11 +231,13 @@ const maxNotices = 256
 
 // Notice is what one viewer announced to the others.
 type Notice struct {
-	Seq  uint64
-	From int    // the announcing view's ID
-	Name string // who (their identity)
-	Text string
-	At   time.Time
+	Seq     uint64
+	From    int    // the announcing view's ID
+	Name    string // who (their identity)
+	Text    string
+	At      time.Time
+	Action  string   // what kind of action ("stop", "bulk-stop", …), if one
+	Targets []string // what it was about
 }
 
 // Presence is one person attached to the engine.
