@@ -21,6 +21,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/muesli/termenv"
 	gossh "golang.org/x/crypto/ssh"
+	"golang.org/x/time/rate"
 
 	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/api/sim"
@@ -580,5 +581,63 @@ func TestRemovedKeyClosesItsSession(t *testing.T) {
 	}
 	if _, err := dial(t, w.addr, bob, "xterm-256color"); err == nil {
 		t.Error("the removed key still gets in")
+	}
+}
+
+// A connection cut mid-dialog and a storm of resizes crash nothing: the
+// server drops the session, the others go on, nothing leaks (TestMain).
+func TestCutConnectionsAndResizes(t *testing.T) {
+	alice, bob := newPerson(t, "alice@laptop"), newPerson(t, "bob@desk")
+	w := serveWorld(t, []person{alice, bob}, nil, nil)
+	cut, err := dial(t, w.addr, alice, "xterm-256color")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stays, err := dial(t, w.addr, bob, "xterm-256color")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut.waitFor(t, "Deployments")
+	stays.waitFor(t, "Deployments")
+	for i := range 200 { // rapid resizes, down to 1x1 and back
+		if err := stays.sess.WindowChange(1+i%60, 1+(i*7)%200); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stays.sess.WindowChange(40, 120)
+	cut.stdin.Write([]byte{0x04}) // a stop's confirmation
+	cut.waitFor(t, "Stop")
+	cut.conn.Close() // the network goes away
+	deadline := time.Now().Add(10 * time.Second)
+	for len(w.srv.Who()) != 1 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the cut session is still listed: %+v", w.srv.Who())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	before := len(stays.output())
+	stays.stdin.Write([]byte("j"))
+	deadline = time.Now().Add(5 * time.Second)
+	for len(stays.output()) == before {
+		if time.Now().After(deadline) {
+			t.Fatal("the other session stopped drawing")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// One address may open only so many connections a minute.
+func TestConnectionRatePerAddress(t *testing.T) {
+	l := newIPLimiter(rate.Every(time.Minute/3), 3)
+	for i := range 3 {
+		if !l.allow("192.0.2.1") {
+			t.Fatalf("connection %d refused inside the burst", i+1)
+		}
+	}
+	if l.allow("192.0.2.1") {
+		t.Error("a fourth connection within the minute was let in")
+	}
+	if !l.allow("192.0.2.2") {
+		t.Error("another address was refused")
 	}
 }
