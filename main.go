@@ -4,6 +4,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"os/user"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -31,8 +33,10 @@ import (
 	"github.com/gapdeck/gapdeck/api/sim"
 	"github.com/gapdeck/gapdeck/config"
 	"github.com/gapdeck/gapdeck/model"
+	"github.com/gapdeck/gapdeck/model/engine"
 	"github.com/gapdeck/gapdeck/ui"
 	"github.com/gapdeck/gapdeck/ui/keys"
+	"github.com/gapdeck/gapdeck/ui/serve"
 	"github.com/gapdeck/gapdeck/ui/theme"
 )
 
@@ -96,8 +100,182 @@ func newRootCmd() *cobra.Command {
 		}
 		return cfg.ProfileNames(), cobra.ShellCompDirectiveNoFileComp
 	})
-	root.AddCommand(newSimCmd(), newVersionCmd(), config.Command(&opts.configPath, loadConfig))
+	root.AddCommand(newSimCmd(), newServeCmd(&opts.configPath), newVersionCmd(), config.Command(&opts.configPath, loadConfig))
 	return root
+}
+
+// serveOptions are the flags of `gapdeck serve`.
+type serveOptions struct {
+	consoleOptions
+	listen       string
+	operatorKeys string
+	viewerKeys   string
+	maxSessions  int
+	idleLogout   time.Duration
+}
+
+func newServeCmd(configPath *string) *cobra.Command {
+	var o serveOptions
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the console to the team over SSH: one poller, per-person keys and roles",
+		Long: "gapdeck serve runs an SSH server: each person who connects gets their own console on one\n" +
+			"shared poller, inside one budget. The API token stays on the server. Only the public keys in\n" +
+			"the operators' and viewers' authorized_keys files get in; viewers are read-only.\n\n" +
+			"  gapdeck serve --operator-keys ops.pub --viewer-keys viewers.pub\n" +
+			"  ssh -t -p 2222 127.0.0.1",
+		Args:         refuseTokenArgs,
+		SilenceUsage: true,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o.configPath = *configPath
+			o.set = cmd.Flags().Changed
+			return runServe(cmd.Context(), o)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&o.listen, "listen", "", "address to listen on (default 127.0.0.1:2222; another interface must be given here, not only in the config file)")
+	fl.StringVar(&o.operatorKeys, "operator-keys", "", "authorized_keys file of the people who may act (serve.operator_keys)")
+	fl.StringVar(&o.viewerKeys, "viewer-keys", "", "authorized_keys file of the people who may only look (serve.viewer_keys)")
+	fl.IntVar(&o.maxSessions, "max-sessions", 0, "most sessions at once (default 32)")
+	fl.DurationVar(&o.idleLogout, "idle-logout", 0, "log a session out after this long without a key press (default 30m)")
+	fl.BoolVar(&o.demo, "demo", false, "serve the embedded simulator (no account needed)")
+	fl.StringVar(&o.profile, "profile", "", "profile of the configuration file to serve (one organization per server)")
+	fl.StringVar(&o.apiURL, "api-url", "", "Edgegap API base URL (default https://api.edgegap.com)")
+	fl.BoolVar(&o.readOnly, "readonly", false, "make every session read-only, operators included")
+	fl.StringVar(&o.logFile, "log-file", "", "log file (default $XDG_STATE_HOME/gapdeck/gapdeck.log)")
+	fl.Float64Var(&o.budget, "budget", 0, "share of each documented API rate limit the server may use, 0.01 to 1 (default 0.25)")
+	for _, name := range tokenFlags {
+		fl.String(name, "", "")
+		fl.Lookup(name).NoOptDefVal = " "
+		_ = fl.MarkHidden(name)
+	}
+	return cmd
+}
+
+// runServe runs the team console until SIGINT/SIGTERM; SIGHUP re-reads
+// the authorized keys.
+func runServe(ctx context.Context, o serveOptions) error {
+	if o.demo && o.profile != "" {
+		return errors.New("--demo serves the embedded simulator; leave out --profile (or --demo)")
+	}
+	o.logInterval = model.DefaultLogsInterval
+	o.logCap = model.DefaultLogCap
+	if err := checkFlags(o.consoleOptions); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(o.configPath)
+	if err != nil {
+		return err
+	}
+	sc := cfg.Serve
+	pick := func(flag, fromFlag, fromConfig string) string {
+		if o.set(flag) {
+			return fromFlag
+		}
+		return fromConfig
+	}
+	listen := pick("listen", o.listen, sc.Listen)
+	if listen == "" {
+		listen = serve.DefaultListen
+	}
+	if err := serve.CheckListen(listen, o.set("listen")); err != nil {
+		return err
+	}
+	th, err := theme.Default().WithColors(cfg.Theme)
+	if err != nil {
+		return fmt.Errorf("%s: theme: %w", cfg.Path, err)
+	}
+	logPath, logger, closeLog, err := openLog(o.logFile)
+	if err != nil {
+		return err
+	}
+	defer closeLog()
+	keys, err := serve.LoadKeyring(pick("operator-keys", o.operatorKeys, sc.OperatorKeys), pick("viewer-keys", o.viewerKeys, sc.ViewerKeys), sc.Names, logger)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(sigs)
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case sig := <-sigs:
+				if sig == syscall.SIGHUP {
+					if err := keys.Reload(); err != nil {
+						logger.Error("serve: authorized keys not re-read on SIGHUP; the keys in use are kept", "err", err)
+					}
+					continue
+				}
+				logger.Info("serve: signal: shutting down", "signal", sig.String())
+				cancel()
+				return
+			}
+		}
+	}()
+	go keys.Watch(ctx.Done(), 2*time.Second)
+
+	c := &console{ctx: ctx, cfg: cfg, opts: o.consoleOptions, logger: logger, getenv: os.Getenv}
+	defer c.closeAll()
+	name := o.profile
+	if o.demo {
+		name = config.DemoProfile
+	}
+	base, err := c.envForProfile(name)
+	if err != nil {
+		return err
+	}
+	eng := engine.New(engine.Config{Client: base.Client, Scheduler: schedulerWithFleets(base), Log: logger})
+	go serve.RunEngine(ctx, eng, logger)
+	srv, err := serve.New(serve.Config{
+		Listen: listen, HostKeyPath: filepath.Join(xdg.StateHome, "gapdeck", "ssh_host_ed25519"), Keys: keys,
+		MaxSessions: cmp.Or(o.maxSessions, sc.MaxSessions), IdleLogout: cmp.Or(o.idleLogout, sc.IdleLogout), Log: logger,
+		Console: func(s serve.Session) (tea.Model, error) { return sessionConsole(base, eng, cfg, th, s) },
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "gapdeck serve: listening on %s (%d authorized keys; log: %s)\n", listen, keys.Len(), logPath)
+	return srv.Serve(ctx)
+}
+
+// schedulerWithFleets is base's scheduler settings with its private fleets.
+func schedulerWithFleets(base *ui.Env) model.SchedulerConfig {
+	sc := base.Scheduler
+	sc.PrivateFleets = base.PrivateFleets
+	return sc
+}
+
+// sessionConsole is one person's console on the shared engine: the
+// server's profile, keys and theme, styles from the session's renderer,
+// read-only for viewers (their client refuses every change), and the
+// person recorded with every action.
+func sessionConsole(base *ui.Env, eng *engine.Engine, cfg *config.Config, th theme.Theme, s serve.Session) (tea.Model, error) {
+	keys := ui.DefaultKeyMap()
+	if err := keys.Rebind(cfg.Keys); err != nil {
+		return nil, fmt.Errorf("%s: keys: %w", cfg.Path, err)
+	}
+	env := *base
+	env.Styles = theme.NewStylesFor(s.Renderer, th, s.Renderer.ColorProfile() == termenv.Ascii)
+	env.Keys = keys
+	env.Engine = eng
+	env.Ctx = s.Ctx
+	env.Clipboard = s.Out
+	env.Close, env.SwitchProfile, env.Profiles = nil, nil, nil
+	env.State, env.StatePath, env.StateErr = nil, "", nil
+	env.ReloadToken = nil // the token is the server's: re-read it there (restart)
+	env.Actor = &model.Actor{Name: s.Person.Name, Role: string(s.Person.Role), Fingerprint: s.Person.Fingerprint, Remote: s.Person.Remote}
+	if s.Person.Role != serve.RoleOperator {
+		env.Client = base.Client.ReadOnlyView()
+		env.ReadOnly, env.ReadOnlyReason = true, "your key is a viewer's: ask an operator"
+	}
+	app := ui.New(&env, nil)
+	app.Update(tea.WindowSizeMsg{Width: s.Width, Height: s.Height})
+	return ui.NewRoot(app), nil
 }
 
 // tokenFlags are flags people try to pass the API token with.
@@ -582,6 +760,7 @@ func (c *console) envForProfile(name string) (*ui.Env, error) {
 		}
 	}
 	c.logger.Info("console starting", "version", version, "profile", p.Name, "api", client.BaseURL(), "demo", demo, "readonly", s.readOnly)
+	actor := &model.Actor{Name: localUser(), Role: "local"}
 	keys := ui.DefaultKeyMap()
 	if err := keys.Rebind(c.cfg.Keys); err != nil { // validated by Load
 		audit.Close()
@@ -592,7 +771,7 @@ func (c *console) envForProfile(name string) (*ui.Env, error) {
 		Client: client, Styles: c.styles, Keys: keys, Log: c.logger, Profile: p.Name, Demo: demo, ReadOnly: s.readOnly, ReadOnlyReason: s.readOnlyReason,
 		Ctx: ctx, Clipboard: c.clipboard(), Scheduler: s.scheduler, LogCap: s.logCap, Audit: audit,
 		EnvLabel: p.EnvLabel, EnvColor: p.EnvColor, PrivateFleets: privateFleets,
-		TokenSource: tokenSource, ReloadToken: reloadToken,
+		TokenSource: tokenSource, ReloadToken: reloadToken, Actor: actor,
 	}
 	if p.Name == config.BuiltinProfile && len(c.cfg.Profiles) == 0 {
 		env.Profile = "" // no configuration: the header shows no profile
@@ -608,6 +787,14 @@ func (c *console) envForProfile(name string) (*ui.Env, error) {
 	c.envs = append(c.envs, env)
 	c.mu.Unlock()
 	return env, nil
+}
+
+// localUser names the person at this terminal for the audit.
+func localUser() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	return "unknown"
 }
 
 // clipboard is where OSC 52 copies are written: the guarded terminal.

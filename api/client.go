@@ -74,7 +74,7 @@ type Options struct {
 // Client talks to the Edgegap API. It is safe for concurrent use.
 type Client struct {
 	base     *url.URL
-	cred     atomic.Pointer[credential]
+	cred     *atomic.Pointer[credential]
 	ua       string
 	timeout  time.Duration
 	retries  int
@@ -84,10 +84,20 @@ type Client struct {
 	log      *slog.Logger
 	clock    Clock
 	groups   map[Group]*groupLimiter
-	gate     gate
+	gate     *gate
 	repeats  *repeatGuard
 
-	mutations atomic.Int64 // mutating requests waiting for their answer
+	mutations *atomic.Int64 // mutating requests waiting for their answer
+}
+
+// ReadOnlyView is a client that shares c's token, budget, health and
+// counters but refuses every mutating call with ErrReadOnly before any
+// I/O: for a viewer of a shared console (gapdeck serve), whose reads
+// spend the same budget as everyone's.
+func (c *Client) ReadOnlyView() *Client {
+	v := *c
+	v.readOnly = true
+	return &v
 }
 
 // credential is the organization token and its Authorization header.
@@ -141,16 +151,19 @@ func New(opts Options) (*Client, error) {
 		return nil, fmt.Errorf("api: budget fraction must be in (0,1], got %g", fraction)
 	}
 	c := &Client{
-		base:     base,
-		ua:       "gapdeck/" + cmpOr(opts.Version, "dev"),
-		timeout:  cmpOr(opts.Timeout, DefaultTimeout),
-		retries:  opts.MaxRetries,
-		readOnly: opts.ReadOnly,
-		fraction: fraction,
-		http:     opts.HTTPClient,
-		log:      opts.Logger,
-		clock:    opts.Clock,
-		groups:   map[Group]*groupLimiter{},
+		base:      base,
+		ua:        "gapdeck/" + cmpOr(opts.Version, "dev"),
+		timeout:   cmpOr(opts.Timeout, DefaultTimeout),
+		retries:   opts.MaxRetries,
+		readOnly:  opts.ReadOnly,
+		fraction:  fraction,
+		http:      opts.HTTPClient,
+		log:       opts.Logger,
+		clock:     opts.Clock,
+		groups:    map[Group]*groupLimiter{},
+		cred:      &atomic.Pointer[credential]{},
+		gate:      &gate{},
+		mutations: &atomic.Int64{},
 	}
 	c.cred.Store(newCredential(opts.Token))
 	if c.retries == 0 {

@@ -191,7 +191,7 @@ type looseSeen struct {
 // open; while it is closed, only as the probe (probe true), when one is
 // due and none is in flight. A refusal is a *NotSentError.
 func (c *Client) admit(method, path string) (probe bool, err error) {
-	g := &c.gate
+	g := c.gate
 	now := c.clock.Now()
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -211,7 +211,7 @@ func (c *Client) admit(method, path string) (probe bool, err error) {
 
 // open reports whether requests may leave now (see admit), for Available.
 func (c *Client) open() bool {
-	g := &c.gate
+	g := c.gate
 	now := c.clock.Now()
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -224,7 +224,7 @@ func (c *Client) open() bool {
 // observe records what an attempt came to. probe: it was the gate's probe.
 // reason and status describe a failure.
 func (c *Client) observe(o outcome, probe bool, group Group, method, path string, status int, reason string) {
-	g := &c.gate
+	g := c.gate
 	now := c.clock.Now()
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -285,7 +285,7 @@ func (c *Client) observe(o outcome, probe bool, group Group, method, path string
 // observeAnswerLocked opens the gate: the API answered. The caller holds
 // c.gate.mu.
 func (c *Client) observeAnswerLocked(now time.Time) {
-	g := &c.gate
+	g := c.gate
 	g.fails, g.answered = 0, true
 	if g.state == HealthDown || g.state == HealthTokenRejected {
 		c.log.Info("api recovered", "was", g.state.String(), "after", now.Sub(g.since).Round(time.Second), "reason", g.reason)
@@ -297,7 +297,7 @@ func (c *Client) observeAnswerLocked(now time.Time) {
 // degrade records a failure that does not close the gate: an answer that
 // is not the expected JSON.
 func (c *Client) degrade(group Group, method, path string, status int, reason string) {
-	g := &c.gate
+	g := c.gate
 	now := c.clock.Now()
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -314,7 +314,7 @@ func (c *Client) noteLoose(method, path string, r *looseReport) {
 	}
 	group := GroupForPath(method, path)
 	now := c.clock.Now()
-	g := &c.gate
+	g := c.gate
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.loose == nil {
@@ -397,7 +397,7 @@ func plural(n int, word string) string {
 // logFailureLocked logs a failure once per failureLogEvery for each
 // endpoint group, status and reason. The caller holds c.gate.mu.
 func (c *Client) logFailureLocked(now time.Time, group Group, method, path string, status int, reason string) {
-	g := &c.gate
+	g := c.gate
 	key := string(group) + " " + strconv.Itoa(status) + " " + reason
 	if at, ok := g.logged[key]; ok && now.Sub(at) < failureLogEvery {
 		return
@@ -430,7 +430,7 @@ func downBackoff(n int) time.Duration {
 // degraded or OK, with the reason and when the client tries again.
 func (c *Client) Health() Health {
 	now := c.clock.Now()
-	g := &c.gate
+	g := c.gate
 	g.mu.Lock()
 	h := Health{State: g.state, Reason: g.reason, Status: g.status, Since: g.since, RetryAt: g.retryAt}
 	answered := g.answered

@@ -46,6 +46,18 @@ type Config struct {
 	// Theme maps a semantic colour name to a colour as lipgloss reads it
 	// (see ParseColor). Only overridden colours.
 	Theme map[string]string
+	// Serve configures `gapdeck serve` (flags override it).
+	Serve Serve
+}
+
+// Serve is the `serve:` section: the team console over SSH.
+type Serve struct {
+	Listen       string            // address to listen on ("": 127.0.0.1:2222)
+	OperatorKeys string            // authorized_keys file of the people who may act
+	ViewerKeys   string            // authorized_keys file of the people who may only look
+	Names        map[string]string // key comment or SHA256 fingerprint → name shown
+	MaxSessions  int               // 0: the default (32)
+	IdleLogout   time.Duration     // 0: the default (30m)
 }
 
 // Profile is one named set of connection settings. Zero values mean the
@@ -225,7 +237,8 @@ func Parse(file string, data []byte, s Schema) (*Config, error) {
 
 // Top-level and nested keys, in the order the example documents them.
 var (
-	topKeys      = []string{"default_profile", "profiles", "keys", "theme"}
+	topKeys      = []string{"default_profile", "profiles", "keys", "theme", "serve"}
+	serveKeys    = []string{"listen", "operator_keys", "viewer_keys", "names", "max_sessions", "idle_logout"}
 	profileKeys  = []string{"api_url", "token_file", "token_command", "readonly", "env", "private_fleets", "budget", "intervals", "log_lines"}
 	envKeys      = []string{"label", "color"}
 	intervalKeys = []string{"list", "status", "background", "catalog", "detail", "logs", "metrics"}
@@ -246,6 +259,8 @@ func (d *decoder) top(c *Config, n *yaml.Node, s Schema) {
 			keysNode = v
 		case "theme":
 			d.theme(c, v, s.ThemeNames)
+		case "serve":
+			d.serve(c, v)
 		}
 	})
 	if defNode != nil && !d.profileNames[c.DefaultProfile] {
@@ -254,6 +269,44 @@ func (d *decoder) top(c *Config, n *yaml.Node, s Schema) {
 	if keysNode != nil {
 		d.keys(c, keysNode, s.Keys)
 	}
+}
+
+// serve decodes the serve: section.
+func (d *decoder) serve(c *Config, n *yaml.Node) {
+	sv := &c.Serve
+	d.mapping(n, "serve", serveKeys, func(key string, k, v *yaml.Node) {
+		switch key {
+		case "listen":
+			sv.Listen, _ = d.str(v, "serve.listen")
+		case "operator_keys":
+			sv.OperatorKeys, _ = d.str(v, "serve.operator_keys")
+		case "viewer_keys":
+			sv.ViewerKeys, _ = d.str(v, "serve.viewer_keys")
+		case "names":
+			sv.Names = map[string]string{}
+			d.mapping(v, "serve.names", nil, func(who string, _, name *yaml.Node) {
+				if s, ok := d.str(name, "serve.names."+who); ok {
+					sv.Names[who] = s
+				}
+			})
+		case "max_sessions":
+			if i, ok := d.integer(v, "serve.max_sessions"); ok {
+				if i < 1 || i > 1000 {
+					d.errorf(v, "serve.max_sessions %d is out of range; use 1 to 1000", i)
+					return
+				}
+				sv.MaxSessions = i
+			}
+		case "idle_logout":
+			if dur, ok := d.duration(v, "serve.idle_logout"); ok {
+				if dur < time.Minute || dur > 24*time.Hour {
+					d.errorf(v, "serve.idle_logout %v is out of range; use 1m to 24h", dur)
+					return
+				}
+				sv.IdleLogout = dur
+			}
+		}
+	})
 }
 
 func listOrNone(names []string) string {

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -386,5 +387,27 @@ func TestIntervalsFastest(t *testing.T) {
 	iv := Intervals{List: 5 * time.Second, Logs: 700 * time.Millisecond, Metrics: time.Minute}
 	if got := iv.Fastest(); got != 700*time.Millisecond {
 		t.Errorf("Fastest = %v, want 700ms", got)
+	}
+}
+
+func TestParseServe(t *testing.T) {
+	c, err := parse(t, "serve:\n  listen: 0.0.0.0:2222\n  operator_keys: /etc/ops.pub\n  viewer_keys: /etc/view.pub\n  names: {\"alice@laptop\": Alice}\n  max_sessions: 5\n  idle_logout: 10m\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Serve{Listen: "0.0.0.0:2222", OperatorKeys: "/etc/ops.pub", ViewerKeys: "/etc/view.pub",
+		Names: map[string]string{"alice@laptop": "Alice"}, MaxSessions: 5, IdleLogout: 10 * time.Minute}
+	if fmt.Sprint(c.Serve) != fmt.Sprint(want) {
+		t.Fatalf("serve = %+v, want %+v", c.Serve, want)
+	}
+	for text, msg := range map[string]string{
+		"serve:\n  max_sessions: 0\n":  "config.yaml:2:17: serve.max_sessions 0 is out of range; use 1 to 1000",
+		"serve:\n  idle_logout: 10s\n": "config.yaml:2:16: serve.idle_logout 10s is out of range; use 1m to 24h",
+		"serve:\n  operator_key: x\n":  "operator_key",
+	} {
+		_, err := parse(t, text)
+		if err == nil || !strings.Contains(err.Error(), msg) {
+			t.Errorf("%q: error %v, want %q", text, err, msg)
+		}
 	}
 }

@@ -68,6 +68,20 @@ profiles:
     private_fleets: [eu-private, us-private]
     budget: 0.1
 
+# gapdeck serve: the team console over SSH (flags override these). People
+# connect with ssh; the API token stays on the server. Keys are OpenSSH
+# authorized_keys files: operators may act, viewers only look. A person is
+# shown by the key's comment, or by a name given here for the comment or
+# the key's SHA256 fingerprint.
+serve:
+  listen: 127.0.0.1:2222
+  operator_keys: /etc/gapdeck/operators.pub
+  viewer_keys: /etc/gapdeck/viewers.pub
+  names:
+    alice@laptop: Alice (live-ops)
+  max_sessions: 32
+  idle_logout: 30m
+
 # Key bindings by action name (press ? in gapdeck to see the actions and
 # their current keys). A value is one key or a list of keys. Keys: single
 # characters ("L", "+"), "space", "enter", "esc", "tab", "shift+tab",

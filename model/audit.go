@@ -53,6 +53,17 @@ type AuditEntry struct {
 	Outcome    string    `json:"outcome"` // "attempted", "ok", "accepted", "already terminated", "failed: <message>", "unknown — check: <why>", "resolved: <what>"
 	HTTPStatus int       `json:"http_status,omitempty"`
 	Detail     string    `json:"detail,omitempty"`
+	Actor      *Actor    `json:"actor,omitempty"` // who acted
+}
+
+// Actor is the person behind an action: the local user of a console, or
+// the person of a `gapdeck serve` session (name, key fingerprint, role,
+// remote address).
+type Actor struct {
+	Name        string `json:"name"`
+	Role        string `json:"role"` // "local", "operator"
+	Fingerprint string `json:"fingerprint,omitempty"`
+	Remote      string `json:"remote,omitempty"`
 }
 
 // auditEntryJSON is AuditEntry with the time as a preformatted string.
@@ -66,6 +77,7 @@ type auditEntryJSON struct {
 	Outcome    string   `json:"outcome"`
 	HTTPStatus int      `json:"http_status,omitempty"`
 	Detail     string   `json:"detail,omitempty"`
+	Actor      *Actor   `json:"actor,omitempty"`
 }
 
 // MarshalJSON writes the time in UTC with millisecond precision and
@@ -85,6 +97,7 @@ func (e AuditEntry) MarshalJSON() ([]byte, error) {
 		Outcome:    e.Outcome,
 		HTTPStatus: e.HTTPStatus,
 		Detail:     e.Detail,
+		Actor:      e.Actor,
 	})
 }
 
@@ -185,6 +198,11 @@ func (l *AuditLog) Append(e AuditEntry) error {
 	e.Action = l.redact(e.Action)
 	e.Outcome = l.redact(e.Outcome)
 	e.Detail = l.redact(e.Detail)
+	if e.Actor != nil {
+		a := *e.Actor
+		a.Name, a.Remote = l.redact(a.Name), l.redact(a.Remote)
+		e.Actor = &a
+	}
 	if e.Targets != nil {
 		ts := make([]string, len(e.Targets))
 		for i, t := range e.Targets {

@@ -461,3 +461,28 @@ func TestAuditReserveThenWrite(t *testing.T) {
 		t.Fatalf("records\n%q\nwant\n%q", got, want)
 	}
 }
+
+// The person behind an action is recorded, secrets redacted from it too.
+func TestAuditRecordsTheActor(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "audit.jsonl")
+	l, err := OpenAuditLog(path, "s3cret-token")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	actor := &Actor{Name: "Alice s3cret-token", Role: "operator", Fingerprint: "SHA256:abc", Remote: "127.0.0.1:50000"}
+	if err := l.Append(AuditEntry{Action: "stop", Targets: []string{"d1"}, Outcome: "ok", Actor: actor}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadAudit(path, 10)
+	if err != nil || len(got) != 1 || got[0].Actor == nil {
+		t.Fatalf("read back %+v, %v", got, err)
+	}
+	a := got[0].Actor
+	if a.Role != "operator" || a.Fingerprint != "SHA256:abc" || a.Remote != "127.0.0.1:50000" || strings.Contains(a.Name, "s3cret") {
+		t.Errorf("actor %+v", a)
+	}
+	if actor.Name != "Alice s3cret-token" {
+		t.Error("Append changed the caller's actor")
+	}
+}

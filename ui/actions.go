@@ -11,6 +11,7 @@ import (
 
 	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/model"
+	"github.com/gapdeck/gapdeck/model/engine"
 )
 
 // dialog is a confirmation shown over the console; while it is open it
@@ -207,6 +208,7 @@ func (a *App) askStop(ids []string) tea.Cmd {
 	for _, id := range ids {
 		lines = append(lines, a.describe(id, now)[0])
 	}
+	lines = append(lines, a.othersOn(ids)...)
 	want := strconv.Itoa(len(ids))
 	a.dialog = newTypedConfirm(a.env.Styles, a.env.Keys, fmt.Sprintf("Stop %d deployments?", len(ids)), lines, "Stop "+want, want)
 	a.onConfirm = func() tea.Cmd { return a.sendBulkStop(ids) }
@@ -347,10 +349,11 @@ func (a *App) onBulkStopDone(msg bulkStopDoneMsg) tea.Cmd {
 // to write it is shown, never swallowed (withAudit).
 func (a *App) audit(e model.AuditEntry) {
 	delete(a.inflight, e.ID)
+	a.view.Announce(actionNotice(e), e.Action, e.Targets) // the others on a shared console hear of it
 	if a.env.Audit == nil {
 		return
 	}
-	e.Time, e.Profile, e.APIHost = a.env.now(), a.env.Profile, a.env.Client.Host()
+	e.Time, e.Profile, e.APIHost, e.Actor = a.env.now(), a.env.Profile, a.env.Client.Host(), a.env.Actor
 	a.auditQ = append(a.auditQ, auditWrite{entry: e}) // written by withAudit, off the UI goroutine
 }
 
@@ -382,4 +385,62 @@ func (a *App) dialogKey(msg tea.KeyMsg) tea.Cmd {
 		return a.setFlash("cancelled: nothing was sent", false)
 	}
 	return nil
+}
+
+// actionNotice is an action's outcome as the others on a shared console
+// read it: "stop b6070d5ea80b: stopping", "bulk-stop of 3 deployments:
+// accepted".
+func actionNotice(e model.AuditEntry) string {
+	what := e.Action
+	switch n := len(e.Targets); {
+	case n == 1:
+		what += " " + e.Targets[0]
+	case n > 1:
+		what += fmt.Sprintf(" of %d", n)
+		if strings.HasPrefix(e.Action, "stop") || strings.HasPrefix(e.Action, "bulk") || strings.HasPrefix(e.Action, "tag") {
+			what += " deployments"
+		}
+	}
+	outcome := e.Outcome
+	if len(outcome) > 80 {
+		outcome = outcome[:80] + "…"
+	}
+	return what + ": " + outcome
+}
+
+// othersOn is what the other people on a shared console are doing with
+// ids, for a bulk action's confirmation: "" lines when nobody is.
+func (a *App) othersOn(ids []string) []string {
+	var out []string
+	for _, o := range a.view.Overlap(ids) {
+		var parts []string
+		if o.Marked > 0 {
+			parts = append(parts, fmt.Sprintf("marked %d of these", o.Marked))
+		}
+		if o.Stopping > 0 {
+			parts = append(parts, fmt.Sprintf("is already stopping %d of these", o.Stopping))
+		}
+		if len(out) == 0 {
+			out = append(out, "")
+		}
+		out = append(out, "NOTE: "+o.Name+" "+strings.Join(parts, " and ")+".")
+	}
+	return out
+}
+
+// followOthersStops follows the stops the others announce, so every
+// console shows the same stop progress.
+func (a *App) followOthersStops(notices []engine.Notice) {
+	for _, n := range notices {
+		if (n.Action == "stop" || n.Action == "bulk-stop") && stopProceeds(n.Text) {
+			a.trackStops(n.Targets, nil, "")
+		}
+	}
+}
+
+// stopProceeds reports whether an announced stop's outcome means the
+// deployments are going down (accepted, stopping), not that it failed.
+func stopProceeds(text string) bool {
+	_, outcome, _ := strings.Cut(text, ": ")
+	return strings.HasPrefix(outcome, "stopping") || strings.HasPrefix(outcome, "accepted") || strings.HasPrefix(outcome, "ok")
 }

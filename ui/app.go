@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/gapdeck/gapdeck/model"
 	"github.com/gapdeck/gapdeck/model/engine"
 	"github.com/gapdeck/gapdeck/ui/termtext"
+	"github.com/gapdeck/gapdeck/ui/theme"
 )
 
 // Component is what every view implements: a Bubble Tea model with its own
@@ -68,7 +70,9 @@ type App struct {
 	runs   bool               // the App built the engine and runs it (Init)
 	store  *model.Deployments // this view's replica of the deployments
 	cat    *catalog
-	window model.MetricsWindow // the detail panel's metrics window
+	window model.MetricsWindow                // the detail panel's metrics window
+	people []engine.Presence                  // who else watches the engine (gapdeck serve)
+	shared struct{ marks, stopping []string } // what the engine was last told (shareMarksAndStops)
 	tabs   []tab
 	active int
 	sub    subView
@@ -147,6 +151,9 @@ func (a *App) build(env *Env) {
 	}
 	a.env = env
 	a.view = a.engine.Attach()
+	if env.Actor != nil { // the others on a shared engine see who this is
+		a.view.SetIdentity(env.Actor.Name, env.Actor.Role)
+	}
 	a.store = model.NewDeployments()
 	store := a.store
 	a.window = model.MetricsWindows[0]
@@ -157,7 +164,7 @@ func (a *App) build(env *Env) {
 	a.help.Styles.FullKey, a.help.Styles.FullDesc, a.help.Styles.FullSeparator = st.HelpKey, st.HelpDesc, st.HelpSep
 	a.help.Styles.Ellipsis = st.HelpSep
 	a.privFleets = privateFleets
-	a.input = textinput.New()
+	a.input = theme.NewTextInput(st)
 	a.input.Prompt = ""
 	a.input.CharLimit = 256
 	a.tabs = []tab{
@@ -225,7 +232,29 @@ func (a *App) plan() tea.Cmd {
 		in.View, in.Arg = a.sub.schedule()
 	}
 	a.view.Show(in, a.tabs[a.active].visibleKeys())
+	a.shareMarksAndStops()
 	return nil
+}
+
+// shareMarksAndStops tells the engine this person's marks and the
+// deployments they are stopping, when they changed, for the others'
+// confirmations (engine.View.Overlap).
+func (a *App) shareMarksAndStops() {
+	var marked, stopping []string
+	if d, ok := a.deployments(); ok {
+		marked = d.marked()
+	}
+	if a.stops.tracker != nil {
+		stopping = a.stops.tracker.Pending()
+	}
+	if !slices.Equal(marked, a.shared.marks) {
+		a.shared.marks = marked
+		a.view.SetMarks(marked)
+	}
+	if !slices.Equal(stopping, a.shared.stopping) {
+		a.shared.stopping = stopping
+		a.view.SetStopping(stopping)
+	}
 }
 
 // Update implements tea.Model. While the console waits to quit, the last
@@ -385,6 +414,7 @@ func (a *App) splitKeys(msg tea.KeyMsg) tea.Cmd {
 func (a *App) onEngine(u engine.Update) tea.Cmd {
 	a.store.Sync(u.Snapshot.Deployments)
 	a.cat.Catalog = u.Snapshot.Catalog
+	a.people = u.Snapshot.People
 	var cmds []tea.Cmd
 	for _, r := range u.Results {
 		cmds = append(cmds, a.onResult(jobDone(r)))
@@ -396,6 +426,14 @@ func (a *App) onEngine(u engine.Update) tea.Cmd {
 		if c, ok := a.sub.(interface{ dataChanged() }); ok {
 			c.dataChanged()
 		}
+	}
+	a.followOthersStops(u.Notices)
+	if n := len(u.Notices); n > 0 { // what the others did
+		texts := make([]string, n)
+		for i, no := range u.Notices {
+			texts[i] = no.Name + ": " + no.Text
+		}
+		cmds = append(cmds, a.setFlash(strings.Join(texts, " · "), false))
 	}
 	a.rebuildChrome()
 	cmds = append(cmds, a.plan())

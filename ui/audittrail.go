@@ -43,7 +43,7 @@ func (a *App) beginAction(e model.AuditEntry, what string) string {
 	}
 	a.inflight[e.ID] = what
 	if a.env.Audit != nil {
-		e.Time, e.Profile, e.APIHost = a.env.now(), a.env.Profile, a.env.Client.Host()
+		e.Time, e.Profile, e.APIHost, e.Actor = a.env.now(), a.env.Profile, a.env.Client.Host(), a.env.Actor
 		a.env.Audit.Reserve(e) // in memory: a quit from now on records it
 		a.auditQ = append(a.auditQ, auditWrite{begin: true, entry: e})
 	}

@@ -86,6 +86,10 @@ func (a *App) headerLine() string {
 		b.WriteString(" ")
 		b.WriteString(st.BadgeReadOnly.Render("READ-ONLY"))
 	}
+	if others := len(a.people) - 1; others > 0 { // on a shared console: :who lists them
+		b.WriteString(" ")
+		b.WriteString(st.HeaderValue.Render(fmt.Sprintf("+%d online", others)))
+	}
 	if n := a.markCount(); n > 0 { // early: it must survive an 80-column header
 		b.WriteString(" ")
 		b.WriteString(st.BadgeStale.Render(fmt.Sprintf("%d MARKED", n)))
@@ -358,6 +362,9 @@ func (a *App) helpView(height int) string {
 	}
 	lines = append(lines, st.Title.Render("COMMANDS"))
 	for _, c := range commands {
+		if c.shared && !a.sharedConsole() {
+			continue
+		}
 		lines = append(lines, "  "+st.HelpKey.Render(fmt.Sprintf(keyFmt, ":"+c.usage))+" "+st.HelpDesc.Render(c.help))
 	}
 	lines = append(lines, "", st.Title.Render("FILTER"))

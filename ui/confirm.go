@@ -337,7 +337,7 @@ type inputDialog struct {
 
 // newInput builds the text input of an inputDialog.
 func newInput(st *theme.Styles, prompt string, limit, width int) textinput.Model {
-	in := textinput.New()
+	in := theme.NewTextInput(st)
 	in.Prompt = prompt
 	in.PromptStyle = st.Prompt
 	in.CharLimit = limit

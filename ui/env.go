@@ -48,6 +48,9 @@ type Env struct {
 	LogCap int
 	// Audit records every mutating action (nil: not recorded).
 	Audit *model.AuditLog
+	// Actor is who acts through this console, recorded with every action:
+	// the local user, or the person of a served session.
+	Actor *model.Actor
 
 	// EnvLabel marks the environment in the header ("prod"); EnvColor is
 	// its colour as lipgloss reads it ("red", "#ff5f5f", "196"; empty: the

@@ -18,6 +18,9 @@ type command struct {
 	// complete lists what the argument could become (nil: the private
 	// fleets).
 	complete func(a *App, arg string) []string
+	// shared: only on a console others share (gapdeck serve): listed in
+	// help there only.
+	shared bool
 }
 
 var commands = []command{
@@ -50,6 +53,8 @@ var commands = []command{
 		}},
 	{names: []string{"stop"}, usage: "stop tag=<t>…", help: "stop by tags (any|all|not)", arg: true,
 		run: func(_ *App, arg string) tea.Cmd { return func() tea.Msg { return stopByTagsMsg{arg: arg} } }},
+	{names: []string{"who"}, usage: "who", help: "who else is on this console", shared: true,
+		run: func(a *App, _ string) tea.Cmd { return a.setFlash(a.whoText(), false) }},
 	{names: []string{"audit"}, usage: "audit", help: "the audit log of actions",
 		run: func(a *App, _ string) tea.Cmd { return a.openSub(newAuditView(a.env)) }},
 	{names: []string{"profile", "ctx"}, usage: "profile [name]", help: "switch profile (ctx)", arg: true,
@@ -247,4 +252,25 @@ func (a *App) inputLine() string {
 		}
 	}
 	return padLine(line, a.width)
+}
+
+// sharedConsole reports whether others may watch this console's engine:
+// a served session (its actor is not the local user).
+func (a *App) sharedConsole() bool { return a.env.Actor != nil && a.env.Actor.Role != "local" }
+
+// whoText lists the people on the shared engine: "alice (operator, since
+// 14:02, deployments) · bob (viewer, since 14:05, fleets)".
+func (a *App) whoText() string {
+	if len(a.people) == 0 {
+		return "only you: this console is not shared (gapdeck serve shares one)"
+	}
+	parts := make([]string, len(a.people))
+	for i, p := range a.people {
+		me := ""
+		if p.ViewID == a.view.ID() {
+			me = ", you"
+		}
+		parts[i] = fmt.Sprintf("%s (%s, since %s, %s%s)", p.Name, p.Role, p.Since.UTC().Format("15:04"), p.Where, me)
+	}
+	return strings.Join(parts, " · ")
 }

@@ -114,7 +114,7 @@ func newLogView(env *Env, store *model.Deployments, ids []string) subView {
 		v.combined = model.NewLogBuffer(env.LogCap)
 		v.lastCopy = make([]uint64, len(ids))
 	}
-	v.input = textinput.New()
+	v.input = theme.NewTextInput(env.Styles)
 	v.input.Prompt = "/"
 	v.input.CharLimit = 256
 	return v

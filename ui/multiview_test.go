@@ -2,10 +2,12 @@ package ui
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/model"
@@ -119,4 +121,88 @@ func TestTwoConsolesShareOneEngine(t *testing.T) {
 	if len(b.store.Rows()) >= len(before) {
 		t.Errorf("b's filter kept %d of %d rows", len(b.store.Rows()), len(before))
 	}
+}
+
+// On a shared engine each console shows how many others are on it, :who
+// lists them, and what one announces reaches the others as a flash.
+func TestConsolesSeeEachOther(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, withDeployments(40))
+	h.app.view.SetIdentity("alice@laptop", "operator")
+	env := *h.env
+	env.Keys = DefaultKeyMap()
+	env.Actor = &model.Actor{Name: "bob@desk", Role: "viewer"}
+	b := New(&env, h.sim.PrivateFleetNames())
+	b.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	b.Init()
+	h.tick(time.Second)
+	deliver(b)
+	if !strings.Contains(h.header(), "+1 online") {
+		t.Errorf("alice's header %q does not count bob", h.header())
+	}
+	h.command("who")
+	for _, want := range []string{"alice@laptop (operator, since", "deployments, you)", "bob@desk (viewer, since"} {
+		if !strings.Contains(h.footer(), want) {
+			t.Errorf(":who footer %q lacks %q", h.footer(), want)
+		}
+	}
+	h.app.view.Announce("stopped 3 deployments", "", nil)
+	deliver(b)
+	if v := ansi.Strip(b.View()); !strings.Contains(v, "alice@laptop: stopped 3 deployments") {
+		t.Errorf("bob does not see alice's notice:\n%s", v)
+	}
+	h.pump()
+	if strings.Contains(h.footer(), "alice@laptop: stopped") {
+		t.Error("alice sees her own notice")
+	}
+	b.view.Detach()
+	h.tick(time.Second)
+	if strings.Contains(h.header(), "online") {
+		t.Errorf("after bob left, alice's header %q still counts him", h.header())
+	}
+}
+
+// A bulk stop on a shared engine names what the others are doing with the
+// same deployments, and once sent every console follows the same stop.
+func TestSharedBulkStop(t *testing.T) {
+	t.Parallel()
+	h := settled(t)
+	h.app.view.SetIdentity("alice@laptop", "operator")
+	env := *h.env
+	env.Keys = DefaultKeyMap()
+	env.Actor = &model.Actor{Name: "bob@desk", Role: "operator"}
+	b := New(&env, h.sim.PrivateFleetNames())
+	b.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	b.Init()
+	deliver(b)
+	ids := markThreeReady(t, h)
+	bob, ok := b.deployments()
+	if !ok {
+		t.Fatal("bob has no deployments tab")
+	}
+	for _, id := range ids[:2] { // bob marked two of them
+		bob.marks[id] = true
+	}
+	b.plan() // tells the engine
+	h.press("ctrl+d")
+	h.mustContain("NOTE: bob@desk marked 2 of these.")
+	h.typeText("3")
+	h.press("enter")
+	if h.calls(bulkStopRoute) == 0 {
+		t.Fatalf("no bulk stop was sent:\n%s", h.view())
+	}
+	h.pump()
+	deliver(b)
+	if b.stops.line == "" || !strings.Contains(ansi.Strip(b.View()), "0/3 terminated") {
+		t.Fatalf("bob does not follow alice's stop:\n%s", ansi.Strip(b.View()))
+	}
+	if got := sortedIDs(b.stops.tracker.Pending()); !slices.Equal(got, sortedIDs(ids)) {
+		t.Errorf("bob follows %v, alice stopped %v", got, ids)
+	}
+}
+
+func sortedIDs(ids []string) []string {
+	out := slices.Clone(ids)
+	slices.Sort(out)
+	return out
 }

@@ -181,7 +181,11 @@ func renderEnvBadge(env *Env) string {
 	if env.EnvLabel == "" {
 		return ""
 	}
-	st := lipgloss.NewStyle().Bold(true).Reverse(true)
+	r := lipgloss.DefaultRenderer()
+	if env.Styles != nil && env.Styles.Renderer != nil {
+		r = env.Styles.Renderer
+	}
+	st := r.NewStyle().Bold(true).Reverse(true)
 	if env.Styles != nil && !env.Styles.NoColor {
 		if env.EnvColor != "" {
 			st = st.Foreground(lipgloss.Color(env.EnvColor))
@@ -237,6 +241,7 @@ func (r *Root) Shutdown() error {
 		r.app.env.Log.Error("audit: recording actions in flight", "err", err)
 	}
 	err := r.app.saveViewState()
+	r.app.view.Detach() // its interests leave the engine's plan
 	if c := r.app.env.Close; c != nil {
 		c()
 	}

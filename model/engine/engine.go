@@ -60,6 +60,9 @@ type Engine struct {
 	version  uint64
 	snap     *Snapshot // the current version's snapshot, built on demand
 	closed   bool
+
+	notices   []Notice // the last announcements, oldest first
+	noticeSeq uint64
 }
 
 // New builds an engine. It does nothing until Run or Cycle.
@@ -285,6 +288,9 @@ type Snapshot struct {
 	InFlight int
 	// Closed: the engine stopped (its context ended); nothing more comes.
 	Closed bool
+	// People are the attached viewers with an identity, first attached
+	// first.
+	People []Presence
 }
 
 // snapshotLocked is the current version's snapshot.
@@ -296,6 +302,11 @@ func (e *Engine) snapshotLocked() *Snapshot {
 		}
 		if t, ok := e.sched.NextRetry(e.now()); ok {
 			s.NextRetry = t
+		}
+		for _, v := range e.views {
+			if v.name != "" {
+				s.People = append(s.People, Presence{ViewID: v.id, Name: v.name, Role: v.role, Since: v.since, Where: v.interest.View})
+			}
 		}
 		e.snap = s
 	}

@@ -467,8 +467,12 @@ func (t *Table) invalidate() {
 // syncColors notices a change of colour profile or background (which
 // change what the styles render) and recomputes the per-tone wrappers.
 func (t *Table) syncColors() {
-	p := lipgloss.ColorProfile()
-	dark := p != termenv.Ascii && lipgloss.HasDarkBackground() // no probe when colours are off
+	r := t.st.Renderer
+	if r == nil {
+		r = lipgloss.DefaultRenderer()
+	}
+	p := r.ColorProfile()
+	dark := p != termenv.Ascii && r.HasDarkBackground() // no probe when colours are off
 	if t.colorSeen && p == t.profile && dark == t.dark {
 		return
 	}

@@ -1,6 +1,9 @@
 package theme
 
-import "github.com/charmbracelet/lipgloss"
+import (
+	"github.com/charmbracelet/bubbles/textinput"
+	"github.com/charmbracelet/lipgloss"
+)
 
 // Tone is the semantic colour of a table cell or a piece of text. Styles maps
 // each Tone to a foreground style (Styles.Tone) and to the same tone on the
@@ -71,15 +74,21 @@ type Styles struct {
 	// NoColor reports that the styles carry no colours (NO_COLOR); only text
 	// attributes such as bold, faint and reverse remain.
 	NoColor bool
+
+	// Renderer made every style here; make any other style with it.
+	Renderer *lipgloss.Renderer
 }
 
 // palette builds styles from a Theme, dropping every colour when noColor is
 // set so NewStyles needs no per-style branching.
-type palette struct{ noColor bool }
+type palette struct {
+	r       *lipgloss.Renderer
+	noColor bool
+}
 
 // fg returns a style with foreground c (no colour in noColor mode).
 func (p palette) fg(c lipgloss.AdaptiveColor) lipgloss.Style {
-	return p.withFg(lipgloss.NewStyle(), c)
+	return p.withFg(p.r.NewStyle(), c)
 }
 
 // withFg adds foreground c to s unless in noColor mode.
@@ -93,17 +102,17 @@ func (p palette) withFg(s lipgloss.Style, c lipgloss.AdaptiveColor) lipgloss.Sty
 // badge is a padded, bold label on background bg; in noColor mode it is
 // reversed so it still stands out.
 func (p palette) badge(bg lipgloss.AdaptiveColor) lipgloss.Style {
-	s := lipgloss.NewStyle().Bold(true).Padding(0, 1)
+	s := p.r.NewStyle().Bold(true).Padding(0, 1)
 	if p.noColor {
 		return s.Reverse(true)
 	}
-	white := forProfile(lipgloss.ColorProfile(), "#FFFFFF")
+	white := forProfile(p.r.ColorProfile(), "#FFFFFF")
 	return s.Foreground(lipgloss.AdaptiveColor{Light: white, Dark: white}).Background(bg)
 }
 
 // box is a rounded frame whose border has colour c.
 func (p palette) box(c lipgloss.AdaptiveColor) lipgloss.Style {
-	s := lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).Padding(0, 1)
+	s := p.r.NewStyle().Border(lipgloss.RoundedBorder()).Padding(0, 1)
 	if p.noColor {
 		return s
 	}
@@ -125,14 +134,21 @@ func (p palette) box(c lipgloss.AdaptiveColor) lipgloss.Style {
 // colour on every Render, and on a 256-colour terminal (tmux, screen) that
 // search of the palette was most of a frame's time.
 func NewStyles(t Theme, noColor bool) *Styles {
-	t = t.forProfile(lipgloss.ColorProfile())
-	p := palette{noColor: noColor}
-	bold := lipgloss.NewStyle().Bold(true)
-	faint := lipgloss.NewStyle().Faint(true)
+	return NewStylesFor(lipgloss.DefaultRenderer(), t, noColor)
+}
 
-	s := &Styles{NoColor: noColor}
-	s.App = lipgloss.NewStyle()
-	s.Header = lipgloss.NewStyle()
+// NewStylesFor is NewStyles for one output's renderer: its colour profile
+// and background, every style made by it. A served session (gapdeck
+// serve) builds its styles from its own renderer, never the process's.
+func NewStylesFor(r *lipgloss.Renderer, t Theme, noColor bool) *Styles {
+	t = t.forProfile(r.ColorProfile())
+	p := palette{r: r, noColor: noColor}
+	bold := r.NewStyle().Bold(true)
+	faint := r.NewStyle().Faint(true)
+
+	s := &Styles{NoColor: noColor, Renderer: r}
+	s.App = r.NewStyle()
+	s.Header = r.NewStyle()
 	s.HeaderKey = p.fg(t.Muted)
 	s.HeaderValue = p.withFg(bold, t.Text)
 	s.Title = p.withFg(bold, t.Accent)
@@ -153,7 +169,7 @@ func NewStyles(t Theme, noColor bool) *Styles {
 	s.HealthDown = p.withFg(bold, t.Bad)
 	s.TableHeader = p.withFg(bold, t.Text)
 	s.TableHeaderSorted = p.withFg(bold, t.Accent)
-	s.Cell = lipgloss.NewStyle()
+	s.Cell = r.NewStyle()
 	s.Muted = p.fg(t.Muted)
 	s.Border = p.fg(t.Border)
 	s.DetailKey = p.fg(t.Muted)
@@ -185,4 +201,20 @@ func NewStyles(t Theme, noColor bool) *Styles {
 		}
 	}
 	return s
+}
+
+// NewTextInput is a text input whose every style comes from st's renderer
+// (bubbles' defaults use the process's renderer, which in a served session
+// is not the person's terminal: no colour, and an invisible cursor).
+func NewTextInput(st *Styles) textinput.Model {
+	in := textinput.New()
+	r := st.Renderer
+	if r == nil {
+		r = lipgloss.DefaultRenderer()
+	}
+	in.PromptStyle, in.TextStyle, in.CompletionStyle = r.NewStyle(), r.NewStyle(), st.Muted
+	in.PlaceholderStyle = st.Muted
+	in.Cursor.Style = r.NewStyle()
+	in.Cursor.TextStyle = r.NewStyle()
+	return in
 }
