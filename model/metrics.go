@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gapdeck/gapdeck/api"
@@ -491,8 +492,12 @@ type sparkEntry struct {
 }
 
 // SparkStore keeps the sparklines of at most N deployments, evicting the
-// least recently used (Get, Apply, Fail and Requested count as use).
+// least recently used (Get, Apply, Fail and Requested count as use). It is
+// safe for concurrent use: the engine fills it on its goroutine while the
+// consoles read it. The Series it hands out are never changed afterwards
+// (Apply makes new ones).
 type SparkStore struct {
+	mu    sync.Mutex
 	rows  map[string]*sparkEntry
 	root  sparkEntry // sentinel: root.next is the most recently used
 	limit int
@@ -507,11 +512,17 @@ func NewSparkStore(maxRows int) *SparkStore {
 }
 
 // Len is the number of deployments kept.
-func (s *SparkStore) Len() int { return len(s.rows) }
+func (s *SparkStore) Len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.rows)
+}
 
 // Due tells whether a row's sparkline should be fetched: never tried, or
 // last tried (requested, answered or failed) at least every ago.
 func (s *SparkStore) Due(id string, now time.Time, every time.Duration) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	e, ok := s.rows[id]
 	return !ok || now.Sub(e.tried) >= every
 }
@@ -519,28 +530,34 @@ func (s *SparkStore) Due(id string, now time.Time, every time.Duration) bool {
 // Requested records that a fetch for id was sent, so Due stays false while
 // it is in flight (for at most every).
 func (s *SparkStore) Requested(id string, now time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.entry(id).tried = now
 }
 
 // Apply folds a metrics answer (fetched with SparkParams(now)) into the
 // row's sparklines and clears its error.
 func (s *SparkStore) Apply(id string, m *api.Metrics, now time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	e := s.entry(id)
-	if m != nil {
+	if m != nil { // new series: readers may hold the old ones
 		cut := sparkStart(now)
-		for _, p := range []struct {
-			s   *Series
-			src api.MetricSeries
-		}{{e.row.CPU, m.CPU}, {e.row.Mem, m.Mem}} {
-			p.s.Replace(FromAPI(p.src))
-			p.s.TrimBefore(cut)
+		fresh := func(src api.MetricSeries) *Series {
+			ser := NewSeries(SparkPoints)
+			ser.Replace(FromAPI(src))
+			ser.TrimBefore(cut)
+			return ser
 		}
+		e.row.CPU, e.row.Mem = fresh(m.CPU), fresh(m.Mem)
 	}
 	e.row.Fetched, e.row.Err, e.tried = now, nil, now
 }
 
 // Fail records a failed fetch; the row keeps its points.
 func (s *SparkStore) Fail(id string, now time.Time, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	e := s.entry(id)
 	e.row.Err, e.tried = cmpOrErr(err), now
 }
@@ -549,6 +566,8 @@ func (s *SparkStore) Fail(id string, now time.Time, err error) {
 // answered or failed ("no data yet", as opposed to zeros). The Series are
 // the store's own: read them, do not modify them.
 func (s *SparkStore) Get(id string) (RowMetrics, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	e, ok := s.rows[id]
 	if !ok || (e.row.Fetched.IsZero() && e.row.Err == nil) {
 		return RowMetrics{}, false
@@ -559,6 +578,12 @@ func (s *SparkStore) Get(id string) (RowMetrics, bool) {
 
 // Forget drops a deployment's sparklines (for instance once it has gone).
 func (s *SparkStore) Forget(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.forget(id)
+}
+
+func (s *SparkStore) forget(id string) {
 	if e, ok := s.rows[id]; ok {
 		s.unlink(e)
 		delete(s.rows, id)
@@ -576,7 +601,7 @@ func (s *SparkStore) entry(id string) *sparkEntry {
 	s.rows[id] = e
 	s.link(e)
 	for len(s.rows) > s.limit {
-		s.Forget(s.root.prev.id)
+		s.forget(s.root.prev.id)
 	}
 	return e
 }

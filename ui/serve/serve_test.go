@@ -209,7 +209,11 @@ func dial(t testing.TB, addr string, p person, term string) (*terminal, error) {
 		conn.Close()
 		return nil, err
 	}
-	go func() { sess.Wait(); close(tm.closed) }()
+	go func() { // as ssh does: the session over, the connection closes
+		sess.Wait()
+		conn.Close()
+		close(tm.closed)
+	}()
 	t.Cleanup(func() { conn.Close() })
 	return tm, nil
 }
@@ -315,7 +319,7 @@ func TestShutdownTellsEverySession(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	op.waitFor(t, "Deployments")
+	op.waitFor(t, "READY") // rows on screen: a stop has a target
 	viewer.waitFor(t, "Deployments")
 	op.stdin.Write([]byte{0x04}) // a stop's confirmation is open
 	op.waitFor(t, "Stop")
@@ -597,15 +601,17 @@ func TestCutConnectionsAndResizes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cut.waitFor(t, "Deployments")
+	cut.waitFor(t, "READY") // rows on screen: a stop has a target
 	stays.waitFor(t, "Deployments")
-	for i := range 200 { // rapid resizes, down to 1x1 and back
+	for i := range 50 { // rapid resizes (a window dragged), down to 1x1 and back
 		if err := stays.sess.WindowChange(1+i%60, 1+(i*7)%200); err != nil {
 			t.Fatal(err)
 		}
+		time.Sleep(5 * time.Millisecond)
 	}
-	stays.sess.WindowChange(40, 120)
-	cut.stdin.Write([]byte{0x04}) // a stop's confirmation
+	stays.sess.WindowChange(30, 110)
+	stays.waitFor(t, "Deployments") // drawn again at the last size
+	cut.stdin.Write([]byte{0x04})   // a stop's confirmation
 	cut.waitFor(t, "Stop")
 	cut.conn.Close() // the network goes away
 	deadline := time.Now().Add(10 * time.Second)

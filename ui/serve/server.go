@@ -31,7 +31,7 @@ const (
 	// open per minute (a burst of the same).
 	DefaultConnections = 20
 	// shutdownGrace is how long sessions get to read why they close.
-	shutdownGrace = 3 * time.Second
+	shutdownGrace = 10 * time.Second
 )
 
 // Session is what a person's console is built from.
@@ -187,7 +187,8 @@ func (s *Server) recoverPanics(next ssh.Handler) ssh.Handler {
 func (s *Server) admit(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
 		p, _ := sess.Context().Value(personKey{}).(Person)
-		if _, _, ok := sess.Pty(); !ok {
+		_, changes, ok := sess.Pty() // once: Pty races with window changes (charmbracelet/ssh)
+		if !ok {
 			wish.Println(sess, "gapdeck: the console needs a terminal: connect with ssh -t (no command).")
 			_ = sess.Exit(1)
 			return
@@ -208,6 +209,7 @@ func (s *Server) admit(next ssh.Handler) ssh.Handler {
 		s.log.Info("serve: session opened", "person", p.Name, "role", p.Role, "fingerprint", p.Fingerprint, "remote", p.Remote)
 		sess.Context().SetValue(liveKey{}, l)
 		next(sess)
+		drainWindowChanges(sess, changes)
 		s.mu.Lock()
 		reason, console := l.reason, l.console
 		s.mu.Unlock()
@@ -491,4 +493,23 @@ func (e sshEnv) Getenv(k string) string {
 		}
 	}
 	return ""
+}
+
+// drainWindowChanges reads the window changes a session still sends once
+// its console has ended: the SSH library hands each to an unbuffered
+// channel, and one nobody reads held the connection (and a goroutine)
+// open for ever.
+func drainWindowChanges(sess ssh.Session, changes <-chan ssh.Window) {
+	go func() {
+		for {
+			select {
+			case <-sess.Context().Done():
+				return
+			case _, open := <-changes:
+				if !open {
+					return
+				}
+			}
+		}
+	}()
 }
