@@ -287,7 +287,6 @@ func (a *App) onStopDone(msg stopDoneMsg) tea.Cmd {
 	a.audit(entry)
 	a.view.Refresh()                     // follow the row through TERMINATING → TERMINATED
 	a.tabs[tabDeployments].dataChanged() // the table must not keep the old rows
-	a.plan()
 	return tea.Batch(a.setFlash(text, false), a.plan())
 }
 

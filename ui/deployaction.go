@@ -168,7 +168,6 @@ func (a *App) trackNew(id string, tags []string) tea.Cmd {
 		t.dataChanged()
 		t.selectID(id)
 	}
-	a.plan()
 	// Its status is polled every watch interval, whatever the view, until
 	// it settles (observeDeployJob).
 	if a.deploying == nil {
