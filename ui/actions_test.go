@@ -12,6 +12,7 @@ import (
 
 	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/model"
+	"github.com/gapdeck/gapdeck/model/audittest"
 )
 
 const (
@@ -30,39 +31,6 @@ func withAudit(t *testing.T, h *harness) string {
 	t.Cleanup(func() { log.Close() })
 	h.env.Audit = log
 	return path
-}
-
-// readActions reads the audit file at path as actions, oldest first, the
-// newest limit of them (0: all): each action's attempt paired with its
-// outcome (model.PairAudit), with the latest outcome. It fails when an
-// action's first record is not its attempt or an attempt has no outcome.
-func readActions(path string, limit int) ([]model.AuditEntry, error) {
-	entries, err := model.ReadAudit(path, 0)
-	if err != nil {
-		return nil, err
-	}
-	first := map[string]bool{}
-	for _, e := range entries {
-		if e.ID == "" {
-			return nil, fmt.Errorf("audit record without an action id: %+v", e)
-		}
-		if !first[e.ID] && e.Outcome != model.OutcomeAttempted {
-			return nil, fmt.Errorf("action %s: first record %+v is not the attempt", e.ID, e)
-		}
-		first[e.ID] = true
-	}
-	acts := model.PairAudit(entries)
-	out := make([]model.AuditEntry, len(acts))
-	for i, a := range acts {
-		if a.Open {
-			return nil, fmt.Errorf("action %s %s %v was attempted and has no outcome", a.ID, a.Action, a.Targets)
-		}
-		out[i] = a.AuditEntry
-	}
-	if limit > 0 && len(out) > limit {
-		out = out[len(out)-limit:]
-	}
-	return out, nil
 }
 
 func (h *harness) calls(route string) int64 { return h.sim.Counters().ByRoute[route].Calls }
@@ -102,7 +70,7 @@ func TestStopConfirmedIsSentReportedAndAudited(t *testing.T) {
 	if !strings.Contains(foot, "(200)") && !strings.Contains(foot, "(202)") && !strings.Contains(foot, "(410)") {
 		t.Errorf("footer %q does not report the stop's outcome", foot)
 	}
-	entries, err := readActions(path, 10)
+	entries, err := audittest.ReadActions(path, 10)
 	if err != nil || len(entries) != 1 {
 		t.Fatalf("audit = %v, %v", entries, err)
 	}
@@ -153,7 +121,7 @@ func TestBulkStopNeedsTheTypedCount(t *testing.T) {
 	if len(d.marks) != 0 {
 		t.Errorf("marks kept after the bulk stop: %v", d.marks)
 	}
-	entries, err := readActions(path, 10)
+	entries, err := audittest.ReadActions(path, 10)
 	if err != nil || len(entries) != 1 || entries[0].Action != "bulk-stop" || len(entries[0].Targets) != 3 {
 		t.Fatalf("audit = %+v, %v", entries, err)
 	}
@@ -229,7 +197,7 @@ func TestStopByTagPreviewsWarnsAndNeedsTheCount(t *testing.T) {
 		t.Fatalf("%d bulk-stop requests after typing the count", h.calls(bulkStopRoute))
 	}
 	h.mustContain("bulk stop accepted")
-	entries, err := readActions(path, 5)
+	entries, err := audittest.ReadActions(path, 5)
 	if err != nil || len(entries) != 1 || !strings.Contains(entries[0].Detail, "tag="+tag+" any") {
 		t.Fatalf("audit = %+v, %v", entries, err)
 	}

@@ -3,6 +3,7 @@ package ui
 import (
 	"encoding/json"
 	"errors"
+	"github.com/gapdeck/gapdeck/model/audittest"
 	"io"
 	"net"
 	"net/http"
@@ -440,7 +441,7 @@ func TestAuditWrittenOffTheUIGoroutineBeforeTheRequest(t *testing.T) {
 	if got := onFileAtRequest.Load(); got != 1 {
 		t.Errorf("%d audit lines on file when the request arrived, want the attempt (1)", got)
 	}
-	entries, err := readActions(path, 0)
+	entries, err := audittest.ReadActions(path, 0)
 	if err != nil || len(entries) != 1 || entries[0].Outcome == model.OutcomeAttempted {
 		t.Fatalf("audit after the answer = %+v, %v", entries, err)
 	}

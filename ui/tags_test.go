@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"github.com/gapdeck/gapdeck/model/audittest"
 	"slices"
 	"strings"
 	"testing"
@@ -51,7 +52,7 @@ func rowLine(h *harness, id string) string {
 
 func auditActions(t *testing.T, path string) []model.AuditEntry {
 	t.Helper()
-	entries, err := readActions(path, 100)
+	entries, err := audittest.ReadActions(path, 100)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"github.com/gapdeck/gapdeck/model/audittest"
 	"io"
 	"os"
 	"os/exec"
@@ -292,7 +293,7 @@ func TestE2EActionsStopBulkStopAndAudit(t *testing.T) {
 
 	// (d) the audit file records both, without the token.
 	path := filepath.Join(state, "gapdeck", "audit.jsonl")
-	entries, err := readActions(path, 0)
+	entries, err := audittest.ReadActions(path, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -447,7 +448,7 @@ func TestE2EActionsTagAddRenameDelete(t *testing.T) {
 
 	// The audit file records the three, without the token.
 	path := filepath.Join(state, "gapdeck", "audit.jsonl")
-	entries, err := readActions(path, 0)
+	entries, err := audittest.ReadActions(path, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

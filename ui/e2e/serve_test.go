@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"github.com/gapdeck/gapdeck/model/audittest"
 	"net"
 	"os"
 	"os/exec"
@@ -132,7 +133,7 @@ func TestE2EServe(t *testing.T) {
 	waitEnded(t, client, target)
 	viewer.waitText("alice@e2e: ") // the others hear of it
 
-	entries, err := readActions(filepath.Join(state, "gapdeck", "audit.jsonl"), 10)
+	entries, err := audittest.ReadActions(filepath.Join(state, "gapdeck", "audit.jsonl"), 10)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"github.com/gapdeck/gapdeck/model/audittest"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -155,7 +156,7 @@ func TestE2ESignalWaitsForStopInFlight(t *testing.T) {
 			if f := s.paneFlags(); f != "0 1" {
 				t.Errorf("alternate/cursor flags %q after the quit, want \"0 1\"", f)
 			}
-			acts, err := readActions(filepath.Join(state, "gapdeck", "audit.jsonl"), 0)
+			acts, err := audittest.ReadActions(filepath.Join(state, "gapdeck", "audit.jsonl"), 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -288,7 +289,7 @@ func TestE2EDeadTerminalGivesUp(t *testing.T) {
 	if !strings.Contains(string(raw), "terminal output blocked: giving up") {
 		t.Errorf("the debug log does not say why it gave up:\n%s", tail(string(raw), 5))
 	}
-	acts, err := readActions(filepath.Join(dir, "gapdeck", "audit.jsonl"), 0)
+	acts, err := audittest.ReadActions(filepath.Join(dir, "gapdeck", "audit.jsonl"), 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,6 @@
-package e2e
+// Package audittest reads an audit file the way tests check it: as
+// actions, each attempt paired with its outcome.
+package audittest
 
 import (
 	"fmt"
@@ -6,14 +8,11 @@ import (
 	"github.com/gapdeck/gapdeck/model"
 )
 
-// The audit file the console writes, read back the way package ui's tests
-// read it (ui/actions_test.go has the same helper for the harness).
-
-// readActions reads the audit file at path as actions, oldest first, the
+// ReadActions reads the audit file at path as actions, oldest first, the
 // newest limit of them (0: all): each action's attempt paired with its
 // outcome (model.PairAudit), with the latest outcome. It fails when an
 // action's first record is not its attempt or an attempt has no outcome.
-func readActions(path string, limit int) ([]model.AuditEntry, error) {
+func ReadActions(path string, limit int) ([]model.AuditEntry, error) {
 	entries, err := model.ReadAudit(path, 0)
 	if err != nil {
 		return nil, err
