@@ -181,11 +181,7 @@ func runServe(ctx context.Context, o serveOptions) error {
 	if err := serve.CheckListen(listen, o.set("listen")); err != nil {
 		return err
 	}
-	th, err := theme.Default().WithColors(cfg.Theme)
-	if err != nil {
-		return fmt.Errorf("%s: theme: %w", cfg.Path, err)
-	}
-	logPath, logger, closeLog, err := openLog(o.logFile)
+	th, logPath, logger, closeLog, err := themeAndLog(cfg, o.logFile)
 	if err != nil {
 		return err
 	}
@@ -428,11 +424,7 @@ func runConsole(ctx context.Context, o consoleOptions) error {
 	if err != nil {
 		return err
 	}
-	th, err := theme.Default().WithColors(cfg.Theme)
-	if err != nil {
-		return fmt.Errorf("%s: theme: %w", cfg.Path, err)
-	}
-	logPath, logger, closeLog, err := openLog(o.logFile)
+	th, logPath, logger, closeLog, err := themeAndLog(cfg, o.logFile)
 	if err != nil {
 		return err
 	}
@@ -891,6 +883,17 @@ func checkFlags(o consoleOptions) error {
 	flagErr("log-interval", config.CheckInterval(o.logInterval))
 	flagErr("log-lines", config.CheckLogLines(o.logCap))
 	return errors.Join(errs...)
+}
+
+// themeAndLog is the configuration's theme and the opened debug log (its
+// path, logger and closer): what the console and the server start with.
+func themeAndLog(cfg *config.Config, logFile string) (theme.Theme, string, *slog.Logger, func(), error) {
+	th, err := theme.Default().WithColors(cfg.Theme)
+	if err != nil {
+		return th, "", nil, nil, fmt.Errorf("%s: theme: %w", cfg.Path, err)
+	}
+	logPath, logger, closeLog, err := openLog(logFile)
+	return th, logPath, logger, closeLog, err
 }
 
 // openLog opens the debug log: never the screen. A path that cannot be
