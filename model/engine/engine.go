@@ -18,6 +18,7 @@ import (
 
 	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/model"
+	"github.com/gapdeck/gapdeck/model/events"
 )
 
 // Config is what an Engine is built from. Client is required.
@@ -32,6 +33,9 @@ type Config struct {
 	// Sparks holds the deployments table's sparklines (default: a new
 	// store of model.DefaultSparkRows).
 	Sparks *model.SparkStore
+	// Events is where the engine records what its polling observes (the
+	// incident feed; default: a new log of events.DefaultCapacity).
+	Events *events.Log
 }
 
 // journalSize bounds the results kept for views that have not pulled
@@ -52,6 +56,7 @@ type Engine struct {
 	sched    *model.Scheduler
 	cat      *model.Catalog
 	sparks   *model.SparkStore
+	events   *events.Recorder
 	views    []*View
 	nextView int
 	seq      uint64            // results applied
@@ -79,6 +84,10 @@ func New(cfg Config) *Engine {
 	if sparks == nil {
 		sparks = model.NewSparkStore(model.DefaultSparkRows)
 	}
+	evlog := cfg.Events
+	if evlog == nil {
+		evlog = events.NewLog(0)
+	}
 	store := model.NewDeployments()
 	sched := model.NewScheduler(cfg.Scheduler, store)
 	sched.SetInterests(nil)
@@ -87,6 +96,7 @@ func New(cfg Config) *Engine {
 		client: cfg.Client, now: now, log: log,
 		kick: make(chan struct{}, 1), done: make(chan Result, 64),
 		store: store, sched: sched, cat: model.NewCatalog(cfg.Scheduler.PrivateFleets), sparks: sparks,
+		events: events.NewRecorder(evlog, now()),
 		latest: map[string]Result{},
 	}
 }
@@ -94,6 +104,10 @@ func New(cfg Config) *Engine {
 // Client is the engine's API client (its health and budget are shared by
 // every view).
 func (e *Engine) Client() *api.Client { return e.client }
+
+// Events is the incident feed the engine records into. It is safe to
+// read from any goroutine.
+func (e *Engine) Events() *events.Log { return e.events.Log() }
 
 // Sparks is the sparkline store the engine fills.
 func (e *Engine) Sparks() *model.SparkStore { return e.sparks }
@@ -233,18 +247,21 @@ func (e *Engine) applyDeployments(r Result) {
 			e.store.BeginCycle()
 		}
 		e.store.ApplyList(r.List.Data, r.At)
+		e.events.ObserveListed(r.List.Data, r.At)
 		if !r.ListMore {
 			e.store.EndCycle()
 		}
 	case j.Kind != model.JobStatus:
 	case api.IsNotFound(r.Err):
 		e.store.MarkGone(j.ID)
+		e.events.ObserveGone(j.ID, "its status answered 404", r.At)
 	case r.Err != nil:
 		if reason, ok := api.StatusUnusable(r.Err); ok {
 			e.store.MarkStatusProblem(j.ID, reason, r.At)
 		}
 	default:
 		e.store.ApplyStatus(r.Status, r.At)
+		e.events.ObserveStatus(j.ID, r.Status, r.At)
 	}
 }
 

@@ -83,9 +83,11 @@ type Event struct {
 	Severity Severity  `json:"severity"`
 	Kind     Kind      `json:"kind"`
 	Object   Object    `json:"object"`
-	Message  string    `json:"message"` // one line, plain text, already sanitized
-	From     string    `json:"from,omitempty"`
-	To       string    `json:"to,omitempty"`
+	// Message is one line about the event. It may quote API text
+	// (error_detail, names): sanitize it for the terminal when shown.
+	Message string `json:"message"`
+	From    string `json:"from,omitempty"`
+	To      string `json:"to,omitempty"`
 	// Stale is, for a status transition, how old the previous observation
 	// was: the transition happened somewhere in that window.
 	Stale time.Duration `json:"stale,omitempty"`
