@@ -37,5 +37,8 @@ func routeTable() []*route {
 		{method: http.MethodPost, pattern: "/v2/deployments", handle: (*Server).deployV2},
 		{method: http.MethodGet, pattern: "/v2/private-fleets/{fleet}/hosts", handle: (*Server).listHosts},
 		{method: http.MethodPost, pattern: "/v2/private-fleets/deployments", handle: (*Server).deployPrivate},
+
+		// The simulator's own: stage an incident.
+		{method: http.MethodPost, pattern: "/_sim/fail/{id}", handle: (*Server).simFail},
 	}
 }

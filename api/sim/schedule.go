@@ -226,3 +226,21 @@ var crashKinds = []crashKind{
 	{137, "OOM killed", "fatal error: runtime: out of memory"},
 	{139, "Segmentation fault", "Segmentation fault (core dumped)"},
 }
+
+// failAt rewrites the schedule so the deployment enters ERROR at t with
+// detail (a simulated crash of a running build): the path is cut at t,
+// crashes after t never happen, and it is cleaned up like any ERROR.
+func (s *schedule) failAt(t time.Time, detail string) {
+	i := 0
+	for i < len(s.path) && !s.path[i].at.After(t) {
+		i++
+	}
+	s.path = append(s.path[:i:i], transition{t, api.StatusError})
+	s.errorDetail = detail
+	s.termStart = t.Add(15 * time.Minute)
+	n := 0
+	for n < len(s.crashes) && !s.crashes[n].After(t) {
+		n++
+	}
+	s.crashes = s.crashes[:n]
+}
