@@ -63,7 +63,7 @@ func ParseFilter(raw string) (Filter, error) {
 	if rest, ok := strings.CutPrefix(body, "!"); ok {
 		f.Invert, body = true, rest
 	}
-	for _, word := range strings.Fields(body) {
+	for _, word := range filterWords(body) {
 		t, err := parseTerm(word)
 		if err != nil {
 			return Filter{}, err
@@ -74,6 +74,48 @@ func ParseFilter(raw string) (Filter, error) {
 	}
 	f.markPushed()
 	return f, nil
+}
+
+// filterWords splits a filter body at spaces, except inside double
+// quotes, which are dropped: `city="Los Angeles"` is one word, city=Los
+// Angeles (a value with a space, as the pulse writes it). An unclosed
+// quote runs to the end.
+func filterWords(body string) []string {
+	if !strings.Contains(body, `"`) {
+		return strings.Fields(body)
+	}
+	var words []string
+	var cur strings.Builder
+	quoted, started := false, false
+	for _, c := range body {
+		switch {
+		case c == '"':
+			quoted, started = !quoted, true
+		case c == ' ' && !quoted:
+			if started {
+				words = append(words, cur.String())
+			}
+			cur.Reset()
+			started = false
+		default:
+			cur.WriteRune(c)
+			started = true
+		}
+	}
+	if started {
+		words = append(words, cur.String())
+	}
+	return words
+}
+
+// QuoteFilterValue writes v so that a filter term reads it back whole:
+// in double quotes when it holds a space (quotes inside are dropped).
+func QuoteFilterValue(v string) string {
+	v = strings.ReplaceAll(v, `"`, "")
+	if strings.ContainsAny(v, " \t") {
+		return `"` + v + `"`
+	}
+	return v
 }
 
 func parseTerm(word string) (FilterTerm, error) {

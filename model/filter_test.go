@@ -2,6 +2,7 @@ package model
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -220,5 +221,34 @@ func TestFilterNarrows(t *testing.T) {
 		if got != c.want {
 			t.Errorf("%q narrows %q: %v, want %v", c.new, c.old, got, c.want)
 		}
+	}
+}
+
+// A value with a space is written in double quotes and read back whole:
+// the pulse opens the Deployments tab on city="Los Angeles".
+func TestFilterQuotedValues(t *testing.T) {
+	for raw, want := range map[string][]string{
+		`city="Los Angeles" country=US`: {"city=los angeles", "country=us"},
+		`"two words" app:kart`:          {"=two words", "app=kart"},
+		`city="San Jose`:                {"city=san jose"},
+		`plain words here`:              {"=plain", "=words", "=here"},
+	} {
+		f, err := ParseFilter(raw)
+		if err != nil {
+			t.Fatalf("%s: %v", raw, err)
+		}
+		var got []string
+		for _, term := range f.Terms {
+			got = append(got, term.Field+"="+term.Value)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("ParseFilter(%s) terms = %q, want %q", raw, got, want)
+		}
+	}
+	if got := QuoteFilterValue("Los Angeles"); got != `"Los Angeles"` {
+		t.Errorf("QuoteFilterValue = %s", got)
+	}
+	if got := QuoteFilterValue(`Mon"treal`); got != "Montreal" {
+		t.Errorf("QuoteFilterValue drops quotes: %s", got)
 	}
 }
