@@ -530,6 +530,10 @@ func (a *App) onKey(msg tea.KeyMsg) tea.Cmd {
 		return a.startInput(modeCommand, "")
 	case km.Is(msg, ActRefresh):
 		return a.refresh()
+	case km.Is(msg, ActPulse):
+		if _, open := a.sub.(*pulseView); !open {
+			return a.openPulse()
+		}
 	}
 	if a.sub != nil {
 		if km.Is(msg, ActBack) || km.Is(msg, ActQuit) {

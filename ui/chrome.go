@@ -325,7 +325,7 @@ func (a *App) helpView(height int) string {
 		title    string
 		bindings []key.Binding
 	}{
-		{"GENERAL", km.Bindings(ActHelp, ActCommand, ActFilter, ActRefresh, ActRedraw, ActBack, ActQuit, ActForceQuit)},
+		{"GENERAL", km.Bindings(ActHelp, ActCommand, ActFilter, ActRefresh, ActRedraw, ActPulse, ActBack, ActQuit, ActForceQuit)},
 		{"NAVIGATION", km.Bindings(slices.Concat(tabKeys, []Action{ActNextTab, ActPrevTab, ActUp, ActDown, ActTop, ActBottom, ActPageUp, ActPageDown})...)},
 	}
 	full := a.viewHelp().FullHelp()
@@ -376,30 +376,52 @@ func (a *App) helpView(height int) string {
 		"app=x version=x tag=x match exactly",
 		"  and are sent to the API",
 		"a leading ! inverts the filter",
+		`city="Los Angeles": quotes keep spaces`,
 	} {
 		lines = append(lines, "  "+st.HelpDesc.Render(l))
 	}
 	return layoutHelp(lines, a.width, height, &a.helpOffset)
 }
 
-// layoutHelp shows the help in columns of whole sections when they fit
-// the screen, else in one scrollable column (offset is the first line).
+// layoutHelp shows the help in columns of whole sections: as many columns
+// as the width takes, as short as they can be; when they are taller than
+// the screen they scroll together (offset is the first line shown).
 func layoutHelp(lines []string, width, height int, offset *int) string {
-	colWidth := 0
-	for _, l := range lines {
-		colWidth = max(colWidth, visibleWidth(l))
+	if height < 1 {
+		return ""
 	}
-	colWidth += 3
-	if cols := packSections(lines, height); len(cols)*colWidth <= width {
+	var cols [][]string
+	var widths []int
+	colHeight := height
+	for ; ; colHeight++ {
+		cols = packSections(lines, colHeight)
+		widths = make([]int, len(cols))
+		total := 0
+		for i, col := range cols {
+			for _, l := range col {
+				widths[i] = max(widths[i], visibleWidth(l))
+			}
+			widths[i] += 3
+			total += widths[i]
+		}
+		if total <= width || len(cols) == 1 {
+			break
+		}
+	}
+	if len(cols) == 1 {
+		widths[0] = width
+	}
+	rows := strings.Split(joinColumns(cols, widths, width, colHeight), "\n")
+	if colHeight <= height {
 		*offset = 0
-		return joinColumns(cols, colWidth, width, height)
+		return joinColumns([][]string{rows}, []int{width}, width, height)
 	}
-	*offset = max(0, min(*offset, len(lines)-height+1))
-	view := lines[*offset:]
+	*offset = max(0, min(*offset, colHeight-height+1))
+	view := rows[*offset:]
 	if len(view) > height {
 		view = append(append([]string(nil), view[:height-1]...), "  ↓ more (j/k, pgdown)")
 	}
-	return joinColumns([][]string{view}, width, width, height)
+	return joinColumns([][]string{view}, []int{width}, width, height)
 }
 
 // packSections fills columns of at most height lines with the sections
@@ -443,19 +465,20 @@ func packSections(lines []string, height int) [][]string {
 	return cols
 }
 
-// joinColumns lays columns side by side: exactly height lines of width.
-func joinColumns(cols [][]string, colWidth, width, height int) string {
+// joinColumns lays columns of the given widths side by side: exactly
+// height lines of width.
+func joinColumns(cols [][]string, colWidths []int, width, height int) string {
 	if height < 1 {
 		return ""
 	}
 	out := make([]string, height)
 	for i := range height {
 		var b strings.Builder
-		for _, col := range cols {
+		for c, col := range cols {
 			if i < len(col) {
-				b.WriteString(padLine(col[i], colWidth))
+				b.WriteString(padLine(col[i], colWidths[c]))
 			} else {
-				b.WriteString(strings.Repeat(" ", colWidth))
+				b.WriteString(strings.Repeat(" ", colWidths[c]))
 			}
 		}
 		out[i] = padLine(b.String(), width)

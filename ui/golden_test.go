@@ -33,6 +33,7 @@ var goldenCases = []goldenCase{
 	{"locations", []string{"4"}, "STATUS MIX", bothSizes},
 	{"detail", []string{"enter"}, "GENERAL", wideOnly},
 	{"help", []string{"?"}, "NAVIGATION", wideOnly},
+	{"pulse", []string{"p"}, "NEW ERR/MIN", bothSizes},
 }
 
 // TestGoldens drives a settled harness App through teatest to each screen

@@ -55,6 +55,8 @@ var commands = []command{
 		run: func(_ *App, arg string) tea.Cmd { return func() tea.Msg { return stopByTagsMsg{arg: arg} } }},
 	{names: []string{"who"}, usage: "who", help: "who else is on this console", shared: true,
 		run: func(a *App, _ string) tea.Cmd { return a.setFlash(a.whoText(), false) }},
+	{names: []string{"pulse"}, usage: "pulse", help: "how bad, and where",
+		run: func(a *App, _ string) tea.Cmd { return a.openPulse() }},
 	{names: []string{"audit"}, usage: "audit", help: "the audit log of actions",
 		run: func(a *App, _ string) tea.Cmd { return a.openSub(newAuditView(a.env)) }},
 	{names: []string{"profile", "ctx"}, usage: "profile [name]", help: "switch profile (ctx)", arg: true,

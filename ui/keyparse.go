@@ -25,7 +25,7 @@ func (e *KeyConflictError) Conflict() (string, [2]string) {
 
 // Actions that are live everywhere, and those of the top-level tabs.
 var (
-	globalActions = []Action{ActForceQuit, ActHelp, ActCommand, ActRedraw, ActRefresh, ActBack, ActQuit}
+	globalActions = []Action{ActForceQuit, ActHelp, ActCommand, ActRedraw, ActRefresh, ActPulse, ActBack, ActQuit}
 	scrollActions = []Action{ActUp, ActDown, ActTop, ActBottom, ActPageUp, ActPageDown}
 	tabActions    = slices.Concat([]Action{ActFilter, ActNextTab, ActPrevTab}, tabKeys)
 )

@@ -56,6 +56,7 @@ const (
 	ActEditPolicy    Action = "edit-policy"
 	ActDeletePolicy  Action = "delete-policy"
 	ActRedraw        Action = "redraw"
+	ActPulse         Action = "pulse"
 
 	ActFollow       Action = "follow"
 	ActWrap         Action = "wrap"
@@ -125,6 +126,7 @@ var defaultBindings = []binding{
 	{ActQuit, []string{"q"}, "quit (back in a sub-view)", groupGeneral},
 	{ActForceQuit, []string{"ctrl+c"}, "quit", groupGeneral},
 	{ActRedraw, []string{"ctrl+l"}, "redraw the screen", groupGeneral},
+	{ActPulse, []string{"p"}, "pulse: how bad, and where", groupGeneral},
 
 	{ActTab1, []string{"1"}, "deployments", groupNavigation},
 	{ActTab2, []string{"2"}, "fleets", groupNavigation},
