@@ -468,10 +468,15 @@ func (a *App) onResult(msg jobDoneMsg) tea.Cmd {
 	}
 	var cmds []tea.Cmd
 	for i, t := range a.tabs {
-		if t.owns(msg.job.Kind) && (i == a.active || msg.job.Kind != model.JobLocations) {
-			_, cmd := t.Update(msg)
-			cmds = append(cmds, cmd)
+		if !t.owns(msg.job.Kind) {
+			continue
 		}
+		if r, ok := t.(interface{ record(jobDoneMsg) }); ok && i != a.active && msg.job.Kind == model.JobLocations {
+			r.record(msg) // its freshness only: its rows (costly) are built when it is shown
+			continue
+		}
+		_, cmd := t.Update(msg)
+		cmds = append(cmds, cmd)
 	}
 	if a.active == tabLocations && (msg.job.Kind == model.JobStatus || msg.job.Kind == model.JobListPage) {
 		a.tabs[tabLocations].dataChanged()

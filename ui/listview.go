@@ -97,7 +97,10 @@ func (v *listView[R]) refresh() {
 // the view's own text says it is syncing (no answer yet), that nothing
 // matches the filter, or that there is none.
 func (v *listView[R]) emptyText() string {
-	if v.fresh.err != nil && v.rows.Total() == 0 {
+	// Failing and nothing to show: no rows at all, or rows the filter
+	// hides on a tab that never loaded (the Fleets tab lists the
+	// profile's private fleets before any answer).
+	if v.fresh.err != nil && (v.rows.Total() == 0 || v.fresh.okAt.IsZero()) {
 		return "Could not load " + strings.ToLower(v.spec.name) + ": " + errorCause(sanitizeLine(v.fresh.err.Error())) + retryText(v.fresh.err)
 	}
 	return v.spec.empty(v.filter)
