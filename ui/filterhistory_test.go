@@ -101,7 +101,7 @@ func TestFilterLineStartsNewFilterWithHistory(t *testing.T) {
 		t.Fatalf("/ opened holding %q: typing would append to it", got)
 	}
 	in := h.line(-2)
-	for _, want := range []string{"enter clears status:ready", "up: status:ready"} {
+	for _, want := range []string{"typing replaces status:ready · enter clears it", "up: status:ready"} {
 		if !strings.Contains(in, want) {
 			t.Fatalf("input line %q lacks %q", in, want)
 		}
@@ -219,5 +219,53 @@ func TestHostsFilterLine(t *testing.T) {
 	h.press("esc", "esc")
 	if h.app.sub != nil {
 		t.Fatal("esc with no filter did not close the hosts view")
+	}
+}
+
+// The logs view's search uses the same line: / starts a new search, up
+// recalls the earlier ones (their own "Logs" history), enter on an empty
+// line ends the search.
+func TestLogSearchLineHistory(t *testing.T) {
+	t.Parallel()
+	h := settled(t)
+	h.press("1", "l")
+	v, ok := h.app.sub.(*logView)
+	if !ok {
+		t.Fatalf("the logs view is not open (sub = %T)", h.app.sub)
+	}
+	search := func(q string) {
+		t.Helper()
+		h.press("/")
+		if got := v.input.Value(); got != "" {
+			t.Fatalf("/ opened the search holding %q", got)
+		}
+		h.typeText(q)
+		h.press("enter")
+		if v.query != q {
+			t.Fatalf("query %q after typing %q", v.query, q)
+		}
+	}
+	search("abc")
+	h.press("/")
+	h.mustContain("typing replaces abc · enter clears it")
+	h.press("esc")
+	search("def")
+	h.press("/", "up")
+	if got := v.input.Value(); got != "def" {
+		t.Fatalf("up recalled %q, want def", got)
+	}
+	h.press("up", "enter")
+	if v.query != "abc" {
+		t.Fatalf("query %q, want the recalled abc", v.query)
+	}
+	if got := h.app.state.state.Filters(logSearchKind); !slices.Equal(got, []string{"abc", "def"}) {
+		t.Fatalf("logs history %q, want [abc def]", got)
+	}
+	if got := h.app.state.state.Filters("Deployments"); len(got) != 0 {
+		t.Fatalf("the logs searches went into the Deployments history: %q", got)
+	}
+	h.press("/", "enter")
+	if v.query != "" {
+		t.Fatalf("enter on an empty line kept the search %q", v.query)
 	}
 }

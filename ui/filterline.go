@@ -10,7 +10,8 @@ import (
 )
 
 // filterLine is the `/` line of a table, shared by every table that
-// filters (the tabs, the hosts view, and any table added later):
+// filters (the tabs, the hosts view, and any table added later) and by
+// the logs view's search:
 //
 //   - it opens empty: what is typed is a new filter, never appended to
 //     the one in force;
@@ -112,8 +113,8 @@ func (f *filterLine) Filter() string {
 }
 
 // View is the text being edited, then, while the line is empty, what
-// enter would do and where the history is: "enter clears status:error ·
-// up: app=kart".
+// typing and enter would do and where the history is: "typing replaces
+// status:error · enter clears it · up: app=kart".
 func (f *filterLine) View() string {
 	v := f.input.View()
 	if strings.TrimSpace(f.input.Value()) != "" {
@@ -121,7 +122,7 @@ func (f *filterLine) View() string {
 	}
 	var hints []string
 	if f.kept != "" {
-		hints = append(hints, "type a new filter · "+f.keys.textKey(ActPress)+" clears "+sanitizeLine(f.kept))
+		hints = append(hints, "typing replaces "+sanitizeLine(f.kept)+" · "+f.keys.textKey(ActPress)+" clears it")
 	}
 	if up := f.keys.textKey(ActUp); len(f.hist) > 0 && up != "" {
 		hints = append(hints, up+": "+sanitizeLine(f.hist[0]))
