@@ -34,6 +34,7 @@ type filterLine struct {
 	hist  []string // the kind's history when the line opened, newest first
 	pos   int      // -1: the line holds the draft; else it holds hist[pos] (maybe edited)
 	draft string   // what was typed before walking the history
+	hint  string   // the empty line's hint, rendered by Open
 }
 
 // newFilterLine is a closed filter line drawn with st, its keys from km.
@@ -49,6 +50,7 @@ func newFilterLine(st *theme.Styles, km *KeyMap) filterLine {
 // and never changes it). It returns the cursor's blink.
 func (f *filterLine) Open(kept string, hist []string) tea.Cmd {
 	f.kept, f.hist, f.pos, f.draft = kept, hist, -1, ""
+	f.hint = f.renderHint()
 	f.input.SetValue("")
 	return f.input.Focus()
 }
@@ -117,9 +119,15 @@ func (f *filterLine) Filter() string {
 // status:error · enter clears it · up: app=kart".
 func (f *filterLine) View() string {
 	v := f.input.View()
-	if strings.TrimSpace(f.input.Value()) != "" {
+	if f.hint == "" || strings.TrimSpace(f.input.Value()) != "" {
 		return v
 	}
+	return v + f.hint
+}
+
+// renderHint is the empty line's hint ("" for none), rendered once per
+// Open: View runs on every frame.
+func (f *filterLine) renderHint() string {
 	var hints []string
 	if f.kept != "" {
 		hints = append(hints, "typing replaces "+sanitizeLine(f.kept)+" · "+f.keys.textKey(ActPress)+" clears it")
@@ -128,7 +136,7 @@ func (f *filterLine) View() string {
 		hints = append(hints, up+": "+sanitizeLine(f.hist[0]))
 	}
 	if len(hints) == 0 {
-		return v
+		return ""
 	}
-	return v + "  " + f.st.Muted.Render(strings.Join(hints, " · "))
+	return "  " + f.st.Muted.Render(strings.Join(hints, " · "))
 }
