@@ -3,6 +3,8 @@ package ui
 import (
 	"bytes"
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -33,6 +35,9 @@ var goldenCases = []goldenCase{
 	{"locations", []string{"4"}, "STATUS MIX", bothSizes},
 	{"detail", []string{"enter"}, "GENERAL", wideOnly},
 	{"help", []string{"?"}, "NAVIGATION", wideOnly},
+	// The filter line opened again over a filter in force: empty, the
+	// filter still applied and on the title, the hint and the history.
+	{"filterline", slices.Concat([]string{"/"}, strings.Split("city:tokyo", ""), []string{"enter", "/"}), "typing replaces", wideOnly},
 }
 
 // TestGoldens drives a settled harness App through teatest to each screen
