@@ -78,11 +78,14 @@ func TestEmptyTablesAfterAFailedFirstAnswer(t *testing.T) {
 	on.Store(true)
 	h := newHarness(t, failingWhile("/", http.StatusBadGateway, "edge down", &on))
 	fleet := h.sim.PrivateFleetNames()[0]
+	// The first failure may be the 502 itself or a request not sent
+	// because the API is known to be down (the client's health check):
+	// either way the text says it could not load, and why (edge down).
 	for _, tc := range []struct{ tab, why string }{
-		{"1", "Could not load deployments: edge down (retrying; ctrl+r now)"},
-		{"2", "could not load: HTTP 502: edge down"},
-		{"3", "Could not load policies: edge down"},
-		{"4", "Could not load locations: edge down"},
+		{"1", "Could not load deployments: "},
+		{"2", "could not load: "}, // the title's note: the private fleets' rows show
+		{"3", "Could not load policies: "},
+		{"4", "Could not load locations: "},
 	} {
 		h.press(tc.tab)
 		h.ticks(30)
@@ -93,8 +96,11 @@ func TestEmptyTablesAfterAFailedFirstAnswer(t *testing.T) {
 				h.press("enter")
 			}
 			s := h.screen()
-			if !strings.Contains(s, tc.why) {
-				t.Errorf("tab %s, filter %q: no %q:\n%s", tc.tab, filter, tc.why, s)
+			// what happens next: on the title of a tab with rows it may
+			// be cut at the width; an empty table's text has room
+			next := strings.Contains(s, "retrying") || (tc.tab == "2" && filter == "")
+			if !strings.Contains(s, tc.why) || !strings.Contains(s, "edge down") || !next {
+				t.Errorf("tab %s, filter %q: no %q with the cause and what happens next:\n%s", tc.tab, filter, tc.why, s)
 			}
 			for _, lie := range []string{"Syncing", "No deployment", "No fleet", "No polic", "No location", "matches"} {
 				if strings.Contains(s, lie) {
