@@ -1,8 +1,10 @@
 package model
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -10,9 +12,9 @@ import (
 func TestViewStateRoundTrip(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "nested", "state.json")
 	want := &ViewState{Profile: "prod", Tabs: map[string]TabState{
-		"Deployments": {Sort: "age", Desc: true, Filter: "status:error", Hidden: []string{"ip", "tags"}},
+		"Deployments": {Sort: "age", Desc: true, Hidden: []string{"ip", "tags"}},
 		"Fleets":      {Sort: "name"},
-	}}
+	}, History: map[string][]string{"Deployments": {"status:error", "app=kart"}}}
 	if err := SaveViewState(path, want); err != nil {
 		t.Fatal(err)
 	}
@@ -141,5 +143,77 @@ func TestCorruptViewStateIsMovedAside(t *testing.T) {
 	}
 	if moved, _ := filepath.Glob(filepath.Join(dir, "state.json.corrupt-*")); len(moved) != 2 {
 		t.Fatalf("after a second corrupt file: %v, want two copies", moved)
+	}
+}
+
+// A state file written when filters were restored still loads: its filters
+// become history (behind the newer history entries), never active filters.
+func TestLoadViewStateMovesOldFiltersToHistory(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	old := `{"profile": "prod", "tabs": {
+		"Deployments": {"sort": "age", "filter": "status:ready", "hidden": ["ip"]},
+		"Fleets": {"filter": "alpha"},
+		"Policies": {"filter": "radius"}},
+	"history": {"Policies": ["paris", "radius"]}}`
+	if err := os.WriteFile(path, []byte(old), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err := LoadViewState(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := s.Tabs["Deployments"]; d.Filter != "" || d.Sort != "age" || !slices.Equal(d.Hidden, []string{"ip"}) {
+		t.Errorf("Deployments %+v: want the sort and columns, no filter", d)
+	}
+	if _, ok := s.Tabs["Fleets"]; ok {
+		t.Errorf("Fleets kept a tab state %+v: it held only a filter", s.Tabs["Fleets"])
+	}
+	for kind, want := range map[string][]string{
+		"Deployments": {"status:ready"},
+		"Fleets":      {"alpha"},
+		"Policies":    {"paris", "radius"}, // already there: not twice
+	} {
+		if got := s.Filters(kind); !slices.Equal(got, want) {
+			t.Errorf("%s history %q, want %q", kind, got, want)
+		}
+	}
+	// Saved again, the file holds no active filter.
+	if err := SaveViewState(path, s); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(path)
+	if strings.Contains(string(data), `"filter"`) {
+		t.Fatalf("saved state still has an active filter:\n%s", data)
+	}
+}
+
+func TestAddFilterHistory(t *testing.T) {
+	var s ViewState
+	s.AddFilter("Deployments", "status:error")
+	s.AddFilter("Deployments", "  app=kart ")
+	s.AddFilter("Deployments", "")
+	s.AddFilter("Deployments", "status:error") // again: moves to the front, once
+	s.AddFilter("Fleets", "alpha")
+	if got, want := s.Filters("Deployments"), []string{"status:error", "app=kart"}; !slices.Equal(got, want) {
+		t.Fatalf("history %q, want %q", got, want)
+	}
+	if got := s.Filters("Fleets"); !slices.Equal(got, []string{"alpha"}) {
+		t.Fatalf("Fleets history %q: kinds must not mix", got)
+	}
+	for i := range FilterHistoryMax + 10 {
+		s.AddFilter("Deployments", fmt.Sprintf("app=a%d", i))
+	}
+	h := s.Filters("Deployments")
+	if len(h) != FilterHistoryMax || h[0] != fmt.Sprintf("app=a%d", FilterHistoryMax+9) {
+		t.Fatalf("history of %d, newest %q: want %d, the last added first", len(h), h[0], FilterHistoryMax)
+	}
+	c := s.Clone()
+	c.AddFilter("Deployments", "new")
+	if s.Equal(c) || s.Filters("Deployments")[0] == "new" {
+		t.Fatal("a clone's history is shared with the original")
+	}
+	var nilState *ViewState
+	if nilState.Filters("Deployments") != nil {
+		t.Fatal("a nil state has history")
 	}
 }

@@ -137,7 +137,7 @@ func TestStopUnderAFilterRefreshesTheTable(t *testing.T) {
 	h.typeText("status:ready")
 	h.press("enter")
 	id := h.selectedID()
-	h.press("/")
+	h.press("/", "up")   // the filter just kept, recalled to be edited
 	h.typeText(" " + id) // only that row: its stale entry would be on screen
 	h.press("enter")
 	res, err := h.client.StopDeployment(context.Background(), id, api.StopOptions{})

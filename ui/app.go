@@ -31,8 +31,7 @@ type tab interface {
 	count() int
 	view() model.View
 	owns(k model.JobKind) bool
-	setFilter(raw string) error
-	filterText() string
+	filterable
 	visibleKeys() []string
 	freshness() *freshness
 	dataChanged() // the data it shows changed outside a fetch: rebuild the rows
@@ -56,6 +55,14 @@ const (
 	modeHelp
 )
 
+// filterable is a table the `/` line filters: every tab, and a sub-view
+// that is a table (the hosts of a private fleet).
+type filterable interface {
+	setFilter(raw string) error // parse and apply a filter ("" clears it)
+	filterText() string         // the filter in force, as typed
+	filterKind() string         // its kind in the filter history: "Deployments", "Hosts"
+}
+
 // subView is a view opened over a tab (detail, hosts); esc closes it.
 type subView interface {
 	Component
@@ -77,7 +84,8 @@ type App struct {
 	active int
 	sub    subView
 	mode   mode
-	input  textinput.Model
+	input  textinput.Model // the command line
+	filter filterLine      // the filter line
 	inErr  string
 	help   help.Model
 	width  int
@@ -167,12 +175,13 @@ func (a *App) build(env *Env) {
 	a.input = theme.NewTextInput(st)
 	a.input.Prompt = ""
 	a.input.CharLimit = 256
+	a.filter = newFilterLine(st, env.Keys)
 	a.tabs = []tab{
 		newDeploymentsTab(env, store),
 		newCatalogTab(env, catalogSpec{
-			title: "Fleets", view: model.ViewFleets, columns: fleetColumns,
+			title: "Fleets", noun: "fleet", view: model.ViewFleets, columns: fleetColumns,
 			sortKeys: map[Action]string{ActSortName: "name"}, defSort: model.Sort{Column: "kind"},
-			build:   func() ([]*catalogRow, string) { return a.cat.fleetRows(env.now()) },
+			build:   func() ([]*catalogRow, string, bool) { return a.cat.fleetRows(env.now()) },
 			kinds:   []model.JobKind{model.JobFleets, model.JobPolicies, model.JobHosts},
 			note:    a.cat.fleetsNote,
 			subject: catalogSubject,
@@ -180,19 +189,19 @@ func (a *App) build(env *Env) {
 			actions: a.fleetActions(),
 		}),
 		newCatalogTab(env, catalogSpec{
-			title: "Policies", view: model.ViewPolicies, columns: policyColumns,
+			title: "Policies", noun: "policy", view: model.ViewPolicies, columns: policyColumns,
 			sortKeys: map[Action]string{ActSortName: "name"}, defSort: model.Sort{Column: "name"},
-			build:   func() ([]*catalogRow, string) { return a.cat.policyRows(env.now()) },
+			build:   func() ([]*catalogRow, string, bool) { return a.cat.policyRows(env.now()) },
 			kinds:   []model.JobKind{model.JobFleets, model.JobPolicies},
 			subject: catalogSubject,
 			help:    []Action{ActEditPolicy, ActDeletePolicy},
 			actions: a.policyActions(),
 		}),
 		newCatalogTab(env, catalogSpec{
-			title: "Locations", view: model.ViewLocations, columns: locationColumns,
+			title: "Locations", noun: "location", view: model.ViewLocations, columns: locationColumns,
 			sortKeys: map[Action]string{ActSortCount: "count", ActSortLocation: "city", ActSortCountry: "country"},
 			defSort:  model.Sort{Column: "count", Desc: true},
-			build:    func() ([]*catalogRow, string) { return a.cat.locationRows(env.now()) },
+			build:    func() ([]*catalogRow, string, bool) { return a.cat.locationRows(env.now()) },
 			kinds:    []model.JobKind{model.JobLocations},
 			note:     a.cat.locationsNote,
 		}),
@@ -383,7 +392,10 @@ func (a *App) updateMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return a, a.onKey(msg)
 	}
-	if a.mode == modeFilter || a.mode == modeCommand {
+	switch a.mode {
+	case modeFilter:
+		return a, a.filter.Update(msg) // cursor blink
+	case modeCommand:
 		var cmd tea.Cmd
 		a.input, cmd = a.input.Update(msg) // cursor blink
 		return a, cmd
@@ -456,10 +468,15 @@ func (a *App) onResult(msg jobDoneMsg) tea.Cmd {
 	}
 	var cmds []tea.Cmd
 	for i, t := range a.tabs {
-		if t.owns(msg.job.Kind) && (i == a.active || msg.job.Kind != model.JobLocations) {
-			_, cmd := t.Update(msg)
-			cmds = append(cmds, cmd)
+		if !t.owns(msg.job.Kind) {
+			continue
 		}
+		if r, ok := t.(interface{ record(jobDoneMsg) }); ok && i != a.active && msg.job.Kind == model.JobLocations {
+			r.record(msg) // its freshness only: its rows (costly) are built when it is shown
+			continue
+		}
+		_, cmd := t.Update(msg)
+		cmds = append(cmds, cmd)
 	}
 	if a.active == tabLocations && (msg.job.Kind == model.JobStatus || msg.job.Kind == model.JobListPage) {
 		a.tabs[tabLocations].dataChanged()
@@ -535,6 +552,15 @@ func (a *App) onKey(msg tea.KeyMsg) tea.Cmd {
 			return a.openPulse()
 		}
 	}
+	if f, ok := a.sub.(filterable); ok { // a table over the tab: / filters it, esc first clears it
+		switch {
+		case km.Is(msg, ActFilter):
+			return a.openFilter()
+		case km.Is(msg, ActBack) && f.filterText() != "":
+			a.applyFilter("")
+			return a.plan()
+		}
+	}
 	if a.sub != nil {
 		if km.Is(msg, ActBack) || km.Is(msg, ActQuit) {
 			if c, ok := a.sub.(interface{ consumesBack() bool }); ok && c.consumesBack() {
@@ -550,7 +576,7 @@ func (a *App) onKey(msg tea.KeyMsg) tea.Cmd {
 	case km.Is(msg, ActQuit):
 		return a.requestQuit("q", false)
 	case km.Is(msg, ActFilter):
-		return a.startInput(modeFilter, a.tabs[a.active].filterText())
+		return a.openFilter()
 	case km.Is(msg, ActBack):
 		if a.tabs[a.active].filterText() != "" {
 			a.applyFilter("")
@@ -621,9 +647,9 @@ func (a *App) closeSub() tea.Cmd {
 func (a *App) newHostsView(fleet string) subView {
 	h := &hostsView{fleet: fleet, marks: map[string]bool{}}
 	h.catalogTab = newCatalogTab(a.env, catalogSpec{
-		title: "Hosts of " + fleet, view: model.ViewHosts, columns: hostColumns,
+		title: "Hosts of " + fleet, noun: "host", view: model.ViewHosts, columns: hostColumns,
 		sortKeys: map[Action]string{ActSortName: "name", ActSortStatus: "status"}, defSort: model.Sort{Column: "name"},
-		build: func() ([]*catalogRow, string) { return h.markRows(a.cat.hostRows(fleet, a.env.now())) },
+		build: func() ([]*catalogRow, string, bool) { return h.markRows(a.cat.hostRows(fleet, a.env.now())) },
 		kinds: []model.JobKind{model.JobHosts},
 		help:  []Action{ActMark, ActClearMarks, ActDeploy},
 	})
@@ -639,6 +665,7 @@ type hostsView struct {
 }
 
 func (h *hostsView) schedule() (model.View, string) { return model.ViewHosts, h.fleet }
+func (h *hostsView) filterKind() string             { return "Hosts" }
 
 // layout sizes every view to the space left by the header and footer.
 func (a *App) layout() {

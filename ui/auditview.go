@@ -169,7 +169,11 @@ func (v *auditView) View() string {
 		add("")
 		add(st.Muted.Render("  no audit log is being written (actions are not recorded in this session)"))
 	default:
-		title := st.Title.Render("Audit log") + st.Muted.Render(fmt.Sprintf("  %s, newest first  %s", auditCount(len(v.entries)), sanitizeLine(v.env.Audit.Path())))
+		count := auditCount(len(v.entries)) + ", newest first"
+		if v.err != nil && len(v.entries) == 0 {
+			count = "not read" // "0 actions" would say none were recorded
+		}
+		title := st.Title.Render("Audit log") + st.Muted.Render(fmt.Sprintf("  %s  %s", count, sanitizeLine(v.env.Audit.Path())))
 		add(title)
 		tw, ow := auditColumns(v.width)
 		sep := strings.Repeat(" ", auditSepW)

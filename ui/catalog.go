@@ -71,7 +71,7 @@ var fleetColumns = []table.Column{
 	{Key: "updated", Title: "UPDATED", Width: 8, Align: table.AlignRight},
 }
 
-func (c *catalog) fleetRows(now time.Time) ([]*catalogRow, string) {
+func (c *catalog) fleetRows(now time.Time) ([]*catalogRow, string, bool) {
 	var rows []*catalogRow
 	for _, f := range c.Fleets {
 		policies, policiesTone := "…", theme.ToneNormal
@@ -96,7 +96,7 @@ func (c *catalog) fleetRows(now time.Time) ([]*catalogRow, string) {
 		}).finish())
 	}
 	for _, name := range c.PrivateFleets {
-		hostsText, cpu, mem, updated, tone := "loading…", "—", "—", "—", theme.ToneMuted
+		hostsText, cpu, mem, updated, tone := "syncing…", "—", "—", "—", theme.ToneMuted
 		if err := c.HostsErr[name]; err != nil && c.Hosts[name] == nil {
 			hostsText, tone = "error: "+errorSummary(err), theme.ToneBad
 		} else if hl := c.Hosts[name]; hl != nil {
@@ -113,11 +113,10 @@ func (c *catalog) fleetRows(now time.Time) ([]*catalogRow, string) {
 			subject: fleetRef{name: name},
 		}).finish())
 	}
-	empty := "Loading fleets…"
-	if c.FleetsLoaded {
-		empty = "No fleets. Private fleet names come from the profile: the API cannot list them."
+	if !c.FleetsLoaded {
+		return rows, "Syncing fleets…", false
 	}
-	return rows, empty
+	return rows, "No fleets. Private fleet names come from the profile: the API cannot list them.", true
 }
 
 func (c *catalog) fleetsNote() string {
@@ -180,7 +179,7 @@ var policyColumns = []table.Column{
 	{Key: "filters", Title: "FILTERS", MinWidth: 12, Flex: 3, Hide: 90},
 }
 
-func (c *catalog) policyRows(time.Time) ([]*catalogRow, string) {
+func (c *catalog) policyRows(time.Time) ([]*catalogRow, string, bool) {
 	var rows []*catalogRow
 	for _, f := range c.Fleets {
 		for _, p := range c.Policies[f.Name] {
@@ -204,11 +203,11 @@ func (c *catalog) policyRows(time.Time) ([]*catalogRow, string) {
 	}
 	switch {
 	case c.SmartGone:
-		return rows, smartFleetsGone
+		return rows, smartFleetsGone, true
 	case !c.FleetsLoaded:
-		return rows, "Loading policies…"
+		return rows, "Syncing policies…", false
 	}
-	return rows, "No policies"
+	return rows, "No policies", true
 }
 
 // ---- Locations tab
@@ -224,7 +223,7 @@ var locationColumns = []table.Column{
 	{Key: "mix", Title: "STATUS MIX", MinWidth: 12, Flex: 3},
 }
 
-func (c *catalog) locationRows(time.Time) ([]*catalogRow, string) {
+func (c *catalog) locationRows(time.Time) ([]*catalogRow, string, bool) {
 	all := c.deployments.All()
 	rows := make([]*catalogRow, 0, len(c.Locations))
 	for _, l := range model.LocationRows(c.Locations, all) {
@@ -239,9 +238,9 @@ func (c *catalog) locationRows(time.Time) ([]*catalogRow, string) {
 		}).finish())
 	}
 	if !c.LocationsRead {
-		return rows, "Loading locations…"
+		return rows, "Syncing locations…", false
 	}
-	return rows, "No locations: the API lists none"
+	return rows, "No locations: the API lists none", true
 }
 
 // locationsNote says when counts cover only part of the deployments: a
@@ -304,13 +303,13 @@ var hostColumns = []table.Column{
 	{Key: "age", Title: "AGE", Width: 6, Align: table.AlignRight},
 }
 
-func (c *catalog) hostRows(fleet string, now time.Time) ([]*catalogRow, string) {
+func (c *catalog) hostRows(fleet string, now time.Time) ([]*catalogRow, string, bool) {
 	hl := c.Hosts[fleet]
 	if hl == nil {
 		if err := c.HostsErr[fleet]; err != nil {
-			return nil, "Could not load the hosts of " + fleet + ": " + errorSummary(err)
+			return nil, "Could not load the hosts of " + fleet + ": " + errorSummary(err), false
 		}
-		return nil, "Loading hosts of " + fleet + "…"
+		return nil, "Syncing hosts of " + fleet + "…", false
 	}
 	rows := make([]*catalogRow, 0, len(hl.Data))
 	for _, h := range hl.Data {
@@ -336,7 +335,7 @@ func (c *catalog) hostRows(fleet string, now time.Time) ([]*catalogRow, string) 
 			sortBy: map[string]sortValue{"name": str(h.HostID), "status": str(h.Status)},
 		}).finish())
 	}
-	return rows, "No hosts in " + fleet
+	return rows, "No hosts in " + fleet, true
 }
 
 func orDash(s string) string {

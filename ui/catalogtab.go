@@ -134,8 +134,9 @@ type catalogTab struct {
 	mview   model.View
 	rows    *catalogRows
 	list    *listView[*catalogRow]
-	build   func() ([]*catalogRow, string) // rows, and the empty-table text
+	build   func() ([]*catalogRow, string, bool) // rows, the empty-table text, and whether the data answered
 	empty   string
+	synced  bool          // the data answered once: an empty table under a filter is "no match", not "syncing"
 	noteOf  func() string // the title line's extra text, read with the rows
 	note    string
 	kinds   []model.JobKind // results this tab shows
@@ -207,16 +208,20 @@ type rowAction func(row *catalogRow, ok bool) tea.Cmd
 
 type catalogSpec struct {
 	title    string
+	noun     string // one row, for "No host matches …"
 	view     model.View
 	columns  []table.Column
 	sortKeys map[Action]string
 	defSort  model.Sort
-	build    func() ([]*catalogRow, string)
-	kinds    []model.JobKind // results this tab shows (the root applies them to the catalog first)
-	note     func() string   // extra text on the title line, if any
-	help     []Action
-	actions  map[Action]rowAction   // keys that act on the selected row (list them in help too)
-	subject  func(model.Job) string // names the fetch of a job, when the tab shows several kinds
+	// build makes the rows from the catalog, with the text of an empty
+	// table ("Syncing fleets…", why it could not load, "No policies") and
+	// whether the data answered (false: the text says why there is none).
+	build   func() ([]*catalogRow, string, bool)
+	kinds   []model.JobKind // results this tab shows (the root applies them to the catalog first)
+	note    func() string   // extra text on the title line, if any
+	help    []Action
+	actions map[Action]rowAction   // keys that act on the selected row (list them in help too)
+	subject func(model.Job) string // names the fetch of a job, when the tab shows several kinds
 }
 
 func newCatalogTab(env *Env, spec catalogSpec) *catalogTab {
@@ -232,10 +237,10 @@ func newCatalogTab(env *Env, spec catalogSpec) *catalogTab {
 		setSort:   t.rows.setSort,
 		sortKeys:  spec.sortKeys,
 		empty: func(f model.Filter) string {
-			if !f.Empty() {
-				return "Nothing matches " + sanitizeLine(f.Raw)
+			if !f.Empty() && t.synced {
+				return noMatchText(env.Keys, spec.noun, f)
 			}
-			return t.empty
+			return t.empty // syncing, why not, or none
 		},
 		defSort: spec.defSort,
 		note:    func() string { return t.note }, // read in rebuild, not on every View (the Locations note counts every deployment)
@@ -247,8 +252,8 @@ func newCatalogTab(env *Env, spec catalogSpec) *catalogTab {
 
 // rebuild turns the catalog into rows (and the note).
 func (t *catalogTab) rebuild() {
-	rows, empty := t.build()
-	t.empty = empty
+	rows, empty, synced := t.build()
+	t.empty, t.synced = empty, synced
 	if t.noteOf != nil {
 		t.note = t.noteOf()
 	}
@@ -327,6 +332,7 @@ func (t *catalogTab) count() int                 { return t.rows.Total() }
 func (t *catalogTab) view() model.View           { return t.mview }
 func (t *catalogTab) setFilter(raw string) error { return t.list.setFilter(raw) }
 func (t *catalogTab) filterText() string         { return t.list.filter.Raw }
+func (t *catalogTab) filterKind() string         { return t.title }
 func (t *catalogTab) visibleKeys() []string      { return nil }
 func (t *catalogTab) freshness() *freshness      { return &t.list.fresh }
 

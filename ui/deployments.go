@@ -73,9 +73,9 @@ func (r deploymentRows) Position(id string) int          { return r.d.Position(i
 func (t *deploymentsTab) emptyText(f model.Filter) string {
 	switch {
 	case t.store.Total() == 0 && (t.list == nil || t.list.fresh.okAt.IsZero()):
-		return "Loading deployments…"
+		return "Syncing deployments…" // never "none" before the API answered
 	case !f.Empty():
-		return "No deployment matches " + sanitizeLine(f.Raw)
+		return noMatchText(t.env.Keys, "deployment", f)
 	}
 	return "No deployments"
 }
@@ -416,5 +416,6 @@ func (t *deploymentsTab) count() int                 { return t.store.Total() }
 func (t *deploymentsTab) view() model.View           { return model.ViewDeployments }
 func (t *deploymentsTab) setFilter(raw string) error { return t.list.setFilter(raw) }
 func (t *deploymentsTab) filterText() string         { return t.list.filter.Raw }
+func (t *deploymentsTab) filterKind() string         { return "Deployments" }
 func (t *deploymentsTab) visibleKeys() []string      { return t.list.visibleKeys() }
 func (t *deploymentsTab) freshness() *freshness      { return &t.list.fresh }

@@ -138,7 +138,7 @@ func TestFilterInvalidFieldKeepsOldFilter(t *testing.T) {
 
 	// Pasted at once: the bad term never parses.
 	h.press("/")
-	h.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(" colour:red"), Paste: true})
+	h.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("app:kart colour:red"), Paste: true})
 	in := h.line(-2)
 	if !strings.Contains(in, `unknown filter field "colour"`) || !strings.Contains(in, "status, app, version") {
 		t.Fatalf("input line %q does not explain the bad field", in)
@@ -156,7 +156,7 @@ func TestFilterInvalidFieldKeepsOldFilter(t *testing.T) {
 	if h.app.mode != modeFilter {
 		t.Fatal("enter accepted a bad filter")
 	}
-	// Fixing it applies it.
+	// Fixing it applies it, in place of the old one.
 	for range len("colour:red") {
 		h.press("backspace")
 	}
@@ -167,8 +167,9 @@ func TestFilterInvalidFieldKeepsOldFilter(t *testing.T) {
 	}
 
 	// Typed key by key, the last filter that parsed stays: "colour" was
-	// free text until the colon made it a field.
-	h.press("/")
+	// free text until the colon made it a field. (Recalled with up, the
+	// last filter is edited, not typed again.)
+	h.press("/", "up")
 	h.typeText(" colour:")
 	if got := h.deployments().filterText(); got != "app:kart city:tokyo colour" {
 		t.Fatalf("typed bad field: filter %q", got)
@@ -183,8 +184,8 @@ func TestFilterBurstOfRunes(t *testing.T) {
 	h := settled(t)
 	// tmux, SSH and fast typists deliver several keys in one message.
 	h.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("/status:err")})
-	if h.app.mode != modeFilter || h.app.input.Value() != "status:err" {
-		t.Fatalf("burst: mode %d, input %q", h.app.mode, h.app.input.Value())
+	if h.app.mode != modeFilter || h.app.filter.Value() != "status:err" {
+		t.Fatalf("burst: mode %d, input %q", h.app.mode, h.app.filter.Value())
 	}
 	h.settle() // the rows the server matched get their status
 	checkFiltered(t, h, filterCase{filter: "status:err", ok: func(r *model.DeploymentRow) bool { return r.Status == api.StatusError }})
@@ -225,7 +226,7 @@ func TestFilterOtherTabs(t *testing.T) {
 	}
 	h.press("2", "/")
 	h.typeText("nothing-like-this")
-	h.mustContain("Nothing matches nothing-like-this")
+	h.mustContain("No fleet matches nothing-like-this — esc clears the filter")
 }
 
 // TestClearingFilterShowsTop: after esc clears a filter the cursor stays

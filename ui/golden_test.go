@@ -3,6 +3,8 @@ package ui
 import (
 	"bytes"
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -34,6 +36,9 @@ var goldenCases = []goldenCase{
 	{"detail", []string{"enter"}, "GENERAL", wideOnly},
 	{"help", []string{"?"}, "NAVIGATION", wideOnly},
 	{"pulse", []string{"p"}, "NEW ERR/MIN", bothSizes},
+	// The filter line opened again over a filter in force: empty, the
+	// filter still applied and on the title, the hint and the history.
+	{"filterline", slices.Concat([]string{"/"}, strings.Split("city:tokyo", ""), []string{"enter", "/"}), "typing replaces", wideOnly},
 }
 
 // TestGoldens drives a settled harness App through teatest to each screen

@@ -16,6 +16,7 @@ import (
 
 	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/api/sim"
+	"github.com/gapdeck/gapdeck/model"
 	"github.com/gapdeck/gapdeck/model/engine"
 	"github.com/gapdeck/gapdeck/ui/table"
 	"github.com/gapdeck/gapdeck/ui/theme"
@@ -70,6 +71,7 @@ type harnessConfig struct {
 	sleeping      bool
 	wrap          func(http.RoundTripper) http.RoundTripper
 	wrapHandler   func(http.Handler) http.Handler
+	statePath     string
 }
 
 // harnessOption changes a harnessConfig.
@@ -105,6 +107,10 @@ func withTransport(wrap func(http.RoundTripper) http.RoundTripper) harnessOption
 func withHandler(wrap func(http.Handler) http.Handler) harnessOption {
 	return func(c *harnessConfig) { c.wrapHandler = wrap }
 }
+
+// withStateFile loads the remembered view state from path, as a start
+// does, and saves it there.
+func withStateFile(path string) harnessOption { return func(c *harnessConfig) { c.statePath = path } }
 
 // withoutInit leaves the app unstarted: no Init, no fetch.
 func withoutInit() harnessOption { return func(c *harnessConfig) { c.init = false } }
@@ -167,6 +173,10 @@ func newHarness(t testing.TB, opts ...harnessOption) *harness {
 	env := &Env{
 		Client: client, Styles: theme.NewStyles(theme.Default(), false), Keys: DefaultKeyMap(),
 		Now: clock.Now, Profile: "test", Demo: true, ReadOnly: cfg.readOnly, Ctx: ctx, Clipboard: clip,
+	}
+	if cfg.statePath != "" {
+		env.State, env.StateErr = model.LoadViewState(cfg.statePath)
+		env.StatePath = cfg.statePath
 	}
 	drive(env, s.PrivateFleetNames())
 	h := &harness{t: t, clock: clock, sim: s, client: client, env: env, clip: clip}

@@ -8,7 +8,7 @@ import (
 
 // markRows shows the marked hosts with a ✓ after their id, and forgets
 // marks of hosts no longer listed (once the hosts are loaded).
-func (h *hostsView) markRows(rows []*catalogRow, empty string) ([]*catalogRow, string) {
+func (h *hostsView) markRows(rows []*catalogRow, empty string, synced bool) ([]*catalogRow, string, bool) {
 	if len(rows) > 0 {
 		for id := range h.marks {
 			if !slices.ContainsFunc(rows, func(r *catalogRow) bool { return r.key == id }) {
@@ -24,7 +24,7 @@ func (h *hostsView) markRows(rows []*catalogRow, empty string) ([]*catalogRow, s
 			rows[i] = c.finish()
 		}
 	}
-	return rows, empty
+	return rows, empty, synced
 }
 
 // Update handles space (mark the selected host and move down), ctrl+\

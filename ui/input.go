@@ -79,7 +79,7 @@ func findCommand(name string) (command, bool) {
 	return command{}, false
 }
 
-// startInput opens the filter or command line.
+// startInput opens the command line.
 func (a *App) startInput(m mode, value string) tea.Cmd {
 	a.mode = m
 	a.inErr = ""
@@ -89,9 +89,30 @@ func (a *App) startInput(m mode, value string) tea.Cmd {
 	return a.input.Focus()
 }
 
+// openFilter opens the filter line on the table being looked at (the
+// sub-view when it is a table, else the tab): empty, the filter in force
+// kept until something is typed, the table kind's history behind up.
+func (a *App) openFilter() tea.Cmd {
+	t := a.filterTarget()
+	a.mode = modeFilter
+	a.inErr = ""
+	cmd := a.filter.Open(t.filterText(), a.state.state.Filters(t.filterKind()))
+	a.layout()
+	return cmd
+}
+
+// filterTarget is the table the filter line filters.
+func (a *App) filterTarget() filterable {
+	if f, ok := a.sub.(filterable); ok {
+		return f
+	}
+	return a.tabs[a.active]
+}
+
 func (a *App) endInput() {
 	a.mode = modeNormal
 	a.input.Blur()
+	a.filter.Close()
 	a.inErr = ""
 	a.layout()
 }
@@ -106,13 +127,20 @@ func (a *App) inputIs(msg tea.KeyMsg, act Action) bool {
 	return a.env.Keys.Is(msg, act)
 }
 
-// filterKey edits the filter; it applies live as the user types. press
-// (enter) keeps it, cancel (esc) clears it.
+// filterKey edits the filter (filterLine); it applies live as the user
+// types. press (enter) keeps it and records it in the table kind's
+// history; on an empty line it clears the filter, as the line's hint
+// says. cancel (esc) clears the filter.
 func (a *App) filterKey(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case a.inputIs(msg, ActPress):
 		if a.inErr != "" {
 			return nil // keep editing until it parses
+		}
+		if raw := strings.TrimSpace(a.filter.Value()); raw == "" {
+			a.applyFilter("")
+		} else {
+			a.state.state.AddFilter(a.filterTarget().filterKind(), raw)
 		}
 		a.endInput()
 		return a.plan()
@@ -121,16 +149,15 @@ func (a *App) filterKey(msg tea.KeyMsg) tea.Cmd {
 		a.endInput()
 		return a.plan()
 	}
-	var cmd tea.Cmd
-	a.input, cmd = a.input.Update(msg)
-	a.applyFilter(a.input.Value())
+	cmd := a.filter.Key(msg)
+	a.applyFilter(a.filter.Filter())
 	return cmd
 }
 
-// applyFilter sets the active tab's filter; a parse error stays on the
-// input line and the previous filter remains.
+// applyFilter sets the filter of the table being looked at; a parse error
+// stays on the input line and the previous filter remains.
 func (a *App) applyFilter(raw string) {
-	if err := a.tabs[a.active].setFilter(raw); err != nil {
+	if err := a.filterTarget().setFilter(raw); err != nil {
 		a.inErr = err.Error()
 		return
 	}
@@ -240,11 +267,10 @@ func compactStrings(s []string) []string {
 // inputLine renders the filter or command line with its hint or error.
 func (a *App) inputLine() string {
 	st := a.env.Styles
-	prefix := "/"
+	line := st.Prompt.Render("/") + a.filter.View()
 	if a.mode == modeCommand {
-		prefix = ":"
+		line = st.Prompt.Render(":") + a.input.View()
 	}
-	line := st.Prompt.Render(prefix) + a.input.View()
 	switch {
 	case a.inErr != "":
 		line += "  " + st.FlashError.Render(a.inErr)

@@ -64,7 +64,7 @@ var keyViews = []keyView{
 	// Dialogs take every key but redraw, and force-quit, which the console
 	// answers first: cancel's ctrl+c acts only when force-quit is moved.
 	{"dialog", slices.Concat([]Action{ActRedraw}, scrollActions, dialogActions)},
-	{"input line", []Action{ActPress, ActCancel, ActFocusNext}}, // the filter and command line: printable keys are text
+	{"input line", []Action{ActPress, ActCancel, ActFocusNext, ActUp, ActDown}}, // the filter and command line: printable keys are text; up/down walk the filter history
 	{"tag manager", []Action{ActRedraw, ActUp, ActDown, ActCancel, ActQuit, ActRenameTag, ActDeleteTag}},
 }
 

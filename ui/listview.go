@@ -93,12 +93,28 @@ func (v *listView[R]) refresh() {
 	v.table.SetEmptyText(v.emptyText())
 }
 
-// emptyText explains an empty table: a failed fetch says so.
+// emptyText explains an empty table: a failed fetch says why; otherwise
+// the view's own text says it is syncing (no answer yet), that nothing
+// matches the filter, or that there is none.
 func (v *listView[R]) emptyText() string {
-	if v.fresh.err != nil && v.rows.Total() == 0 {
+	// Failing and nothing to show: no rows at all, or rows the filter
+	// hides on a tab that never loaded (the Fleets tab lists the
+	// profile's private fleets before any answer).
+	if v.fresh.err != nil && (v.rows.Total() == 0 || v.fresh.okAt.IsZero()) {
 		return "Could not load " + strings.ToLower(v.spec.name) + ": " + errorCause(sanitizeLine(v.fresh.err.Error())) + retryText(v.fresh.err)
 	}
 	return v.spec.empty(v.filter)
+}
+
+// noMatchText is the text of a table the filter f leaves empty after its
+// data answered: "No deployment matches status:error — esc clears the
+// filter". noun names one row.
+func noMatchText(km *KeyMap, noun string, f model.Filter) string {
+	s := "No " + noun + " matches " + sanitizeLine(f.Raw)
+	if k := km.textKey(ActBack); k != "" {
+		s += " — " + k + " clears the filter"
+	}
+	return s
 }
 
 // setFilter parses and applies a `/` filter.

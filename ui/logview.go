@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
@@ -69,7 +68,7 @@ type logView struct {
 
 	// search
 	searching bool
-	input     textinput.Model
+	input     filterLine // the search line, with the "Logs" history
 	query     string
 	hl        string // the query rendered highlighted
 	hlCur     string // the query highlighted in the current match
@@ -114,11 +113,12 @@ func newLogView(env *Env, store *model.Deployments, ids []string) subView {
 		v.combined = model.NewLogBuffer(env.LogCap)
 		v.lastCopy = make([]uint64, len(ids))
 	}
-	v.input = theme.NewTextInput(env.Styles)
-	v.input.Prompt = "/"
-	v.input.CharLimit = 256
+	v.input = newFilterLine(env.Styles, env.Keys)
 	return v
 }
+
+// logSearchKind is the logs search's kind in the filter history.
+const logSearchKind = "Logs"
 
 func (v *logView) schedule() (model.View, string) { return model.ViewLogs, strings.Join(v.ids, ",") }
 func (v *logView) name() termtext.Safe            { return "Logs " + termtext.Line(strings.Join(v.ids, " ")) }
@@ -134,8 +134,7 @@ func (v *logView) Init() tea.Cmd { return nil }
 
 // SetSize implements Component.
 func (v *logView) SetSize(w, h int) {
-	v.width, v.height = w, h
-	v.input.Width = max(1, w-2)
+	v.width, v.height = w, h // the search line is cut at the width, as the filter line
 }
 
 // buf is the buffer on screen.
@@ -264,9 +263,7 @@ func (v *logView) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return v, v.onKey(msg)
 	}
 	if v.searching {
-		var cmd tea.Cmd
-		v.input, cmd = v.input.Update(msg)
-		return v, cmd
+		return v, v.input.Update(msg) // the cursor's blink
 	}
 	return v, nil
 }
@@ -275,19 +272,23 @@ func (v *logView) onKey(msg tea.KeyMsg) tea.Cmd {
 	km := v.env.Keys
 	if v.searching {
 		switch msg.Type {
-		case tea.KeyEnter:
+		case tea.KeyEnter: // a new search; on an empty line, no search
 			v.searching = false
-			v.input.Blur()
-			v.setQuery(v.input.Value())
+			v.input.Close()
+			q := v.input.Value()
+			if strings.TrimSpace(q) == "" {
+				q = ""
+			} else if v.env.State != nil {
+				v.env.State.AddFilter(logSearchKind, q)
+			}
+			v.setQuery(q)
 			return nil
 		case tea.KeyEsc:
 			v.searching = false
-			v.input.Blur()
+			v.input.Close()
 			return nil
 		}
-		var cmd tea.Cmd
-		v.input, cmd = v.input.Update(msg)
-		return cmd
+		return v.input.Key(msg)
 	}
 	if v.crash {
 		switch {
@@ -304,11 +305,9 @@ func (v *logView) onKey(msg tea.KeyMsg) tea.Cmd {
 	}
 	body := v.bodyHeight()
 	switch {
-	case km.Is(msg, ActFilter):
+	case km.Is(msg, ActFilter): // a new search; the last ones are behind up
 		v.searching = true
-		v.input.SetValue(v.query)
-		v.input.CursorEnd()
-		return v.input.Focus()
+		return v.input.Open(v.query, v.env.State.Filters(logSearchKind))
 	case km.Is(msg, ActFollow):
 		v.setFollow(!v.follow)
 	case km.Is(msg, ActWrap):
@@ -704,7 +703,7 @@ func (v *logView) View() string {
 	}
 	if v.searching {
 		b.WriteByte('\n')
-		b.WriteString(padLine(v.input.View(), v.width))
+		b.WriteString(padLine(v.env.Styles.Prompt.Render("/")+v.input.View(), v.width))
 	}
 	return b.String()
 }

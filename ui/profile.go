@@ -126,9 +126,11 @@ func (a *App) switchTo(name string, env *Env) tea.Cmd {
 	if old.Close != nil {
 		old.Close()
 	}
-	a.collectViewState() // the tabs' sort, filter and columns carry over
-	a.view.Detach()      // the old engine's answers name the old attachment: dropped
+	a.collectViewState()      // the tabs' sort and columns carry over
+	filters := a.tabFilters() // and, in the same session, their filters
+	a.view.Detach()           // the old engine's answers name the old attachment: dropped
 	a.build(env)
+	a.restoreTabFilters(filters)
 	if !env.Demo {
 		a.state.setProfile(name) // the next start uses it (a demo is not remembered)
 	}

@@ -362,7 +362,7 @@ func (a *App) openPulse() tea.Cmd {
 }
 
 // openDeploymentsFiltered shows the Deployments tab with filter (""
-// clears it), saying so.
+// clears it), saying so; the filter joins the tab's history.
 func (a *App) openDeploymentsFiltered(filter string) tea.Cmd {
 	cmd := a.switchTab(tabDeployments)
 	a.applyFilter(filter)
@@ -374,5 +374,6 @@ func (a *App) openDeploymentsFiltered(filter string) tea.Cmd {
 	if filter == "" {
 		return tea.Batch(cmd, a.plan(), a.setFlash("every deployment", false))
 	}
+	a.state.state.AddFilter(a.filterTarget().filterKind(), filter) // one up away once changed
 	return tea.Batch(cmd, a.plan(), a.setFlash("filtered: "+filter+" (esc clears)", false))
 }

@@ -84,7 +84,7 @@ func TestQInFilterTypes(t *testing.T) {
 	t.Parallel()
 	h := settled(t)
 	h.press("/", "q")
-	if h.app.input.Value() != "q" || h.quits != 0 {
-		t.Fatalf("q in the filter: input %q, quits %d", h.app.input.Value(), h.quits)
+	if h.app.filter.Value() != "q" || h.quits != 0 {
+		t.Fatalf("q in the filter: input %q, quits %d", h.app.filter.Value(), h.quits)
 	}
 }

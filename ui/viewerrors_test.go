@@ -46,7 +46,7 @@ func TestFleetsTabShowsSmartFleetsFailure(t *testing.T) {
 	h.press("2")
 	h.ticks(5)
 	s := h.screen()
-	if !strings.Contains(s, "Smart Fleets") || !strings.Contains(s, "fleet service down") || strings.Contains(s, "Loading") {
+	if !strings.Contains(s, "Smart Fleets") || !strings.Contains(s, "fleet service down") || strings.Contains(s, "Syncing") {
 		t.Fatalf("the Fleets tab does not show the Smart Fleets failure:\n%s", s)
 	}
 	on.Store(false)
@@ -83,7 +83,7 @@ func TestSmartFleetsRefreshFailureKeepsRows(t *testing.T) {
 	}
 }
 
-// Locations that fail the first time say why, not "Loading locations…".
+// Locations that fail the first time say why, not "Syncing locations…".
 func TestLocationsFailureShown(t *testing.T) {
 	t.Parallel()
 	var on atomic.Bool
@@ -93,7 +93,7 @@ func TestLocationsFailureShown(t *testing.T) {
 	h.press("4")
 	h.ticks(5)
 	s := h.screen()
-	if !strings.Contains(s, "locations service down") || strings.Contains(s, "Loading") {
+	if !strings.Contains(s, "locations service down") || strings.Contains(s, "Syncing") {
 		t.Fatalf("the Locations tab does not show the failure:\n%s", s)
 	}
 	on.Store(false)
@@ -113,13 +113,13 @@ func TestHostsFailureShown(t *testing.T) {
 	h.press("2", "enter") // private fleets sort first
 	h.ticks(5)
 	s := h.screen()
-	if !strings.Contains(s, "hosts service down") || strings.Contains(s, "Loading") {
+	if !strings.Contains(s, "hosts service down") || strings.Contains(s, "Syncing") {
 		t.Fatalf("the hosts view does not show the failure:\n%s", s)
 	}
 	on.Store(false)
 	h.ticks(100)
 	s = h.screen()
-	if strings.Contains(s, "hosts service down") || strings.Contains(s, "Loading") {
+	if strings.Contains(s, "hosts service down") || strings.Contains(s, "Syncing") {
 		t.Fatalf("the failure is still shown after a fetch succeeded:\n%s", s)
 	}
 	rows := len(h.rows())
@@ -310,7 +310,7 @@ func TestPoliciesFailureShown(t *testing.T) {
 	}
 	h.press("3")
 	s := h.screen()
-	if !strings.Contains(s, "Could not load policies") || !strings.Contains(s, "policy service down") || strings.Contains(s, "Loading") {
+	if !strings.Contains(s, "Could not load policies") || !strings.Contains(s, "policy service down") || strings.Contains(s, "Syncing") {
 		t.Fatalf("the Policies tab does not show the failure:\n%s", s)
 	}
 	on.Store(false)
@@ -321,7 +321,7 @@ func TestPoliciesFailureShown(t *testing.T) {
 }
 
 // An organization whose locations answer is empty (a page with none, as
-// a schema-valid mock sends) says so; it stayed on "Loading locations…".
+// a schema-valid mock sends) says so; it stayed on "Syncing locations…".
 func TestLocationsEmptyAnswerShown(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, withHandler(func(next http.Handler) http.Handler {
@@ -339,6 +339,6 @@ func TestLocationsEmptyAnswerShown(t *testing.T) {
 		})
 	}))
 	h.press("4")
-	h.settle(func() bool { return !strings.Contains(h.view(), "Loading locations") })
+	h.settle(func() bool { return !strings.Contains(h.view(), "Syncing locations") })
 	h.mustContain("No locations: the API lists none")
 }

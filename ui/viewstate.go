@@ -34,8 +34,8 @@ type stateKeeper struct {
 // setProfile records the profile now in use.
 func (k *stateKeeper) setProfile(name string) { k.state.Profile = name }
 
-// listState is a tab's table seen by the view state: its sort, filter and
-// hidden columns. Every *listView implements it.
+// listState is a tab's table seen by the view state: its sort and hidden
+// columns (its filter is not remembered: see model.ViewState). Every *listView implements it.
 type listState interface {
 	tabState() model.TabState
 	applyTabState(model.TabState)
@@ -52,6 +52,31 @@ func listOf(t tab) listState {
 		return t.list
 	}
 	return nil
+}
+
+// tabFilters are the tabs' filters in force, by tab name: they carry over
+// a profile switch (the same session), unlike a new run.
+func (a *App) tabFilters() map[string]string {
+	out := map[string]string{}
+	for _, t := range a.tabs {
+		if f := t.filterText(); f != "" {
+			out[t.name()] = f
+		}
+	}
+	return out
+}
+
+// restoreTabFilters applies filters taken by tabFilters to the tabs.
+func (a *App) restoreTabFilters(filters map[string]string) {
+	if len(filters) == 0 {
+		return
+	}
+	for _, t := range a.tabs {
+		if f, ok := filters[t.name()]; ok {
+			_ = t.setFilter(f) // it parsed a moment ago
+		}
+	}
+	a.afterFilter()
 }
 
 // applyViewState applies the remembered state to the freshly built tabs;
@@ -97,11 +122,12 @@ func (a *App) collectViewState() {
 }
 
 // noteViewState is called by Root after each message: when the view state
-// changed since the last save it arms one save timer.
+// (sorts, columns, filter history) changed since the last save it arms
+// one save timer.
 func (a *App) noteViewState(msg tea.Msg) tea.Cmd {
 	switch msg.(type) {
 	case engineMsg, clockMsg, flashExpiredMsg, saveViewStateMsg:
-		return nil // they never change a sort, a filter or the columns
+		return nil // they never change a sort, the columns or the filter history
 	}
 	k := a.state
 	if k.pending {
@@ -188,10 +214,10 @@ func (a *App) viewStateWrite() func() error {
 // hideAlways as a Column.Hide hides the column at every width.
 const hideAlways = math.MaxInt
 
-// tabState is the view's sort (when not the default), filter and hidden
-// columns.
+// tabState is the view's sort (when not the default) and hidden columns.
+// Its filter is not part of it: filters are remembered as history only.
 func (v *listView[R]) tabState() model.TabState {
-	ts := model.TabState{Filter: v.filter.Raw}
+	var ts model.TabState
 	if v.sort != v.spec.defSort {
 		ts.Sort, ts.Desc = v.sort.Column, v.sort.Desc
 	}
@@ -199,9 +225,11 @@ func (v *listView[R]) tabState() model.TabState {
 	return ts
 }
 
-// applyTabState restores a remembered state; what no longer applies (a
-// sort column the view lacks, a filter that does not parse, an unknown
-// column) is ignored.
+// applyTabState restores a remembered sort and hidden columns; what no
+// longer applies (a sort column the view lacks, an unknown column) is
+// ignored. A filter is never restored: a console opened in an incident
+// must not hide rows behind a filter typed last week (LoadViewState moved
+// an old file's filter into the history, one up away on the filter line).
 func (v *listView[R]) applyTabState(ts model.TabState) {
 	if ts.Sort != "" && v.sortable(ts.Sort) {
 		s := model.Sort{Column: ts.Sort, Desc: ts.Desc}
@@ -209,9 +237,6 @@ func (v *listView[R]) applyTabState(ts model.TabState) {
 			v.sort = s
 			v.table.SetSort(s.Column, s.Desc)
 		}
-	}
-	if ts.Filter != "" {
-		_ = v.setFilter(ts.Filter) // a filter that no longer parses is dropped
 	}
 	v.setHidden(ts.Hidden)
 	v.refresh()

@@ -753,8 +753,11 @@ func waitSettled(s *tmuxSession, view string, ready func(scr string) bool) strin
 }
 
 // loading reports whether the screen still waits for a first answer:
-// "Loading …" as a view's text, "loading…" in a cell.
-func loading(scr string) bool { return strings.Contains(strings.ToLower(scr), "loading") }
+// "Syncing …" as a table's text, "syncing…" in a cell, "Loading …" elsewhere.
+func loading(scr string) bool {
+	s := strings.ToLower(scr)
+	return strings.Contains(s, "loading") || strings.Contains(s, "syncing")
+}
 
 // shows is what a settled view shows, in one line for the report: its
 // rows, or its first message line.

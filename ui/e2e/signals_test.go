@@ -110,7 +110,7 @@ func TestE2ESignalsRestoreTheTerminal(t *testing.T) {
 			}
 			state, err := os.ReadFile(filepath.Join(dir, "gapdeck", "state.json"))
 			if err != nil || !strings.Contains(string(state), "status:ready") {
-				t.Errorf("view state after %v: %q, %v; want the filter saved", sig, state, err)
+				t.Errorf("view state after %v: %q, %v; want the filter in its history", sig, state, err)
 			}
 			if raw, _ := os.ReadFile(log); !strings.Contains(string(raw), "signal: quitting") {
 				t.Errorf("the debug log does not record the signal")
