@@ -52,13 +52,9 @@ type Config struct {
 	// watched has a warning or an error (it rings by default).
 	NoBell bool
 	// NotifyCommand is run, without a shell, for each alert of something
-	// watched, the event as JSON on its stdin, NotifyTimeout at most (nil:
-	// none).
+	// watched, the event as JSON on its stdin, 5 s at most (nil: none).
 	NotifyCommand []string
 }
-
-// NotifyTimeout bounds one run of notify_command.
-const NotifyTimeout = 5 * time.Second
 
 // Serve is the `serve:` section: the team console over SSH.
 type Serve struct {

@@ -108,6 +108,9 @@ type App struct {
 	switching string       // the profile a switch is under way to
 	envBadge  string       // the rendered environment label of the header
 	state     *stateKeeper // the remembered view state (it survives switches)
+
+	alerts     alertState // watches, the alert badge, notify_command (watch.go)
+	alertsInit tea.Cmd    // what loading the watches had to say, run by Init
 }
 
 // flashFor is how long a flash message stays.
@@ -198,6 +201,7 @@ func (a *App) build(env *Env) {
 		}),
 	}
 	a.envBadge = renderEnvBadge(env)
+	a.alertsInit = a.initAlerts()
 	a.applyViewState()
 	if a.width > 0 {
 		a.layout() // a profile switch keeps the window size
@@ -208,7 +212,7 @@ func (a *App) build(env *Env) {
 // Init implements tea.Model: start the engine (when the App runs it),
 // listen to it, and start the clock.
 func (a *App) Init() tea.Cmd {
-	cmds := []tea.Cmd{a.plan(), a.listen(), clockTick()}
+	cmds := []tea.Cmd{a.plan(), a.listen(), clockTick(), a.alertsInit}
 	if a.runs {
 		eng, ctx := a.engine, a.env.Ctx
 		cmds = append(cmds, func() tea.Msg {
@@ -312,7 +316,15 @@ func (a *App) updateMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return a, nil
 	case openDetailMsg:
-		return a, a.openSub(newDetailView(a.env, a.store, msg.id, msg.json))
+		return a, a.openSub(a.newDetail(msg.id, msg.json))
+	case watchMsg:
+		return a, a.onWatch(msg.watch)
+	case unwatchMsg:
+		return a, a.onUnwatch(msg.watch)
+	case gotoObjectMsg:
+		return a, a.gotoObject(msg.obj)
+	case notifyDoneMsg:
+		return a, a.onNotifyDone(msg)
 	case openHostsMsg:
 		return a, a.openSub(a.newHostsView(msg.fleet))
 	case openStopMsg:
@@ -427,6 +439,7 @@ func (a *App) onEngine(u engine.Update) tea.Cmd {
 			c.dataChanged()
 		}
 	}
+	cmds = append(cmds, a.checkAlerts())
 	a.followOthersStops(u.Notices)
 	if n := len(u.Notices); n > 0 { // what the others did
 		texts := make([]string, n)
@@ -530,6 +543,11 @@ func (a *App) onKey(msg tea.KeyMsg) tea.Cmd {
 		return a.startInput(modeCommand, "")
 	case km.Is(msg, ActRefresh):
 		return a.refresh()
+	case km.Is(msg, ActEvents):
+		return a.openEvents()
+	}
+	if f, ok := a.sub.(filterable); ok && km.Is(msg, ActFilter) {
+		return a.startInput(modeFilter, f.filterText()) // a sub-view with the tabs' filter (:events)
 	}
 	if a.sub != nil {
 		if km.Is(msg, ActBack) || km.Is(msg, ActQuit) {
@@ -611,6 +629,14 @@ func (a *App) closeSub() tea.Cmd {
 	a.sub = nil
 	a.layout()
 	return a.plan()
+}
+
+// newDetail is the detail view of deployment id, with its timeline from
+// the engine's events.
+func (a *App) newDetail(id string, asJSON bool) *detailView {
+	d := newDetailView(a.env, a.store, id, asJSON)
+	d.evs.log = a.engine.Events()
+	return d
 }
 
 // newHostsView is the hosts of one private fleet, as a sub-view.

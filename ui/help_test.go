@@ -13,7 +13,9 @@ import (
 
 func TestHelpScreen(t *testing.T) {
 	t.Parallel()
-	h := settled(t)
+	// 42 lines: the two columns of the Deployments tab's help (with the
+	// events and watch keys); on a shorter terminal the help scrolls.
+	h := settled(t, withSize(120, 42))
 	seen := map[Action]bool{}
 	views := []struct {
 		name string
@@ -26,6 +28,8 @@ func TestHelpScreen(t *testing.T) {
 		{"locations", []string{"4"}, []Action{ActSortLocation, ActSortCount, ActSortCountry}},
 		{"detail", []string{"1", "enter"}, nil},
 		{"logs", []string{"1", "l"}, nil},
+		{"events", []string{"1", "E"}, nil},
+		{"watches", []string{"1", ":", "w", "a", "t", "c", "h", "enter"}, nil},
 	}
 	km := h.env.Keys
 	for _, v := range views {

@@ -55,6 +55,11 @@ var commands = []command{
 		run: func(_ *App, arg string) tea.Cmd { return func() tea.Msg { return stopByTagsMsg{arg: arg} } }},
 	{names: []string{"who"}, usage: "who", help: "who else is on this console", shared: true,
 		run: func(a *App, _ string) tea.Cmd { return a.setFlash(a.whoText(), false) }},
+	{names: []string{"events", "ev"}, usage: "events (ev)", help: "the incident feed (E)",
+		run: func(a *App, _ string) tea.Cmd { return a.openEvents() }},
+	{names: []string{"watch"}, usage: "watch [kind x]", help: "list watches, or watch x", arg: true,
+		run:      func(a *App, arg string) tea.Cmd { return a.watchCommand(arg) },
+		complete: func(a *App, arg string) []string { return watchCompletions(arg) }},
 	{names: []string{"audit"}, usage: "audit", help: "the audit log of actions",
 		run: func(a *App, _ string) tea.Cmd { return a.openSub(newAuditView(a.env)) }},
 	{names: []string{"profile", "ctx"}, usage: "profile [name]", help: "switch profile (ctx)", arg: true,
@@ -125,10 +130,22 @@ func (a *App) filterKey(msg tea.KeyMsg) tea.Cmd {
 	return cmd
 }
 
-// applyFilter sets the active tab's filter; a parse error stays on the
-// input line and the previous filter remains.
+// filterable is a sub-view that takes the console's `/` filter line
+// (:events), as the tabs do.
+type filterable interface {
+	setFilter(raw string) error
+	filterText() string
+}
+
+// applyFilter sets the filter of the open filterable sub-view, or else of
+// the active tab; a parse error stays on the input line and the previous
+// filter remains.
 func (a *App) applyFilter(raw string) {
-	if err := a.tabs[a.active].setFilter(raw); err != nil {
+	var target filterable = a.tabs[a.active]
+	if f, ok := a.sub.(filterable); ok {
+		target = f
+	}
+	if err := target.setFilter(raw); err != nil {
 		a.inErr = err.Error()
 		return
 	}
