@@ -18,10 +18,10 @@ import (
 
 // eventsColumns are the :events table's columns.
 var eventsColumns = []table.Column{
-	{Key: "time", Title: "TIME", Width: 8},
+	{Key: "time", Title: "TIME (UTC)", Width: 11}, // "15:04:05", "01-02 15:04"
 	{Key: "severity", Title: "SEVERITY", Width: 8},
 	{Key: "kind", Title: "KIND", Width: 12, Hide: 100},
-	{Key: "object", Title: "OBJECT", MinWidth: 12, Flex: 1},
+	{Key: "object", Title: "OBJECT", MinWidth: 12, Flex: 2},
 	{Key: "message", Title: "MESSAGE", MinWidth: 20, Flex: 3},
 }
 

@@ -87,6 +87,16 @@ func TestEventsViewIncrementalIndex(t *testing.T) {
 	}
 }
 
+func TestEventTimeShowsTheDateOnOtherDays(t *testing.T) {
+	now := time.Date(2026, 5, 4, 12, 0, 0, 0, time.UTC)
+	if got := eventTime(now.Add(-time.Hour), now); got != "11:00:00" {
+		t.Errorf("today: %q", got)
+	}
+	if got := eventTime(now.Add(-13*time.Hour), now); got != "05-03 23:00" {
+		t.Errorf("yesterday: %q", got)
+	}
+}
+
 func TestEventsViewSanitizesMessages(t *testing.T) {
 	log := events.NewLog(0)
 	log.Append(events.Event{At: t0, Severity: events.Error, Kind: events.KindErrorDetail,
