@@ -406,9 +406,14 @@ func (t *deploymentsTab) ShortHelp() []key.Binding {
 
 // FullHelp implements help.KeyMap.
 func (t *deploymentsTab) FullHelp() [][]key.Binding {
-	acts := make([]Action, len(deploymentActions))
-	for i, d := range deploymentActions {
-		acts[i] = d.act
+	acts := make([]Action, 0, len(deploymentActions))
+	for _, d := range deploymentActions {
+		if d.act == ActWatch {
+			// Left out so the help keeps two columns at 120x40; w is in
+			// the detail's and the feed's help, and `:watch` in COMMANDS.
+			continue
+		}
+		acts = append(acts, d.act)
 	}
 	return [][]key.Binding{t.env.Keys.Bindings(acts...), t.list.sortHelp()}
 }

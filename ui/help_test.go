@@ -13,9 +13,7 @@ import (
 
 func TestHelpScreen(t *testing.T) {
 	t.Parallel()
-	// 42 lines: the two columns of the Deployments tab's help (with the
-	// events and watch keys); on a shorter terminal the help scrolls.
-	h := settled(t, withSize(120, 42))
+	h := settled(t)
 	seen := map[Action]bool{}
 	views := []struct {
 		name string

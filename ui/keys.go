@@ -188,7 +188,7 @@ var defaultBindings = []binding{
 	{ActRenameTag, []string{"r"}, "rename a tag (tag manager)", groupDialogs},
 	{ActDeleteTag, []string{"d"}, "delete a tag (tag manager)", groupDialogs},
 
-	{ActEvents, []string{"E"}, "events: the incident feed", groupGeneral},
+	{ActEvents, []string{"E"}, "events: the incident feed (clears !N)", groupEvents},
 	{ActWatch, []string{"w"}, "watch it (alerts on errors)", groupEvents},
 	{ActWarnOnly, []string{"W"}, "warnings and errors only", groupEvents},
 	{ActUnwatch, []string{"x", "ctrl+d"}, "stop watching", groupEvents},

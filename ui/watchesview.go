@@ -91,7 +91,7 @@ func (v *watchesView) View() string {
 
 // ShortHelp implements help.KeyMap.
 func (v *watchesView) ShortHelp() []key.Binding {
-	return v.env.Keys.Bindings(ActBack, ActUnwatch, ActUp, ActDown, ActHelp)
+	return v.env.Keys.Bindings(ActBack, ActUnwatch, ActEvents, ActUp, ActDown, ActHelp)
 }
 
 // FullHelp implements help.KeyMap.
