@@ -317,6 +317,12 @@ type deploymentAction struct {
 	run func(t *deploymentsTab) tea.Cmd // what the key does; it may do nothing (no row)
 }
 
+// unlisted reports whether the action is left out of the tab's help
+// screen, which must keep two columns at 120x40: w (watch) is in the
+// detail's and the feed's help, `:watch` in COMMANDS, and the key
+// reference lists it.
+func (d deploymentAction) unlisted() bool { return d.act == ActWatch }
+
 // deploymentActions are the Deployments tab's row keys, in help order.
 var deploymentActions = []deploymentAction{
 	{ActOpen, (*deploymentsTab).openDetail},
@@ -408,9 +414,7 @@ func (t *deploymentsTab) ShortHelp() []key.Binding {
 func (t *deploymentsTab) FullHelp() [][]key.Binding {
 	acts := make([]Action, 0, len(deploymentActions))
 	for _, d := range deploymentActions {
-		if d.act == ActWatch {
-			// Left out so the help keeps two columns at 120x40; w is in
-			// the detail's and the feed's help, and `:watch` in COMMANDS.
+		if d.unlisted() {
 			continue
 		}
 		acts = append(acts, d.act)
