@@ -251,3 +251,45 @@ func TestNotifyRunsOneAtATimeWithABoundedQueue(t *testing.T) {
 		t.Errorf("queue %d after two completions", len(al.notifyQ))
 	}
 }
+
+func TestEventsEnterGoesToFleetPolicyLocation(t *testing.T) {
+	t.Parallel()
+	h := settled(t)
+	h.press("2", "3", "4", "1") // load every tab
+	pick := func(tab int) *catalogRow {
+		rows := h.app.tabs[tab].(*catalogTab).rows.Visible()
+		if len(rows) < 2 {
+			t.Fatalf("tab %d has %d rows", tab, len(rows))
+		}
+		return rows[1] // not the first: the cursor must move
+	}
+	fleet, policy, loc := pick(tabFleets), pick(tabPolicies), pick(tabLocations)
+	city, country := loc.fields["city"][0], loc.fields["country"][0]
+	cases := []struct {
+		obj  events.Object
+		tab  int
+		want string
+	}{
+		{events.Object{Type: events.ObjectFleet, ID: strings.SplitN(fleet.key, "/", 2)[1]}, tabFleets, fleet.key},
+		{events.Object{Type: events.ObjectPolicy, ID: policy.key}, tabPolicies, policy.key},
+		{events.Object{Type: events.ObjectLocation, ID: strings.ToUpper(city[:1]) + city[1:] + ", " + country}, tabLocations, loc.key},
+	}
+	for _, c := range cases {
+		h.app.engine.Events().Append(events.Event{At: h.clock.Now(), Severity: events.Warning, Kind: events.KindFleet, Object: c.obj, Message: "changed"})
+		h.press("E", "g", "enter")
+		if h.app.sub != nil || h.app.active != c.tab {
+			t.Fatalf("%s: enter left sub %T on tab %d, want tab %d", c.obj.ID, h.app.sub, h.app.active, c.tab)
+		}
+		ct := h.app.tabs[c.tab].(*catalogTab)
+		if got, _ := ct.list.table.SelectedKey(); got != c.want {
+			t.Errorf("%s: selected %q, want %q", c.obj.ID, got, c.want)
+		}
+	}
+	// Gone from the tab: said so, not silently the first row.
+	h.app.engine.Events().Append(events.Event{At: h.clock.Now(), Severity: events.Info, Kind: events.KindFleet,
+		Object: events.Object{Type: events.ObjectFleet, ID: "no-such-fleet"}, Message: "went"})
+	h.press("E", "g", "enter")
+	if f := h.footer(); !strings.Contains(f, "fleet no-such-fleet is not in the Fleets tab") {
+		t.Errorf("footer %q", f)
+	}
+}
