@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -83,18 +85,104 @@ func TestE2EWatchBellFlashBadge(t *testing.T) {
 	if badgeRE.MatchString(scr) {
 		t.Errorf(":events did not clear the badge:\n%s", scr)
 	}
-	found := false
-	for _, l := range strings.Split(scr, "\n") {
-		found = found || (strings.Contains(l, id) && strings.Contains(l, "→ ERROR"))
-	}
-	if !found {
-		t.Errorf("the feed does not show %s turning ERROR:\n%s", id, scr)
-	}
+	// The first alert may be another deployment of the app (the
+	// simulator fails some on its own): wait for this one's transition.
+	waitLong(s, id+" turning ERROR in the feed", 25*time.Second, func(scr string) bool {
+		for _, l := range strings.Split(scr, "\n") {
+			if strings.Contains(l, id) && strings.Contains(l, "→ ERROR") {
+				return true
+			}
+		}
+		return false
+	})
 
 	s.escape()
 	s.keys("q")
 	scr = s.waitText("GAPDECK-EXITED")
 	if !strings.Contains(scr, "GAPDECK-EXITED 0") {
 		t.Fatalf("gapdeck did not exit with 0:\n%s", scr)
+	}
+}
+
+// TestE2EServeBellGoesToTheWatchingSession: under gapdeck serve, the bell
+// of an alert is written to the SSH channel of the session that watches,
+// not to the server's output nor to the other sessions. Alice watches a
+// deployment, Bob (on the same engine) does not; it fails: Alice's pane
+// rings and shows the badge, Bob's does neither.
+func TestE2EServeBellGoesToTheWatchingSession(t *testing.T) {
+	requireTmux(t)
+	requireSSH(t)
+	bin := gapdeckBinary(t)
+	base := startSim(t, bin)
+	dir := t.TempDir()
+	alice, _ := sshKey(t, dir, "alice")
+	bob, _ := sshKey(t, dir, "bob")
+	var operators []byte
+	for _, key := range []string{alice, bob} {
+		pub, err := os.ReadFile(key + ".pub")
+		if err != nil {
+			t.Fatal(err)
+		}
+		operators = append(operators, pub...)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "operators.pub"), operators, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tokenFile := filepath.Join(dir, "token")
+	if err := os.WriteFile(tokenFile, []byte(e2eToken+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(dir, "config.yaml")
+	if err := os.WriteFile(cfg, []byte(fmt.Sprintf("profiles:\n  org:\n    api_url: %s\n    token_file: %s\n", base, tokenFile)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	port, err := freePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := exec.Command(bin, "serve", "--config", cfg, "--profile", "org", "--listen", fmt.Sprintf("127.0.0.1:%d", port),
+		"--operator-keys", filepath.Join(dir, "operators.pub"), "--log-file", filepath.Join(dir, "serve.log"))
+	srv.Env = append(withoutEnv(os.Environ(), "EDGEGAP_API_TOKEN"), "XDG_STATE_HOME="+filepath.Join(dir, "state"))
+	srvOut, err := os.Create(filepath.Join(dir, "serve.stdout")) // a file: no copying goroutine to race with
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srvOut.Close()
+	srv.Stdout, srv.Stderr = srvOut, srvOut
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- srv.Wait() }()
+	t.Cleanup(func() {
+		_ = srv.Process.Kill()
+		<-exited
+	})
+	waitListening(t, port)
+
+	a := startTmux(t, sshLine(port, alice, "alice"))
+	b := startTmux(t, sshLine(port, bob, "bob"))
+	a.waitText("Deployments", "+1 online")
+	b.waitText("Deployments", "+1 online")
+	id := cursorToReady(a, 1)[0]
+	a.keys("w")
+	a.waitText("watching deployment " + id)
+	b.keys("j") // any key: Bob is at the console, the same rows on screen
+
+	simFail(t, base, id, "Pull image timeout exceeded")
+	waitLong(a, "Alice's alert", 25*time.Second, func(scr string) bool {
+		return strings.Contains(scr, "watched deployment "+id) && strings.Contains(scr, " !1 ")
+	})
+	if flag := strings.TrimSpace(a.tmux("display-message", "-p", "#{window_bell_flag}")); flag != "1" {
+		t.Errorf("Alice's pane did not ring: window_bell_flag = %q", flag)
+	}
+	if flag := strings.TrimSpace(b.tmux("display-message", "-p", "#{window_bell_flag}")); flag != "0" {
+		t.Errorf("Bob's pane rang for Alice's watch: window_bell_flag = %q", flag)
+	}
+	if scr := b.screen(); strings.Contains(scr, "watched deployment") || badgeRE.MatchString(scr) {
+		t.Errorf("Bob's console alerted on Alice's watch:\n%s", scr)
+	}
+	if out, err := os.ReadFile(srvOut.Name()); err != nil || bytes.Contains(out, []byte{'\a'}) {
+		t.Errorf("the bell went to the server's output (%v): %q", err, out)
 	}
 }
