@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/gapdeck/gapdeck/model/events"
+	"github.com/gapdeck/gapdeck/model/watchlist"
 	"github.com/gapdeck/gapdeck/ui/theme"
 )
 
@@ -153,3 +154,43 @@ func BenchmarkEventsView50k(b *testing.B) {
 }
 
 var _ tea.Model = (*eventsView)(nil)
+
+// BenchmarkAppEvents50k is the whole console with the feed open over
+// 50,000 events and watches set: a frame (App.View), a key, and an engine
+// update bringing one new event that matches a watch (checkAlerts, the
+// feed's pull, the header badge).
+func BenchmarkAppEvents50k(b *testing.B) {
+	h := newHarness(b, withDeployments(50))
+	log := h.app.engine.Events()
+	fillLog(log, events.DefaultCapacity)
+	h.app.alerts.seen = log.Seq()
+	h.app.alerts.list.Add(watchlist.Watch{Kind: watchlist.KindApp, Value: "kart-racing"})
+	h.app.Update(keyMsg("E"))
+	b.Run("View", func(b *testing.B) {
+		for b.Loop() {
+			_ = h.app.View()
+		}
+	})
+	b.Run("Update-key", func(b *testing.B) {
+		down, up := keyMsg("j"), keyMsg("k")
+		i := 0
+		for b.Loop() {
+			if i++; i%2 == 0 {
+				h.app.Update(down)
+			} else {
+				h.app.Update(up)
+			}
+			_ = h.app.View()
+		}
+	})
+	b.Run("Update-engine-alert", func(b *testing.B) {
+		at := t0
+		for b.Loop() {
+			at = at.Add(2 * time.Minute) // past the coalescing window: every one alerts
+			log.Append(events.Event{At: at, Severity: events.Error, Kind: events.KindStatus, To: "ERROR",
+				Object: events.Object{Type: events.ObjectDeployment, ID: "abc", App: "kart-racing"}, Message: "READY → ERROR"})
+			h.app.Update(engineMsg{view: h.app.view, update: h.app.view.Pull()})
+			_ = h.app.View()
+		}
+	})
+}
