@@ -12,7 +12,6 @@ import (
 	"github.com/gapdeck/gapdeck/model/events"
 	"github.com/gapdeck/gapdeck/model/watchlist"
 	"github.com/gapdeck/gapdeck/ui/table"
-	"github.com/gapdeck/gapdeck/ui/termtext"
 	"github.com/gapdeck/gapdeck/ui/theme"
 )
 
@@ -335,9 +334,6 @@ func objectText(o events.Object) string {
 	}
 	return o.ID
 }
-
-// objectSafe is objectText made safe for a flash or a title.
-func objectSafe(o events.Object) termtext.Safe { return termtext.Line(objectText(o)) }
 
 // eventHaystack is what free text in the filter searches: severity, kind,
 // object and message, lowercase.
