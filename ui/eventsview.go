@@ -177,6 +177,10 @@ func (v *eventsView) setFilter(raw string) error {
 
 func (v *eventsView) filterText() string { return v.filter.Raw }
 
+// filterKind names the feed's filters in main's filter history (its
+// filterable interface has this method; the merge keeps that interface).
+func (v *eventsView) filterKind() string { return "Events" }
+
 // selected is the event under the cursor.
 func (v *eventsView) selected() (events.Event, bool) {
 	if len(v.idx) == 0 {
