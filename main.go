@@ -34,6 +34,7 @@ import (
 	"github.com/gapdeck/gapdeck/config"
 	"github.com/gapdeck/gapdeck/model"
 	"github.com/gapdeck/gapdeck/model/engine"
+	"github.com/gapdeck/gapdeck/model/watchlist"
 	"github.com/gapdeck/gapdeck/ui"
 	"github.com/gapdeck/gapdeck/ui/keys"
 	"github.com/gapdeck/gapdeck/ui/serve"
@@ -261,6 +262,14 @@ func sessionConsole(base *ui.Env, eng *engine.Engine, cfg *config.Config, th the
 	env.Engine = eng
 	env.Ctx = s.Ctx
 	env.Clipboard = s.Out
+	env.Bell = nil
+	if !cfg.NoBell {
+		env.Bell = s.Out // this session's channel, never the server's stdout
+	}
+	// Watches are the session's own (not kept: a served console has no
+	// state file), and notify_command is not run per session: each person
+	// watching would run it once for the same event.
+	env.WatchesPath, env.NotifyCommand = "", nil
 	env.Close, env.SwitchProfile, env.Profiles = nil, nil, nil
 	env.State, env.StatePath, env.StateErr = nil, "", nil
 	env.ReloadToken = nil // the token is the server's: re-read it there (restart)
@@ -764,6 +773,10 @@ func (c *console) envForProfile(name string) (*ui.Env, error) {
 		Ctx: ctx, Clipboard: c.clipboard(), Scheduler: s.scheduler, LogCap: s.logCap, Audit: audit,
 		EnvLabel: p.EnvLabel, EnvColor: p.EnvColor, PrivateFleets: privateFleets,
 		TokenSource: tokenSource, ReloadToken: reloadToken, Actor: actor,
+		NotifyCommand: c.cfg.NotifyCommand, WatchesPath: watchlist.DefaultPath(),
+	}
+	if !c.cfg.NoBell {
+		env.Bell = c.clipboard() // the guarded terminal
 	}
 	if p.Name == config.BuiltinProfile && len(c.cfg.Profiles) == 0 {
 		env.Profile = "" // no configuration: the header shows no profile

@@ -61,6 +61,9 @@ func newCheckCmd(path *string, load func(string) (*Config, error)) *cobra.Comman
 						problems = append(problems, e.Error())
 					}
 				}
+				if err := cfg.CheckNotifyCommand(); err != nil {
+					problems = append(problems, err.Error())
+				}
 			}
 			if len(problems) > 0 {
 				for _, p := range problems {

@@ -48,6 +48,12 @@ type Config struct {
 	Theme map[string]string
 	// Serve configures `gapdeck serve` (flags override it).
 	Serve Serve
+	// NoBell is `bell: false`: no terminal bell (BEL) when something
+	// watched has a warning or an error (it rings by default).
+	NoBell bool
+	// NotifyCommand is run, without a shell, for each alert of something
+	// watched, the event as JSON on its stdin, 5 s at most (nil: none).
+	NotifyCommand []string
 }
 
 // Serve is the `serve:` section: the team console over SSH.
@@ -237,7 +243,7 @@ func Parse(file string, data []byte, s Schema) (*Config, error) {
 
 // Top-level and nested keys, in the order the example documents them.
 var (
-	topKeys      = []string{"default_profile", "profiles", "keys", "theme", "serve"}
+	topKeys      = []string{"default_profile", "profiles", "keys", "theme", "serve", "bell", "notify_command"}
 	serveKeys    = []string{"listen", "operator_keys", "viewer_keys", "names", "max_sessions", "idle_logout"}
 	profileKeys  = []string{"api_url", "token_file", "token_command", "readonly", "env", "private_fleets", "budget", "intervals", "log_lines"}
 	envKeys      = []string{"label", "color"}
@@ -261,6 +267,12 @@ func (d *decoder) top(c *Config, n *yaml.Node, s Schema) {
 			d.theme(c, v, s.ThemeNames)
 		case "serve":
 			d.serve(c, v)
+		case "bell":
+			if b, ok := d.boolean(v, "bell"); ok {
+				c.NoBell = !b
+			}
+		case "notify_command":
+			c.NotifyCommand = d.notifyCommand(v)
 		}
 	})
 	if defNode != nil && !d.profileNames[c.DefaultProfile] {
@@ -456,6 +468,23 @@ func (d *decoder) tokenCommand(v *yaml.Node, field string) []string {
 	argv, ok := d.strings(v, field, false)
 	if ok && (len(argv) == 0 || argv[0] == "") {
 		d.errorf(v, "%s is empty; give the command and its arguments, e.g. [\"op\", \"read\", \"op://vault/edgegap/token\"]", field)
+	}
+	return argv
+}
+
+// notifyCommand decodes notify_command: a list of argv strings (it runs
+// without a shell, so a single string is refused with the list form as
+// the fix).
+func (d *decoder) notifyCommand(v *yaml.Node) []string {
+	v = resolve(v)
+	if v.Kind == yaml.ScalarNode {
+		d.errorf(v, "notify_command must be a list (it runs without a shell), e.g. [\"/usr/local/bin/page-oncall\", \"--team\", \"live-ops\"]")
+		return nil
+	}
+	argv, ok := d.strings(v, "notify_command", false)
+	if ok && (len(argv) == 0 || argv[0] == "") {
+		d.errorf(v, "notify_command is empty; give the program and its arguments, or leave the setting out")
+		return nil
 	}
 	return argv
 }

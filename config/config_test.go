@@ -113,6 +113,9 @@ func TestParseErrors(t *testing.T) {
 		{"bad profile name", "profiles:\n  \"my prod\": {}\n", []string{"config.yaml:2:3: ", `profile name "my prod"`}},
 		{"syntax", "profiles:\n  p: [\n", []string{"config.yaml:2:1: ", "YAML syntax"}},
 		{"top level not a mapping", "- a\n", []string{"config.yaml:1:1: ", "the configuration must be a mapping"}},
+		{"bell not a bool", "bell: loud\n", []string{"config.yaml:1:7: ", "bell"}},
+		{"notify command as a string", "notify_command: page-me --now\n", []string{"config.yaml:1:17: ", "must be a list", "without a shell"}},
+		{"notify command empty", "notify_command: []\n", []string{"config.yaml:1:17: ", "notify_command is empty"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -409,5 +412,31 @@ func TestParseServe(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), msg) {
 			t.Errorf("%q: error %v, want %q", text, err, msg)
 		}
+	}
+}
+
+func TestParseBellAndNotify(t *testing.T) {
+	c, err := parse(t, "bell: false\nnotify_command: [/bin/cat, -u]\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.NoBell || strings.Join(c.NotifyCommand, " ") != "/bin/cat -u" {
+		t.Errorf("bell off %v, notify %q", c.NoBell, c.NotifyCommand)
+	}
+	if err := c.CheckNotifyCommand(); err != nil {
+		t.Errorf("CheckNotifyCommand: %v", err)
+	}
+	c, err = parse(t, "bell: true\nnotify_command: [/nonexistent/page-me]\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.NoBell {
+		t.Error("bell: true read as off")
+	}
+	if err := c.CheckNotifyCommand(); err == nil || !strings.Contains(err.Error(), `program "/nonexistent/page-me" not found`) {
+		t.Errorf("CheckNotifyCommand = %v", err)
+	}
+	if d, _ := parse(t, ""); d.NoBell {
+		t.Error("the bell is off by default")
 	}
 }

@@ -68,6 +68,17 @@ profiles:
     private_fleets: [eu-private, us-private]
     budget: 0.1
 
+# Alerts about what you watch (w on a deployment, :watch app|version|
+# location|tag ...): a warning or error event rings the terminal bell
+# (one per object per minute; tmux and ssh pass it on). Default: true.
+bell: true
+
+# A program run for each such alert, WITHOUT a shell, with the event as
+# JSON on its stdin; 5 s at most, one at a time (alerts arriving while it
+# runs wait in a queue of 16; more are dropped and counted). Sessions of
+# gapdeck serve never run it (it would run once per person watching).
+# notify_command: ["/usr/local/bin/page-oncall", "--team", "live-ops"]
+
 # gapdeck serve: the team console over SSH (flags override these). People
 # connect with ssh; the API token stays on the server. Keys are OpenSSH
 # authorized_keys files: operators may act, viewers only look. A person is

@@ -56,6 +56,18 @@ func (p *Profile) ResolveToken(ctx context.Context, getenv func(string) string) 
 	return Token{}, ErrNoToken
 }
 
+// CheckNotifyCommand reports a notify_command whose program is not found
+// (nil when it is, or none is set). The command is not run.
+func (c *Config) CheckNotifyCommand() error {
+	if len(c.NotifyCommand) == 0 {
+		return nil
+	}
+	if _, err := exec.LookPath(commandPath(c.NotifyCommand[0])); err != nil {
+		return fmt.Errorf("%s: notify_command: program %q not found: %v", c.Path, c.NotifyCommand[0], unwrapExec(err))
+	}
+	return nil
+}
+
 // CheckTokenSources checks the profile's token sources without using the
 // token: token_file exists, is private and holds one word; token_command's
 // program is found. The command is not run (it may prompt).

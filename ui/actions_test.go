@@ -301,8 +301,9 @@ func TestDeploymentActionsDeclaredOnce(t *testing.T) {
 		t.Fatal("no Deployments tab")
 	}
 	help := d.FullHelp()[0]
-	if len(help) != len(deploymentActions) {
-		t.Fatalf("%d help lines for %d actions", len(help), len(deploymentActions))
+	listed := deploymentActions
+	if len(help) != len(listed) {
+		t.Fatalf("%d help lines for %d listed actions", len(help), len(listed))
 	}
 	var view []Action
 	for _, v := range keyViews {
@@ -310,11 +311,13 @@ func TestDeploymentActionsDeclaredOnce(t *testing.T) {
 			view = v.actions
 		}
 	}
-	for i, da := range deploymentActions {
+	for i, da := range listed {
 		b := h.env.Keys.Binding(da.act)
 		if help[i].Help() != b.Help() {
 			t.Errorf("help line %d is %q, want %s's %q", i, help[i].Help(), da.act, b.Help())
 		}
+	}
+	for _, da := range deploymentActions {
 		if !slices.Contains(view, da.act) {
 			t.Errorf("%s is not in the deployments key view", da.act)
 		}

@@ -116,6 +116,9 @@ type App struct {
 	switching string       // the profile a switch is under way to
 	envBadge  string       // the rendered environment label of the header
 	state     *stateKeeper // the remembered view state (it survives switches)
+
+	alerts     alertState // watches, the alert badge, notify_command (watch.go)
+	alertsInit tea.Cmd    // what loading the watches had to say, run by Init
 }
 
 // flashFor is how long a flash message stays.
@@ -207,6 +210,7 @@ func (a *App) build(env *Env) {
 		}),
 	}
 	a.envBadge = renderEnvBadge(env)
+	a.alertsInit = a.initAlerts()
 	a.applyViewState()
 	if a.width > 0 {
 		a.layout() // a profile switch keeps the window size
@@ -217,7 +221,7 @@ func (a *App) build(env *Env) {
 // Init implements tea.Model: start the engine (when the App runs it),
 // listen to it, and start the clock.
 func (a *App) Init() tea.Cmd {
-	cmds := []tea.Cmd{a.plan(), a.listen(), clockTick()}
+	cmds := []tea.Cmd{a.plan(), a.listen(), clockTick(), a.alertsInit}
 	if a.runs {
 		eng, ctx := a.engine, a.env.Ctx
 		cmds = append(cmds, func() tea.Msg {
@@ -321,7 +325,15 @@ func (a *App) updateMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return a, nil
 	case openDetailMsg:
-		return a, a.openSub(newDetailView(a.env, a.store, msg.id, msg.json))
+		return a, a.openSub(a.newDetail(msg.id, msg.json))
+	case watchMsg:
+		return a, a.onWatch(msg.watch)
+	case unwatchMsg:
+		return a, a.onUnwatch(msg.watch)
+	case gotoObjectMsg:
+		return a, a.gotoObject(msg.obj)
+	case notifyDoneMsg:
+		return a, a.onNotifyDone(msg)
 	case openHostsMsg:
 		return a, a.openSub(a.newHostsView(msg.fleet))
 	case openStopMsg:
@@ -439,6 +451,7 @@ func (a *App) onEngine(u engine.Update) tea.Cmd {
 			c.dataChanged()
 		}
 	}
+	cmds = append(cmds, a.checkAlerts())
 	a.followOthersStops(u.Notices)
 	if n := len(u.Notices); n > 0 { // what the others did
 		texts := make([]string, n)
@@ -551,6 +564,8 @@ func (a *App) onKey(msg tea.KeyMsg) tea.Cmd {
 		if _, open := a.sub.(*pulseView); !open {
 			return a.openPulse()
 		}
+	case km.Is(msg, ActEvents):
+		return a.openEvents()
 	}
 	if f, ok := a.sub.(filterable); ok { // a table over the tab: / filters it, esc first clears it
 		switch {
@@ -641,6 +656,14 @@ func (a *App) closeSub() tea.Cmd {
 	a.sub = nil
 	a.layout()
 	return a.plan()
+}
+
+// newDetail is the detail view of deployment id, with its timeline from
+// the engine's events.
+func (a *App) newDetail(id string, asJSON bool) *detailView {
+	d := newDetailView(a.env, a.store, id, asJSON)
+	d.evs.log = a.engine.Events()
+	return d
 }
 
 // newHostsView is the hosts of one private fleet, as a sub-view.

@@ -360,3 +360,15 @@ func fields(kv ...string) map[string][]string {
 	}
 	return m
 }
+
+// selectRow moves the cursor to the first shown row match accepts; false
+// if no shown row does.
+func (t *catalogTab) selectRow(match func(*catalogRow) bool) bool {
+	for i, r := range t.rows.Visible() {
+		if match(r) {
+			t.list.table.SetCursor(i)
+			return true
+		}
+	}
+	return false
+}

@@ -94,6 +94,10 @@ func (a *App) headerLine() string {
 		b.WriteString(" ")
 		b.WriteString(st.BadgeStale.Render(fmt.Sprintf("%d MARKED", n)))
 	}
+	if n := a.alerts.unseen; n > 0 { // alerts about watched things not seen in :events yet
+		b.WriteString(" ")
+		b.WriteString(st.BadgeStale.Render(fmt.Sprintf("!%d", n)))
+	}
 	s := a.env.Client.Stats()
 	a.healthText(&b, a.env.Client.Health(), s, now)
 	fmt.Fprintf(&b, "  %s %s", st.HeaderKey.Render("req/s"), st.HeaderValue.Render(fmt.Sprintf("%.1f/%.1f", s.Rate, usedBudget(s))))
@@ -325,7 +329,7 @@ func (a *App) helpView(height int) string {
 		title    string
 		bindings []key.Binding
 	}{
-		{"GENERAL", km.Bindings(ActHelp, ActCommand, ActFilter, ActRefresh, ActRedraw, ActPulse, ActBack, ActQuit, ActForceQuit)},
+		{"GENERAL", km.Bindings(ActHelp, ActCommand, ActFilter, ActRefresh, ActRedraw, ActPulse, ActEvents, ActBack, ActQuit, ActForceQuit)},
 		{"NAVIGATION", km.Bindings(slices.Concat(tabKeys, []Action{ActNextTab, ActPrevTab, ActUp, ActDown, ActTop, ActBottom, ActPageUp, ActPageDown})...)},
 	}
 	full := a.viewHelp().FullHelp()

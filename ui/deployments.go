@@ -13,6 +13,7 @@ import (
 
 	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/model"
+	"github.com/gapdeck/gapdeck/model/watchlist"
 	"github.com/gapdeck/gapdeck/ui/table"
 	"github.com/gapdeck/gapdeck/ui/theme"
 )
@@ -351,6 +352,11 @@ var deploymentActions = []deploymentAction{
 	{ActMark, func(t *deploymentsTab) tea.Cmd { t.toggleMark(); return nil }},
 	{ActMarkRange, func(t *deploymentsTab) tea.Cmd { t.markRange(); return nil }},
 	{ActClearMarks, func(t *deploymentsTab) tea.Cmd { t.clearMarks(); return nil }},
+	{ActWatch, func(t *deploymentsTab) tea.Cmd {
+		return t.withSelected(func(id string) tea.Msg {
+			return watchMsg{watch: watchlist.Watch{Kind: watchlist.KindDeployment, Value: id}}
+		})
+	}},
 }
 
 // deploymentSortKeys are the Deployments tab's sort keys and the columns
@@ -400,9 +406,9 @@ func (t *deploymentsTab) ShortHelp() []key.Binding {
 
 // FullHelp implements help.KeyMap.
 func (t *deploymentsTab) FullHelp() [][]key.Binding {
-	acts := make([]Action, len(deploymentActions))
-	for i, d := range deploymentActions {
-		acts[i] = d.act
+	acts := make([]Action, 0, len(deploymentActions))
+	for _, d := range deploymentActions {
+		acts = append(acts, d.act)
 	}
 	return [][]key.Binding{t.env.Keys.Bindings(acts...), t.list.sortHelp()}
 }

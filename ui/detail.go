@@ -17,6 +17,7 @@ import (
 
 	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/model"
+	"github.com/gapdeck/gapdeck/model/watchlist"
 	"github.com/gapdeck/gapdeck/ui/termtext"
 )
 
@@ -43,6 +44,8 @@ type detailView struct {
 	// (nil once one succeeds), shown while there is no status to show.
 	statusErr   error
 	statusErrAt time.Time
+	// evs are the deployment's events, for its timeline (detail_timeline.go).
+	evs deploymentEvents
 }
 
 func newDetailView(env *Env, store *model.Deployments, id string, asJSON bool) *detailView {
@@ -77,7 +80,8 @@ func (d *detailView) rebuild() {
 	if ok {
 		rev = row.Rev
 	}
-	if d.built && rev == d.rev && d.lastJSON == d.json {
+	newEvents := d.evs.pull(d.id)
+	if d.built && rev == d.rev && d.lastJSON == d.json && !newEvents {
 		return
 	}
 	d.built, d.rev, d.lastJSON = true, rev, d.json
@@ -184,6 +188,9 @@ func (d *detailView) layout(row *model.DeploymentRow) string {
 		}
 		line("\n", styled(st.ErrorBox, "ERROR  "+detail))
 	}
+
+	section("TIMELINE")
+	d.timeline(row, kv, line)
 
 	section("GENERAL")
 	kv("fqdn", text(s.FQDN))
@@ -304,8 +311,8 @@ func (d *detailView) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		d.refreshMetrics()
 		d.rebuild()
 	case clockMsg:
-		if d.noting() {
-			d.built = false // the note's ages
+		if d.noting() || !d.json {
+			d.built = false // the note's ages, the timeline's
 		}
 		d.rebuild()
 	case tea.KeyMsg:
@@ -336,6 +343,9 @@ func (d *detailView) onKey(msg tea.KeyMsg) tea.Cmd {
 		cmd := d.metrics.shift(+1)
 		d.refreshMetrics()
 		return cmd
+	case km.Is(msg, ActWatch):
+		w := watchlist.Watch{Kind: watchlist.KindDeployment, Value: d.id}
+		return func() tea.Msg { return watchMsg{watch: w} }
 	case km.Is(msg, ActLogs):
 		id := d.id
 		return func() tea.Msg { return openLogsMsg{ids: []string{id}} }
@@ -420,13 +430,13 @@ func (d *detailView) View() string {
 
 // ShortHelp implements help.KeyMap.
 func (d *detailView) ShortHelp() []key.Binding {
-	return d.env.Keys.Bindings(ActBack, ActLogs, ActJSON, ActCopy, ActToggleMetric, ActUp, ActDown, ActHelp)
+	return d.env.Keys.Bindings(ActBack, ActLogs, ActJSON, ActCopy, ActToggleMetric, ActWatch, ActUp, ActDown, ActHelp)
 }
 
 // FullHelp implements help.KeyMap.
 func (d *detailView) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		d.env.Keys.Bindings(ActBack, ActLogs, ActJSON, ActCopy),
+		d.env.Keys.Bindings(ActBack, ActLogs, ActJSON, ActCopy, ActWatch),
 		d.env.Keys.Bindings(ActToggleMetric, ActWindowPrev, ActWindowNext),
 	}
 }

@@ -86,6 +86,18 @@ type Env struct {
 	// it, off the UI goroutine, while the API rejects the token. nil: the
 	// token cannot be re-read (the demo).
 	ReloadToken func(ctx context.Context) (source string, err error)
+
+	// Bell is where the alert bell (BEL) is written: the terminal, or the
+	// session's SSH channel under gapdeck serve (nil: no bell, as with
+	// `bell: false`).
+	Bell io.Writer
+	// NotifyCommand is run, without a shell, for each alert with the event
+	// as JSON on stdin (nil: none). Sessions of gapdeck serve leave it
+	// nil: it would run once per person watching.
+	NotifyCommand []string
+	// WatchesPath is the file the profile's watches are kept in
+	// (watchlist.DefaultPath; empty: kept for the session only).
+	WatchesPath string
 }
 
 func (e *Env) now() time.Time {

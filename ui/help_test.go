@@ -26,6 +26,8 @@ func TestHelpScreen(t *testing.T) {
 		{"locations", []string{"4"}, []Action{ActSortLocation, ActSortCount, ActSortCountry}},
 		{"detail", []string{"1", "enter"}, nil},
 		{"logs", []string{"1", "l"}, nil},
+		{"events", []string{"1", "E"}, nil},
+		{"watches", []string{"1", ":", "w", "a", "t", "c", "h", "enter"}, nil},
 	}
 	km := h.env.Keys
 	for _, v := range views {
@@ -35,7 +37,7 @@ func TestHelpScreen(t *testing.T) {
 		if h.app.mode != modeHelp {
 			t.Fatalf("%s: ? did not open help", v.name)
 		}
-		screen := ansi.Strip(h.view())
+		screen := helpScreens(h)
 		for _, sec := range []string{"GENERAL", "NAVIGATION", "COMMANDS", "FILTER"} {
 			if !strings.Contains(screen, sec) {
 				t.Fatalf("%s: help lacks %s:\n%s", v.name, sec, screen)
@@ -88,6 +90,20 @@ func TestHelpScreen(t *testing.T) {
 	}
 }
 
+// helpScreens is the open help, every page of it: when its columns are
+// taller than the screen they scroll together (pgdown) under a "↓ more".
+func helpScreens(h *harness) string {
+	page := ansi.Strip(h.view())
+	screen := page
+	for i := 0; i < 8 && strings.Contains(page, "↓ more"); i++ {
+		h.press("pgdown")
+		page = ansi.Strip(h.view())
+		screen += "\n" + page
+	}
+	h.press("g")
+	return screen
+}
+
 // helpHeadings are the section titles of the help screen.
 var helpHeadings = []string{"GENERAL", "NAVIGATION", "VIEW", "SORT (again to reverse)", "COMMANDS", "FILTER"}
 
@@ -129,7 +145,7 @@ func TestHelpScrollsWhenSmall(t *testing.T) {
 	h := settled(t, withSize(60, 16))
 	h.press("?")
 	h.mustContain("↓ more (j/k, pgdown)", "GENERAL")
-	h.press("pgdown", "pgdown", "pgdown", "pgdown", "pgdown")
+	h.press("pgdown", "pgdown", "pgdown", "pgdown", "pgdown", "pgdown", "pgdown")
 	h.mustContain("FILTER")
 	h.mustNotContain("↓ more")
 	h.press("g")

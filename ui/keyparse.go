@@ -25,7 +25,7 @@ func (e *KeyConflictError) Conflict() (string, [2]string) {
 
 // Actions that are live everywhere, and those of the top-level tabs.
 var (
-	globalActions = []Action{ActForceQuit, ActHelp, ActCommand, ActRedraw, ActRefresh, ActPulse, ActBack, ActQuit}
+	globalActions = []Action{ActForceQuit, ActHelp, ActCommand, ActRedraw, ActRefresh, ActPulse, ActBack, ActQuit, ActEvents}
 	scrollActions = []Action{ActUp, ActDown, ActTop, ActBottom, ActPageUp, ActPageDown}
 	tabActions    = slices.Concat([]Action{ActFilter, ActNextTab, ActPrevTab}, tabKeys)
 )
@@ -55,12 +55,14 @@ var keyViews = []keyView{
 		ActFilter, ActOpen, ActMark, ActClearMarks, ActDeploy, ActSortName, ActSortStatus,
 	})},
 	{"detail", slices.Concat(globalActions, scrollActions, []Action{
-		ActJSON, ActLogs, ActCopy, ActToggleMetric, ActWindowPrev, ActWindowNext,
+		ActJSON, ActLogs, ActCopy, ActToggleMetric, ActWindowPrev, ActWindowNext, ActWatch,
 	})},
 	{"logs", slices.Concat(globalActions, scrollActions, []Action{
 		ActFilter, ActFollow, ActWrap, ActNextMatch, ActPrevMatch, ActFilterLines, ActMoreContext, ActLessContext, ActSaveLogs, ActCrash,
 	})},
 	{"audit", slices.Concat(globalActions, scrollActions)},
+	{"events", slices.Concat(globalActions, scrollActions, []Action{ActFilter, ActOpen, ActWarnOnly, ActWatch})},
+	{"watches", slices.Concat(globalActions, scrollActions, []Action{ActUnwatch})},
 	// Dialogs take every key but redraw, and force-quit, which the console
 	// answers first: cancel's ctrl+c acts only when force-quit is moved.
 	{"dialog", slices.Concat([]Action{ActRedraw}, scrollActions, dialogActions)},

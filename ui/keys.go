@@ -84,6 +84,11 @@ const (
 	ActRenameTag    Action = "rename-tag"
 	ActDeleteTag    Action = "delete-tag"
 
+	ActEvents   Action = "events"
+	ActWatch    Action = "watch"
+	ActWarnOnly Action = "warnings-only"
+	ActUnwatch  Action = "unwatch"
+
 	ActSortID       Action = "sort-id"
 	ActSortStatus   Action = "sort-status"
 	ActSortApp      Action = "sort-app"
@@ -115,6 +120,7 @@ const (
 	groupMetrics    = "METRICS"
 	groupFleets     = "FLEETS AND POLICIES"
 	groupDialogs    = "DIALOGS"
+	groupEvents     = "EVENTS AND WATCHES"
 )
 
 var defaultBindings = []binding{
@@ -183,6 +189,11 @@ var defaultBindings = []binding{
 	{ActToggleField, []string{" ", "x"}, "toggle a yes/no field", groupDialogs},
 	{ActRenameTag, []string{"r"}, "rename a tag (tag manager)", groupDialogs},
 	{ActDeleteTag, []string{"d"}, "delete a tag (tag manager)", groupDialogs},
+
+	{ActEvents, []string{"E"}, "events: the incident feed (clears !N)", groupEvents},
+	{ActWatch, []string{"w"}, "watch it (alerts on errors)", groupEvents},
+	{ActWarnOnly, []string{"W"}, "warnings and errors only", groupEvents},
+	{ActUnwatch, []string{"x", "ctrl+d"}, "stop watching", groupEvents},
 
 	{ActSortID, []string{"I"}, "by request id", groupSort},
 	{ActSortStatus, []string{"S"}, "by status", groupSort},
