@@ -35,6 +35,7 @@ type deployment struct {
 	logsLink    string
 	hostID      string
 	tags        []tag
+	endCounted  bool // the world counted its termination (world.live)
 }
 
 // deploySpec is what a deploy request fixes; zero fields are drawn at random.
