@@ -36,6 +36,7 @@ type deployment struct {
 	hostID      string
 	tags        []tag
 	endCounted  bool // the world counted its termination (world.live)
+	pos         int  // its index in the world's deps
 }
 
 // deploySpec is what a deploy request fixes; zero fields are drawn at random.

@@ -38,6 +38,9 @@ func TestWorldBookkeepingMatchesAScan(t *testing.T) {
 		if got, want := e.srv.world.live(now), scan(now); got != want {
 			t.Fatalf("round %d: live count %d, a scan counts %d", round, got, want)
 		}
+		if got, want := len(e.srv.world.liveAt(now)), scan(now); got != want {
+			t.Fatalf("round %d: %d live deployments listed, a scan counts %d", round, got, want)
+		}
 		for _, d := range e.srv.world.deps {
 			if now.Sub(d.sched.terminatedAt()) >= forgetAfter {
 				t.Fatalf("round %d: %s terminated %v ago is still kept", round, d.id, now.Sub(d.sched.terminatedAt()))

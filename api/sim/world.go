@@ -18,6 +18,7 @@ type world struct {
 	rng         *rand.Rand
 	nextIndex   uint64
 	deps        []*deployment // creation order
+	endNs       []int64       // deps[i]'s termination time (Unix ns): scans touch no deployment
 	byID        map[string]*deployment
 	nextArrival time.Time
 	meanSpan    time.Duration
@@ -81,8 +82,7 @@ func newWorld(seed int64, target int, now time.Time) *world {
 		}
 		w.add(d)
 	}
-	slices.SortStableFunc(w.deps, byCreation)
-	w.sorted = true
+	w.sort()
 	w.meanSpan = time.Hour
 	if drawn > 0 {
 		w.meanSpan = spans / time.Duration(drawn)
@@ -103,16 +103,31 @@ func (w *world) add(d *deployment) {
 	if n := len(w.deps); n > 0 && byCreation(w.deps[n-1], d) > 0 {
 		w.sorted = false
 	}
+	d.pos = len(w.deps)
 	w.deps = append(w.deps, d)
+	w.endNs = append(w.endNs, 0)
 	w.byID[d.id] = d
 	w.liveCount++
 	w.rescheduled(d)
+}
+
+// sort puts deps in byCreation order.
+func (w *world) sort() {
+	slices.SortStableFunc(w.deps, byCreation)
+	for i, d := range w.deps {
+		d.pos = i
+		w.endNs[i] = d.sched.terminatedAt().UnixNano()
+	}
+	w.sorted = true
 }
 
 // rescheduled notes that d's termination time may have changed (a stop,
 // a staged failure): call it after every change to d.sched.
 func (w *world) rescheduled(d *deployment) {
 	end := d.sched.terminatedAt()
+	if d.pos < len(w.deps) && w.deps[d.pos] == d {
+		w.endNs[d.pos] = end.UnixNano()
+	}
 	heap.Push(&w.ends, endEntry{at: end, d: d})
 	if forget := end.Add(forgetAfter); w.nextForget.IsZero() || forget.Before(w.nextForget) {
 		w.nextForget = forget
@@ -182,7 +197,7 @@ func (w *world) prune(t time.Time) {
 	}
 	w.nextForget = time.Time{}
 	keep := w.deps[:0]
-	for _, d := range w.deps {
+	for i, d := range w.deps {
 		forget := d.sched.terminatedAt().Add(forgetAfter)
 		if !t.Before(forget) {
 			delete(w.byID, d.id)
@@ -191,10 +206,12 @@ func (w *world) prune(t time.Time) {
 		if w.nextForget.IsZero() || forget.Before(w.nextForget) {
 			w.nextForget = forget
 		}
+		d.pos = len(keep)
+		w.endNs[d.pos] = w.endNs[i]
 		keep = append(keep, d)
 	}
 	clear(w.deps[len(keep):])
-	w.deps = keep
+	w.deps, w.endNs = keep, w.endNs[:len(keep)]
 }
 
 // get returns the deployment with the given request ID.
@@ -212,12 +229,12 @@ func (w *world) liveAt(t time.Time) []*deployment {
 // match keep (nil: all), oldest first, in one pass over the population.
 func (w *world) selectLive(t time.Time, keep func(*deployment) bool, buf []*deployment) []*deployment {
 	if !w.sorted {
-		slices.SortStableFunc(w.deps, byCreation)
-		w.sorted = true
+		w.sort()
 	}
-	for _, d := range w.deps {
-		if !d.terminated(t) && (keep == nil || keep(d)) {
-			buf = append(buf, d)
+	tn := t.UnixNano()
+	for i, end := range w.endNs {
+		if end > tn && (keep == nil || keep(w.deps[i])) {
+			buf = append(buf, w.deps[i])
 		}
 	}
 	return buf
