@@ -93,6 +93,11 @@ func (s *Scheduler) Plan(now time.Time, b Budget) (jobs []Job, wake time.Time) {
 	if s.refreshStatus {
 		s.refreshStatus, s.statusRefresh = false, now
 	}
+	if s.list.force && s.needsDeployments() {
+		s.planList(p) // ctrl-r: what the user asked for goes first
+	}
+	s.planListWatch(p) // before the list pass: it takes what is left
+	s.planUrgent(p)    // before any other status
 	for _, in := range s.interests {
 		if in.View == ViewDetail {
 			s.planDetail(p, in.Arg)
@@ -150,6 +155,8 @@ func (s *Scheduler) reserved(now time.Time) map[api.Group]int {
 		}
 	}
 	count(api.GroupList, &s.list)
+	count(api.GroupList, &s.errWatch.f)
+	count(api.GroupList, &s.newWatch.f)
 	count(api.GroupFleets, &s.fleets)
 	count(api.GroupLocations, &s.locations)
 	for _, f := range s.policies {
