@@ -18,9 +18,11 @@ import (
 //     created_at gte the newest creation time already seen).
 //
 // Each runs every ListWatchInterval, counted from the end of its last
-// read and never sooner than that read took, so the watch spends at most
-// half of the list group's budget; when a watch page and a full pass page
-// are both due, the watch goes first. Their rows never enter the list
+// read and never sooner than that read took, so the ERROR read (up to 10
+// pages) spends at most half of the list group's budget and the
+// new-deployment read adds a page per interval; when a watch page and a
+// full pass page are both due, the watch goes first (after ctrl-r, the
+// pass). Their rows never enter the list
 // pass or the Deployments store: a complete read is given back (WatchPage)
 // for the incident feed, and the deployments it shows for the first time
 // get their status fetched before any other (priority enrichment), so the
@@ -126,7 +128,7 @@ func (s *Scheduler) planListWatch(p *planner) {
 		return
 	}
 	for _, w := range []*listWatch{s.errWatch, s.newWatch} {
-		interval := max(s.cfg.ListWatchInterval, w.took) // at most half the group
+		interval := max(s.cfg.ListWatchInterval, w.took) // a read at most half the group
 		if w.page > 0 {
 			interval = 0
 		}

@@ -78,8 +78,8 @@ func TestCreatedOrderFastPath(t *testing.T) {
 // A world of 50,000 deployments is cheap enough to build and to list for
 // the scheduler's tests at scale.
 func TestLargeWorldIsCheap(t *testing.T) {
-	if testing.Short() {
-		t.Skip("50,000 deployments")
+	if testing.Short() || raceEnabled {
+		t.Skip("50,000 deployments, timed: not under -short or the race detector")
 	}
 	wall := time.Now()
 	e := newEnv(t, Config{Deployments: 50_000})
