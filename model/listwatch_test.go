@@ -167,3 +167,42 @@ func TestListWatchBacksOffAfterAFailure(t *testing.T) {
 		now = now.Add(want)
 	}
 }
+
+// recovering is a budget whose API recovers when told.
+type recovering struct {
+	budget
+	n uint64
+}
+
+func (r *recovering) Recoveries() uint64 { return r.n }
+
+// One endpoint failing on its own while the watch answers makes the API
+// look down and back again and again: a recovery resets every backoff at
+// most once a minute, so the failing fetch keeps backing off.
+func TestRecoveriesResetBackoffsAtMostOnceAMinute(t *testing.T) {
+	s := NewScheduler(SchedulerConfig{ListWatchInterval: -1}, NewDeployments())
+	s.SetView(ViewFleets, "")
+	b := &recovering{budget: plenty}
+	now := t0
+	fail := func() {
+		t.Helper()
+		jobs, _ := s.Plan(now, b)
+		fleets := slices.ContainsFunc(jobs, func(j Job) bool { return j.Kind == JobFleets })
+		for _, j := range jobs {
+			s.Finished(j, now, errBoom, false)
+		}
+		if !fleets {
+			t.Fatalf("fleets not asked at %v: plan %q", now.Sub(t0), describe(jobs))
+		}
+	}
+	fail()
+	b.n++ // the API is back: the fleets are due at once
+	fail()
+	b.n++ // back again 0 s later: the backoff (2 s) stands
+	if jobs, _ := s.Plan(now, b); slices.ContainsFunc(jobs, func(j Job) bool { return j.Kind == JobFleets }) {
+		t.Errorf("a second recovery within a minute reset the backoff: plan %q", describe(jobs))
+	}
+	now = now.Add(time.Minute)
+	b.n++
+	fail() // a minute later a recovery resets again
+}

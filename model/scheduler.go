@@ -132,7 +132,8 @@ type Scheduler struct {
 	urgentOrder   []string          // urgent ids, first noticed first
 	urgentDropped int               // noticed ids not queued: the queue was full
 
-	recoveries uint64 // the budget's Recoveries when last seen
+	recoveries uint64    // the budget's Recoveries when last seen
+	lastReset  time.Time // when a recovery last reset every backoff
 }
 
 // NewScheduler returns a scheduler for the Deployments view that reads
