@@ -70,6 +70,9 @@ type WatchInfo struct {
 	Capped bool
 	Fails  int       // failures in a row
 	Retry  time.Time // no attempt before this after a failure
+	// Unqueued counts the deployments this watch noticed whose status
+	// could not be asked first: the priority queue was full.
+	Unqueued int
 }
 
 // WatchRead is one complete read of a list watch, for the incident feed.
@@ -196,7 +199,7 @@ func (s *Scheduler) WatchPage(j Job, list *api.DeploymentList, at time.Time) (re
 	w.info.Rows, w.info.Total, w.info.LastRead = len(w.rows), int(list.TotalCount), at
 	w.prev, w.prevStart, w.took = w.seen, w.started, at.Sub(w.started)
 	w.rows, w.seen = nil, nil
-	s.prioritize(read)
+	s.prioritize(w, read)
 	return read, false, stop
 }
 
@@ -224,7 +227,7 @@ func (s *Scheduler) Watches() []WatchInfo {
 
 // prioritize queues the status of the deployments a read showed for the
 // first time, unless the store already has it fresh.
-func (s *Scheduler) prioritize(read *WatchRead) {
+func (s *Scheduler) prioritize(w *listWatch, read *WatchRead) {
 	for _, id := range read.New {
 		if r, ok := s.store.Get(id); ok && r.Enriched && !r.EnrichedAt.Before(read.Prev) &&
 			(read.Kind != JobErrorWatch || r.Status == api.StatusError) {
@@ -234,7 +237,7 @@ func (s *Scheduler) prioritize(read *WatchRead) {
 			continue
 		}
 		if len(s.urgentOrder) >= maxUrgent {
-			s.urgentDropped++
+			w.info.Unqueued++
 			continue
 		}
 		s.urgent[id] = &fetch{}

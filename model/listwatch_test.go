@@ -97,6 +97,9 @@ func TestListWatchReadsPagesAndPrioritizesWhatIsNew(t *testing.T) {
 	if got := s.Urgent(); len(got) != maxUrgent || got[0] != "f-0" {
 		t.Errorf("urgent %d ids starting %v, want the first %d noticed", len(got), got[:1], maxUrgent)
 	}
+	if got := s.Watches()[0].Unqueued; got != 150-maxUrgent {
+		t.Errorf("%d noticed ids said unqueued, want %d", got, 150-maxUrgent)
+	}
 	jobs, _ = s.Plan(now, budget{api.GroupStatus: 3})
 	if got := describe(jobs); got != "status:f-0 status:f-1 status:f-2" {
 		t.Errorf("status plan %q, want the noticed ones before the rows on screen", got)

@@ -126,11 +126,10 @@ type Scheduler struct {
 	watched    map[string]*fetch // statuses followed in every view (Watch)
 	watchOrder []string          // watched ids, first watched first
 
-	errWatch      *listWatch        // the ERROR watch (see listwatch.go)
-	newWatch      *listWatch        // the new-deployment watch
-	urgent        map[string]*fetch // priority statuses of what the watch noticed
-	urgentOrder   []string          // urgent ids, first noticed first
-	urgentDropped int               // noticed ids not queued: the queue was full
+	errWatch    *listWatch        // the ERROR watch (see listwatch.go)
+	newWatch    *listWatch        // the new-deployment watch
+	urgent      map[string]*fetch // priority statuses of what the watch noticed
+	urgentOrder []string          // urgent ids, first noticed first
 
 	recoveries uint64    // the budget's Recoveries when last seen
 	lastReset  time.Time // when a recovery last reset every backoff
