@@ -213,7 +213,7 @@ func (s *Scheduler) SetView(v View, arg string) {
 // generation; a detail, a metrics window or a log stream no longer shown
 // forgets its schedule, so showing it again fetches at once; a list pass in progress
 // resumes when a view that needs the list comes back. With no interest
-// only watched deployments are polled.
+// only watched deployments and the list watch are polled.
 func (s *Scheduler) SetInterests(list []Interest) {
 	s.gen++
 	s.interests = slices.Clone(list)
