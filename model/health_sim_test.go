@@ -134,6 +134,12 @@ func (c *console) run(j Job) {
 		if err == nil {
 			c.store.ApplyStatus(st, c.clock.Now())
 		}
+	case JobErrorWatch, JobNewWatch: // the list watch polls in every view
+		var l *api.DeploymentList
+		l, err = c.client.ListDeployments(ctx, api.ListDeploymentsParams{Page: j.Page, Limit: j.Limit, Query: j.Query})
+		if err == nil {
+			_, hasNext, _ = c.sched.WatchPage(j, l, c.clock.Now())
+		}
 	default:
 		c.t.Fatalf("unexpected job %v", j.Kind)
 	}

@@ -8,7 +8,7 @@ import (
 // Several attached views: the scheduler plans the union of what they show,
 // each fetch once, and nothing for a view no one shows.
 func TestSchedulerPlansTheUnionOfInterests(t *testing.T) {
-	cfg := SchedulerConfig{PrivateFleets: []string{"alpha", "beta"}}
+	cfg := SchedulerConfig{PrivateFleets: []string{"alpha", "beta"}, ListWatchInterval: -1} // the list watch: listwatch_test.go
 	cases := []struct {
 		name string
 		in   []Interest
@@ -53,7 +53,7 @@ func TestSchedulerPlansTheUnionOfInterests(t *testing.T) {
 // schedule, so opening it again fetches at once; the ones still shown
 // keep theirs.
 func TestSchedulerForgetsWhatNoViewShows(t *testing.T) {
-	s := NewScheduler(SchedulerConfig{}, storeWith([]string{"d0", "d1"}, nil))
+	s := NewScheduler(SchedulerConfig{ListWatchInterval: -1}, storeWith([]string{"d0", "d1"}, nil))
 	both := []Interest{{View: ViewDetail, Arg: "d0"}, {View: ViewLogs, Arg: "d1"}}
 	s.SetInterests(both)
 	jobs, _ := s.Plan(t0, plenty)

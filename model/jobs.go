@@ -36,17 +36,19 @@ type JobKind int
 
 // The kinds of fetch.
 const (
-	JobListPage  JobKind = iota // GET /v1/deployments, one page
-	JobStatus                   // GET /v1/status/{ID}
-	JobFleets                   // every Smart Fleet
-	JobPolicies                 // every policy of one Smart Fleet
-	JobLocations                // GET /v1/locations
-	JobHosts                    // the hosts of one private fleet
-	JobLogs                     // GET /v1/deployment/{ID}/container-logs
-	JobMetrics                  // GET /v1/metrics/deployment/{ID}
+	JobListPage   JobKind = iota // GET /v1/deployments, one page
+	JobStatus                    // GET /v1/status/{ID}
+	JobFleets                    // every Smart Fleet
+	JobPolicies                  // every policy of one Smart Fleet
+	JobLocations                 // GET /v1/locations
+	JobHosts                     // the hosts of one private fleet
+	JobLogs                      // GET /v1/deployment/{ID}/container-logs
+	JobMetrics                   // GET /v1/metrics/deployment/{ID}
+	JobErrorWatch                // GET /v1/deployments?query=status eq error: one page of the ERROR watch (see Scheduler.WatchPage)
+	JobNewWatch                  // GET /v1/deployments?query=created_at gte …: one page of the new-deployment watch
 )
 
-var jobNames = [...]string{"list", "status", "fleets", "policies", "locations", "hosts", "logs", "metrics"}
+var jobNames = [...]string{"list", "status", "fleets", "policies", "locations", "hosts", "logs", "metrics", "error-watch", "new-watch"}
 
 // String names the kind.
 func (k JobKind) String() string {
@@ -61,9 +63,9 @@ func (k JobKind) String() string {
 type Job struct {
 	Kind  JobKind
 	Gen   uint64               // generation when planned; see Scheduler.Stale
-	Page  int                  // JobListPage: 1-based
-	Limit int                  // JobListPage
-	Query *api.DeploymentQuery // JobListPage
+	Page  int                  // JobListPage, JobErrorWatch, JobNewWatch: 1-based
+	Limit int                  // JobListPage, JobErrorWatch, JobNewWatch
+	Query *api.DeploymentQuery // JobListPage, JobErrorWatch, JobNewWatch
 	ID    string               // JobStatus, JobLogs, JobMetrics
 	Fleet string               // JobPolicies (Smart Fleet name) / JobHosts (private fleet name)
 
@@ -75,7 +77,7 @@ type Job struct {
 // Group is the endpoint group whose budget the job spends.
 func (j Job) Group() api.Group {
 	switch j.Kind {
-	case JobListPage:
+	case JobListPage, JobErrorWatch, JobNewWatch:
 		return api.GroupList
 	case JobStatus:
 		return api.GroupStatus

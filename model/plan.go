@@ -13,6 +13,10 @@ import (
 // it counts against its group's budget.
 const startGrace = 250 * time.Millisecond
 
+// recoveryResetEvery is the least time between two resets of every
+// backoff on the API's recovery (see Plan).
+const recoveryResetEvery = time.Minute
+
 // planner collects one Plan call's jobs inside the budget.
 type planner struct {
 	now      time.Time
@@ -86,13 +90,25 @@ func (s *Scheduler) Plan(now time.Time, b Budget) (jobs []Job, wake time.Time) {
 	if rb, ok := b.(recoveringBudget); ok {
 		if n := rb.Recoveries(); n != s.recoveries {
 			s.recoveries = n
-			s.ResetBackoffs()
+			// At most once a minute: one endpoint failing on its own while
+			// another answers (the list watch polls in every view) makes
+			// the API look down and back again and again; resetting each
+			// time would retry the failing endpoint in a loop.
+			if s.lastReset.IsZero() || now.Sub(s.lastReset) >= recoveryResetEvery {
+				s.lastReset = now
+				s.ResetBackoffs()
+			}
 		}
 	}
 	p := &planner{now: now, b: b, gen: s.gen, reserved: s.reserved(now), avail: map[api.Group]int{}}
 	if s.refreshStatus {
 		s.refreshStatus, s.statusRefresh = false, now
 	}
+	if s.list.force && s.needsDeployments() {
+		s.planList(p) // ctrl-r: what the user asked for goes first
+	}
+	s.planListWatch(p) // before the list pass: it takes what is left
+	s.planUrgent(p)    // before any other status
 	for _, in := range s.interests {
 		if in.View == ViewDetail {
 			s.planDetail(p, in.Arg)
@@ -150,6 +166,8 @@ func (s *Scheduler) reserved(now time.Time) map[api.Group]int {
 		}
 	}
 	count(api.GroupList, &s.list)
+	count(api.GroupList, &s.errWatch.f)
+	count(api.GroupList, &s.newWatch.f)
 	count(api.GroupFleets, &s.fleets)
 	count(api.GroupLocations, &s.locations)
 	for _, f := range s.policies {

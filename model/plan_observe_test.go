@@ -9,7 +9,7 @@ import (
 )
 
 func TestSchedulerLogs(t *testing.T) {
-	s := NewScheduler(SchedulerConfig{}, NewDeployments())
+	s := NewScheduler(SchedulerConfig{ListWatchInterval: -1}, NewDeployments())
 	s.SetView(ViewLogs, "a,b")
 	jobs, _ := s.Plan(t0, plenty)
 	if describe(jobs) != "logs:a logs:b" {
@@ -44,7 +44,7 @@ func TestSchedulerSparklines(t *testing.T) {
 	store.ApplyStatus(&api.DeploymentStatus{RequestID: "r1", CurrentStatus: api.StatusReady}, now)
 	store.ApplyStatus(&api.DeploymentStatus{RequestID: "r2", CurrentStatus: api.StatusReady}, now)
 	store.ApplyStatus(&api.DeploymentStatus{RequestID: "d1", CurrentStatus: api.StatusDeploying}, now)
-	s := NewScheduler(SchedulerConfig{}, store)
+	s := NewScheduler(SchedulerConfig{ListWatchInterval: -1}, store)
 	sparks := NewSparkStore(10)
 	s.SetSparks(sparks)
 	s.SetVisible([]string{"r1", "r2", "d1"})
@@ -73,7 +73,7 @@ func TestSchedulerSparklines(t *testing.T) {
 		t.Fatal("sparklines not refetched after SparkEvery")
 	}
 	// No metrics tokens: nothing planned, a retry soon.
-	s2 := NewScheduler(SchedulerConfig{}, store)
+	s2 := NewScheduler(SchedulerConfig{ListWatchInterval: -1}, store)
 	s2.SetSparks(NewSparkStore(10))
 	s2.SetVisible([]string{"r1"})
 	if jobs, _ := s2.Plan(now, budget{api.GroupList: 1, api.GroupStatus: 1}); countKind(jobs, JobMetrics) != 0 {
@@ -82,7 +82,7 @@ func TestSchedulerSparklines(t *testing.T) {
 }
 
 func TestSchedulerMetricsWindow(t *testing.T) {
-	s := NewScheduler(SchedulerConfig{}, NewDeployments())
+	s := NewScheduler(SchedulerConfig{ListWatchInterval: -1}, NewDeployments())
 	s.SetView(ViewDetail, "x")
 	jobs, _ := s.Plan(t0, plenty)
 	for _, j := range jobs {

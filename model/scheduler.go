@@ -19,6 +19,7 @@ type SchedulerConfig struct {
 	LogsInterval       time.Duration // container logs of each stream open in ViewLogs; default 2s
 	MetricsInterval    time.Duration // metrics panel of ViewDetail; default 15s (sparklines: SparkEvery)
 	WatchInterval      time.Duration // status of watched deployments (Watch), in every view; default 3s
+	ListWatchInterval  time.Duration // the ERROR and new-deployment watch on the list, in every view; default 5s, < 0: off
 	PageSize           int           // default 100
 	PrivateFleets      []string      // names from the profile (the API cannot list them)
 }
@@ -33,6 +34,7 @@ const (
 	DefaultLogsInterval       = 2 * time.Second
 	DefaultMetricsInterval    = 15 * time.Second
 	DefaultWatchInterval      = 3 * time.Second
+	DefaultListWatchInterval  = 5 * time.Second
 	DefaultPageSize           = api.MaxPageSize
 )
 
@@ -50,6 +52,7 @@ func (c SchedulerConfig) withDefaults() SchedulerConfig {
 	c.LogsInterval = cmpOr(c.LogsInterval, DefaultLogsInterval)
 	c.MetricsInterval = cmpOr(c.MetricsInterval, DefaultMetricsInterval)
 	c.WatchInterval = cmpOr(c.WatchInterval, DefaultWatchInterval)
+	c.ListWatchInterval = cmpOr(c.ListWatchInterval, DefaultListWatchInterval)
 	c.PageSize = cmpOr(c.PageSize, DefaultPageSize)
 	c.PrivateFleets = slices.Clone(c.PrivateFleets)
 	return c
@@ -77,7 +80,11 @@ func cmpOr[T comparable](v, fallback T) T {
 // created_at desc unless the pushed-down query orders them), so new
 // deployments show up on page 1 early; the next page starts when the
 // previous one finished, the next pass ListInterval after a pass ended.
-// Status enrichment asks, in order: visible rows whose status is older than
+// Whatever the views show, the list watch (see planListWatch) reads the
+// deployments in ERROR and the newest deployments every
+// ListWatchInterval, before the pass's pages when both are due.
+// Status enrichment asks, in order: the deployments the list watch just
+// noticed (see WatchPage), visible rows whose status is older than
 // StatusInterval (never-enriched first, then oldest), watched deployments
 // due after WatchInterval (see Watch), non-visible rows never enriched
 // (in the store's order), non-visible rows older than BackgroundInterval
@@ -119,7 +126,13 @@ type Scheduler struct {
 	watched    map[string]*fetch // statuses followed in every view (Watch)
 	watchOrder []string          // watched ids, first watched first
 
-	recoveries uint64 // the budget's Recoveries when last seen
+	errWatch    *listWatch        // the ERROR watch (see listwatch.go)
+	newWatch    *listWatch        // the new-deployment watch
+	urgent      map[string]*fetch // priority statuses of what the watch noticed
+	urgentOrder []string          // urgent ids, first noticed first
+
+	recoveries uint64    // the budget's Recoveries when last seen
+	lastReset  time.Time // when a recovery last reset every backoff
 }
 
 // NewScheduler returns a scheduler for the Deployments view that reads
@@ -140,6 +153,9 @@ func NewScheduler(cfg SchedulerConfig, store *Deployments) *Scheduler {
 		sparkBusy:   map[string]time.Time{},
 		watched:     map[string]*fetch{},
 		window:      MetricsWindows[0],
+		errWatch:    newListWatch(JobErrorWatch),
+		newWatch:    newListWatch(JobNewWatch),
+		urgent:      map[string]*fetch{},
 	}
 	s.query = listQuery(nil)
 	s.interests = []Interest{{View: ViewDeployments}}
@@ -197,7 +213,7 @@ func (s *Scheduler) SetView(v View, arg string) {
 // generation; a detail, a metrics window or a log stream no longer shown
 // forgets its schedule, so showing it again fetches at once; a list pass in progress
 // resumes when a view that needs the list comes back. With no interest
-// only watched deployments are polled.
+// only watched deployments and the list watch are polled.
 func (s *Scheduler) SetInterests(list []Interest) {
 	s.gen++
 	s.interests = slices.Clone(list)
@@ -300,10 +316,10 @@ func (s *Scheduler) Refresh() {
 // is due at its normal interval, not after up to 30 s of backoff kept from
 // the failure.
 func (s *Scheduler) ResetBackoffs() {
-	for _, f := range []*fetch{&s.list, &s.fleets, &s.locations} {
+	for _, f := range []*fetch{&s.list, &s.fleets, &s.locations, &s.errWatch.f, &s.newWatch.f} {
 		f.resetBackoff()
 	}
-	for _, m := range []map[string]*fetch{s.details, s.metrics, s.policies, s.hosts, s.logs, s.watched} {
+	for _, m := range []map[string]*fetch{s.details, s.metrics, s.policies, s.hosts, s.logs, s.watched, s.urgent} {
 		for _, f := range m {
 			f.resetBackoff()
 		}
@@ -331,7 +347,7 @@ func (s *Scheduler) ListPage(j Job, info api.PageInfo) (more bool, stop api.Page
 }
 
 // Finished records the end of j at now (err: it failed; hasNext: a list
-// page has more after it) and reports whether the result is fresh; false:
+// or watch page has more after it) and reports whether the result is fresh; false:
 // drop it. After an error the fetch is retried after a backoff
 // (2 s·2^(n-1), at most 30 s); a status answering 404 is not retried (the
 // deployment is gone: call Deployments.MarkGone).
@@ -357,6 +373,7 @@ func (s *Scheduler) Finished(j Job, now time.Time, err error, hasNext bool) (fre
 		delete(s.statusBusy, j.ID)
 		s.finishStatus(j.ID, now, err)
 		s.finishWatch(j.ID, now, err)
+		s.finishUrgent(j.ID, now, err)
 		if f := s.details[j.ID]; f != nil {
 			f.finish(now, err)
 		}
@@ -374,6 +391,8 @@ func (s *Scheduler) Finished(j Job, now time.Time, err error, hasNext bool) (fre
 		}
 	case JobLogs, JobMetrics:
 		s.finishObserve(j, now, err)
+	case JobErrorWatch, JobNewWatch:
+		s.finishListWatch(j, now, err, hasNext)
 	}
 	return true
 }
@@ -410,7 +429,7 @@ func (s *Scheduler) NextRetry(now time.Time) (time.Time, bool) {
 // InFlight is how many planned jobs have not finished.
 func (s *Scheduler) InFlight() int {
 	n := len(s.statusBusy)
-	for _, f := range []*fetch{&s.list, &s.fleets, &s.locations} {
+	for _, f := range []*fetch{&s.list, &s.fleets, &s.locations, &s.errWatch.f, &s.newWatch.f} {
 		if f.inFlight {
 			n++
 		}

@@ -57,7 +57,7 @@ func storeWith(ids []string, enrichedAt map[string]time.Time) *Deployments {
 }
 
 func TestSchedulerReadsListPagesOneAtATimeAndPausesBetweenPasses(t *testing.T) {
-	s := NewScheduler(SchedulerConfig{}, NewDeployments())
+	s := NewScheduler(SchedulerConfig{ListWatchInterval: -1}, NewDeployments())
 	jobs, _ := s.Plan(t0, plenty)
 	if describe(jobs) != "list#1" {
 		t.Fatalf("plan %q", describe(jobs))
@@ -88,7 +88,7 @@ func TestSchedulerReadsListPagesOneAtATimeAndPausesBetweenPasses(t *testing.T) {
 }
 
 func TestSchedulerKeepsToTheUserQueryOrder(t *testing.T) {
-	s := NewScheduler(SchedulerConfig{PageSize: 50}, NewDeployments())
+	s := NewScheduler(SchedulerConfig{PageSize: 50, ListWatchInterval: -1}, NewDeployments())
 	s.SetQuery(&api.DeploymentQuery{
 		Filters: []api.QueryFilter{{Field: "status", Operator: "eq", Value: "ready"}},
 		OrderBy: []api.QueryOrder{{Field: "created_at", Order: "asc"}},
@@ -101,7 +101,7 @@ func TestSchedulerKeepsToTheUserQueryOrder(t *testing.T) {
 }
 
 func TestSchedulerSetQueryRestartsThePassAndDropsStalePages(t *testing.T) {
-	s := NewScheduler(SchedulerConfig{}, NewDeployments())
+	s := NewScheduler(SchedulerConfig{ListWatchInterval: -1}, NewDeployments())
 	jobs, _ := s.Plan(t0, plenty)
 	s.Finished(jobs[0], t0, nil, true)
 	jobs, _ = s.Plan(t0, plenty)
@@ -130,7 +130,7 @@ func TestSchedulerSetQueryRestartsThePassAndDropsStalePages(t *testing.T) {
 }
 
 func TestSchedulerFetchesOnlyTheActiveView(t *testing.T) {
-	cfg := SchedulerConfig{PrivateFleets: []string{"alpha", "beta"}}
+	cfg := SchedulerConfig{PrivateFleets: []string{"alpha", "beta"}, ListWatchInterval: -1} // the list watch: listwatch_test.go
 	cases := []struct {
 		view View
 		arg  string
@@ -179,7 +179,7 @@ func TestSchedulerStatusPriority(t *testing.T) {
 		"b2": now.Add(-30 * time.Second), // background, fresh enough
 		"b5": now.Add(-120 * time.Second),
 	})
-	s := NewScheduler(SchedulerConfig{}, store)
+	s := NewScheduler(SchedulerConfig{ListWatchInterval: -1}, store)
 	s.SetView(ViewDeployments, "")
 	s.SetVisible([]string{"v4", "v3", "v2", "v1"})
 	st := budget{api.GroupStatus: 100}
@@ -197,7 +197,7 @@ func TestSchedulerPlansInsideTheBudgetAndNeverTwiceInFlight(t *testing.T) {
 	for i := range 20 {
 		ids = append(ids, fmt.Sprintf("d%02d", i))
 	}
-	s := NewScheduler(SchedulerConfig{}, storeWith(ids, nil))
+	s := NewScheduler(SchedulerConfig{ListWatchInterval: -1}, storeWith(ids, nil))
 	s.SetVisible(ids[:5])
 	b := budget{api.GroupStatus: 3, api.GroupList: 0}
 	seen := map[string]bool{}
@@ -232,7 +232,7 @@ func TestSchedulerPlansInsideTheBudgetAndNeverTwiceInFlight(t *testing.T) {
 }
 
 func TestSchedulerBacksOffAndRetries(t *testing.T) {
-	s := NewScheduler(SchedulerConfig{}, storeWith([]string{"a", "b"}, nil))
+	s := NewScheduler(SchedulerConfig{ListWatchInterval: -1}, storeWith([]string{"a", "b"}, nil))
 	s.SetVisible([]string{"a", "b"})
 	now := t0
 	jobs, _ := s.Plan(now, plenty)
@@ -277,7 +277,7 @@ func TestSchedulerBacksOffAndRetries(t *testing.T) {
 }
 
 func TestSchedulerRefreshMakesTheActiveViewDue(t *testing.T) {
-	s := NewScheduler(SchedulerConfig{}, storeWith([]string{"a"}, map[string]time.Time{"a": t0}))
+	s := NewScheduler(SchedulerConfig{ListWatchInterval: -1}, storeWith([]string{"a"}, map[string]time.Time{"a": t0}))
 	s.SetVisible([]string{"a"})
 	s.SetView(ViewLocations, "")
 	now := t0.Add(time.Second)
@@ -298,7 +298,7 @@ func TestSchedulerRefreshMakesTheActiveViewDue(t *testing.T) {
 }
 
 func TestSchedulerWakesWhenTheNextFetchIsDue(t *testing.T) {
-	s := NewScheduler(SchedulerConfig{}, storeWith([]string{"a", "b"}, map[string]time.Time{"a": t0, "b": t0}))
+	s := NewScheduler(SchedulerConfig{ListWatchInterval: -1}, storeWith([]string{"a", "b"}, map[string]time.Time{"a": t0, "b": t0}))
 	s.SetVisible([]string{"a"})
 	jobs, _ := s.Plan(t0, plenty)
 	s.Finished(jobs[0], t0, nil, false) // the list pass ends at t0
@@ -323,7 +323,7 @@ func TestSchedulerWakesWhenTheNextFetchIsDue(t *testing.T) {
 }
 
 func TestSchedulerDetail(t *testing.T) {
-	s := NewScheduler(SchedulerConfig{}, NewDeployments())
+	s := NewScheduler(SchedulerConfig{ListWatchInterval: -1}, NewDeployments())
 	s.SetView(ViewDetail, "x")
 	jobs, _ := s.Plan(t0, plenty)
 	if describe(jobs) != "status:x metrics:x" {
@@ -351,7 +351,7 @@ func TestSchedulerDetail(t *testing.T) {
 }
 
 func TestSchedulerSetFleetsForgetsRemovedFleets(t *testing.T) {
-	s := NewScheduler(SchedulerConfig{}, NewDeployments())
+	s := NewScheduler(SchedulerConfig{ListWatchInterval: -1}, NewDeployments())
 	s.SetView(ViewPolicies, "")
 	s.SetFleets([]string{"a", "b"})
 	jobs, _ := s.Plan(t0, plenty)
@@ -389,7 +389,7 @@ func TestJobGroups(t *testing.T) {
 // example (has_next true on its only page, next_page_number 1) ends the
 // pass after page 1; the next pass waits ListInterval.
 func TestSchedulerListPassEndsByThePagerRules(t *testing.T) {
-	s := NewScheduler(SchedulerConfig{}, NewDeployments())
+	s := NewScheduler(SchedulerConfig{ListWatchInterval: -1}, NewDeployments())
 	one := api.Int(1)
 	vendor := api.PageInfo{Rows: 1, TotalCount: 1, Pagination: &api.Pagination{
 		Number: 1, NextPageNumber: &one, Paginator: api.Paginator{NumPages: 1}, HasNext: true}}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -42,6 +43,14 @@ func rewriting(prefix string, edit func(body any, r *http.Request) any) harnessO
 			w.Write(bytes.TrimSpace(out))
 		})
 	})
+}
+
+// listWatchRequest reports whether r is a read of the engine's ERROR or
+// new-deployment watch (model/listwatch.go), not of the list pass. (The
+// new-deployment watch's first read asks what a pass's first page asks.)
+func listWatchRequest(r *http.Request) bool {
+	q := r.URL.Query().Get("query")
+	return strings.Contains(q, `"value":"error"`) || strings.Contains(q, `"operator":"gte"`)
 }
 
 // listLog records the pages of /v1/deployments asked for.
@@ -88,7 +97,7 @@ func TestListPassStopsOnTheVendorPaginationExample(t *testing.T) {
 	t.Parallel()
 	var log listLog
 	h := newHarness(t, rewriting("/v1/deployments", func(body any, r *http.Request) any {
-		if r.URL.Path != "/v1/deployments" {
+		if r.URL.Path != "/v1/deployments" || listWatchRequest(r) {
 			return body
 		}
 		log.record(r)
@@ -114,7 +123,7 @@ func TestListPassEndsAtNumPagesAndDropsVanished(t *testing.T) {
 	t.Parallel()
 	var log listLog
 	h := newHarness(t, rewriting("/v1/deployments", func(body any, r *http.Request) any {
-		if r.URL.Path != "/v1/deployments" {
+		if r.URL.Path != "/v1/deployments" || listWatchRequest(r) {
 			return body
 		}
 		page := log.record(r)

@@ -35,6 +35,8 @@ type deployment struct {
 	logsLink    string
 	hostID      string
 	tags        []tag
+	endCounted  bool // the world counted its termination (world.live)
+	pos         int  // its index in the world's deps
 }
 
 // deploySpec is what a deploy request fixes; zero fields are drawn at random.

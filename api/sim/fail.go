@@ -44,6 +44,7 @@ func (s *Server) failLocked(id, detail string, now time.Time) (*deployment, erro
 		detail = defaultFailDetail
 	}
 	d.sched.failAt(now, detail)
+	s.world.rescheduled(d)
 	return d, nil
 }
 

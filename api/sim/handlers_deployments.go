@@ -31,7 +31,8 @@ func (s *Server) listDeployments(c *call) reply {
 	if err != nil {
 		return errorf(http.StatusBadRequest, "%v", err)
 	}
-	ds := query.apply(s.world.liveAt(c.now), c.now)
+	ds := query.list(s.world, c.now, s.listBuf)
+	defer func() { s.listBuf = ds[:0] }()
 	p := newPage(number, limit, len(ds))
 	items := make([]api.Deployment, 0, limit)
 	for _, d := range paged(ds, p) {
@@ -75,6 +76,7 @@ func (s *Server) stopDeployment(c *call) reply {
 // when READY/ERROR, 202 while it gets there or terminates, 410 once gone.
 func (s *Server) stopReply(d *deployment, now time.Time, logStorage string) reply {
 	outcome := d.stop(now)
+	s.world.rescheduled(d)
 	if outcome != api.StopAlreadyTerminated && logStorage != "" && logStorage != "false" && d.logsLink == "" {
 		d.logsLink = d.storedLogsLink()
 	}
@@ -123,6 +125,7 @@ func (s *Server) bulkStop(c *call) reply {
 	for _, d := range s.world.liveAt(c.now) {
 		if bulkMatches(req.Filters, d) {
 			d.stop(c.now)
+			s.world.rescheduled(d)
 			out.Processable = append(out.Processable, api.BulkStopItem{RequestID: d.id})
 		}
 	}

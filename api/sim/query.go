@@ -52,6 +52,9 @@ func availableSockets(d *deployment, t time.Time) int { return d.app.sockets - d
 type deploymentQuery struct {
 	filters []predicate
 	order   []func(a, b *deployment, t time.Time) int
+	// byCreated is 1 (asc) or -1 (desc) when the order is created_at
+	// alone: then the creation-ordered list needs no sort.
+	byCreated int
 }
 
 type rawFilter struct {
@@ -97,6 +100,12 @@ func parseDeploymentQuery(s string) (*deploymentQuery, error) {
 			return nil, fmt.Errorf("order_by %q: order must be asc or desc, got %q", o.Field, o.Order)
 		}
 		q.order = append(q.order, key)
+	}
+	if len(raw.OrderBy) == 1 && raw.OrderBy[0].Field == api.FieldCreatedAt {
+		q.byCreated = 1
+		if raw.OrderBy[0].Order == "desc" {
+			q.byCreated = -1
+		}
 	}
 	return q, nil
 }
@@ -270,6 +279,29 @@ func (q *deploymentQuery) apply(ds []*deployment, t time.Time) []*deployment {
 		}
 	}
 	sortDeployments(out)
+	return q.sort(out, t)
+}
+
+// list is apply over the live deployments of w at t, in one pass, into
+// buf (reused by the caller).
+func (q *deploymentQuery) list(w *world, t time.Time, buf []*deployment) []*deployment {
+	var keep func(*deployment) bool
+	if len(q.filters) > 0 {
+		keep = func(d *deployment) bool { return q.matches(d, t) }
+	}
+	return q.sort(w.selectLive(t, keep, buf[:0]), t)
+}
+
+// sort orders out, sorted by creation then request ID, by the query's
+// order_by (stable).
+func (q *deploymentQuery) sort(out []*deployment, t time.Time) []*deployment {
+	switch q.byCreated {
+	case 1:
+		return out // a stable sort by creation keeps this order
+	case -1:
+		reverseByCreation(out)
+		return out
+	}
 	if len(q.order) > 0 {
 		slices.SortStableFunc(out, func(a, b *deployment) int {
 			for _, key := range q.order {
@@ -281,6 +313,21 @@ func (q *deploymentQuery) apply(ds []*deployment, t time.Time) []*deployment {
 		})
 	}
 	return out
+}
+
+// reverseByCreation turns a list sorted by creation, then request ID, into
+// what a stable sort by creation descending makes of it: newest first,
+// equal creation times still by request ID.
+func reverseByCreation(ds []*deployment) {
+	slices.Reverse(ds)
+	for i := 0; i < len(ds); {
+		j := i + 1
+		for j < len(ds) && ds[j].created.Equal(ds[i].created) {
+			j++
+		}
+		slices.Reverse(ds[i:j])
+		i = j
+	}
 }
 
 func (q *deploymentQuery) matches(d *deployment, t time.Time) bool {

@@ -65,6 +65,7 @@ type Server struct {
 	faultRNG *rand.Rand
 	limiters map[api.Group]*rate.Limiter
 	counters Counters
+	listBuf  []*deployment // reused by each list request (the lock held)
 }
 
 // New returns a simulator for cfg; the world starts at the clock's reading.

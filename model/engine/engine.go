@@ -68,6 +68,8 @@ type Engine struct {
 
 	notices   []Notice // the last announcements, oldest first
 	noticeSeq uint64
+
+	capNoted map[model.JobKind]bool // watch reads capped, said once in the log
 }
 
 // New builds an engine. It does nothing until Run or Cycle.
@@ -200,6 +202,20 @@ func (e *Engine) apply(r Result) {
 			e.log.Debug("list pass ended", "path", "/v1/deployments", "page", j.Page, "rule", string(stop))
 		}
 	}
+	var read *model.WatchRead
+	if (j.Kind == model.JobErrorWatch || j.Kind == model.JobNewWatch) && r.List != nil {
+		var stop api.PageStop
+		read, r.ListMore, stop = e.sched.WatchPage(j, r.List, r.At)
+		if read != nil {
+			e.log.Debug("list watch read", "watch", j.Kind.String(), "pages", j.Page, "rows", len(read.Items),
+				"new", len(read.New), "rule", string(stop))
+			if read.Capped {
+				e.noteCapped(j.Kind, r.List)
+			} else {
+				delete(e.capNoted, j.Kind) // the next time it is capped is news again
+			}
+		}
+	}
 	schedErr := r.Err
 	if (j.Kind == model.JobFleets || j.Kind == model.JobPolicies) && api.IsNotFound(r.Err) {
 		schedErr = nil // Smart Fleets deprecated: an answer, poll at the normal pace
@@ -219,6 +235,8 @@ func (e *Engine) apply(r Result) {
 		e.cat.ApplyHosts(j.Fleet, r.Hosts, r.Err)
 	case model.JobLocations:
 		e.cat.ApplyLocations(r.Locations, r.Err)
+	case model.JobErrorWatch, model.JobNewWatch:
+		e.applyWatch(read)
 	case model.JobMetrics:
 		if j.Spark {
 			if r.Err != nil {
@@ -265,6 +283,33 @@ func (e *Engine) applyDeployments(r Result) {
 	}
 }
 
+// applyWatch feeds a complete read of the list watch to the incident
+// feed. Its rows stay out of the store: the list pass shows them in its
+// own time, and the event is what matters now.
+func (e *Engine) applyWatch(read *model.WatchRead) {
+	switch {
+	case read == nil:
+	case read.Kind == model.JobErrorWatch:
+		e.events.ObserveListedStatus(read.Items, api.StatusError, read.At, read.Prev)
+	default:
+		e.events.ObserveListed(read.Items, read.At)
+	}
+}
+
+// noteCapped says once in the debug log that a watch read stopped at its
+// page ceiling (Snapshot.Watches says so while it lasts).
+func (e *Engine) noteCapped(k model.JobKind, last *api.DeploymentList) {
+	if e.capNoted[k] {
+		return
+	}
+	if e.capNoted == nil {
+		e.capNoted = map[model.JobKind]bool{}
+	}
+	e.capNoted[k] = true
+	e.log.Debug("list watch read stopped at its page ceiling; older rows are left to the full list pass",
+		"watch", k.String(), "total_count", int(last.TotalCount))
+}
+
 // changedLocked starts a new version and tells every view.
 func (e *Engine) changedLocked() {
 	e.version++
@@ -308,6 +353,10 @@ type Snapshot struct {
 	// People are the attached viewers with an identity, first attached
 	// first.
 	People []Presence
+	// Watches are the ERROR and new-deployment watch reads of the list
+	// (when they last read, how many rows, whether a read was capped at
+	// its page ceiling, failures).
+	Watches []model.WatchInfo
 }
 
 // snapshotLocked is the current version's snapshot.
@@ -315,7 +364,7 @@ func (e *Engine) snapshotLocked() *Snapshot {
 	if e.snap == nil {
 		s := &Snapshot{
 			Version: e.version, Deployments: e.store.Snapshot(), Catalog: e.cat.Clone(),
-			InFlight: e.sched.InFlight(), Closed: e.closed,
+			InFlight: e.sched.InFlight(), Closed: e.closed, Watches: e.sched.Watches(),
 		}
 		if t, ok := e.sched.NextRetry(e.now()); ok {
 			s.NextRetry = t

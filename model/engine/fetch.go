@@ -16,8 +16,8 @@ type Result struct {
 	At  time.Time // when the answer arrived
 	Err error
 
-	List      *api.DeploymentList // JobListPage
-	ListMore  bool                // JobListPage: the list pass goes on after this page
+	List      *api.DeploymentList // JobListPage, JobErrorWatch, JobNewWatch
+	ListMore  bool                // JobListPage: the list pass goes on after this page; a watch job: its read goes on
 	Status    *api.DeploymentStatus
 	Fleets    []api.Fleet
 	Policies  []api.Policy
@@ -31,7 +31,7 @@ type Result struct {
 func fetch(ctx context.Context, c *api.Client, now func() time.Time, j model.Job) Result {
 	r := Result{Job: j}
 	switch j.Kind {
-	case model.JobListPage:
+	case model.JobListPage, model.JobErrorWatch, model.JobNewWatch:
 		r.List, r.Err = c.ListDeployments(ctx, api.ListDeploymentsParams{Page: j.Page, Limit: j.Limit, Query: j.Query})
 	case model.JobStatus:
 		r.Status, r.Err = c.DeploymentStatus(ctx, j.ID)
@@ -54,7 +54,8 @@ func fetch(ctx context.Context, c *api.Client, now func() time.Time, j model.Job
 
 // Key names what a job fetches, across plans: "list", "status:<id>",
 // "fleets", "policies:<fleet>", "locations", "hosts:<fleet>",
-// "logs:<id>", "metrics:<id>@<window>", "spark:<id>".
+// "logs:<id>", "metrics:<id>@<window>", "spark:<id>", "error-watch",
+// "new-watch".
 func Key(j model.Job) string {
 	switch j.Kind {
 	case model.JobStatus, model.JobLogs:

@@ -41,7 +41,8 @@ func (e *Engine) Attach() *View {
 }
 
 // Detach removes the viewer: its interests leave the plan; with no view
-// attached the engine polls only watched deployments. Changed is closed,
+// attached the engine polls only watched deployments and the list watch
+// (the incident feed). Changed is closed,
 // so whoever waits on it returns.
 func (v *View) Detach() {
 	e := v.e
