@@ -77,19 +77,22 @@ type App struct {
 	runs   bool               // the App built the engine and runs it (Init)
 	store  *model.Deployments // this view's replica of the deployments
 	cat    *catalog
-	window model.MetricsWindow                // the detail panel's metrics window
-	people []engine.Presence                  // who else watches the engine (gapdeck serve)
-	shared struct{ marks, stopping []string } // what the engine was last told (shareMarksAndStops)
-	tabs   []tab
-	active int
-	sub    subView
-	mode   mode
-	input  textinput.Model // the command line
-	filter filterLine      // the filter line
-	inErr  string
-	help   help.Model
-	width  int
-	height int
+	window model.MetricsWindow // the detail panel's metrics window
+	people []engine.Presence   // who else watches the engine (gapdeck serve)
+	// listWatches are the engine's ERROR and new-deployment watches, as
+	// of the last update.
+	listWatches []model.WatchInfo
+	shared      struct{ marks, stopping []string } // what the engine was last told (shareMarksAndStops)
+	tabs        []tab
+	active      int
+	sub         subView
+	mode        mode
+	input       textinput.Model // the command line
+	filter      filterLine      // the filter line
+	inErr       string
+	help        help.Model
+	width       int
+	height      int
 
 	helpOffset int // first line of the help screen when it scrolls
 
@@ -439,6 +442,7 @@ func (a *App) onEngine(u engine.Update) tea.Cmd {
 	a.store.Sync(u.Snapshot.Deployments)
 	a.cat.Catalog = u.Snapshot.Catalog
 	a.people = u.Snapshot.People
+	a.listWatches = u.Snapshot.Watches
 	var cmds []tea.Cmd
 	for _, r := range u.Results {
 		cmds = append(cmds, a.onResult(jobDone(r)))

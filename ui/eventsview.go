@@ -51,10 +51,14 @@ type eventsView struct {
 	height int
 	title  string // the title line, drawn when something in it changes
 	src    eventsSource
+	// watchNote sums up the engine's ERROR watch (listWatchNote); note is
+	// what the title shows of it.
+	watchNote func() string
+	note      string
 }
 
-func newEventsView(env *Env, log *events.Log) *eventsView {
-	v := &eventsView{env: env, log: log, tbl: table.New(env.Styles, eventsColumns)}
+func newEventsView(env *Env, log *events.Log, watchNote func() string) *eventsView {
+	v := &eventsView{env: env, log: log, watchNote: watchNote, tbl: table.New(env.Styles, eventsColumns)}
 	v.src.v = v
 	v.pull()
 	return v
@@ -194,6 +198,9 @@ func (v *eventsView) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case jobDoneMsg, clockMsg:
 		v.pull()
+		if v.watchNote() != v.note {
+			v.drawTitle()
+		}
 	case tea.KeyMsg:
 		km := v.env.Keys
 		switch {
@@ -257,6 +264,10 @@ func (v *eventsView) drawTitle() {
 	}
 	if v.filter.Raw != "" {
 		b.WriteString("  filter: " + sanitizeLine(v.filter.Raw))
+	}
+	v.note = v.watchNote()
+	if v.note != "" {
+		b.WriteString("  · " + v.note)
 	}
 	v.title = padLine(st.Title.Render("Events")+st.Muted.Render(b.String()), v.width)
 }

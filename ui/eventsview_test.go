@@ -43,7 +43,7 @@ func fillLog(log *events.Log, n int) {
 func TestEventsViewIncrementalIndex(t *testing.T) {
 	log := events.NewLog(0)
 	fillLog(log, 100)
-	v := newEventsView(feedEnv(), log)
+	v := newEventsView(feedEnv(), log, func() string { return "" })
 	v.SetSize(100, 20)
 	if v.src.Len() != 100 || v.src.at(0).Seq != 100 {
 		t.Fatalf("rows %d, first seq %d: want 100, newest first", v.src.Len(), v.src.at(0).Seq)
@@ -103,7 +103,7 @@ func TestEventsViewSanitizesMessages(t *testing.T) {
 	log.Append(events.Event{At: t0, Severity: events.Error, Kind: events.KindErrorDetail,
 		Object:  events.Object{Type: events.ObjectDeployment, ID: "abc\x1b]0;pwn\a"},
 		Message: "error: \x1b[2J\u202eevil"})
-	v := newEventsView(feedEnv(), log)
+	v := newEventsView(feedEnv(), log, func() string { return "" })
 	v.SetSize(100, 5)
 	out := v.View()
 	if strings.ContainsAny(out, "\a\u202e") || strings.Contains(out, "\x1b]0") || strings.Contains(out, "\x1b[2J") {
@@ -116,7 +116,7 @@ func TestEventsViewSanitizesMessages(t *testing.T) {
 func BenchmarkEventsView50k(b *testing.B) {
 	log := events.NewLog(0)
 	fillLog(log, events.DefaultCapacity)
-	v := newEventsView(feedEnv(), log)
+	v := newEventsView(feedEnv(), log, func() string { return "" })
 	v.SetSize(120, 37)
 	b.Run("View", func(b *testing.B) {
 		for b.Loop() {

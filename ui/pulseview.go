@@ -34,6 +34,7 @@ type pulseView struct {
 	rev           func() uint64                 // moves when rows change
 	log           *events.Log
 	open          func(filter string) tea.Cmd // the Deployments tab, filtered
+	watches       func() []model.WatchInfo    // the engine's list watches
 	width, height int
 
 	errs    []events.Event // the ERROR transitions of the last 15 minutes
@@ -56,8 +57,8 @@ type pulseLine struct {
 	line    *pulse.Line
 }
 
-func newPulseView(env *Env, rows func() []*model.DeploymentRow, rev func() uint64, log *events.Log, open func(string) tea.Cmd) *pulseView {
-	v := &pulseView{env: env, rows: rows, rev: rev, log: log, open: open}
+func newPulseView(env *Env, rows func() []*model.DeploymentRow, rev func() uint64, log *events.Log, open func(string) tea.Cmd, watches func() []model.WatchInfo) *pulseView {
+	v := &pulseView{env: env, rows: rows, rev: rev, log: log, open: open, watches: watches}
 	v.recompute()
 	return v
 }
@@ -246,13 +247,17 @@ func (v *pulseView) View() string {
 		}
 	}
 	org := v.p.Org
-	summary := fmt.Sprintf("  %s · %d ERROR", plural(org.Total, "deployment"), org.Errors())
+	summary := "  " + plural(org.Total, "deployment")
+	if n, ok := listWatchErrors(v.watches()); ok {
+		summary += fmt.Sprintf(" · %d in ERROR (API count)", n)
+	} else {
+		summary += fmt.Sprintf(" · %d ERROR", org.Errors())
+	}
 	if org.Unknown > 0 {
 		summary += fmt.Sprintf(" · %d status not read yet", org.Unknown)
 	}
-	summary += " · at " + v.computedAt.UTC().Format("15:04:05")
 	if v.width >= 100 {
-		summary += " · enter: those deployments"
+		summary += " · at " + v.computedAt.UTC().Format("15:04:05") + " · enter: those deployments"
 	}
 	add(st.Title.Render("Pulse") + st.Muted.Render(summary))
 	nameW, other, newTrend := pulseColumns(v.width)
@@ -358,7 +363,8 @@ func shortDur(d time.Duration) string {
 // openPulse opens :pulse on this console's rows and the engine's events.
 func (a *App) openPulse() tea.Cmd {
 	store := a.store
-	return a.openSub(newPulseView(a.env, store.All, store.Rev, a.engine.Events(), a.openDeploymentsFiltered))
+	return a.openSub(newPulseView(a.env, store.All, store.Rev, a.engine.Events(), a.openDeploymentsFiltered,
+		func() []model.WatchInfo { return a.listWatches }))
 }
 
 // openDeploymentsFiltered shows the Deployments tab with filter (""
@@ -376,4 +382,38 @@ func (a *App) openDeploymentsFiltered(filter string) tea.Cmd {
 	}
 	a.state.state.AddFilter(a.filterTarget().filterKind(), filter) // one up away once changed
 	return tea.Batch(cmd, a.plan(), a.setFlash("filtered: "+filter+" (esc clears)", false))
+}
+
+// listWatchErrors is the API's count of deployments in ERROR from the
+// last read of the engine's ERROR watch (false: none yet, or failing).
+func listWatchErrors(ws []model.WatchInfo) (int, bool) {
+	for _, w := range ws {
+		if w.Kind == model.JobErrorWatch && !w.LastRead.IsZero() && w.Fails == 0 {
+			return w.Total, true
+		}
+	}
+	return 0, false
+}
+
+// listWatchNote sums up the engine's ERROR watch for the feed and the
+// pulse: the API's own count of deployments in ERROR (the watch reads the
+// list filtered on status, so this is the whole organization's, even where
+// gapdeck has not read every status), whether the read was capped, or that
+// it is failing. "" before its first read.
+func listWatchNote(ws []model.WatchInfo) string {
+	for _, w := range ws {
+		if w.Kind != model.JobErrorWatch {
+			continue
+		}
+		switch {
+		case w.Fails > 0:
+			return fmt.Sprintf("ERROR watch failing (%d in a row; retrying)", w.Fails)
+		case w.LastRead.IsZero():
+			return ""
+		case w.Capped:
+			return fmt.Sprintf("%d in ERROR (API count; newest %d watched)", w.Total, w.Rows)
+		}
+		return fmt.Sprintf("%d in ERROR (API count)", w.Total)
+	}
+	return ""
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/model"
@@ -116,4 +117,24 @@ func TestPulseNarrow(t *testing.T) {
 	h.press("p")
 	checkScreen(t, h.view(), 80, 24)
 	h.mustContain("NEW ERR/MIN", "READY p50/95")
+}
+
+// The ERROR watch's note gives the API's count, says when the read was
+// capped, and when it fails; nothing before the first read.
+func TestListWatchNote(t *testing.T) {
+	at := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		w    model.WatchInfo
+		want string
+	}{
+		{model.WatchInfo{Kind: model.JobErrorWatch}, ""},
+		{model.WatchInfo{Kind: model.JobErrorWatch, LastRead: at, Rows: 102, Total: 102}, "102 in ERROR (API count)"},
+		{model.WatchInfo{Kind: model.JobErrorWatch, LastRead: at, Rows: 1000, Total: 1690, Capped: true}, "1690 in ERROR (API count; newest 1000 watched)"},
+		{model.WatchInfo{Kind: model.JobErrorWatch, LastRead: at, Fails: 3}, "ERROR watch failing (3 in a row; retrying)"},
+		{model.WatchInfo{Kind: model.JobNewWatch, LastRead: at, Total: 5}, ""},
+	} {
+		if got := listWatchNote([]model.WatchInfo{c.w}); got != c.want {
+			t.Errorf("listWatchNote(%+v) = %q, want %q", c.w, got, c.want)
+		}
+	}
 }

@@ -294,7 +294,7 @@ func (a *App) openEvents() tea.Cmd {
 	if _, ok := a.sub.(*eventsView); ok {
 		return nil
 	}
-	return a.openSub(newEventsView(a.env, a.engine.Events()))
+	return a.openSub(newEventsView(a.env, a.engine.Events(), func() string { return listWatchNote(a.listWatches) }))
 }
 
 // gotoObject shows an event's object: a deployment's detail (if it is
