@@ -19,6 +19,13 @@ type Recorder struct {
 	log     *Log
 	started time.Time // deployments created before were there already: not "appeared"
 	deps    map[string]*deployment
+
+	logs        map[string]*logsSeen             // deployment id → its last container logs answer
+	fleets      map[string]api.Fleet             // the Smart Fleets last listed, by name
+	fleetsKnown bool                             // fleets holds a baseline
+	smartGone   bool                             // the fleets list answered 404 (deprecated)
+	policies    map[string]map[string]api.Policy // fleet → policy name → policy
+	health      healthSeen
 }
 
 // deployment is what the recorder last knew of one deployment.
@@ -37,7 +44,8 @@ type deployment struct {
 // NewRecorder records into log. Deployments created before started are
 // taken as already there when first seen (no "appeared" event).
 func NewRecorder(log *Log, started time.Time) *Recorder {
-	return &Recorder{log: log, started: started, deps: map[string]*deployment{}}
+	return &Recorder{log: log, started: started, deps: map[string]*deployment{},
+		logs: map[string]*logsSeen{}, fleets: map[string]api.Fleet{}, policies: map[string]map[string]api.Policy{}}
 }
 
 // Log is where the recorder records.
@@ -166,6 +174,9 @@ func (r *Recorder) observeErrorDetail(id string, d *deployment, detail string, a
 
 // observeTags records tags added or removed (not at the first look).
 func (r *Recorder) observeTags(id string, d *deployment, tags []string, at time.Time) {
+	if d.tagsKnown && sameTags(d.tags, tags) {
+		return // the common case, every page: no allocation
+	}
 	tags = slices.Sorted(slices.Values(tags))
 	known := d.tagsKnown
 	old := d.tags
@@ -194,6 +205,20 @@ func (r *Recorder) observeTags(id string, d *deployment, tags []string, at time.
 	r.record(Event{At: at, Severity: Info, Kind: KindTags, Object: r.object(id), Message: "tags " + strings.Join(parts, " ")})
 }
 
+// sameTags reports whether tags are known, in the same (sorted) order;
+// tags in another order compare unequal and take the slow path.
+func sameTags(known, tags []string) bool {
+	if len(known) != len(tags) {
+		return false
+	}
+	for i, t := range tags {
+		if known[i] != t {
+			return false
+		}
+	}
+	return true
+}
+
 // ObserveGone records that deployment id ended or left the list at at;
 // why says how it was seen ("status answered 404", "no longer listed").
 func (r *Recorder) ObserveGone(id, why string, at time.Time) {
@@ -202,6 +227,7 @@ func (r *Recorder) ObserveGone(id, why string, at time.Time) {
 		return
 	}
 	d.gone = true
+	delete(r.logs, id)
 	r.record(Event{At: at, Severity: Info, Kind: KindGone, Object: r.object(id), From: d.status.Name(), Message: "gone: " + why})
 }
 
