@@ -20,7 +20,7 @@ func (r *Recorder) ObserveFleets(fleets []api.Fleet, err error, at time.Time) {
 	switch {
 	case api.IsNotFound(err):
 		if r.fleetsKnown && !r.smartGone && len(r.fleets) > 0 {
-			r.record(Event{At: at, Severity: Info, Kind: KindFleet, Object: Object{Type: ObjectFleet},
+			r.record(Event{At: at, Severity: Info, Kind: KindFleet, Object: Object{Type: ObjectFleet, ID: "smart-fleets"},
 				Message: fmt.Sprintf("Smart Fleets now answer 404 (deprecated): %d fleets no longer listed", len(r.fleets))})
 		}
 		r.smartGone, r.fleetsKnown = true, true
