@@ -1,6 +1,7 @@
 package events
 
 import (
+	"fmt"
 	"testing"
 	"time"
 )
@@ -28,5 +29,27 @@ func TestLogKeepsTheNewestAndNumbersThem(t *testing.T) {
 	}
 	if got := l.Since(5); got != nil {
 		t.Errorf("Since(newest) = %+v, want none", got)
+	}
+}
+
+// The recorder forgets deployments an hour after they went, so a server
+// running for days keeps only about the live population in memory; a
+// deployment gone recently is not gone twice.
+func TestRecorderForgetsTheLongGone(t *testing.T) {
+	t0 := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
+	r := NewRecorder(NewLog(0), t0)
+	for i := range 300 {
+		r.ObserveGone(fmt.Sprint("old-", i), "no longer listed in two passes", t0)
+	}
+	r.ObserveGone("old-1", "its status answered 404", t0.Add(time.Minute))
+	if n := r.Log().Len(); n != 300 {
+		t.Fatalf("%d gone events, want 300 (old-1 once)", n)
+	}
+	later := t0.Add(2 * time.Hour)
+	for i := range 256 {
+		r.ObserveGone(fmt.Sprint("new-", i), "no longer listed in two passes", later)
+	}
+	if n := len(r.deps); n != 256 {
+		t.Errorf("the recorder remembers %d deployments, want the 256 gone recently", n)
 	}
 }

@@ -19,6 +19,7 @@ type Recorder struct {
 	log     *Log
 	started time.Time // deployments created before were there already: not "appeared"
 	deps    map[string]*deployment
+	gone    int // deployments gone since the last sweep of deps
 
 	logs        map[string]*logsSeen             // deployment id → its last container logs answer
 	fleets      map[string]api.Fleet             // the Smart Fleets last listed, by name
@@ -39,7 +40,13 @@ type deployment struct {
 	version     string
 	location    string
 	gone        bool
+	goneAt      time.Time
 }
+
+// forgetGoneAfter is how long the recorder remembers a deployment after it
+// went (a late 404 or list page then is not news), before forgetting it so
+// a long-running server's memory stays bounded by the live population.
+const forgetGoneAfter = time.Hour
 
 // NewRecorder records into log. Deployments created before started are
 // taken as already there when first seen (no "appeared" event).
@@ -226,8 +233,17 @@ func (r *Recorder) ObserveGone(id, why string, at time.Time) {
 	if d.gone {
 		return
 	}
-	d.gone = true
+	d.gone, d.goneAt = true, at
 	delete(r.logs, id)
+	r.gone++
+	if r.gone >= 256 { // now and then: forget those gone long ago
+		r.gone = 0
+		for id, d := range r.deps {
+			if d.gone && at.Sub(d.goneAt) > forgetGoneAfter {
+				delete(r.deps, id)
+			}
+		}
+	}
 	r.record(Event{At: at, Severity: Info, Kind: KindGone, Object: r.object(id), From: d.status.Name(), Message: "gone: " + why})
 }
 
