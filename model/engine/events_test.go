@@ -292,6 +292,25 @@ func TestEventsFleetsAndPolicies(t *testing.T) {
 		t.Errorf("the poll repeated the noted change: %+v", got)
 	}
 
+	// So is a policy an action edited or deleted (NotePolicy).
+	p, err := w.client.UpdatePolicy(ctx, "na-tournament", "quebec-core", api.PolicyUpdate{Enabled: &off})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pv.NotePolicy("na-tournament", "quebec-core", p)
+	if _, err := w.client.DeletePolicy(ctx, "eu-casual", "eu-event-tagged"); err != nil {
+		t.Fatal(err)
+	}
+	pv.NotePolicy("eu-casual", "eu-event-tagged", nil)
+	edited, deleted := of(w.log, events.KindPolicy, "na-tournament/quebec-core"), of(w.log, events.KindPolicy, "eu-casual/eu-event-tagged")
+	if len(edited) != 1 || edited[0].Message != "policy disabled" || len(deleted) != 1 || deleted[0].Message != "policy deleted" {
+		t.Fatalf("after NotePolicy: %+v, %+v", edited, deleted)
+	}
+	w.run(t, 2*time.Minute)
+	if n := len(of(w.log, events.KindPolicy, "")); n != 4 {
+		t.Errorf("%d policy events, want 4 (changed, deleted, disabled, deleted): the poll repeated a noted change", n)
+	}
+
 	w.sim.SetLegacyFleets(false)
 	w.run(t, 10*time.Minute)
 	gone := of(w.log, events.KindFleet, "")
@@ -471,4 +490,66 @@ func TestEventsPersistAcrossARestart(t *testing.T) {
 		t.Errorf("the action after the restart: %+v", a)
 	}
 	t.Logf("first run %d events; after 20 min closed, %d deployments appeared", len(first), news)
+}
+
+// What the list and status polling see: a deployment created after the
+// engine started appears, once; one turning ERROR is a transition (error)
+// and its error_detail an error event; a tag added by someone else is a
+// tags event. Deployments there at the start are the baseline.
+func TestEventsStatusErrorTagsAndAppeared(t *testing.T) {
+	w := newFeedWorld(t, sim.Config{}, nil)
+	atStart := w.sim.LiveRequestIDs()
+	vw := attach(w.world, 200) // every row on screen: their status is read
+	w.run(t, 30*time.Second, vw)
+	var id string
+	for _, cand := range w.sim.LiveRequestIDs() {
+		if r, ok := w.engine.Snapshot().Deployments.Get(cand); ok && r.Status == api.StatusReady {
+			id = cand
+			break
+		}
+	}
+	if id == "" {
+		t.Fatal("no READY deployment known")
+	}
+	if err := w.sim.Fail(id, "Container exited: segfault in match 12"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.client.CreateDeploymentTag(context.Background(), id, "canary"); err != nil {
+		t.Fatal(err)
+	}
+	ok := w.runUntil(t, time.Minute, func() bool {
+		return len(of(w.log, events.KindStatus, id)) > 0 && len(of(w.log, events.KindErrorDetail, id)) > 0 && len(of(w.log, events.KindTags, id)) > 0
+	}, vw)
+	if !ok {
+		t.Fatalf("a minute after %s failed and was tagged: %+v", id, w.log.All())
+	}
+	st := of(w.log, events.KindStatus, id)
+	if len(st) != 1 || st[0].From != "READY" || st[0].To != "ERROR" || st[0].Severity != events.Error || !strings.HasPrefix(st[0].Message, "READY → ERROR (previous look ") {
+		t.Errorf("status events %+v", st)
+	}
+	if d := of(w.log, events.KindErrorDetail, id); len(d) != 1 || d[0].Message != "error: Container exited: segfault in match 12" || d[0].Severity != events.Error {
+		t.Errorf("error_detail events %+v", d)
+	}
+	if tg := of(w.log, events.KindTags, id); len(tg) != 1 || tg[0].Message != "tags +canary" || !slices.Contains(tg[0].Object.Tags, "canary") {
+		t.Errorf("tags events %+v", tg)
+	}
+	w.run(t, 5*time.Minute, vw)
+	appeared := of(w.log, events.KindAppeared, "")
+	if len(appeared) == 0 {
+		t.Fatal("no deployment appeared in 5 minutes")
+	}
+	seen := map[string]bool{}
+	for _, e := range appeared {
+		if seen[e.Object.ID] {
+			t.Errorf("%s appeared twice", e.Object.ID)
+		}
+		seen[e.Object.ID] = true
+		if slices.Contains(atStart, e.Object.ID) {
+			t.Errorf("%s, there at the start, appeared", e.Object.ID)
+		}
+		if e.Severity != events.Info {
+			t.Errorf("appeared %+v", e)
+		}
+	}
+	t.Logf("%d appeared in 5 min; %s", len(appeared), st[0].Message)
 }
