@@ -362,7 +362,7 @@ func TestEventsAPIHealth(t *testing.T) {
 	for _, e := range got {
 		t.Logf("%s %s %s", e.Severity, e.Object.ID, e.Message)
 	}
-	if len(got) < 2 || got[len(got)-1].Severity != events.Info || !strings.HasPrefix(got[len(got)-1].Message, "API recovered: was ") {
+	if len(got) < 2 || got[len(got)-1].Severity != events.Info || !strings.HasPrefix(got[len(got)-1].Message, "API recovered: ") {
 		t.Fatalf("500s then answers: %+v", got)
 	}
 	if e := got[0]; e.Severity == events.Info || !strings.Contains(e.Message, "500") {

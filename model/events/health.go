@@ -7,15 +7,30 @@ import (
 	"github.com/gapdeck/gapdeck/api"
 )
 
-// StormQuiet is how long without a 429 pause ends a rate-limit storm: the
-// pauses of a storm come and go (each lasts a Retry-After), and the feed
-// says once that it started and once that it ended.
-const StormQuiet = 30 * time.Second
+// Spells of trouble that come and go are coalesced: the feed says once
+// that one started and once that it ended.
+const (
+	// StormQuiet is how long without a 429 pause ends a rate-limit storm
+	// (each pause lasts a Retry-After; a storm is many).
+	StormQuiet = 30 * time.Second
+	// DegradedQuiet is how long without a failure ends a spell of
+	// DEGRADED (each failure keeps the client DEGRADED for
+	// api.DegradedFor; a flaky API is many).
+	DegradedQuiet = time.Minute
+)
 
 // healthSeen is what the recorder last knew of the API's health.
 type healthSeen struct {
-	state api.HealthState
-	since time.Time // when state was first observed
+	// hard is DOWN or TOKEN-REJECTED while it lasts (HealthUnknown: not);
+	// the client holds those until a probe is answered, so they do not
+	// flap.
+	hard      api.HealthState
+	hardSince time.Time
+	// A spell of DEGRADED: from its first failure until DegradedQuiet
+	// after its last.
+	degraded      bool
+	degradedStart time.Time
+	degradedLast  time.Time
 	// The 429 storm: from its first pause until StormQuiet after its
 	// last one.
 	storm      bool
@@ -26,25 +41,88 @@ type healthSeen struct {
 
 // ObserveHealth takes the client's health read at at, after an answer
 // was applied, and rateLimited, the client's count of 429s so far (-1:
-// unknown). A change of state is an event: DEGRADED (warning), DOWN and
-// TOKEN-REJECTED (error), back to OK (info). Rate limiting is coalesced
-// into a storm: one warning when the first 429 pauses a group, one
-// "recovered" with the count of 429s once StormQuiet passed without one.
-// The first state seen is the baseline unless it is a problem. Messages
-// quote Health.Reason, which never holds the token.
+// unknown). DOWN and TOKEN-REJECTED are errors when they start and
+// information when the API answers again. DEGRADED (warning) and rate
+// limiting (warning) come in spells: one event when a spell starts, one
+// when DegradedQuiet or StormQuiet passed without it (the storm's with
+// its count of 429s). A healthy start is no event. Messages quote
+// Health.Reason, which never holds the token.
 func (r *Recorder) ObserveHealth(h api.Health, rateLimited int64, at time.Time) {
+	if h.State == api.HealthUnknown {
+		return
+	}
+	r.observeHard(h, at)
+	r.observeDegraded(h, at)
+	r.observeStorm(h, rateLimited, at)
+}
+
+// observeHard records DOWN and TOKEN-REJECTED starting and ending.
+func (r *Recorder) observeHard(h api.Health, at time.Time) {
 	hs := &r.health
-	if h.State == api.HealthRateLimited {
-		hs.stormLast = at
-		if !hs.storm {
-			hs.storm, hs.stormStart, hs.storm429s = true, at, rateLimited
-			msg := "rate limited: " + h.Reason
-			if !h.RetryAt.IsZero() {
-				msg += fmt.Sprintf(", paused for %s", ago(h.RetryAt.Sub(at)))
-			}
-			r.record(Event{At: at, Severity: Warning, Kind: KindAPI, Object: apiObject(h), To: h.State.String(), Message: msg})
+	hard := h.State == api.HealthDown || h.State == api.HealthTokenRejected
+	switch {
+	case hard && h.State != hs.hard:
+		e := Event{At: at, Severity: Error, Kind: KindAPI, Object: apiObject(h), To: h.State.String()}
+		if hs.hard != api.HealthUnknown {
+			e.From = hs.hard.String()
 		}
-	} else if hs.storm && at.Sub(hs.stormLast) >= StormQuiet {
+		if h.State == api.HealthDown {
+			e.Message = "API down: " + h.Reason
+		} else {
+			e.Message = "token rejected: " + h.Reason
+		}
+		hs.hard, hs.hardSince = h.State, at
+		r.record(e)
+	case !hard && hs.hard != api.HealthUnknown:
+		was := hs.hard
+		hs.hard = api.HealthUnknown
+		msg := "API recovered: was " + was.String() + " for " + ago(at.Sub(hs.hardSince))
+		if h.State != api.HealthOK {
+			msg = "API answers again (was " + was.String() + " for " + ago(at.Sub(hs.hardSince)) + ")"
+		}
+		r.record(Event{At: at, Severity: Info, Kind: KindAPI, Object: Object{Type: ObjectAPI, ID: "api"},
+			From: was.String(), To: h.State.String(), Message: msg})
+	}
+}
+
+// observeDegraded records a spell of DEGRADED starting and ending.
+func (r *Recorder) observeDegraded(h api.Health, at time.Time) {
+	hs := &r.health
+	switch {
+	case h.State == api.HealthDegraded:
+		hs.degradedLast = at
+		if !hs.degraded {
+			hs.degraded, hs.degradedStart = true, at
+			r.record(Event{At: at, Severity: Warning, Kind: KindAPI, Object: apiObject(h), To: h.State.String(),
+				Message: "API degraded: " + h.Reason})
+		}
+	case !hs.degraded:
+	case hs.hard != api.HealthUnknown:
+		hs.degraded = false // a worse state took over; its own events tell
+	case at.Sub(hs.degradedLast) >= DegradedQuiet:
+		hs.degraded = false
+		r.record(Event{At: at, Severity: Info, Kind: KindAPI, Object: Object{Type: ObjectAPI, ID: "api"},
+			From: api.HealthDegraded.String(), To: h.State.String(),
+			Message: "API recovered: degraded for " + ago(hs.degradedLast.Sub(hs.degradedStart)+api.DegradedFor)})
+	}
+}
+
+// observeStorm records a 429 storm starting and ending.
+func (r *Recorder) observeStorm(h api.Health, rateLimited int64, at time.Time) {
+	hs := &r.health
+	switch {
+	case h.State == api.HealthRateLimited:
+		hs.stormLast = at
+		if hs.storm {
+			return
+		}
+		hs.storm, hs.stormStart, hs.storm429s = true, at, rateLimited
+		msg := "rate limited: " + h.Reason
+		if !h.RetryAt.IsZero() {
+			msg += fmt.Sprintf(", paused for %s", ago(h.RetryAt.Sub(at)))
+		}
+		r.record(Event{At: at, Severity: Warning, Kind: KindAPI, Object: apiObject(h), To: h.State.String(), Message: msg})
+	case hs.storm && at.Sub(hs.stormLast) >= StormQuiet:
 		hs.storm = false
 		msg := "rate limiting over after " + ago(hs.stormLast.Sub(hs.stormStart)+StormQuiet)
 		if rateLimited >= 0 && hs.storm429s >= 0 {
@@ -53,34 +131,6 @@ func (r *Recorder) ObserveHealth(h api.Health, rateLimited int64, at time.Time) 
 		r.record(Event{At: at, Severity: Info, Kind: KindAPI, Object: Object{Type: ObjectAPI, ID: "api"},
 			From: api.HealthRateLimited.String(), To: h.State.String(), Message: msg})
 	}
-	prev, prevSince := hs.state, hs.since
-	if h.State == prev || h.State == api.HealthUnknown {
-		return
-	}
-	hs.state, hs.since = h.State, at
-	if h.State == api.HealthRateLimited || prev == api.HealthRateLimited && h.State == api.HealthOK {
-		return // the storm's own events
-	}
-	e := Event{At: at, Kind: KindAPI, Object: apiObject(h), From: prev.String(), To: h.State.String()}
-	if prev == api.HealthUnknown {
-		e.From = ""
-	}
-	switch h.State {
-	case api.HealthOK:
-		if prev == api.HealthUnknown {
-			return // the baseline
-		}
-		e.Severity, e.Message = Info, "API recovered: was "+prev.String()+" for "+ago(at.Sub(prevSince))
-	case api.HealthDegraded:
-		e.Severity, e.Message = Warning, "API degraded: "+h.Reason
-	case api.HealthDown:
-		e.Severity, e.Message = Error, "API down: "+h.Reason
-	case api.HealthTokenRejected:
-		e.Severity, e.Message = Error, "token rejected: "+h.Reason
-	default:
-		return
-	}
-	r.record(e)
 }
 
 // Storming reports whether a 429 storm is under way (its end is not yet
