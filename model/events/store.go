@@ -271,19 +271,25 @@ func (s *Store) compact() error {
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), s.path)
-	}
 	if err != nil {
 		os.Remove(tmp.Name())
 		return err
 	}
+	s.f.Close() // before the rename: Windows does not replace an open file
+	renamed := os.Rename(tmp.Name(), s.path)
+	if renamed != nil {
+		os.Remove(tmp.Name())
+	}
 	f, err := os.OpenFile(s.path, os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
-		return err
+		s.f = nil // nothing more is written; Err says why
+		return errors.Join(renamed, err)
 	}
-	s.f.Close()
-	s.f, s.size = f, int64(len(data))
+	s.f = f
+	if renamed != nil {
+		return renamed // the old file, whole, goes on
+	}
+	s.size = int64(len(data))
 	return nil
 }
 
@@ -300,6 +306,9 @@ func (s *Store) Close() error {
 	<-s.done
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.f == nil {
+		return nil // lost after a failed compaction (Err said so)
+	}
 	err := s.f.Close()
 	s.f = nil
 	if errors.Is(err, fs.ErrClosed) {
