@@ -499,8 +499,27 @@ func TestEventsPersistAcrossARestart(t *testing.T) {
 func TestEventsStatusErrorTagsAndAppeared(t *testing.T) {
 	w := newFeedWorld(t, sim.Config{}, nil)
 	atStart := w.sim.LiveRequestIDs()
+	for _, id := range atStart { // one in ERROR before gapdeck looks
+		if w.sim.Fail(id, "Container exited: before gapdeck started") == nil {
+			break
+		}
+	}
 	vw := attach(w.world, 200) // every row on screen: their status is read
 	w.run(t, 30*time.Second, vw)
+	// Those in ERROR already are the baseline: their error_detail is not
+	// news at every start.
+	inError := 0
+	for _, id := range atStart {
+		if r, ok := w.engine.Snapshot().Deployments.Get(id); ok && r.Status == api.StatusError {
+			inError++
+			if len(of(w.log, events.KindStatus, id)) == 0 && len(of(w.log, events.KindErrorDetail, id)) > 0 {
+				t.Errorf("%s, in ERROR at the start, had an error_detail event", id)
+			}
+		}
+	}
+	if inError == 0 {
+		t.Fatal("no deployment in ERROR at the start: the baseline is not tested")
+	}
 	var id string
 	for _, cand := range w.sim.LiveRequestIDs() {
 		if r, ok := w.engine.Snapshot().Deployments.Get(cand); ok && r.Status == api.StatusReady {

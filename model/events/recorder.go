@@ -41,6 +41,11 @@ type deployment struct {
 	location    string
 	gone        bool
 	goneAt      time.Time
+	// detailKnown: a status answer was read (error_detail has a
+	// baseline); news: it appeared or changed status while watched, so
+	// its first error_detail is news too.
+	detailKnown bool
+	news        bool
 }
 
 // forgetGoneAfter is how long the recorder remembers a deployment after it
@@ -91,6 +96,7 @@ func (r *Recorder) ObserveListed(items []api.Deployment, at time.Time) {
 		}
 		d, first := r.dep(it.RequestID)
 		if first && !it.StartTime.IsZero() && !it.StartTime.Before(r.started) {
+			d.news = true
 			r.record(Event{At: at, Severity: Info, Kind: KindAppeared, Object: r.object(it.RequestID),
 				Message: "new deployment listed"})
 		}
@@ -113,10 +119,19 @@ func (r *Recorder) ObserveStatus(id string, st *api.DeploymentStatus, at time.Ti
 		d.location = cmpOr(locationName(st.Location), d.location)
 	}
 	if first && !st.StartTime.IsZero() && !st.StartTime.Before(r.started) {
+		d.news = true
 		r.record(Event{At: at, Severity: Info, Kind: KindAppeared, Object: r.object(id), Message: "new deployment"})
 	}
 	r.observeStatus(id, d, st.CurrentStatus, at, "")
-	r.observeErrorDetail(id, d, st.ErrorDetail, at)
+	if !d.detailKnown && !d.news {
+		// The first status read of a deployment that was there before and
+		// did not change since: its error_detail is the baseline (a
+		// deployment in ERROR for hours is not news at every start).
+		d.errorDetail = strings.TrimSpace(st.ErrorDetail)
+	} else {
+		r.observeErrorDetail(id, d, st.ErrorDetail, at)
+	}
+	d.detailKnown = true
 	r.observeTags(id, d, st.Tags, at)
 }
 
@@ -163,6 +178,7 @@ func (r *Recorder) observeStatus(id string, d *deployment, status api.Status, at
 	default:
 		e.Message = fmt.Sprintf("now %s (%s)", status.Name(), prevNote)
 	}
+	d.news = true
 	r.record(e)
 }
 
