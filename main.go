@@ -34,6 +34,7 @@ import (
 	"github.com/gapdeck/gapdeck/config"
 	"github.com/gapdeck/gapdeck/model"
 	"github.com/gapdeck/gapdeck/model/engine"
+	"github.com/gapdeck/gapdeck/model/events"
 	"github.com/gapdeck/gapdeck/model/watchlist"
 	"github.com/gapdeck/gapdeck/ui"
 	"github.com/gapdeck/gapdeck/ui/keys"
@@ -226,7 +227,7 @@ func runServe(ctx context.Context, o serveOptions) error {
 	if err != nil {
 		return err
 	}
-	eng := engine.New(engine.Config{Client: base.Client, Scheduler: schedulerWithFleets(base), Log: logger})
+	eng := engine.New(engine.Config{Client: base.Client, Scheduler: schedulerWithFleets(base), Log: logger, Events: base.Events})
 	go serve.RunEngine(ctx, eng, logger)
 	srv, err := serve.New(serve.Config{
 		Listen: listen, HostKeyPath: filepath.Join(xdg.StateHome, "gapdeck", "ssh_host_ed25519"), Keys: keys,
@@ -767,12 +768,13 @@ func (c *console) envForProfile(name string) (*ui.Env, error) {
 		audit.Close()
 		return nil, fmt.Errorf("%s: keys: %w", c.cfg.Path, err)
 	}
+	evlog, closeEvents := c.openEvents(p.Name, demo)
 	ctx, cancel := context.WithCancel(c.ctx)
 	env := &ui.Env{
 		Client: client, Styles: c.styles, Keys: keys, Log: c.logger, Profile: p.Name, Demo: demo, ReadOnly: s.readOnly, ReadOnlyReason: s.readOnlyReason,
 		Ctx: ctx, Clipboard: c.clipboard(), Scheduler: s.scheduler, LogCap: s.logCap, Audit: audit,
 		EnvLabel: p.EnvLabel, EnvColor: p.EnvColor, PrivateFleets: privateFleets,
-		TokenSource: tokenSource, ReloadToken: reloadToken, Actor: actor,
+		TokenSource: tokenSource, ReloadToken: reloadToken, Actor: actor, Events: evlog,
 		NotifyCommand: c.cfg.NotifyCommand, WatchesPath: watchlist.DefaultPath(),
 	}
 	if !c.cfg.NoBell {
@@ -784,6 +786,7 @@ func (c *console) envForProfile(name string) (*ui.Env, error) {
 	env.Close = sync.OnceFunc(func() {
 		cancel()
 		audit.Close()
+		closeEvents()
 	})
 	if names := c.profileNames(); len(names) > 1 {
 		env.Profiles, env.SwitchProfile = names, c.envForProfile
@@ -792,6 +795,30 @@ func (c *console) envForProfile(name string) (*ui.Env, error) {
 	c.envs = append(c.envs, env)
 	c.mu.Unlock()
 	return env, nil
+}
+
+// openEvents is profile's incident feed, read back from its file
+// (events.DefaultPath: the last 24 hours) and kept there, and what closes
+// the file. A file that cannot be opened leaves the feed in memory only,
+// said in the log: the console still works. --demo keeps it in memory
+// only: the simulator is a new world at every start, so the events of a
+// previous demo would tell of deployments this one never had.
+func (c *console) openEvents(profile string, demo bool) (*events.Log, func()) {
+	log := events.NewLog(0)
+	if demo {
+		return log, func() {}
+	}
+	st, rep, err := events.Open(events.DefaultPath(profile), log, events.StoreOptions{Log: c.logger})
+	if err != nil {
+		c.logger.Error("events: the incident feed is kept in memory only", "profile", profile, "err", err)
+		return log, func() {}
+	}
+	c.logger.Info("events: read back", "file", st.Path(), "loaded", rep.Loaded, "older_than_24h", rep.Old, "unreadable_lines", rep.Skipped)
+	return log, func() {
+		if err := st.Close(); err != nil {
+			c.logger.Error("events: closing the events file", "file", st.Path(), "err", err)
+		}
+	}
 }
 
 // localUser names the person at this terminal for the audit.

@@ -19,6 +19,7 @@ import (
 
 	"github.com/gapdeck/gapdeck/config"
 	"github.com/gapdeck/gapdeck/model"
+	"github.com/gapdeck/gapdeck/model/events"
 )
 
 // isolate points the XDG directories at a fresh temporary directory and
@@ -332,9 +333,27 @@ keys:
 		t.Errorf("unknown profile: %v", err)
 	}
 
-	// Close cancels the Env's context and closes its audit log, once.
+	// The profile's incident feed is kept in its own file (0600, in a
+	// 0700 directory), written until Close.
+	if env.Events == nil || dev.Events == nil || env.Events == dev.Events {
+		t.Fatalf("events logs %p and %p: want one per profile", env.Events, dev.Events)
+	}
+	env.Events.Append(events.Event{At: time.Now(), Kind: events.KindAction, Message: "alice stopped d-1: ok"})
+
+	// Close cancels the Env's context and closes its audit log and its
+	// events file, once.
 	env.Close()
 	env.Close()
+	evPath := filepath.Join(dir, "state", "gapdeck", "events", "prod.jsonl")
+	data, err := os.ReadFile(evPath)
+	if err != nil || !strings.Contains(string(data), `"message":"alice stopped d-1: ok"`) {
+		t.Errorf("events file %s: %q, %v", evPath, data, err)
+	}
+	for p, mode := range map[string]os.FileMode{evPath: 0o600, filepath.Dir(evPath): 0o700} {
+		if fi, err := os.Stat(p); err != nil || fi.Mode().Perm() != mode {
+			t.Errorf("%s: %v, want mode %v", p, err, mode)
+		}
+	}
 	if env.Ctx.Err() == nil {
 		t.Error("Close did not cancel the context")
 	}
@@ -371,7 +390,7 @@ func TestFlagsBeatProfile(t *testing.T) {
 }
 
 func TestDemoProfile(t *testing.T) {
-	isolate(t)
+	dir := isolate(t)
 	cfg, err := loadConfig("")
 	if err != nil {
 		t.Fatal(err)
@@ -383,6 +402,12 @@ func TestDemoProfile(t *testing.T) {
 	}
 	if !env.Demo || env.Profile != "demo" || len(env.PrivateFleets) == 0 || env.SwitchProfile != nil {
 		t.Errorf("demo env %+v", env)
+	}
+	// The demo's events stay in memory: no file.
+	env.Events.Append(events.Event{At: time.Now(), Message: "x"})
+	env.Close()
+	if _, err := os.Stat(filepath.Join(dir, "state", "gapdeck", "events")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the demo made an events directory: %v", err)
 	}
 	// No configuration and no token: the built-in profile asks for one.
 	c = newTestConsole(t, cfg, consoleOptions{})

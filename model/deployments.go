@@ -123,17 +123,75 @@ func (d *Deployments) ApplyList(page []api.Deployment, now time.Time) (changed i
 // EndCycle ends the pass and drops the rows it did not see (see
 // Deployments for when a row gets a second chance). It returns their ids.
 func (d *Deployments) EndCycle() (removed []string) {
+	for _, r := range d.EndCycleRemovals() {
+		removed = append(removed, r.ID)
+	}
+	return removed
+}
+
+// RemovalReason is why the end of a list pass dropped a row.
+type RemovalReason int
+
+// Why a row was dropped.
+const (
+	// RemovedEnded: its last status said it was ending (TERMINATING or
+	// TERMINATED) and the pass did not list it: it is gone.
+	RemovedEnded RemovalReason = iota + 1
+	// RemovedUnlisted: two passes in a row did not list it: it is gone.
+	RemovedUnlisted
+	// RemovedQuery: the list is read under another pushed-down query
+	// than the one that listed it (the user filtered the list on the
+	// server): it may well still run, it is only out of the query.
+	RemovedQuery
+)
+
+var removalNames = [...]string{"", "ended", "no longer listed", "out of the query"}
+
+// String says the reason in words ("ended", "no longer listed", "out of
+// the query").
+func (r RemovalReason) String() string {
+	if r > 0 && int(r) < len(removalNames) {
+		return removalNames[r]
+	}
+	return "removed?"
+}
+
+// Gone reports whether the reason means the deployment no longer exists
+// (not merely left out by the query).
+func (r RemovalReason) Gone() bool { return r == RemovedEnded || r == RemovedUnlisted }
+
+// Removal is one row the end of a list pass dropped, with why, and the
+// status it last had.
+type Removal struct {
+	ID     string
+	Reason RemovalReason
+	Status api.Status
+}
+
+// EndCycleRemovals is EndCycle telling why each row was dropped: a row
+// listed under another pushed-down query is RemovedQuery whatever else
+// holds (its absence says nothing of the deployment).
+func (d *Deployments) EndCycleRemovals() (removed []Removal) {
 	for _, r := range d.idx.All() {
 		last := d.seen[r.ID]
 		if last == d.cycle {
 			continue
 		}
-		if last+1 < d.cycle || r.listedUnder != d.pushKey || r.Status.Ended() {
-			removed = append(removed, r.ID)
+		var why RemovalReason
+		switch {
+		case r.listedUnder != d.pushKey:
+			why = RemovedQuery
+		case r.Status.Ended():
+			why = RemovedEnded
+		case last+1 < d.cycle:
+			why = RemovedUnlisted
+		default:
+			continue
 		}
+		removed = append(removed, Removal{ID: r.ID, Reason: why, Status: r.Status})
 	}
-	for _, id := range removed {
-		d.remove(id)
+	for _, r := range removed {
+		d.remove(r.ID)
 	}
 	return removed
 }

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"testing"
@@ -303,5 +304,41 @@ func TestStatusProblemKeepsStatusAndSince(t *testing.T) {
 	d.ApplyStatus(statusOf(item, api.StatusReady, "kart-racing", "v1.9.3", "Frankfurt"), t0.Add(30*time.Second))
 	if r, _ := d.Get("a"); r.StatusProblem != "" || !r.StatusProblemSince.IsZero() {
 		t.Fatalf("a usable answer left the problem %q since %s", r.StatusProblem, r.StatusProblemSince)
+	}
+}
+
+// The end of a pass tells why it dropped each row: ended (its last status
+// said so), unlisted (two misses), or only out of a changed pushed-down
+// query, which is not the deployment gone.
+func TestEndCycleRemovalsTellWhy(t *testing.T) {
+	d := NewDeployments()
+	pass := func(ids ...string) []Removal {
+		d.BeginCycle()
+		var page []api.Deployment
+		for _, id := range ids {
+			page = append(page, listItem(id, time.Minute))
+		}
+		d.ApplyList(page, t0)
+		out := d.EndCycleRemovals()
+		slices.SortFunc(out, func(a, b Removal) int { return cmp.Compare(a.ID, b.ID) })
+		return out
+	}
+	pass("a", "b", "c")
+	d.ApplyStatus(statusOf(listItem("c", time.Minute), api.StatusTerminating, "app", "v1", "Paris"), t0)
+	if got := pass("a"); len(got) != 1 || got[0] != (Removal{ID: "c", Reason: RemovedEnded, Status: api.StatusTerminating}) {
+		t.Fatalf("second pass removed %+v, want c ended (TERMINATING)", got)
+	}
+	if got := pass("a"); len(got) != 1 || got[0].ID != "b" || got[0].Reason != RemovedUnlisted || !got[0].Reason.Gone() {
+		t.Fatalf("third pass removed %+v, want b no longer listed", got)
+	}
+	// The user filters on the server: a, listed under the old query, is
+	// dropped at the first miss, and not as gone.
+	d.SetPushdown(mustParse(t, "status:err"))
+	got := pass()
+	if len(got) != 1 || got[0].ID != "a" || got[0].Reason != RemovedQuery || got[0].Reason.Gone() {
+		t.Fatalf("pass under a new query removed %+v, want a out of the query", got)
+	}
+	if RemovedQuery.String() != "out of the query" || RemovedEnded.String() != "ended" {
+		t.Errorf("reasons read %q, %q", RemovedQuery, RemovedEnded)
 	}
 }

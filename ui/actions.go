@@ -349,6 +349,7 @@ func (a *App) onBulkStopDone(msg bulkStopDoneMsg) tea.Cmd {
 func (a *App) audit(e model.AuditEntry) {
 	delete(a.inflight, e.ID)
 	a.view.Announce(actionNotice(e), e.Action, e.Targets) // the others on a shared console hear of it
+	a.view.RecordAction(e)                                // the incident feed, for every console and its file
 	if a.env.Audit == nil {
 		return
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/model"
 	"github.com/gapdeck/gapdeck/model/audittest"
+	"github.com/gapdeck/gapdeck/model/events"
 )
 
 const (
@@ -81,6 +82,16 @@ func TestStopConfirmedIsSentReportedAndAudited(t *testing.T) {
 	raw, _ := os.ReadFile(path)
 	if strings.Contains(string(raw), harnessToken) {
 		t.Error("the audit file holds the token")
+	}
+	// The outcome is in the engine's incident feed too, for every console.
+	var feed []string
+	for _, ev := range h.app.engine.Events().All() {
+		if ev.Kind == events.KindAction {
+			feed = append(feed, ev.Message)
+		}
+	}
+	if len(feed) != 1 || !strings.Contains(feed[0], " stopped "+id+": "+e.Outcome) {
+		t.Errorf("incident feed actions %q, want the stop of %s: %s", feed, id, e.Outcome)
 	}
 }
 

@@ -157,7 +157,7 @@ func (a *App) build(env *Env) {
 	cfg.PrivateFleets = privateFleets
 	a.engine, a.runs = env.Engine, false
 	if a.engine == nil {
-		a.engine = engine.New(engine.Config{Client: env.Client, Scheduler: cfg, Now: env.now, Log: env.Log, Sparks: env.Sparks})
+		a.engine = engine.New(engine.Config{Client: env.Client, Scheduler: cfg, Now: env.now, Log: env.Log, Sparks: env.Sparks, Events: env.Events})
 		a.runs = true
 	}
 	if env.Sparks == nil {

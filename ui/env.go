@@ -11,6 +11,7 @@ import (
 	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/model"
 	"github.com/gapdeck/gapdeck/model/engine"
+	"github.com/gapdeck/gapdeck/model/events"
 	"github.com/gapdeck/gapdeck/ui/theme"
 )
 
@@ -35,6 +36,10 @@ type Env struct {
 	// Sparks holds the Deployments table's per-row CPU/memory sparklines;
 	// the engine's when nil.
 	Sparks *model.SparkStore
+	// Events is the incident feed the console's own engine records into
+	// (the profile's, read back from its file; nil: a new one in memory
+	// only). Unused when Engine is set: that engine has its own.
+	Events *events.Log
 	// Engine is the live data to watch when the caller runs it (a shared
 	// server, a test driving engine.Cycle). nil: the console builds an
 	// engine over Client and runs it until Ctx ends.

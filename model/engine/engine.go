@@ -34,7 +34,11 @@ type Config struct {
 	// store of model.DefaultSparkRows).
 	Sparks *model.SparkStore
 	// Events is where the engine records what its polling observes (the
-	// incident feed; default: a new log of events.DefaultCapacity).
+	// incident feed; default: a new log of events.DefaultCapacity). When
+	// it holds events of a previous run (read back from its file), the
+	// newest one's time is when this engine takes over: deployments
+	// created since (while gapdeck was closed) are reported as appeared,
+	// once; older ones were seen then.
 	Events *events.Log
 }
 
@@ -90,6 +94,10 @@ func New(cfg Config) *Engine {
 	if evlog == nil {
 		evlog = events.NewLog(0)
 	}
+	started := now()
+	if last, ok := evlog.Newest(); ok && last.At.Before(started) {
+		started = last.At
+	}
 	store := model.NewDeployments()
 	sched := model.NewScheduler(cfg.Scheduler, store)
 	sched.SetInterests(nil)
@@ -98,7 +106,7 @@ func New(cfg Config) *Engine {
 		client: cfg.Client, now: now, log: log,
 		kick: make(chan struct{}, 1), done: make(chan Result, 64),
 		store: store, sched: sched, cat: model.NewCatalog(cfg.Scheduler.PrivateFleets), sparks: sparks,
-		events: events.NewRecorder(evlog, now()),
+		events: events.NewRecorder(evlog, started),
 		latest: map[string]Result{},
 	}
 }
@@ -195,6 +203,7 @@ func (e *Engine) apply(r Result) {
 		return
 	}
 	j := r.Job
+	e.observeHealthLocked()
 	if j.Kind == model.JobListPage && r.List != nil && !e.sched.Stale(j) {
 		var stop api.PageStop
 		r.ListMore, stop = e.sched.ListPage(j, r.List.PageInfo())
@@ -228,9 +237,15 @@ func (e *Engine) apply(r Result) {
 		e.applyDeployments(r)
 	case model.JobFleets:
 		e.cat.ApplyFleets(r.Fleets, r.Err)
+		e.events.ObserveFleets(r.Fleets, r.Err, r.At)
 		e.sched.SetFleets(e.cat.FleetNames())
 	case model.JobPolicies:
 		e.cat.ApplyPolicies(j.Fleet, r.Policies, r.Err)
+		e.events.ObservePolicies(j.Fleet, r.Policies, r.Err, r.At)
+	case model.JobLogs:
+		if r.Err == nil {
+			e.events.ObserveLogs(j.ID, r.Logs, r.At)
+		}
 	case model.JobHosts:
 		e.cat.ApplyHosts(j.Fleet, r.Hosts, r.Err)
 	case model.JobLocations:
@@ -267,7 +282,14 @@ func (e *Engine) applyDeployments(r Result) {
 		e.store.ApplyList(r.List.Data, r.At)
 		e.events.ObserveListed(r.List.Data, r.At)
 		if !r.ListMore {
-			e.store.EndCycle()
+			for _, rm := range e.store.EndCycleRemovals() {
+				switch rm.Reason {
+				case model.RemovedEnded:
+					e.events.ObserveGone(rm.ID, "ended ("+rm.Status.Name()+" last seen)", r.At)
+				case model.RemovedUnlisted:
+					e.events.ObserveGone(rm.ID, "no longer listed in two passes", r.At)
+				} // RemovedQuery: only out of the pushed-down query, not gone
+			}
 		}
 	case j.Kind != model.JobStatus:
 	case api.IsNotFound(r.Err):
@@ -308,6 +330,17 @@ func (e *Engine) noteCapped(k model.JobKind, last *api.DeploymentList) {
 	e.capNoted[k] = true
 	e.log.Debug("list watch read stopped at its page ceiling; older rows are left to the full list pass",
 		"watch", k.String(), "total_count", int(last.TotalCount))
+}
+
+// observeHealthLocked records the API's health after an answer; the
+// client's 429 count is read only while rate limiting lasts.
+func (e *Engine) observeHealthLocked() {
+	h := e.client.Health()
+	n := int64(-1)
+	if h.State == api.HealthRateLimited || e.events.Storming() {
+		n = e.client.Stats().RateLimited
+	}
+	e.events.ObserveHealth(h, n, e.now())
 }
 
 // changedLocked starts a new version and tells every view.

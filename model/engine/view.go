@@ -6,6 +6,7 @@ import (
 
 	"github.com/gapdeck/gapdeck/api"
 	"github.com/gapdeck/gapdeck/model"
+	"github.com/gapdeck/gapdeck/model/events"
 )
 
 // View is one attached viewer's handle on the engine: what it shows (its
@@ -205,15 +206,40 @@ func (v *View) NoteTags(id string, tags []string) {
 	v.note(func(e *Engine) bool { return e.store.SetTags(id, tags) })
 }
 
-// NoteFleet replaces a Smart Fleet with the one an action's answer carried.
+// NoteFleet replaces a Smart Fleet with the one an action's answer
+// carried; the incident feed records the change.
 func (v *View) NoteFleet(f api.Fleet) {
-	v.note(func(e *Engine) bool { return e.cat.PutFleet(f) })
+	v.note(func(e *Engine) bool {
+		e.events.ObserveFleet(f, e.now())
+		return e.cat.PutFleet(f)
+	})
 }
 
 // NotePolicy replaces a policy with the one an action's answer carried, or
-// removes it (p nil: deleted).
+// removes it (p nil: deleted); the incident feed records the change.
 func (v *View) NotePolicy(fleet, name string, p *api.Policy) {
-	v.note(func(e *Engine) bool { return e.cat.PutPolicy(fleet, name, p) })
+	v.note(func(e *Engine) bool {
+		e.events.ObservePolicy(fleet, name, p, e.now())
+		return e.cat.PutPolicy(fleet, name, p)
+	})
+}
+
+// RecordAction puts an action's audited outcome in the incident feed
+// (every attached view and the persisted log see it): "alice stopped
+// b6070d5ea80b: stopping". The actor is the entry's, or this view's
+// identity.
+func (v *View) RecordAction(a model.AuditEntry) {
+	e := v.e
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed || a.Outcome == model.OutcomeAttempted {
+		return
+	}
+	actor := v.name
+	if a.Actor != nil && a.Actor.Name != "" {
+		actor = a.Actor.Name
+	}
+	e.events.RecordAction(events.Action{Actor: actor, Action: a.Action, Targets: a.Targets, Outcome: a.Outcome}, e.now())
 }
 
 // note applies an action's answer and tells every view when it changed

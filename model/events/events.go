@@ -11,6 +11,7 @@
 package events
 
 import (
+	"fmt"
 	"time"
 )
 
@@ -32,6 +33,26 @@ func (s Severity) String() string {
 		return severityNames[s]
 	}
 	return "severity?"
+}
+
+// MarshalText writes the severity as its name, so it is "warning" in
+// JSON.
+func (s Severity) MarshalText() ([]byte, error) {
+	if s < 0 || int(s) >= len(severityNames) {
+		return nil, fmt.Errorf("events: no severity %d", int(s))
+	}
+	return []byte(severityNames[s]), nil
+}
+
+// UnmarshalText reads a severity's name ("info", "warning", "error").
+func (s *Severity) UnmarshalText(b []byte) error {
+	for i, n := range severityNames {
+		if string(b) == n {
+			*s = Severity(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("events: unknown severity %q (want info, warning or error)", b)
 }
 
 // Kind is what an event is about.

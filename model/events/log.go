@@ -15,6 +15,8 @@ type Log struct {
 	cap  int
 	head int    // index of the oldest event when len(ring) == cap
 	seq  uint64 // the last Seq given
+
+	onAppend func() // called after each Append, outside the lock
 }
 
 // NewLog returns an empty log keeping at most capacity events (<= 0:
@@ -30,11 +32,51 @@ func NewLog(capacity int) *Log {
 // log is full. It returns the event as kept.
 func (l *Log) Append(e Event) Event {
 	l.mu.Lock()
-	defer l.mu.Unlock()
 	l.seq++
 	e.Seq = l.seq
 	l.push(e)
+	hook := l.onAppend
+	l.mu.Unlock()
+	if hook != nil {
+		hook()
+	}
 	return e
+}
+
+// OnAppend sets f to be called after every Append (nil: none), outside
+// the log's lock: the persistence's wake-up. f must not block.
+func (l *Log) OnAppend(f func()) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.onAppend = f
+}
+
+// Restore puts events read back from a previous run into an empty log,
+// with their Seq (increasing; any other is left out); the next Append
+// continues after the last of them or lastSeq, whichever is greater (the
+// numbering of events read but too old to keep). It is for loading,
+// before the log is used.
+func (l *Log) Restore(events []Event, lastSeq uint64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, e := range events {
+		if e.Seq <= l.seq {
+			continue
+		}
+		l.seq = e.Seq
+		l.push(e)
+	}
+	l.seq = max(l.seq, lastSeq)
+}
+
+// Newest is the newest event held (false: none).
+func (l *Log) Newest() (Event, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.ring) == 0 {
+		return Event{}, false
+	}
+	return l.at(len(l.ring) - 1), true
 }
 
 // push keeps e as numbered.

@@ -19,6 +19,14 @@ type Recorder struct {
 	log     *Log
 	started time.Time // deployments created before were there already: not "appeared"
 	deps    map[string]*deployment
+	gone    int // deployments gone since the last sweep of deps
+
+	logs        map[string]*logsSeen             // deployment id → its last container logs answer
+	fleets      map[string]api.Fleet             // the Smart Fleets last listed, by name
+	fleetsKnown bool                             // fleets holds a baseline
+	smartGone   bool                             // the fleets list answered 404 (deprecated)
+	policies    map[string]map[string]api.Policy // fleet → policy name → policy
+	health      healthSeen
 }
 
 // deployment is what the recorder last knew of one deployment.
@@ -32,12 +40,24 @@ type deployment struct {
 	version     string
 	location    string
 	gone        bool
+	goneAt      time.Time
+	// detailKnown: a status answer was read (error_detail has a
+	// baseline); news: it appeared or changed status while watched, so
+	// its first error_detail is news too.
+	detailKnown bool
+	news        bool
 }
+
+// forgetGoneAfter is how long the recorder remembers a deployment after it
+// went (a late 404 or list page then is not news), before forgetting it so
+// a long-running server's memory stays bounded by the live population.
+const forgetGoneAfter = time.Hour
 
 // NewRecorder records into log. Deployments created before started are
 // taken as already there when first seen (no "appeared" event).
 func NewRecorder(log *Log, started time.Time) *Recorder {
-	return &Recorder{log: log, started: started, deps: map[string]*deployment{}}
+	return &Recorder{log: log, started: started, deps: map[string]*deployment{},
+		logs: map[string]*logsSeen{}, fleets: map[string]api.Fleet{}, policies: map[string]map[string]api.Policy{}}
 }
 
 // Log is where the recorder records.
@@ -76,6 +96,7 @@ func (r *Recorder) ObserveListed(items []api.Deployment, at time.Time) {
 		}
 		d, first := r.dep(it.RequestID)
 		if first && !it.StartTime.IsZero() && !it.StartTime.Before(r.started) {
+			d.news = true
 			r.record(Event{At: at, Severity: Info, Kind: KindAppeared, Object: r.object(it.RequestID),
 				Message: "new deployment listed"})
 		}
@@ -98,10 +119,19 @@ func (r *Recorder) ObserveStatus(id string, st *api.DeploymentStatus, at time.Ti
 		d.location = cmpOr(locationName(st.Location), d.location)
 	}
 	if first && !st.StartTime.IsZero() && !st.StartTime.Before(r.started) {
+		d.news = true
 		r.record(Event{At: at, Severity: Info, Kind: KindAppeared, Object: r.object(id), Message: "new deployment"})
 	}
 	r.observeStatus(id, d, st.CurrentStatus, at, "")
-	r.observeErrorDetail(id, d, st.ErrorDetail, at)
+	if !d.detailKnown && !d.news {
+		// The first status read of a deployment that was there before and
+		// did not change since: its error_detail is the baseline (a
+		// deployment in ERROR for hours is not news at every start).
+		d.errorDetail = strings.TrimSpace(st.ErrorDetail)
+	} else {
+		r.observeErrorDetail(id, d, st.ErrorDetail, at)
+	}
+	d.detailKnown = true
 	r.observeTags(id, d, st.Tags, at)
 }
 
@@ -148,6 +178,7 @@ func (r *Recorder) observeStatus(id string, d *deployment, status api.Status, at
 	default:
 		e.Message = fmt.Sprintf("now %s (%s)", status.Name(), prevNote)
 	}
+	d.news = true
 	r.record(e)
 }
 
@@ -166,6 +197,9 @@ func (r *Recorder) observeErrorDetail(id string, d *deployment, detail string, a
 
 // observeTags records tags added or removed (not at the first look).
 func (r *Recorder) observeTags(id string, d *deployment, tags []string, at time.Time) {
+	if d.tagsKnown && sameTags(d.tags, tags) {
+		return // the common case, every page: no allocation
+	}
 	tags = slices.Sorted(slices.Values(tags))
 	known := d.tagsKnown
 	old := d.tags
@@ -194,6 +228,20 @@ func (r *Recorder) observeTags(id string, d *deployment, tags []string, at time.
 	r.record(Event{At: at, Severity: Info, Kind: KindTags, Object: r.object(id), Message: "tags " + strings.Join(parts, " ")})
 }
 
+// sameTags reports whether tags are known, in the same (sorted) order;
+// tags in another order compare unequal and take the slow path.
+func sameTags(known, tags []string) bool {
+	if len(known) != len(tags) {
+		return false
+	}
+	for i, t := range tags {
+		if known[i] != t {
+			return false
+		}
+	}
+	return true
+}
+
 // ObserveGone records that deployment id ended or left the list at at;
 // why says how it was seen ("status answered 404", "no longer listed").
 func (r *Recorder) ObserveGone(id, why string, at time.Time) {
@@ -201,7 +249,17 @@ func (r *Recorder) ObserveGone(id, why string, at time.Time) {
 	if d.gone {
 		return
 	}
-	d.gone = true
+	d.gone, d.goneAt = true, at
+	delete(r.logs, id)
+	r.gone++
+	if r.gone >= 256 { // now and then: forget those gone long ago
+		r.gone = 0
+		for id, d := range r.deps {
+			if d.gone && at.Sub(d.goneAt) > forgetGoneAfter {
+				delete(r.deps, id)
+			}
+		}
+	}
 	r.record(Event{At: at, Severity: Info, Kind: KindGone, Object: r.object(id), From: d.status.Name(), Message: "gone: " + why})
 }
 
