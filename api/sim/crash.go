@@ -7,7 +7,8 @@ import (
 	"time"
 )
 
-// ErrCannotCrash: only the container of a READY deployment can crash.
+// ErrCannotCrash is Crash on a deployment that is not READY: only a
+// running container can crash.
 var ErrCannotCrash = errors.New("the deployment is not READY")
 
 // Crash makes deployment id's container crash now and restart, as a

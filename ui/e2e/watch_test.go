@@ -73,7 +73,7 @@ func TestE2EWatchBellFlashBadge(t *testing.T) {
 	s.waitText("watching app " + app)
 
 	simFail(t, base, id, "Pull image timeout exceeded")
-	scr = waitLong(s, "the alert", 25*time.Second, func(scr string) bool {
+	waitLong(s, "the alert", 25*time.Second, func(scr string) bool {
 		return badgeRE.MatchString(scr) && strings.Contains(scr, "watched app "+app)
 	})
 	if flag := strings.TrimSpace(s.tmux("display-message", "-p", "#{window_bell_flag}")); flag != "1" {
