@@ -20,7 +20,7 @@ var eventsColumns = []table.Column{
 	{Key: "time", Title: "TIME (UTC)", Width: 11}, // "15:04:05", "01-02 15:04"
 	{Key: "severity", Title: "SEVERITY", Width: 8},
 	{Key: "kind", Title: "KIND", Width: 12, Hide: 100},
-	{Key: "object", Title: "OBJECT", MinWidth: 12, Flex: 2},
+	{Key: "object", Title: "OBJECT", MinWidth: 24, Flex: 1}, // an id and its app
 	{Key: "message", Title: "MESSAGE", MinWidth: 20, Flex: 3},
 }
 
@@ -255,9 +255,9 @@ func (v *eventsView) drawTitle() {
 	var b strings.Builder
 	b.WriteString("  ")
 	if len(v.idx) == len(v.all) {
-		b.WriteString(strconv.Itoa(len(v.all)) + " events, newest first")
+		b.WriteString(plural(len(v.all), "event") + ", newest first")
 	} else {
-		b.WriteString(strconv.Itoa(len(v.idx)) + " of " + strconv.Itoa(len(v.all)) + " events, newest first")
+		b.WriteString(strconv.Itoa(len(v.idx)) + " of " + plural(len(v.all), "event") + ", newest first")
 	}
 	if v.warn {
 		b.WriteString("  [warnings and errors only: W]")
