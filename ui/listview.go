@@ -101,7 +101,11 @@ func (v *listView[R]) emptyText() string {
 	// hides on a tab that never loaded (the Fleets tab lists the
 	// profile's private fleets before any answer).
 	if v.fresh.err != nil && (v.rows.Total() == 0 || v.fresh.okAt.IsZero()) {
-		return "Could not load " + strings.ToLower(v.spec.name) + ": " + errorCause(sanitizeLine(v.fresh.err.Error())) + retryText(v.fresh.err)
+		cause := errorCause(sanitizeLine(v.fresh.err.Error()))
+		if api.IsTokenRejected(v.fresh.err) {
+			cause = "the API rejected the token" // its status and message: the header and the notice below
+		}
+		return "Could not load " + strings.ToLower(v.spec.name) + ": " + cause + retryText(v.fresh.err)
 	}
 	return v.spec.empty(v.filter)
 }
