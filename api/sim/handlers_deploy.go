@@ -58,6 +58,9 @@ func (s *Server) deployV1(c *call) reply {
 	if !a.hasVersion(version) {
 		return errorf(http.StatusNotFound, "Version %q of app %q not found", version, a.name)
 	}
+	if msg := s.catalog.refusal(a.name, version); msg != "" {
+		return errorf(http.StatusBadRequest, "%s", msg)
+	}
 	users := v1UserPoints(req)
 	spec := deploySpec{app: a, version: version, loc: -1, tags: req.Tags, logStorage: req.ContainerLogStorage != nil && req.ContainerLogStorage.Enabled}
 	cands := candidates(a.name, version, req.Filters)
@@ -122,6 +125,9 @@ func (s *Server) deployV2(c *call) reply {
 	if rep != nil {
 		return *rep
 	}
+	if msg := s.catalog.refusal(spec.app.name, spec.version); msg != "" {
+		return v2Error(http.StatusBadRequest, "version", "%s", msg)
+	}
 	cands := candidates(spec.app.name, spec.version, nil)
 	if !fits(req) || len(cands) == 0 {
 		spec.loc = nearestLocation(users[0])
@@ -146,6 +152,9 @@ func (s *Server) deployPrivate(c *call) reply {
 	spec, _, rep := v2Spec(req.DeployV2Request)
 	if rep != nil {
 		return *rep
+	}
+	if msg := s.catalog.refusal(spec.app.name, spec.version); msg != "" {
+		return v2Error(http.StatusBadRequest, "version", "%s", msg)
 	}
 	if i := slices.IndexFunc(hosts, func(h hostSpec) bool { return h.status == api.HostActive }); i >= 0 && fits(req.DeployV2Request) {
 		h := hosts[i]

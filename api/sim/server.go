@@ -56,15 +56,18 @@ type Server struct {
 	router *router
 	start  time.Time // the clock's reading when the simulator was created
 
-	mu       sync.Mutex
-	world    *world
-	hosts    []hostSpec
-	fleets   *fleetStore
-	legacy   bool
-	faults   Faults
-	faultRNG *rand.Rand
-	limiters map[api.Group]*rate.Limiter
-	counters Counters
+	mu        sync.Mutex
+	world     *world
+	hosts     []hostSpec
+	fleets    *fleetStore
+	catalog   *catalog
+	reports   []Report
+	report503 bool
+	legacy    bool
+	faults    Faults
+	faultRNG  *rand.Rand
+	limiters  map[api.Group]*rate.Limiter
+	counters  Counters
 }
 
 // New returns a simulator for cfg; the world starts at the clock's reading.
@@ -93,7 +96,9 @@ func New(cfg Config) *Server {
 	}
 	now := s.now()
 	s.start = now
+	s.catalog = newCatalog(now)
 	s.world = newWorld(cfg.Seed, cfg.Deployments, now)
+	s.world.accepts = s.catalog.accepts
 	s.hosts = privateHosts()
 	s.fleets = newFleetStore(now)
 	return s
@@ -151,12 +156,15 @@ func (s *Server) PrivateFleetNames() []string {
 	return names
 }
 
-// Apps maps each application to its versions. Every app has a version
-// named "oversized" that can never be allocated (deploys answer 422).
+// Apps maps each application to its versions, oldest first. Every app has
+// a version named "oversized" that can never be allocated (deploys answer
+// 422); kart-racing's newest version is disabled (deploys answer 400) and
+// arena-shooter's newest one never finishes its image download (ERROR
+// after time_to_deploy).
 func (s *Server) Apps() map[string][]string {
 	out := map[string][]string{}
-	for _, a := range apps {
-		out[a.name] = slices.Clone(a.versions)
+	for i := range apps {
+		out[apps[i].name] = apps[i].allVersions()
 	}
 	return out
 }
