@@ -171,7 +171,13 @@ func TestContractDisabledVersionRefusesDeploys(t *testing.T) {
 	wantAPIError(t, err, http.StatusBadRequest, "kart-racing 2026.04.2 is not active")
 	_, err = c.client.DeployV1(c.ctx, api.DeployV1Request{AppName: "kart-racing", VersionName: "2026.04.2", IPList: []string{"203.0.113.7"}})
 	wantAPIError(t, err, http.StatusBadRequest, "is not active")
+	pf := api.PrivateFleetDeployRequest{PrivateHostIDs: []string{"alpha-north-america-95fab093"},
+		DeployV2Request: api.DeployV2Request{Application: "kart-racing", Version: "2026.04.2", Users: users}}
+	_, err = c.client.DeployPrivateFleet(c.ctx, pf)
+	wantAPIError(t, err, http.StatusBadRequest, "kart-racing 2026.04.2 is not active")
 	_, err = c.client.SetAppVersionActive(c.ctx, "kart-racing", "2026.04.2", true)
+	noErr(t, err)
+	_, err = c.client.DeployPrivateFleet(c.ctx, pf)
 	noErr(t, err)
 	_, err = c.client.DeployV2(c.ctx, api.DeployV2Request{Application: "kart-racing", Version: "2026.04.2", Users: users})
 	noErr(t, err)
