@@ -336,7 +336,11 @@ type Report struct {
 	At        time.Time
 }
 
-// Reports returns the deployment reports received so far, oldest first.
+// maxReports is how many reports the simulator keeps.
+const maxReports = 1000
+
+// Reports returns the deployment reports received (the last maxReports),
+// oldest first.
 func (s *Server) Reports() []Report {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -374,6 +378,9 @@ func (s *Server) reportDeployment(c *call) reply {
 	}
 	if s.report503 {
 		return errorf(http.StatusServiceUnavailable, "Service Unavailable: reports cannot be taken now, try again later")
+	}
+	if len(s.reports) == maxReports { // a long-running sim keeps the newest
+		s.reports = append(s.reports[:0], s.reports[1:]...)
 	}
 	s.reports = append(s.reports, Report{RequestID: d.id, Reason: *req.Reason, Metadata: req.Metadata, At: c.now})
 	return reply{status: http.StatusOK}

@@ -1,7 +1,9 @@
 // Package sim is a deterministic simulator of the Edgegap REST API (v1
 // under /v1, v2 under /v2): a living population of deployments with the
 // documented lifecycle, logs, metrics, tags, locations, Smart Fleets,
-// private fleet hosts, auth, per-group rate limits and injectable faults.
+// private fleet hosts, the applications and versions behind the
+// deployments (with their kill switch and endpoint storage), deployment
+// reports, auth, per-group rate limits and injectable faults.
 // With a FakeClock, tests run minutes of simulated time in milliseconds.
 package sim
 
