@@ -1,10 +1,12 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
@@ -57,11 +59,12 @@ func TestRedact(t *testing.T) {
 // endpoints never hold the secrets.
 func TestClientKeepsNoSecret(t *testing.T) {
 	const secret = "s3cr3t-value-42"
+	var logs bytes.Buffer
 	bodies := map[string]string{
 		"/v1/status/abc123": `{"request_id":"abc123","current_status":"Status.READY","sessions":[{"session_id":"x","authorization_token":"` + secret + `"}]}`,
 		"/v1/app/a/version/v": `{"name":"v","private_username":"` + secret + `","private_token":"` + secret + `",` +
 			`"envs":[{"key":"A","value":"` + secret + `","is_hidden":false},7],"req_cpu":"lots","ports":[{"port":7777,"protocol":"UDP","name":"` + secret + `x"}]}`,
-		"/v1/storage/endpoints": `{"endpoints":[{"name":"e","access_key_id":"` + secret + `","bucket":"b","endpoint":"https://x","create_time":{"odd":"` + secret + `"}}]}`,
+		"/v1/storage/endpoints": `{"endpoints":[{"name":"e","access_key_id":"` + secret + `","bucket":"b","endpoint":"https://x","create_time":{"secret_key":"` + secret + `"}}]}`,
 		"/v1/app/a":             `{"message":"bad","details":{"private_token":"` + secret + `"}}`,
 	}
 	c := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
@@ -69,7 +72,10 @@ func TestClientKeepsNoSecret(t *testing.T) {
 			w.WriteHeader(http.StatusBadRequest)
 		}
 		fmt.Fprint(w, bodies[r.URL.Path])
-	}, func(o *Options) { o.Clock = newVirtualClock() })
+	}, func(o *Options) {
+		o.Clock = newVirtualClock()
+		o.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	})
 	ctx := context.Background()
 
 	st, err := c.DeploymentStatus(ctx, "abc123")
@@ -87,7 +93,7 @@ func TestClientKeepsNoSecret(t *testing.T) {
 	if !v.HasPrivateToken || !v.HasPrivateUsername || !v.Loose.Unknown("envs") || !v.Loose.Unknown("req_cpu") {
 		t.Errorf("version %+v, problems %+v", v, v.Loose.Problems())
 	}
-	dump := fmt.Sprintf("%+v %+v", v, v.Loose.Problems())
+	dump := fmt.Sprintf("%+v %s", v, problemsText(v.Loose))
 	if n := strings.Count(dump, secret); n != 1 || !strings.Contains(dump, secret+"x") {
 		t.Errorf("the decoded version holds a secret (only the port name %sx may appear): %s", secret, dump)
 	}
@@ -96,7 +102,7 @@ func TestClientKeepsNoSecret(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if dump := fmt.Sprintf("%+v %+v", eps, eps[0].Loose.Problems()); strings.Contains(dump, secret) || !eps[0].HasAccessKeyID {
+	if dump := fmt.Sprintf("%+v %s", eps, problemsText(eps[0].Loose)); strings.Contains(dump, secret) || !eps[0].HasAccessKeyID || !eps[0].Loose.Unknown("create_time") {
 		t.Errorf("decoded endpoints: %s", dump)
 	}
 
@@ -106,8 +112,21 @@ func TestClientKeepsNoSecret(t *testing.T) {
 		t.Errorf("error details: %v", err)
 	}
 
+	if !strings.Contains(logs.String(), "api field not understood") || strings.Contains(logs.String(), secret) {
+		t.Errorf("the debug log (the unread values are logged) holds the secret or logged nothing:\n%s", logs.String())
+	}
+
 	b, _ := json.Marshal([]AppVersionEnv{{Key: "A", HasValue: true}, {Key: "B", IsHidden: true}})
 	if string(b) != `[{"key":"A","value":"•••","is_hidden":false},{"key":"B","value":"","is_hidden":true}]` {
 		t.Errorf("envs encode as %s", b)
 	}
+}
+
+// problemsText is the values tolerant decoding kept, as text.
+func problemsText(l Loose) string {
+	var b strings.Builder
+	for _, p := range l.Problems() {
+		fmt.Fprintf(&b, "%s=%s ", p.Field, p.Raw)
+	}
+	return b.String()
 }
