@@ -130,6 +130,16 @@ func TestContractVersions(t *testing.T) {
 	if v.MaxDuration == nil || *v.MaxDuration != 90 || v.Active() {
 		t.Fatalf("after max_duration: %+v", v)
 	}
+	// Deployed afterwards, a deployment of the version gets its max_duration.
+	_, err = c.client.SetAppVersionActive(c.ctx, "kart-racing", "2026.04.2", true)
+	noErr(t, err)
+	res, err := c.client.DeployV2(c.ctx, api.DeployV2Request{Application: "kart-racing", Version: "2026.04.2", Users: []api.DeployUser{api.IPUser("203.0.113.7")}})
+	noErr(t, err)
+	st, err := c.client.DeploymentStatus(c.ctx, res.RequestID)
+	noErr(t, err)
+	if st.MaxDuration != 90 {
+		t.Errorf("a deployment made after max_duration 90 has max_duration %d", st.MaxDuration)
+	}
 	_, err = c.client.SetAppVersionActive(c.ctx, "kart-racing", "9.9.9", true)
 	wantAPIError(t, err, http.StatusNotFound, "9.9.9")
 	tooLong := 1441

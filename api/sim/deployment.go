@@ -48,6 +48,7 @@ type deploySpec struct {
 	publicIP    string
 	logStorage  bool
 	allocFailed bool // could not be placed: ERROR at once (422)
+	maxDuration int  // the version's max_duration in minutes; 0: drawn
 }
 
 // newDeployment creates deployment number index at created. Everything
@@ -68,7 +69,10 @@ func newDeployment(seed int64, index uint64, created time.Time, spec deploySpec,
 	if d.loc < 0 {
 		d.loc = pick(r, indexes(len(locations)), func(i int) float64 { return locations[i].weight })
 	}
-	d.maxDuration = maxDurations[r.IntN(len(maxDurations))]
+	d.maxDuration = maxDurations[r.IntN(len(maxDurations))] // drawn even when fixed: same seed, same world
+	if spec.maxDuration != 0 {
+		d.maxDuration = spec.maxDuration
+	}
 	switch vs := versionSpecOf(d.app, d.version); {
 	case spec.allocFailed:
 		d.sched = allocationFailure(r, created)

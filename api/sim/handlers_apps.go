@@ -271,9 +271,9 @@ func (s *Server) getVersion(c *call) reply {
 }
 
 // updateVersion is PATCH /v1/app/{app}/version/{version}: is_active and
-// max_duration are applied (max_duration applies to deployments created
-// afterwards only in the version's answers: the drawn world keeps its
-// own); the other fields of the spec's body are accepted and ignored.
+// max_duration are applied (max_duration to the deployments deployed
+// afterwards; the drawn world's arrivals keep their own draws); the other
+// fields of the spec's body are accepted and ignored.
 func (s *Server) updateVersion(c *call) reply {
 	a, v, rep, found := s.findVersionState(c)
 	if !found {

@@ -62,7 +62,8 @@ func (s *Server) deployV1(c *call) reply {
 		return errorf(http.StatusBadRequest, "%s", msg)
 	}
 	users := v1UserPoints(req)
-	spec := deploySpec{app: a, version: version, loc: -1, tags: req.Tags, logStorage: req.ContainerLogStorage != nil && req.ContainerLogStorage.Enabled}
+	spec := deploySpec{app: a, version: version, loc: -1, tags: req.Tags, logStorage: req.ContainerLogStorage != nil && req.ContainerLogStorage.Enabled,
+		maxDuration: s.catalog.maxDuration(a.name, version)}
 	cands := candidates(a.name, version, req.Filters)
 	if len(cands) == 0 {
 		return s.createFailed(c, spec)
@@ -128,6 +129,7 @@ func (s *Server) deployV2(c *call) reply {
 	if msg := s.catalog.refusal(spec.app.name, spec.version); msg != "" {
 		return v2Error(http.StatusBadRequest, "version", "%s", msg)
 	}
+	spec.maxDuration = s.catalog.maxDuration(spec.app.name, spec.version)
 	cands := candidates(spec.app.name, spec.version, nil)
 	if !fits(req) || len(cands) == 0 {
 		spec.loc = nearestLocation(users[0])
@@ -156,6 +158,7 @@ func (s *Server) deployPrivate(c *call) reply {
 	if msg := s.catalog.refusal(spec.app.name, spec.version); msg != "" {
 		return v2Error(http.StatusBadRequest, "version", "%s", msg)
 	}
+	spec.maxDuration = s.catalog.maxDuration(spec.app.name, spec.version)
 	if i := slices.IndexFunc(hosts, func(h hostSpec) bool { return h.status == api.HostActive }); i >= 0 && fits(req.DeployV2Request) {
 		h := hosts[i]
 		spec.loc, spec.hostID, spec.publicIP = locationByCity(h.city), h.id, h.ip

@@ -185,6 +185,17 @@ func (c *catalog) refusal(appName, v string) string {
 	return ""
 }
 
+// maxDuration is the current max_duration of app version v (0 if unknown):
+// what a deployment made now gets.
+func (c *catalog) maxDuration(appName, v string) int {
+	if a, found := c.app(appName); found {
+		if vs, found := a.version(v); found {
+			return vs.maxDuration
+		}
+	}
+	return 0
+}
+
 // accepts reports whether a new deployment d may start (the world's
 // arrivals of a disabled app or version are refused, as the game's
 // backend would be).
