@@ -554,7 +554,7 @@ func (c *Client) apiError(method, path string, resp *response) *APIError {
 	if json.Unmarshal(resp.body, &body) == nil {
 		e.Message = rawText(body.Message)
 		if d := strings.TrimSpace(string(body.Details)); d != "" && d != "null" && d != "{}" {
-			e.Details = d
+			e.Details = RedactString(d)
 		}
 		e.RequestID = body.RequestID
 	} else {

@@ -669,6 +669,9 @@ func TestReadOnlyRefusesEveryMutationBeforeIO(t *testing.T) {
 		},
 		"policy edit": func() error { _, err := c.UpdatePolicy(ctx, "f", "p", PolicyUpdate{Maximum: &max}); return err },
 		"policy del":  func() error { _, err := c.DeletePolicy(ctx, "f", "p"); return err },
+		"app active":  func() error { _, err := c.SetAppActive(ctx, "a", false); return err },
+		"version off": func() error { _, err := c.SetAppVersionActive(ctx, "a", "v", false); return err },
+		"report":      func() error { return c.ReportDeployment(ctx, "a", ReportRequest{Reason: "cheating"}) },
 	}
 	for name, fn := range mutations {
 		if err := fn(); !errors.Is(err, ErrReadOnly) {

@@ -66,6 +66,8 @@ var clientOperations = []string{
 	"fleet-link-app-version", "fleet-unlink-app-version",
 	"fleet-policies-list", "fleet-policies-create", "fleet-policies-get",
 	"fleet-policies-update", "fleet-policies-delete",
+	"application-list", "application-get", "application-update", "app-version-list",
+	"app-version-get", "app-version-update", "endpoints-list", "deployment-report",
 }
 
 var errorPaths = []string{
@@ -74,6 +76,8 @@ var errorPaths = []string{
 	"deployment-tag-list", "deployment-tag-get", "deployment-tag-update", "deployment-tag-delete",
 	"v2-deployment-create", "private-fleet-hosts-list", "private-fleets-deployment-create",
 	"fleets", "fleet-get", "fleet-unlink-app-version", "fleet-policies-list", "fleet-policies-get",
+	"application-get", "application-update", "app-version-list", "app-version-get",
+	"app-version-update", "deployment-report",
 }
 
 // seen collects the operations every contract test exercised.

@@ -22,10 +22,12 @@ const (
 	GroupTags      Group = "tags"      // deployment tags
 	GroupLocations Group = "locations" // locations
 	GroupFleets    Group = "fleets"    // Smart Fleets and policies
+	GroupApps      Group = "apps"      // applications, versions, endpoint storage
+	GroupReport    Group = "report"    // deployment reports
 )
 
 // Groups lists every endpoint group in display order.
-var Groups = []Group{GroupList, GroupStatus, GroupDeploy, GroupHosts, GroupStop, GroupLogs, GroupMetrics, GroupTags, GroupLocations, GroupFleets}
+var Groups = []Group{GroupList, GroupStatus, GroupDeploy, GroupHosts, GroupStop, GroupLogs, GroupMetrics, GroupTags, GroupLocations, GroupFleets, GroupApps, GroupReport}
 
 // DefaultUndocumentedLimit is the requests/second assumed for groups whose
 // limit Edgegap does not document: as low as the lowest documented one.
@@ -64,12 +66,16 @@ func GroupForPath(method, path string) Group {
 		return GroupLogs
 	case strings.HasPrefix(p, "/v1/metrics/deployment/"):
 		return GroupMetrics
+	case strings.HasPrefix(p, "/v1/deployments/") && strings.HasSuffix(p, ":report"):
+		return GroupReport
 	case strings.HasPrefix(p, "/v1/deployments/") && strings.Contains(p, "/tags"):
 		return GroupTags
 	case strings.HasPrefix(p, "/v1/locations"):
 		return GroupLocations
 	case p == "/v1/fleets", p == "/v1/fleet", strings.HasPrefix(p, "/v1/fleet/"):
 		return GroupFleets
+	case p == "/v1/apps", strings.HasPrefix(p, "/v1/app/"), p == "/v1/storage/endpoints":
+		return GroupApps
 	}
 	return ""
 }

@@ -169,3 +169,68 @@ func TestAllLocationsReadsEveryPage(t *testing.T) {
 		t.Fatalf("last location %q", locs[total-1].City)
 	}
 }
+
+// The applications, versions and storage endpoints lists are read page
+// after page through the one pager.
+func TestAllAppsVersionsAndEndpointsReadEveryPage(t *testing.T) {
+	const total = 230
+	for _, tc := range []struct {
+		key  string
+		read func(c *Client) ([]string, error)
+	}{
+		{"applications", func(c *Client) ([]string, error) {
+			l, err := c.AllApps(context.Background())
+			var names []string
+			for _, a := range l {
+				names = append(names, a.Name)
+			}
+			return names, err
+		}},
+		{"versions", func(c *Client) ([]string, error) {
+			l, err := c.AllAppVersions(context.Background(), "kart")
+			var names []string
+			for _, v := range l {
+				names = append(names, v.Name)
+			}
+			return names, err
+		}},
+		{"endpoints", func(c *Client) ([]string, error) {
+			l, err := c.AllStorageEndpoints(context.Background())
+			var names []string
+			for _, e := range l {
+				names = append(names, e.Name)
+			}
+			return names, err
+		}},
+	} {
+		t.Run(tc.key, func(t *testing.T) {
+			var calls atomic.Int64
+			c := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
+				calls.Add(1)
+				page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+				limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
+				if limit != MaxPageSize {
+					t.Errorf("limit %d, want %d", limit, MaxPageSize)
+				}
+				numPages := (total + limit - 1) / limit
+				var rows []string
+				for i := (page - 1) * limit; i < min(page*limit, total); i++ {
+					rows = append(rows, fmt.Sprintf(`{"name":"n-%d","is_active":true}`, i))
+				}
+				next := "null"
+				if page < numPages {
+					next = strconv.Itoa(page + 1)
+				}
+				fmt.Fprintf(w, `{%q:[%s],"total_count":%d,"pagination":{"number":%d,"next_page_number":%s,"previous_page_number":null,"paginator":{"num_pages":%d},"has_next":%t,"has_previous":false}}`,
+					tc.key, strings.Join(rows, ","), total, page, next, numPages, page < numPages)
+			}, func(o *Options) { o.Clock = newVirtualClock() })
+			names, err := tc.read(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(names) != total || calls.Load() != 3 || names[total-1] != fmt.Sprintf("n-%d", total-1) {
+				t.Fatalf("%d rows in %d requests; want %d in 3", len(names), calls.Load(), total)
+			}
+		})
+	}
+}

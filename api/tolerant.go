@@ -32,7 +32,8 @@ type FieldProblem struct {
 	// Field is the JSON key ("start_time"), or key.entry for an entry of
 	// an object value ("ports.note", "centroid.radius_km").
 	Field string
-	// Raw is the value as the API sent it, clipped to MaxTextBytes.
+	// Raw is the value as the API sent it, clipped to MaxTextBytes, its
+	// secrets replaced by "•••" (see Redact).
 	Raw json.RawMessage
 	// Err says why it did not parse.
 	Err string
@@ -127,6 +128,8 @@ func decodeKey[P any](v *P, key string, raw json.RawMessage) error {
 
 func (l *Loose) add(field string, raw json.RawMessage, err error) {
 	raw = bytes.TrimSpace(raw)
+	// A secret or env values are never kept, even unread.
+	raw = RedactMember(field[strings.LastIndex(field, ".")+1:], raw)
 	if len(raw) > MaxTextBytes { // keep it valid JSON: a string of its start
 		raw, _ = json.Marshal(strings.ToValidUTF8(string(raw[:MaxTextBytes]), "") + "…")
 	}

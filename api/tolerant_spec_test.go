@@ -142,6 +142,26 @@ var specAnswers = []specAnswer{
 		_, err := c.Policies(bg, "f", 1, 10)
 		return err
 	}},
+	{v1Doc, "/v1/apps", "/v1/apps", func(c *Client) error {
+		_, err := c.Apps(bg, 1, 10)
+		return err
+	}},
+	{v1Doc, "/v1/app/{app_name}", "/v1/app/a", func(c *Client) error {
+		_, err := c.App(bg, "a")
+		return err
+	}},
+	{v1Doc, "/v1/app/{app_name}/versions", "/v1/app/a/versions", func(c *Client) error {
+		_, err := c.AppVersions(bg, "a", 1, 10)
+		return err
+	}},
+	{v1Doc, "/v1/app/{app_name}/version/{version_name}", "/v1/app/a/version/v", func(c *Client) error {
+		_, err := c.AppVersion(bg, "a", "v")
+		return err
+	}},
+	{v1Doc, "/v1/storage/endpoints", "/v1/storage/endpoints", func(c *Client) error {
+		_, err := c.StorageEndpoints(bg, 1, 10)
+		return err
+	}},
 	{func(s *spectest.Specs) *openapi3.T { return s.V2 }, "/private-fleets/{fleet-name}/hosts", "/v2/private-fleets/f/hosts", func(c *Client) error {
 		_, err := c.Hosts(bg, "f")
 		return err
@@ -202,5 +222,76 @@ func TestSchemaValidRandomAnswersDecode(t *testing.T) {
 				t.Errorf("%d of %d schema-valid answers failed; first: %v", valid-decoded, valid, firstErr)
 			}
 		})
+	}
+}
+
+// exampleOf builds a value from a schema's own examples: each property's
+// example, arrays of one example item.
+func exampleOf(s *openapi3.Schema) any {
+	if s.Example != nil {
+		return s.Example
+	}
+	switch {
+	case s.Type.Is("array"):
+		return []any{exampleOf(s.Items.Value)}
+	case s.Type.Is("object") || len(s.Properties) > 0:
+		out := map[string]any{}
+		for name, p := range s.Properties {
+			if v := exampleOf(p.Value); v != nil {
+				out[name] = v
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// The v1 spec's examples of Application, AppVersion and EndpointStorage
+// (timestamps as '2026-04-22 20:30:52.283949', though annotated
+// date-time) decode into every field, and the secrets they show are not
+// kept.
+func TestSpecExamplesOfAppsDecode(t *testing.T) {
+	specs := spectest.Load(t)
+	body := func(name string) []byte {
+		b, err := json.Marshal(exampleOf(specs.V1.Components.Schemas[name].Value))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	var a Application
+	if err := json.Unmarshal(body("Application"), &a); err != nil {
+		t.Fatal(err)
+	}
+	if a.Name != "my-game-server" || !a.IsActive || a.CreateTime.Format(V1TimeLayout) != "2026-04-22 12:00:46.444265" || len(a.Loose.Problems()) > 0 {
+		t.Errorf("Application example: %+v %+v", a, a.Loose.Problems())
+	}
+
+	raw := body("AppVersion")
+	var v AppVersion
+	if err := json.Unmarshal(raw, &v); err != nil {
+		t.Fatal(err)
+	}
+	if v.Name != "2024.01.30-16.23.00-UTC" || !v.Active() || v.CreateTime.Year() != 2026 || v.ReqCPU != 1536 || v.ReqMemory != 3072 ||
+		v.CachingPercent == nil || *v.CachingPercent != 0.8 || v.MaxDuration == nil || *v.MaxDuration != 1440 || v.RestartPolicy != "never" ||
+		v.TerminationGracePeriodSeconds == nil || !v.ForceCache || v.EndpointStorage != "my-storage" || !v.HasPrivateToken || !v.HasPrivateUsername ||
+		len(v.Ports) != 1 || v.Ports[0].Port != 7777 || v.Ports[0].Name != "gameport" ||
+		len(v.Envs) != 1 || v.Envs[0].Key != "MM_MATCH_PROFILE" || !v.Envs[0].HasValue || len(v.Loose.Problems()) > 0 {
+		t.Errorf("AppVersion example: %+v %+v", v, v.Loose.Problems())
+	}
+	red := string(Redact(raw))
+	for _, secret := range []string{"ghca3dz3foAxXf2tu2xjExtXrBOMydfC", "robot$my-org", "advanced-example"} {
+		if !strings.Contains(string(raw), secret) || strings.Contains(red, secret) || strings.Contains(fmt.Sprintf("%+v", v), secret) {
+			t.Errorf("secret %q: in the example %v, after Redact %v, decoded %v", secret,
+				strings.Contains(string(raw), secret), strings.Contains(red, secret), strings.Contains(fmt.Sprintf("%+v", v), secret))
+		}
+	}
+
+	var e StorageEndpoint
+	if err := json.Unmarshal(body("EndpointStorage"), &e); err != nil {
+		t.Fatal(err)
+	}
+	if e.Name != "my-s3-endpoint" || e.Bucket != "my-bucket" || e.OutputFormat != "NDJSON" || !e.HasAccessKeyID || e.CreateTime.Year() != 2022 || len(e.Loose.Problems()) > 0 {
+		t.Errorf("EndpointStorage example: %+v %+v", e, e.Loose.Problems())
 	}
 }

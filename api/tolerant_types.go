@@ -1,5 +1,7 @@
 package api
 
+import "encoding/json"
+
 // Tolerant decoding of the answers' row and page types (see looseDecode):
 // each decodes through its plain twin, which has no UnmarshalJSON.
 
@@ -106,5 +108,81 @@ func (s *DeploymentStatus) tidy(r *looseReport) {
 	r.add("status", &s.Loose)
 	if s.Location != nil {
 		r.add("status.location", &s.Location.Loose)
+	}
+}
+
+// UnmarshalJSON implements json.Unmarshaler, tolerantly.
+func (a *Application) UnmarshalJSON(b []byte) error {
+	type plain Application
+	return looseDecode(b, (*plain)(a), &a.Loose)
+}
+
+// UnmarshalJSON implements json.Unmarshaler, tolerantly. The registry
+// credentials are noted as present, never kept.
+func (v *AppVersion) UnmarshalJSON(b []byte) error {
+	type plain AppVersion
+	if err := looseDecode(b, (*plain)(v), &v.Loose); err != nil {
+		return err
+	}
+	var creds struct {
+		Username json.RawMessage `json:"private_username"`
+		Token    json.RawMessage `json:"private_token"`
+	}
+	if json.Unmarshal(b, &creds) == nil {
+		v.HasPrivateUsername, v.HasPrivateToken = hasJSONValue(creds.Username), hasJSONValue(creds.Token)
+	}
+	return nil
+}
+
+// UnmarshalJSON implements json.Unmarshaler, tolerantly. The access key
+// is noted as present, never kept.
+func (e *StorageEndpoint) UnmarshalJSON(b []byte) error {
+	type plain StorageEndpoint
+	if err := looseDecode(b, (*plain)(e), &e.Loose); err != nil {
+		return err
+	}
+	var key struct {
+		ID json.RawMessage `json:"access_key_id"`
+	}
+	if json.Unmarshal(b, &key) == nil {
+		e.HasAccessKeyID = hasJSONValue(key.ID)
+	}
+	return nil
+}
+
+// UnmarshalJSON implements json.Unmarshaler, tolerantly.
+func (l *ApplicationList) UnmarshalJSON(b []byte) error {
+	type plain ApplicationList
+	return looseDecode(b, (*plain)(l), &l.Loose)
+}
+
+// UnmarshalJSON implements json.Unmarshaler, tolerantly.
+func (l *AppVersionList) UnmarshalJSON(b []byte) error {
+	type plain AppVersionList
+	return looseDecode(b, (*plain)(l), &l.Loose)
+}
+
+// UnmarshalJSON implements json.Unmarshaler, tolerantly.
+func (l *StorageEndpointList) UnmarshalJSON(b []byte) error {
+	type plain StorageEndpointList
+	return looseDecode(b, (*plain)(l), &l.Loose)
+}
+
+func (a *Application) row() (string, *Loose)     { return a.Name, &a.Loose }
+func (v *AppVersion) row() (string, *Loose)      { return v.Name, &v.Loose }
+func (e *StorageEndpoint) row() (string, *Loose) { return e.Name, &e.Loose }
+
+func (l *ApplicationList) tidy(r *looseReport) {
+	tidyPage(r, "application", &l.Loose, &l.Applications)
+}
+func (l *AppVersionList) tidy(r *looseReport) { tidyPage(r, "version", &l.Loose, &l.Versions) }
+func (l *StorageEndpointList) tidy(r *looseReport) {
+	tidyPage(r, "storage endpoint", &l.Loose, &l.Endpoints)
+}
+func (a *Application) tidy(r *looseReport) { r.add("application", &a.Loose) }
+func (v *AppVersion) tidy(r *looseReport)  { r.add("version", &v.Loose) }
+func (u *AppVersionUpdated) tidy(r *looseReport) {
+	if u.Version != nil {
+		r.add("version", &u.Version.Loose)
 	}
 }

@@ -132,7 +132,8 @@ type DeploymentStatus struct {
 	rawSize int
 }
 
-// Raw is the body the API sent for this status: nil when the value was
+// Raw is the body the API sent for this status, its secrets replaced by
+// "•••" (see Redact): nil when the value was
 // not read from an API answer, or when the body was over MaxRawBytes (see
 // RawSize; the decoded value, clipped, is all that is kept).
 func (s *DeploymentStatus) Raw() json.RawMessage { return s.raw }
@@ -144,7 +145,7 @@ func (s *DeploymentStatus) RawSize() int { return s.rawSize }
 func (s *DeploymentStatus) setRaw(b []byte) {
 	s.raw, s.rawSize = nil, len(b)
 	if len(b) <= MaxRawBytes {
-		s.raw = append(json.RawMessage(nil), b...)
+		s.raw = append(json.RawMessage(nil), Redact(b)...) // sessions may carry authorization tokens
 	}
 }
 

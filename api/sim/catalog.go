@@ -71,7 +71,8 @@ type portSpec struct {
 	tlsUpgrade bool
 }
 
-// app is a simulated application with its versions (oldest first).
+// app is a simulated application with the versions the world draws
+// (oldest first); extraVersions adds the ones it never draws.
 type app struct {
 	name     string
 	versions []string
@@ -109,9 +110,9 @@ func findApp(name string) (*app, bool) {
 	return nil, false
 }
 
-// hasVersion reports whether the app has version v.
+// hasVersion reports whether the app has version v (drawn or extra).
 func (a *app) hasVersion(v string) bool {
-	for _, x := range a.versions {
+	for _, x := range a.allVersions() {
 		if x == v {
 			return true
 		}

@@ -50,6 +50,7 @@ type deploySpec struct {
 	publicIP    string
 	logStorage  bool
 	allocFailed bool // could not be placed: ERROR at once (422)
+	maxDuration int  // the version's max_duration in minutes; 0: drawn
 }
 
 // newDeployment creates deployment number index at created. Everything
@@ -70,10 +71,16 @@ func newDeployment(seed int64, index uint64, created time.Time, spec deploySpec,
 	if d.loc < 0 {
 		d.loc = pick(r, indexes(len(locations)), func(i int) float64 { return locations[i].weight })
 	}
-	d.maxDuration = maxDurations[r.IntN(len(maxDurations))]
-	if spec.allocFailed {
+	d.maxDuration = maxDurations[r.IntN(len(maxDurations))] // drawn even when fixed: same seed, same world
+	if spec.maxDuration != 0 {
+		d.maxDuration = spec.maxDuration
+	}
+	switch vs := versionSpecOf(d.app, d.version); {
+	case spec.allocFailed:
 		d.sched = allocationFailure(r, created)
-	} else {
+	case vs.pullTimesOut:
+		d.sched = imagePullTimeout(r, created, vs.timeToDeploy)
+	default:
 		d.sched = buildSchedule(r, created, d.app, locations[d.loc].City, d.maxDuration)
 	}
 	d.publicIP = spec.publicIP
@@ -83,7 +90,10 @@ func newDeployment(seed int64, index uint64, created time.Time, spec deploySpec,
 	d.ports = makePorts(r, d.app, d.fqdn())
 	d.stopKey = strconv.Itoa(100 + r.IntN(9900))
 	d.deleteToken = fmt.Sprintf("%016x%016x", r.Uint64(), r.Uint64())
-	if spec.logStorage || r.Float64() < 0.15 {
+	// Logs are stored when the deploy asked for it, for some of the drawn
+	// ones (deploys that asked), and always for a version with endpoint
+	// storage. (The draw stays where it was: same seed, same world.)
+	if spec.logStorage || r.Float64() < 0.15 || versionStorage(d.app, d.version) != "" {
 		d.logsLink = d.storedLogsLink()
 	}
 	d.hostID = spec.hostID

@@ -58,8 +58,12 @@ func (s *Server) deployV1(c *call) reply {
 	if !a.hasVersion(version) {
 		return errorf(http.StatusNotFound, "Version %q of app %q not found", version, a.name)
 	}
+	if msg := s.catalog.refusal(a.name, version); msg != "" {
+		return errorf(http.StatusBadRequest, "%s", msg)
+	}
 	users := v1UserPoints(req)
-	spec := deploySpec{app: a, version: version, loc: -1, tags: req.Tags, logStorage: req.ContainerLogStorage != nil && req.ContainerLogStorage.Enabled}
+	spec := deploySpec{app: a, version: version, loc: -1, tags: req.Tags, logStorage: req.ContainerLogStorage != nil && req.ContainerLogStorage.Enabled,
+		maxDuration: s.catalog.maxDuration(a.name, version)}
 	cands := candidates(a.name, version, req.Filters)
 	if len(cands) == 0 {
 		return s.createFailed(c, spec)
@@ -122,6 +126,10 @@ func (s *Server) deployV2(c *call) reply {
 	if rep != nil {
 		return *rep
 	}
+	if msg := s.catalog.refusal(spec.app.name, spec.version); msg != "" {
+		return v2Error(http.StatusBadRequest, "version", "%s", msg)
+	}
+	spec.maxDuration = s.catalog.maxDuration(spec.app.name, spec.version)
 	cands := candidates(spec.app.name, spec.version, nil)
 	if !fits(req) || len(cands) == 0 {
 		spec.loc = nearestLocation(users[0])
@@ -147,6 +155,10 @@ func (s *Server) deployPrivate(c *call) reply {
 	if rep != nil {
 		return *rep
 	}
+	if msg := s.catalog.refusal(spec.app.name, spec.version); msg != "" {
+		return v2Error(http.StatusBadRequest, "version", "%s", msg)
+	}
+	spec.maxDuration = s.catalog.maxDuration(spec.app.name, spec.version)
 	if i := slices.IndexFunc(hosts, func(h hostSpec) bool { return h.status == api.HostActive }); i >= 0 && fits(req.DeployV2Request) {
 		h := hosts[i]
 		spec.loc, spec.hostID, spec.publicIP = locationByCity(h.city), h.id, h.ip

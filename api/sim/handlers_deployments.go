@@ -75,6 +75,9 @@ func (s *Server) stopDeployment(c *call) reply {
 // stopReply stops d and answers like the stop endpoints: 200 with a summary
 // when READY/ERROR, 202 while it gets there or terminates, 410 once gone.
 func (s *Server) stopReply(d *deployment, now time.Time, logStorage string) reply {
+	if logStorage != "" && logStorage != "true" && logStorage != "false" && !s.hasStorageEndpoint(logStorage) {
+		return errorf(http.StatusBadRequest, "container_log_storage: endpoint storage %q not found", logStorage)
+	}
 	outcome := d.stop(now)
 	s.world.rescheduled(d)
 	if outcome != api.StopAlreadyTerminated && logStorage != "" && logStorage != "false" && d.logsLink == "" {

@@ -15,9 +15,12 @@ func (s *Server) containerLogs(c *call) reply {
 	if !found {
 		return rep
 	}
-	if d.terminated(c.now) {
+	if d.terminated(c.now) && d.logsLink == "" {
 		return errorf(http.StatusNotFound, "deployment %s is terminated; container logs are no longer available", d.id)
 	}
+	// With log storage (the version's endpoint storage, or asked for at
+	// deploy or stop), the logs outlive the deployment: the answer keeps
+	// the last lines it wrote, with logs_link to the stored copy.
 	return ok(d.containerLogs(c.now, s.cfg.LogWindowLines))
 }
 

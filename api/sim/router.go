@@ -67,11 +67,14 @@ func matchSegs(pattern, segs []string) (map[string]string, bool) {
 	}
 	params := map[string]string{}
 	for i, p := range pattern {
-		if strings.HasPrefix(p, "{") && strings.HasSuffix(p, "}") {
-			if segs[i] == "" {
+		// "{id}" binds the segment; "{id}:report" a segment ending in
+		// ":report", without it.
+		if name, suffix, found := strings.Cut(p, "}"); found && strings.HasPrefix(name, "{") {
+			v, hasSuffix := strings.CutSuffix(segs[i], suffix)
+			if !hasSuffix || v == "" {
 				return nil, false
 			}
-			params[p[1:len(p)-1]] = segs[i]
+			params[name[1:]] = v
 			continue
 		}
 		if p != segs[i] {

@@ -13,6 +13,15 @@ func routeTable() []*route {
 		{method: http.MethodGet, pattern: "/v1/deployment/{id}/container-logs", handle: (*Server).containerLogs},
 		{method: http.MethodGet, pattern: "/v1/metrics/deployment/{id}", handle: (*Server).deploymentMetrics},
 		{method: http.MethodGet, pattern: "/v1/locations", handle: (*Server).listLocations},
+		{method: http.MethodPost, pattern: "/v1/deployments/{id}:report", handle: (*Server).reportDeployment},
+
+		{method: http.MethodGet, pattern: "/v1/apps", handle: (*Server).listApps},
+		{method: http.MethodGet, pattern: "/v1/app/{app}", handle: (*Server).getApp},
+		{method: http.MethodPatch, pattern: "/v1/app/{app}", handle: (*Server).updateApp},
+		{method: http.MethodGet, pattern: "/v1/app/{app}/versions", handle: (*Server).listVersions},
+		{method: http.MethodGet, pattern: "/v1/app/{app}/version/{version}", handle: (*Server).getVersion},
+		{method: http.MethodPatch, pattern: "/v1/app/{app}/version/{version}", handle: (*Server).updateVersion},
+		{method: http.MethodGet, pattern: "/v1/storage/endpoints", handle: (*Server).listStorageEndpoints},
 
 		{method: http.MethodGet, pattern: "/v1/deployments/{id}/tags", handle: (*Server).listTags},
 		{method: http.MethodPost, pattern: "/v1/deployments/{id}/tags", handle: (*Server).createTag},

@@ -194,6 +194,25 @@ func allocationFailure(r *rand.Rand, created time.Time) schedule {
 	}
 }
 
+// imagePullTimeout is the life of a deployment whose image download
+// takes longer than the version's time_to_deploy: placed, then ERROR when
+// the download times out.
+func imagePullTimeout(r *rand.Rand, created time.Time, timeToDeploy int) schedule {
+	seeked := created.Add(between(r, time.Second, 3*time.Second))
+	return schedule{
+		path: []transition{
+			{created, api.StatusInitializing},
+			{created, api.StatusSeeking},
+			{seeked, api.StatusSeeked},
+			{seeked, api.StatusDeploying},
+			{seeked.Add(time.Duration(timeToDeploy) * time.Second), api.StatusError},
+		},
+		errorDetail: fmt.Sprintf("Image download did not finish within time_to_deploy (%ds)", timeToDeploy),
+		termStart:   created.Add(between(r, 10*time.Minute, 20*time.Minute)),
+		termDwell:   between(r, 3*time.Second, 15*time.Second),
+	}
+}
+
 // drawLifetime draws how long a deployment stays READY: mostly a match
 // (minutes to an hour), sometimes a long session, capped by max_duration.
 func drawLifetime(r *rand.Rand, maxDuration int) time.Duration {

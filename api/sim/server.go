@@ -1,7 +1,9 @@
 // Package sim is a deterministic simulator of the Edgegap REST API (v1
 // under /v1, v2 under /v2): a living population of deployments with the
 // documented lifecycle, logs, metrics, tags, locations, Smart Fleets,
-// private fleet hosts, auth, per-group rate limits and injectable faults.
+// private fleet hosts, the applications and versions behind the
+// deployments (with their kill switch and endpoint storage), deployment
+// reports, auth, per-group rate limits and injectable faults.
 // With a FakeClock, tests run minutes of simulated time in milliseconds.
 package sim
 
@@ -56,16 +58,19 @@ type Server struct {
 	router *router
 	start  time.Time // the clock's reading when the simulator was created
 
-	mu       sync.Mutex
-	world    *world
-	hosts    []hostSpec
-	fleets   *fleetStore
-	legacy   bool
-	faults   Faults
-	faultRNG *rand.Rand
-	limiters map[api.Group]*rate.Limiter
-	counters Counters
-	listBuf  []*deployment // reused by each list request (the lock held)
+	mu        sync.Mutex
+	world     *world
+	hosts     []hostSpec
+	fleets    *fleetStore
+	catalog   *catalog
+	reports   []Report
+	report503 bool
+	legacy    bool
+	faults    Faults
+	faultRNG  *rand.Rand
+	limiters  map[api.Group]*rate.Limiter
+	counters  Counters
+	listBuf   []*deployment // reused by each list request (the lock held)
 }
 
 // New returns a simulator for cfg; the world starts at the clock's reading.
@@ -94,7 +99,9 @@ func New(cfg Config) *Server {
 	}
 	now := s.now()
 	s.start = now
+	s.catalog = newCatalog(now)
 	s.world = newWorld(cfg.Seed, cfg.Deployments, now)
+	s.world.accepts = s.catalog.accepts
 	s.hosts = privateHosts()
 	s.fleets = newFleetStore(now)
 	return s
@@ -152,12 +159,15 @@ func (s *Server) PrivateFleetNames() []string {
 	return names
 }
 
-// Apps maps each application to its versions. Every app has a version
-// named "oversized" that can never be allocated (deploys answer 422).
+// Apps maps each application to its versions, oldest first. Every app has
+// a version named "oversized" that can never be allocated (deploys answer
+// 422); kart-racing's newest version is disabled (deploys answer 400) and
+// arena-shooter's newest one never finishes its image download (ERROR
+// after time_to_deploy).
 func (s *Server) Apps() map[string][]string {
 	out := map[string][]string{}
-	for _, a := range apps {
-		out[a.name] = slices.Clone(a.versions)
+	for i := range apps {
+		out[apps[i].name] = apps[i].allVersions()
 	}
 	return out
 }

@@ -22,6 +22,9 @@ type world struct {
 	byID        map[string]*deployment
 	nextArrival time.Time
 	meanSpan    time.Duration
+	// accepts says whether an arrival may start (nil: all); a refused one
+	// is dropped, as a deploy of a disabled version is.
+	accepts func(*deployment) bool
 
 	// Bookkeeping that keeps an arrival O(log n) at 50,000 deployments
 	// (live and prune would otherwise scan the population per arrival).
@@ -183,7 +186,9 @@ func (w *world) advance(now time.Time) {
 	for w.target > 0 && !w.nextArrival.After(now) {
 		t := w.nextArrival
 		w.prune(t)
-		w.create(t, deploySpec{loc: -1, randomTags: true})
+		if d := w.draw(t, deploySpec{loc: -1, randomTags: true}); w.accepts == nil || w.accepts(d) {
+			w.add(d)
+		}
 		w.nextArrival = t.Add(w.gap(t))
 	}
 	w.prune(now)
