@@ -60,7 +60,62 @@ func SanitizeLog(line string, keepColor bool) string {
 	case lineClean:
 		return normalize(line)
 	}
-	return normalize(sanitizeSlow(line, keepColor))
+	return normalizeColored(sanitizeSlow(line, keepColor))
+}
+
+// normalizeColored is normalize for a sanitized line that may hold SGR
+// sequences. Grapheme clusters are the plain text's (a combining mark
+// after a colour sequence belongs to the text before it, not to the
+// sequence's final "m"), so the coloured line shows exactly the plain
+// line's text: each sequence stays where it was, or moves to the end of
+// the cluster it fell inside.
+func normalizeColored(s string) string {
+	if strings.IndexByte(s, ctrlESC) < 0 || !needsNormalize(s) {
+		return normalize(s) // nothing to normalize in its text either: s itself
+	}
+	type sgrAt struct {
+		at  int // offset in the plain text
+		seq string
+	}
+	var seqs []sgrAt
+	var plain strings.Builder
+	for i := 0; i < len(s); {
+		j := strings.IndexByte(s[i:], ctrlESC)
+		if j < 0 {
+			plain.WriteString(s[i:])
+			break
+		}
+		plain.WriteString(s[i : i+j])
+		end := skipSGRSeq(s, i+j+1)
+		seqs = append(seqs, sgrAt{plain.Len(), s[i+j : end]})
+		i = end
+	}
+	p := plain.String()
+	if !needsNormalize(p) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	k := 0
+	for i := 0; i < len(p); {
+		for ; k < len(seqs) && seqs[k].at <= i; k++ {
+			b.WriteString(seqs[k].seq)
+		}
+		c, uw := ansi.FirstGraphemeCluster(p[i:], ansi.GraphemeWidth)
+		if c == "" { // cannot happen with a non-empty input; never loop
+			c, uw = p[i:i+1], 1
+		}
+		if repl, keep := normalCluster(c, uw); keep {
+			b.WriteString(c)
+		} else {
+			b.WriteString(repl)
+		}
+		i += len(c)
+	}
+	for ; k < len(seqs); k++ {
+		b.WriteString(seqs[k].seq)
+	}
+	return b.String()
 }
 
 // SanitizeLogCopy is SanitizeLog, except that the result never shares
@@ -76,7 +131,7 @@ func SanitizeLogCopy(line string, keepColor bool) string {
 		}
 		return strings.Clone(line)
 	}
-	return normalize(sanitizeSlow(line, keepColor))
+	return normalizeColored(sanitizeSlow(line, keepColor))
 }
 
 // StripSGR returns s without its SGR sequences: the colour-off form of a
