@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 
 	"github.com/adrg/xdg"
+
+	"github.com/gapdeck/gapdeck/model"
 )
 
 // DefaultPath is $XDG_STATE_HOME/gapdeck/watches.json, next to the view
@@ -82,27 +84,7 @@ func Save(path, profile string, l *List) error {
 	if err != nil {
 		return fmt.Errorf("watches: %w", err)
 	}
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("watches: %w", err)
-	}
-	tmp, err := os.CreateTemp(dir, ".watches-*.json")
-	if err != nil {
-		return fmt.Errorf("watches: %w", err)
-	}
-	name := tmp.Name()
-	_, err = tmp.Write(append(data, '\n'))
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(name, path)
-	}
-	if err != nil {
-		os.Remove(name)
+	if err := model.WriteFileAtomic(path, append(data, '\n')); err != nil {
 		return fmt.Errorf("watches: %w", err)
 	}
 	return nil
