@@ -99,6 +99,7 @@ type App struct {
 	dialog    dialog         // an open confirmation; it takes every key
 	onConfirm func() tea.Cmd // what the dialog confirms
 	dlgView   dialogRender   // the dialog as last drawn
+	evidence  evidenceCache  // versions' endpoint storage, for the stop dialogs
 	foot      footerCache    // the footer line as last drawn
 
 	stops     stopProgress          // stops followed to TERMINATED (stopprogress.go)
@@ -353,6 +354,11 @@ func (a *App) updateMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.onStopDone(msg)
 	case bulkStopDoneMsg:
 		return a, a.onBulkStopDone(msg)
+	case evidenceMsg:
+		a.onEvidence(msg)
+		return a, nil
+	case logsSavedMsg:
+		return a, a.onLogsSaved(msg)
 	case openLogsMsg:
 		if len(msg.ids) == 0 {
 			return a, a.setFlash("no deployment to show logs of", true)
