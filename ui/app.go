@@ -181,7 +181,7 @@ func (a *App) build(env *Env) {
 	a.privFleets = privateFleets
 	a.input = theme.NewTextInput(st)
 	a.input.Prompt = ""
-	a.input.CharLimit = 256
+	a.input.CharLimit = 320 // ":report " and a reason of 255
 	a.filter = newFilterLine(st, env.Keys)
 	a.tabs = []tab{
 		newDeploymentsTab(env, store),
@@ -359,6 +359,10 @@ func (a *App) updateMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, nil
 	case logsSavedMsg:
 		return a, a.onLogsSaved(msg)
+	case openReportMsg:
+		return a, a.askReport(msg)
+	case reportDoneMsg:
+		return a, a.onReportDone(msg)
 	case openLogsMsg:
 		if len(msg.ids) == 0 {
 			return a, a.setFlash("no deployment to show logs of", true)

@@ -83,8 +83,10 @@ const (
 	ActToggleField  Action = "toggle-field"
 	ActRenameTag    Action = "rename-tag"
 	ActDeleteTag    Action = "delete-tag"
-	ActSaveFirst    Action = "save-logs-first"
-	ActLogStorage   Action = "log-storage"
+	// ActReport is `:report` (a command, no key): named for read-only.
+	ActReport     Action = "report"
+	ActSaveFirst  Action = "save-logs-first"
+	ActLogStorage Action = "log-storage"
 
 	ActEvents   Action = "events"
 	ActWatch    Action = "watch"
@@ -253,6 +255,7 @@ var readOnlyRefusal = map[Action]string{
 	ActUnlinkVersion: "changing fleets and policies",
 	ActEditPolicy:    "changing fleets and policies",
 	ActDeletePolicy:  "changing fleets and policies",
+	ActReport:        "reporting deployments",
 }
 
 // mutating lists the actions that change the organization, in keymap
