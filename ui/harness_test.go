@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"context"
+	"log/slog"
 	"net/http"
 	"reflect"
 	"regexp"
@@ -72,6 +73,7 @@ type harnessConfig struct {
 	wrap          func(http.RoundTripper) http.RoundTripper
 	wrapHandler   func(http.Handler) http.Handler
 	statePath     string
+	logger        *slog.Logger
 }
 
 // harnessOption changes a harnessConfig.
@@ -111,6 +113,9 @@ func withHandler(wrap func(http.Handler) http.Handler) harnessOption {
 // withStateFile loads the remembered view state from path, as a start
 // does, and saves it there.
 func withStateFile(path string) harnessOption { return func(c *harnessConfig) { c.statePath = path } }
+
+// withLogger gives the client and the console a debug log.
+func withLogger(l *slog.Logger) harnessOption { return func(c *harnessConfig) { c.logger = l } }
 
 // withoutInit leaves the app unstarted: no Init, no fetch.
 func withoutInit() harnessOption { return func(c *harnessConfig) { c.init = false } }
@@ -163,6 +168,7 @@ func newHarness(t testing.TB, opts ...harnessOption) *harness {
 		BaseURL: "http://localhost", Token: harnessToken,
 		HTTPClient:     &http.Client{Transport: transport},
 		BudgetFraction: 1, Clock: apiClock{clock, cfg.sleeping}, ReadOnly: cfg.readOnly,
+		Logger: cfg.logger,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -173,6 +179,7 @@ func newHarness(t testing.TB, opts ...harnessOption) *harness {
 	env := &Env{
 		Client: client, Styles: theme.NewStyles(theme.Default(), false), Keys: DefaultKeyMap(),
 		Now: clock.Now, Profile: "test", Demo: true, ReadOnly: cfg.readOnly, Ctx: ctx, Clipboard: clip,
+		Log: cfg.logger,
 	}
 	if cfg.statePath != "" {
 		env.State, env.StateErr = model.LoadViewState(cfg.statePath)
