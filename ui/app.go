@@ -100,6 +100,7 @@ type App struct {
 	onConfirm func() tea.Cmd // what the dialog confirms
 	dlgView   dialogRender   // the dialog as last drawn
 	evidence  evidenceCache  // versions' endpoint storage, for the stop dialogs
+	deployCat *deployCatalog // the deploy form's application and version lists
 	foot      footerCache    // the footer line as last drawn
 
 	stops     stopProgress          // stops followed to TERMINATED (stopprogress.go)
@@ -359,6 +360,9 @@ func (a *App) updateMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, nil
 	case logsSavedMsg:
 		return a, a.onLogsSaved(msg)
+	case deployCatalogMsg:
+		a.onDeployCatalog(msg)
+		return a, nil
 	case openReportMsg:
 		return a, a.askReport(msg)
 	case reportDoneMsg:

@@ -20,7 +20,7 @@ import (
 // and raw JSON, logs, the stop dialog of a deployment of every version
 // the world runs, whose reads fetch the versions with their registry
 // credentials and env values, and the storage endpoints with their
-// access keys) and then acts (save logs first and stop, a report), and
+// access keys, and the deploy form, which reads every version list) and then acts (save logs first and stop, a report), and
 // checks that none of sim.KnownSecrets() appears on any screen, in the
 // audit file, in the debug log or in a saved file. The terminal is tall
 // so that a detail is drawn whole.
@@ -76,6 +76,15 @@ func TestNoKnownSecretReachesTheConsole(t *testing.T) {
 	}
 	if n := h.calls(versionRoute); n < int64(len(versions)) {
 		t.Fatalf("%d version reads for %d versions: the walk did not fetch them", n, len(versions))
+	}
+	h.press("n") // the deploy form reads every application's versions
+	h.settle()
+	h.setDeployField(fieldApp, "kart-racing")
+	h.setDeployField(fieldVersion, "2026.04.2")
+	look("deploy form")
+	h.press("esc")
+	if h.calls(versionsRoute) == 0 {
+		t.Fatal("the deploy form read no versions list")
 	}
 	lost, ok := versions["kart-racing 2026.03.1"] // no endpoint storage: s is offered
 	if !ok {
