@@ -301,7 +301,9 @@ func (a *App) onStopDone(msg stopDoneMsg) tea.Cmd {
 	case api.StopAlreadyTerminated:
 		text = msg.id + " was already terminated (410)"
 	}
-	text += evidenceNote(msg.detail)
+	if note := evidenceNote(msg.detail); note != "" {
+		text = note + " · " + text // first: the footer may cut the end
+	}
 	a.audit(entry)
 	a.view.Refresh()                     // follow the row through TERMINATING → TERMINATED
 	a.tabs[tabDeployments].dataChanged() // the table must not keep the old rows
@@ -339,7 +341,10 @@ func (a *App) onBulkStopDone(msg bulkStopDoneMsg) tea.Cmd {
 	}
 	entry.HTTPStatus = 202
 	entry.Outcome = fmt.Sprintf("accepted: %d processable", len(got))
-	text := fmt.Sprintf("bulk stop accepted: %d of %d will stop", len(got), len(msg.ids)) + evidenceNote(msg.detail)
+	text := fmt.Sprintf("bulk stop accepted: %d of %d will stop", len(got), len(msg.ids))
+	if note := evidenceNote(msg.detail); note != "" {
+		text = note + " · " + text
+	}
 	isErr := false
 	if entry.Detail != "" {
 		entry.Detail += ". "

@@ -442,11 +442,11 @@ func (a *App) onLogsSaved(m logsSavedMsg) tea.Cmd {
 	return a.sendBulkStop(m.ids, detail)
 }
 
-// evidenceNote is what a stop's flash adds about the logs: where they
-// were saved or sent.
+// evidenceNote is what a stop's flash says first about the logs: where
+// they were saved or sent ("" when nothing was done).
 func evidenceNote(detail string) string {
 	if strings.HasPrefix(detail, "logs saved to ") || strings.HasPrefix(detail, "container_log_storage=") {
-		return "; " + detail
+		return detail
 	}
 	return ""
 }
