@@ -29,9 +29,10 @@ import (
 // seen within minutes.
 const evidenceTTL = 2 * time.Minute
 
-// maxEvidenceVersions bounds the version reads of one stop dialog: a bulk
-// stop across more distinct versions leaves the rest "not checked".
-const maxEvidenceVersions = 16
+// maxEvidence bounds the version reads of one stop dialog: a bulk stop
+// across more distinct versions leaves the rest "not checked". A
+// variable only so a test can lower it.
+var maxEvidence = 16
 
 // versionKey names an app version.
 type versionKey struct{ app, version string }
@@ -103,7 +104,7 @@ func (a *App) targetVersions(ids []string) map[string]versionKey {
 }
 
 // checkEvidence reads what the cache does not hold fresh: one GET per
-// distinct version of the targets (at most maxEvidenceVersions) and the
+// distinct version of the targets (at most maxEvidence) and the
 // storage endpoints once. Each read is made once, never retried here (the
 // client's own retry of idempotent reads applies); a failure leaves the
 // version "not checked", which the dialog says. It returns nil when
@@ -121,8 +122,8 @@ func (a *App) checkEvidence(ids []string) tea.Cmd {
 		todo = append(todo, k)
 	}
 	slices.SortFunc(todo, func(x, y versionKey) int { return strings.Compare(x.String(), y.String()) })
-	if len(todo) > maxEvidenceVersions {
-		todo = todo[:maxEvidenceVersions]
+	if len(todo) > maxEvidence {
+		todo = todo[:maxEvidence]
 	}
 	readEnds := a.evidence.endpointsAt.IsZero() || now.Sub(a.evidence.endpointsAt) >= evidenceTTL || a.evidence.endpointsErr != ""
 	if len(todo) == 0 && !readEnds {

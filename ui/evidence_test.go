@@ -86,6 +86,54 @@ func TestStopDialogSaysTheLogsWillBeDeleted(t *testing.T) {
 	if h.calls(stopRoute) != 0 {
 		t.Fatal("a cancelled dialog sent a stop")
 	}
+	// Past the TTL the version and the endpoints are read again, once.
+	for k, f := range h.app.evidence.versions {
+		f.at = f.at.Add(-evidenceTTL)
+		h.app.evidence.versions[k] = f
+	}
+	h.app.evidence.endpointsAt = h.app.evidence.endpointsAt.Add(-evidenceTTL)
+	h.press("ctrl+d")
+	if n := h.calls(versionRoute) - before; n != 2 {
+		t.Errorf("%d version reads after the TTL, want 2", n)
+	}
+	if n := h.calls(endpointsRoute); n != 2 {
+		t.Errorf("%d storage endpoint reads after the TTL, want 2", n)
+	}
+	h.press("esc")
+}
+
+// TestStopDialogReadsAtMostMaxEvidenceVersions: a bulk stop across more
+// versions than maxEvidence reads only that many; the rest are
+// "not checked", which the dialog says, and s is still offered.
+func TestStopDialogReadsAtMostMaxEvidenceVersions(t *testing.T) {
+	h := settled(t)
+	var ids []string
+	seen := map[versionKey]bool{}
+	for _, r := range h.app.store.All() {
+		k := versionKey{r.App, r.Version}
+		if r.Enriched && !seen[k] {
+			seen[k] = true
+			ids = append(ids, r.ID)
+		}
+	}
+	if len(ids) < 3 {
+		t.Fatalf("the world has %d versions", len(ids))
+	}
+	h.app.evidence.versions = nil
+	defer func(n int) { maxEvidence = n }(maxEvidence)
+	maxEvidence = 2
+	before := h.calls(versionRoute)
+	h.send(openStopMsg{ids: ids})
+	if n := h.calls(versionRoute) - before; n != 2 {
+		t.Errorf("%d version reads for %d versions, want the ceiling 2", n, len(ids))
+	}
+	d := h.app.dialog.(*stopConfirm)
+	if len(d.ev.unknown) == 0 || !strings.Contains(strings.Join(d.frame.lines, "\n"), "was not checked") {
+		t.Errorf("the versions over the ceiling are not said to be unchecked: %+v", d.ev)
+	}
+	if !d.offers() {
+		t.Error("save logs first is not offered for unchecked deployments")
+	}
 }
 
 // TestStopDialogWhileCheckingAndWhenKept: before the reads answer the
