@@ -17,9 +17,11 @@ import (
 // logs are deleted at stop unless its app version has endpoint storage.
 // The stop dialogs learn, when they open, whether each target's version
 // has it, say plainly when logs will be lost, and offer to save each
-// deployment's current logs to a local file first or, for a single stop
-// when the organization has storage endpoints, to send
-// container_log_storage=<endpoint> with the stop. The audit records the
+// deployment's current logs to a local file first or, when the
+// organization has storage endpoints, to send
+// container_log_storage=<endpoint> with the stop (a bulk stop then sends
+// one stop request per deployment: the bulk-stop request has no such
+// parameter). The audit records the
 // choice.
 
 // evidenceTTL is how long a version's endpoint storage and the list of
@@ -252,7 +254,7 @@ func newStopConfirm(km *KeyMap, inner dialog, base, ids []string, want string) *
 // setEvidence replaces what the dialog knows of the logs.
 func (d *stopConfirm) setEvidence(e stopEvidence) {
 	d.ev = e
-	if len(e.atRisk()) == 0 || d.choice == logsToStorage && (d.bulk() || len(e.endpoints) == 0) {
+	if len(e.atRisk()) == 0 || d.choice == logsToStorage && len(e.endpoints) == 0 {
 		d.choice = logsAsIs
 	}
 	d.render()
@@ -260,9 +262,10 @@ func (d *stopConfirm) setEvidence(e stopEvidence) {
 
 func (d *stopConfirm) bulk() bool { return d.want != "" }
 
-// canStorage: container_log_storage can be sent (a single stop: the
-// bulk-stop request has no such parameter) to an endpoint that exists.
-func (d *stopConfirm) canStorage() bool { return !d.bulk() && len(d.ev.endpoints) > 0 }
+// canStorage: container_log_storage can be sent to an endpoint that
+// exists. The bulk-stop request has no such parameter, so with it a bulk
+// stop becomes one stop request per deployment.
+func (d *stopConfirm) canStorage() bool { return len(d.ev.endpoints) > 0 }
 
 // offers reports whether the evidence keys act now.
 func (d *stopConfirm) offers() bool { return !d.ev.pending && len(d.ev.atRisk()) > 0 }
@@ -329,15 +332,16 @@ func (d *stopConfirm) render() {
 		case logsSaveFirst:
 			lines = append(lines, fmt.Sprintf("Chosen: save the current logs of %s to %s, then stop.", plural(len(d.ids), "deployment"), model.SavedLogsDir()))
 		case logsToStorage:
-			lines = append(lines, "Chosen: send container_log_storage="+d.storageName()+" with the stop (the logs go to that endpoint).")
+			if d.bulk() {
+				lines = append(lines, fmt.Sprintf("Chosen: send container_log_storage=%s: %d stop requests, one per deployment (the bulk-stop request has no such parameter).", d.storageName(), len(d.ids)))
+			} else {
+				lines = append(lines, "Chosen: send container_log_storage="+d.storageName()+" with the stop (the logs go to that endpoint).")
+			}
 		default:
 			lines = append(lines, "Chosen: stop without keeping the logs.")
 		}
-		switch {
-		case d.canStorage():
+		if d.canStorage() {
 			lines = append(lines, "Storage endpoints: "+strings.Join(e.endpoints, ", ")+".")
-		case d.bulk() && len(e.endpoints) > 0:
-			lines = append(lines, "container_log_storage is a parameter of the single stop only: the bulk-stop request has none.")
 		}
 	}
 	d.frame.lines = make([]string, len(lines))
@@ -374,7 +378,12 @@ func (a *App) confirmStop(d *stopConfirm) tea.Cmd {
 	case logsSaveFirst:
 		return a.saveLogsThenStop(d.ids)
 	case logsToStorage:
-		return a.sendStop(d.ids[0], api.StopOptions{ContainerLogStorage: d.storageName()}, d.auditDetail())
+		// One stop each: the bulk-stop request has no container_log_storage.
+		cmds := make([]tea.Cmd, 0, len(d.ids))
+		for _, id := range d.ids {
+			cmds = append(cmds, a.sendStop(id, api.StopOptions{ContainerLogStorage: d.storageName()}, d.auditDetail()))
+		}
+		return tea.Batch(cmds...)
 	}
 	if len(d.ids) == 1 {
 		return a.sendStop(d.ids[0], api.StopOptions{}, d.auditDetail())

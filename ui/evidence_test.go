@@ -216,8 +216,7 @@ func TestBulkStopSavesEachDeploymentsLogs(t *testing.T) {
 	marked := markThree(t, h)
 	h.press("ctrl+d")
 	h.mustContain("The container logs of 3 deployments will be deleted at stop",
-		"container_log_storage is a parameter of the single stop only")
-	h.mustNotContain("· o endpoint storage")
+		"· s save logs first · o endpoint storage")
 	h.press("s")
 	h.typeText("3")
 	h.press("enter")
@@ -236,6 +235,36 @@ func TestBulkStopSavesEachDeploymentsLogs(t *testing.T) {
 	entries, err := audittest.ReadActions(path, 10)
 	if err != nil || len(entries) != 1 || !strings.HasPrefix(entries[0].Detail, "logs saved to ") || strings.Count(entries[0].Detail, ".log") != 3 {
 		t.Fatalf("audit %+v, %v", entries, err)
+	}
+}
+
+// TestBulkStopWithContainerLogStorageStopsEachDeployment: the bulk-stop
+// request has no container_log_storage, so choosing it sends one stop per
+// deployment, each carrying it and audited with it.
+func TestBulkStopWithContainerLogStorageStopsEachDeployment(t *testing.T) {
+	q := &stopQueries{}
+	h := settled(t, withTransport(q.wrap))
+	path := withAudit(t, h)
+	filterTo(t, h, noStorage, 3)
+	marked := markThree(t, h)
+	h.press("ctrl+d", "o")
+	h.mustContain("Chosen: send container_log_storage=studio-logs-ndjson: 3 stop requests, one per deployment")
+	h.typeText("3")
+	h.press("enter")
+	if n := h.calls(bulkStopRoute); n != 0 {
+		t.Fatalf("%d bulk stops, want none", n)
+	}
+	if len(q.seen) != 3 || slices.ContainsFunc(q.seen, func(s string) bool { return s != "studio-logs-ndjson" }) {
+		t.Fatalf("stops sent container_log_storage %q, want studio-logs-ndjson three times", q.seen)
+	}
+	entries, err := audittest.ReadActions(path, 10)
+	if err != nil || len(entries) != 3 {
+		t.Fatalf("audit %+v, %v", entries, err)
+	}
+	for _, e := range entries {
+		if e.Action != "stop" || e.Detail != "container_log_storage=studio-logs-ndjson" || len(e.Targets) != 1 || !slices.Contains(marked, e.Targets[0]) {
+			t.Errorf("audit entry %+v", e)
+		}
 	}
 }
 
