@@ -28,10 +28,11 @@ type openStopMsg struct{ ids []string }
 // stopDoneMsg is the answer to a stop.
 type stopDoneMsg struct {
 	sentFrom
-	act string // the audit's action id
-	id  string
-	res *api.StopResult
-	err error
+	act    string // the audit's action id
+	id     string
+	detail string // the audit's detail: what was done about the logs
+	res    *api.StopResult
+	err    error
 }
 
 // bulkStopDoneMsg is the answer to a bulk stop.
@@ -40,6 +41,7 @@ type bulkStopDoneMsg struct {
 	act    string   // the audit's action id
 	ids    []string // the preview: what the user confirmed
 	filter string   // "tag=a,b any" for a stop by tags; "" for request ids
+	detail string   // by request ids: what was done about the logs
 	res    *api.BulkStopResult
 	err    error
 }
@@ -192,17 +194,20 @@ func (a *App) refuseReadOnly(what string) tea.Cmd {
 }
 
 // askStop opens the confirmation for stopping ids. Nothing is sent until
-// the user confirms; Cancel is focused first.
+// the user confirms; Cancel is focused first. The dialog learns whether
+// the logs are kept (checkEvidence) while it is open.
 func (a *App) askStop(ids []string) tea.Cmd {
 	if len(ids) == 0 {
 		return nil
 	}
 	now := a.env.now()
+	check := a.checkEvidence(ids)
 	if len(ids) == 1 {
 		id := ids[0]
-		a.dialog = newConfirm(a.env.Styles, a.env.Keys, "Stop deployment "+id+"?", a.describe(id, now), "Stop")
-		a.onConfirm = func() tea.Cmd { return a.sendStop(id) }
-		return nil
+		base := a.describe(id, now)
+		d := newStopConfirm(a.env.Keys, newConfirm(a.env.Styles, a.env.Keys, "Stop deployment "+id+"?", base, "Stop"), base, ids, "")
+		a.openStopConfirm(d, check)
+		return check
 	}
 	lines := []string{fmt.Sprintf("These %d deployments will stop (one bulk-stop request by request_id):", len(ids)), ""}
 	for _, id := range ids {
@@ -210,9 +215,19 @@ func (a *App) askStop(ids []string) tea.Cmd {
 	}
 	lines = append(lines, a.othersOn(ids)...)
 	want := strconv.Itoa(len(ids))
-	a.dialog = newTypedConfirm(a.env.Styles, a.env.Keys, fmt.Sprintf("Stop %d deployments?", len(ids)), lines, "Stop "+want, want)
-	a.onConfirm = func() tea.Cmd { return a.sendBulkStop(ids) }
-	return nil
+	d := newStopConfirm(a.env.Keys, newTypedConfirm(a.env.Styles, a.env.Keys, fmt.Sprintf("Stop %d deployments?", len(ids)), lines, "Stop "+want, want), lines, ids, want)
+	a.openStopConfirm(d, check)
+	return check
+}
+
+// openStopConfirm shows d, with the evidence the cache holds when no read
+// is needed (check is nil).
+func (a *App) openStopConfirm(d *stopConfirm, check tea.Cmd) {
+	if check == nil {
+		d.setEvidence(a.evidenceFor(d.ids, false))
+	}
+	a.dialog = d
+	a.onConfirm = func() tea.Cmd { return a.confirmStop(d) }
 }
 
 // describe is what a confirmation shows of a deployment: id, app,
@@ -236,30 +251,32 @@ func (a *App) describe(id string, now time.Time) []string {
 	}
 }
 
-// sendStop stops one deployment and reports the typed outcome.
-func (a *App) sendStop(id string) tea.Cmd {
-	act := a.beginAction(model.AuditEntry{Action: "stop", Targets: []string{id}}, "stop of "+id)
+// sendStop stops one deployment with opts and reports the typed outcome;
+// detail (what was done about the logs) goes to the audit.
+func (a *App) sendStop(id string, opts api.StopOptions, detail string) tea.Cmd {
+	act := a.beginAction(model.AuditEntry{Action: "stop", Targets: []string{id}, Detail: detail}, "stop of "+id)
 	ctx, c, o := a.sender()
 	return func() tea.Msg {
-		res, err := c.StopDeployment(ctx, id, api.StopOptions{})
-		return stopDoneMsg{sentFrom: o, act: act, id: id, res: res, err: err}
+		res, err := c.StopDeployment(ctx, id, opts)
+		return stopDoneMsg{sentFrom: o, act: act, id: id, detail: detail, res: res, err: err}
 	}
 }
 
-// sendBulkStop stops the confirmed deployments in one request.
-func (a *App) sendBulkStop(ids []string) tea.Cmd {
-	act := a.beginAction(model.AuditEntry{Action: "bulk-stop", Targets: ids}, fmt.Sprintf("bulk stop of %d deployments", len(ids)))
+// sendBulkStop stops the confirmed deployments in one request; detail
+// (what was done about the logs) goes to the audit.
+func (a *App) sendBulkStop(ids []string, detail string) tea.Cmd {
+	act := a.beginAction(model.AuditEntry{Action: "bulk-stop", Targets: ids, Detail: detail}, fmt.Sprintf("bulk stop of %d deployments", len(ids)))
 	ctx, c, o := a.sender()
 	return func() tea.Msg {
 		res, err := c.BulkStopByRequestIDs(ctx, ids...)
-		return bulkStopDoneMsg{sentFrom: o, act: act, ids: ids, res: res, err: err}
+		return bulkStopDoneMsg{sentFrom: o, act: act, ids: ids, detail: detail, res: res, err: err}
 	}
 }
 
 // onStopDone reports a stop truthfully (200, 202 and 410 differ), applies
 // the summary so the row shows TERMINATING at once, and audits it.
 func (a *App) onStopDone(msg stopDoneMsg) tea.Cmd {
-	entry := model.AuditEntry{ID: msg.act, Action: "stop", Targets: []string{msg.id}}
+	entry := model.AuditEntry{ID: msg.act, Action: "stop", Targets: []string{msg.id}, Detail: msg.detail}
 	var text string
 	if msg.err != nil {
 		if unknown, why := a.auditFailed(entry, msg.err); unknown {
@@ -284,6 +301,9 @@ func (a *App) onStopDone(msg stopDoneMsg) tea.Cmd {
 	case api.StopAlreadyTerminated:
 		text = msg.id + " was already terminated (410)"
 	}
+	if note := evidenceNote(msg.detail); note != "" {
+		text = note + " · " + text // first: the footer may cut the end
+	}
 	a.audit(entry)
 	a.view.Refresh()                     // follow the row through TERMINATING → TERMINATED
 	a.tabs[tabDeployments].dataChanged() // the table must not keep the old rows
@@ -294,6 +314,9 @@ func (a *App) onStopDone(msg stopDoneMsg) tea.Cmd {
 // confirmed, reports any difference, clears the marks and audits.
 func (a *App) onBulkStopDone(msg bulkStopDoneMsg) tea.Cmd {
 	entry := model.AuditEntry{ID: msg.act, Action: "bulk-stop", Targets: msg.ids, Detail: msg.filter}
+	if msg.filter == "" {
+		entry.Detail = msg.detail
+	}
 	if msg.err != nil {
 		if unknown, why := a.auditFailed(entry, msg.err); unknown {
 			a.checkStops(msg.act, "bulk-stop", msg.ids)
@@ -319,8 +342,11 @@ func (a *App) onBulkStopDone(msg bulkStopDoneMsg) tea.Cmd {
 	entry.HTTPStatus = 202
 	entry.Outcome = fmt.Sprintf("accepted: %d processable", len(got))
 	text := fmt.Sprintf("bulk stop accepted: %d of %d will stop", len(got), len(msg.ids))
+	if note := evidenceNote(msg.detail); note != "" {
+		text = note + " · " + text
+	}
 	isErr := false
-	if msg.filter != "" {
+	if entry.Detail != "" {
 		entry.Detail += ". "
 	}
 	if len(missing) > 0 {

@@ -99,6 +99,8 @@ type App struct {
 	dialog    dialog         // an open confirmation; it takes every key
 	onConfirm func() tea.Cmd // what the dialog confirms
 	dlgView   dialogRender   // the dialog as last drawn
+	evidence  evidenceCache  // versions' endpoint storage, for the stop dialogs
+	deployCat *deployCatalog // the deploy form's application and version lists
 	foot      footerCache    // the footer line as last drawn
 
 	stops     stopProgress          // stops followed to TERMINATED (stopprogress.go)
@@ -180,7 +182,7 @@ func (a *App) build(env *Env) {
 	a.privFleets = privateFleets
 	a.input = theme.NewTextInput(st)
 	a.input.Prompt = ""
-	a.input.CharLimit = 256
+	a.input.CharLimit = 320 // ":report " and a reason of 255
 	a.filter = newFilterLine(st, env.Keys)
 	a.tabs = []tab{
 		newDeploymentsTab(env, store),
@@ -353,6 +355,18 @@ func (a *App) updateMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.onStopDone(msg)
 	case bulkStopDoneMsg:
 		return a, a.onBulkStopDone(msg)
+	case evidenceMsg:
+		a.onEvidence(msg)
+		return a, nil
+	case logsSavedMsg:
+		return a, a.onLogsSaved(msg)
+	case deployCatalogMsg:
+		a.onDeployCatalog(msg)
+		return a, nil
+	case openReportMsg:
+		return a, a.askReport(msg)
+	case reportDoneMsg:
+		return a, a.onReportDone(msg)
 	case openLogsMsg:
 		if len(msg.ids) == 0 {
 			return a, a.setFlash("no deployment to show logs of", true)

@@ -50,6 +50,8 @@ func (a *App) askDeploy(d deployDraft) tea.Cmd {
 		return a.setFlash("the hosts of "+d.fleet+" are not loaded yet: nothing to deploy onto", true)
 	}
 	form := deployForm(a.env.Styles, a.env.Keys, d)
+	a.pickers(form)
+	load := a.loadDeployCatalog()
 	a.dialog = form
 	a.onConfirm = func() tea.Cmd {
 		next := draftOf(form, d)
@@ -63,7 +65,17 @@ func (a *App) askDeploy(d deployDraft) tea.Cmd {
 		a.onConfirm = func() tea.Cmd { return a.sendDeploy(next, req) }
 		return nil
 	}
-	return nil
+	return load
+}
+
+// pickers gives the deploy form's application and version fields their
+// completion and notes, and the form its refusal of inactive ones
+// (deploypicker.go).
+func (a *App) pickers(form *formDialog) {
+	form.fields[fieldApp].Complete, form.fields[fieldApp].Notes = a.appCompletion, a.appNotes
+	form.fields[fieldVersion].Complete, form.fields[fieldVersion].Notes = a.versionCompletion, a.versionNotes
+	form.check = a.deployCheck
+	form.layout()
 }
 
 // sendDeploy sends the confirmed deploy; the answer comes back as a

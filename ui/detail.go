@@ -144,6 +144,7 @@ func prettyJSON(st *api.DeploymentStatus) string {
 	var buf bytes.Buffer
 	if len(raw) == 0 {
 		raw, _ = json.Marshal(st)
+		raw = api.Redact(raw) // the decoded value is redacted as the body was
 		if n := st.RawSize(); n > api.MaxRawBytes {
 			fmt.Fprintf(&buf, "(the answer was %d bytes, over the %d KiB kept: this is its decoded value, long texts clipped)\n", n, api.MaxRawBytes>>10)
 		}

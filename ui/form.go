@@ -3,6 +3,7 @@ package ui
 import (
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -23,6 +24,14 @@ type formField struct {
 
 	Toggle bool // a yes/no field: space, x, left/right flip it
 	On     bool // a toggle's initial state
+
+	// Complete lists what the text could become (whole values, for the
+	// focused field's focus-next key to complete to their longest common
+	// prefix when that is longer than the text); nil: no completion.
+	Complete func(f *formDialog, text string) []string
+	// Notes are lines shown under the field (its choices, what the value
+	// means); nil: none. Untrusted: they are sanitized.
+	Notes func(f *formDialog, text string, focused bool) []string
 }
 
 // formCheck validates the form as a whole (e.g. maximum ≥ minimum). It
@@ -205,6 +214,9 @@ func (d *formDialog) Update(msg tea.KeyMsg) dialogResult {
 	case f.is(msg, ActCancel, typing):
 		d.result = dialogCancelled
 		return d.result
+	case f.is(msg, ActFocusNext, typing) && !buttons && d.complete():
+		d.touched[d.focus] = true
+		return d.result
 	case f.is(msg, ActFocusNext, typing), f.is(msg, ActDown, typing):
 		d.setFocus(d.focus + 1)
 		return d.result
@@ -234,6 +246,39 @@ func (d *formDialog) Update(msg tea.KeyMsg) dialogResult {
 		}
 	}
 	return d.result
+}
+
+// complete completes the focused field to the longest common prefix of
+// its candidates that start with its text, and reports whether that
+// changed the text (else focus-next moves on).
+func (d *formDialog) complete() bool {
+	f := d.fields[d.focus]
+	if f.Toggle || f.Complete == nil {
+		return false
+	}
+	text := d.inputs[d.focus].Value()
+	var common string
+	n := 0
+	for _, c := range f.Complete(d, text) {
+		if !strings.HasPrefix(c, text) {
+			continue
+		}
+		if n == 0 {
+			common = c
+		} else {
+			for !strings.HasPrefix(c, common) {
+				_, size := utf8.DecodeLastRuneInString(common)
+				common = common[:len(common)-size]
+			}
+		}
+		n++
+	}
+	if n == 0 || len(common) <= len(text) {
+		return false
+	}
+	d.inputs[d.focus].SetValue(inputValue(common))
+	d.inputs[d.focus].CursorEnd()
+	return true
 }
 
 // buttonKey handles a key on the button row.
@@ -282,6 +327,12 @@ func (d *formDialog) fieldLines(i int) []string {
 		value = d.inputs[i].View()
 	}
 	out := []string{mark + label + "  " + value}
+	if f.Notes != nil {
+		pad := strings.Repeat(" ", 2+d.labelW+2)
+		for _, n := range f.Notes(d, d.Value(i), i == d.focus) {
+			out = append(out, pad+d.frame.muted.Render(sanitizeLine(n)))
+		}
+	}
 	// A field's own error shows once it was edited; the form check's as
 	// soon as any field was (it compares several).
 	err := error(nil)

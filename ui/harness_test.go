@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"context"
+	"log/slog"
 	"net/http"
 	"reflect"
 	"regexp"
@@ -72,6 +73,7 @@ type harnessConfig struct {
 	wrap          func(http.RoundTripper) http.RoundTripper
 	wrapHandler   func(http.Handler) http.Handler
 	statePath     string
+	logger        *slog.Logger
 }
 
 // harnessOption changes a harnessConfig.
@@ -112,8 +114,32 @@ func withHandler(wrap func(http.Handler) http.Handler) harnessOption {
 // does, and saves it there.
 func withStateFile(path string) harnessOption { return func(c *harnessConfig) { c.statePath = path } }
 
+// withLogger gives the client and the console a debug log.
+func withLogger(l *slog.Logger) harnessOption { return func(c *harnessConfig) { c.logger = l } }
+
 // withoutInit leaves the app unstarted: no Init, no fetch.
 func withoutInit() harnessOption { return func(c *harnessConfig) { c.init = false } }
+
+// requestsInFlight is how many requests wait for their answer (0 for a
+// harness built without newHarness, which does not count them).
+func (h *harness) requestsInFlight() int64 {
+	if h.requests == nil {
+		return 0
+	}
+	return h.requests.Load()
+}
+
+// inflightTransport counts the requests in flight through it in n.
+type inflightTransport struct {
+	next http.RoundTripper
+	n    *atomic.Int64
+}
+
+func (c inflightTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.n.Add(1)
+	defer c.n.Add(-1)
+	return c.next.RoundTrip(r)
+}
 
 // harness is a deterministic App: a simulator and an API client on one
 // fake clock, fetches run synchronously by pump, time moved by advance.
@@ -133,6 +159,9 @@ type harness struct {
 	// teatest must be quiet.
 	until   func() bool
 	backlog []tea.Cmd
+	// requests counts the requests waiting for their answer: a command
+	// that made one is a read or an action, never a timer (runRound).
+	requests *atomic.Int64
 }
 
 // newHarness builds an App over a fresh simulator at t0, sizes it (120x40
@@ -159,10 +188,13 @@ func newHarness(t testing.TB, opts ...harnessOption) *harness {
 	if cfg.wrap != nil {
 		transport = cfg.wrap(transport)
 	}
+	requests := &atomic.Int64{}
+	transport = inflightTransport{next: transport, n: requests}
 	client, err := api.New(api.Options{
 		BaseURL: "http://localhost", Token: harnessToken,
 		HTTPClient:     &http.Client{Transport: transport},
 		BudgetFraction: 1, Clock: apiClock{clock, cfg.sleeping}, ReadOnly: cfg.readOnly,
+		Logger: cfg.logger,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -173,13 +205,14 @@ func newHarness(t testing.TB, opts ...harnessOption) *harness {
 	env := &Env{
 		Client: client, Styles: theme.NewStyles(theme.Default(), false), Keys: DefaultKeyMap(),
 		Now: clock.Now, Profile: "test", Demo: true, ReadOnly: cfg.readOnly, Ctx: ctx, Clipboard: clip,
+		Log: cfg.logger,
 	}
 	if cfg.statePath != "" {
 		env.State, env.StateErr = model.LoadViewState(cfg.statePath)
 		env.StatePath = cfg.statePath
 	}
 	drive(env, s.PrivateFleetNames())
-	h := &harness{t: t, clock: clock, sim: s, client: client, env: env, clip: clip}
+	h := &harness{t: t, clock: clock, sim: s, client: client, env: env, clip: clip, requests: requests}
 	h.app = New(env, s.PrivateFleetNames())
 	h.app.Update(tea.WindowSizeMsg{Width: cfg.width, Height: cfg.height})
 	if cfg.init {
@@ -331,13 +364,16 @@ func collect(slots []*slot, out []tea.Msg) []tea.Msg {
 
 // runRound runs cmds concurrently and returns their messages in issue
 // order. It waits for every action's request (the client's mutations in
-// flight); commands still running once those answered, every command has
-// started and pumpGrace passed are timers and are dropped (their
-// goroutines end when the timer fires). A loaded machine (-race, parallel
-// tests) then cannot drop a slow action's answer as if it were a timer.
+// flight) and every request a command made (a read such as the stop
+// dialog's version reads); commands still running once those answered,
+// every command has started and pumpGrace passed are timers and are
+// dropped (their goroutines end when the timer fires). A loaded machine
+// (-race, parallel tests) then cannot drop a slow answer as if it were a
+// timer.
 func (h *harness) runRound(cmds []tea.Cmd) []tea.Msg {
 	h.t.Helper()
 	outside := h.app.env.Client.MutationsInFlight() // actions a test sent itself, not waited for
+	outsideRequests := h.requestsInFlight()
 	var slots []*slot
 	for _, c := range cmds {
 		if c != nil {
@@ -351,7 +387,7 @@ func (h *harness) runRound(cmds []tea.Cmd) []tea.Msg {
 		if running == 0 {
 			break
 		}
-		if unstarted == 0 && h.app.env.Client.MutationsInFlight() <= outside {
+		if unstarted == 0 && h.app.env.Client.MutationsInFlight() <= outside && h.requestsInFlight() <= outsideRequests {
 			if quietAt.IsZero() {
 				quietAt = time.Now()
 			}

@@ -53,6 +53,9 @@ var commands = []command{
 		}},
 	{names: []string{"stop"}, usage: "stop tag=<t>…", help: "stop by tags (any|all|not)", arg: true,
 		run: func(_ *App, arg string) tea.Cmd { return func() tea.Msg { return stopByTagsMsg{arg: arg} } }},
+	{names: []string{"report"}, usage: "report <reason>", help: "report the deployment to Edgegap", arg: true,
+		run:      func(a *App, reason string) tea.Cmd { return a.reportCommand(reason) },
+		complete: func(*App, string) []string { return nil }}, // free text
 	{names: []string{"who"}, usage: "who", help: "who else is on this console", shared: true,
 		run: func(a *App, _ string) tea.Cmd { return a.setFlash(a.whoText(), false) }},
 	{names: []string{"pulse"}, usage: "pulse", help: "how bad, and where",

@@ -83,6 +83,10 @@ const (
 	ActToggleField  Action = "toggle-field"
 	ActRenameTag    Action = "rename-tag"
 	ActDeleteTag    Action = "delete-tag"
+	// ActReport is `:report` (a command, no key): named for read-only.
+	ActReport     Action = "report"
+	ActSaveFirst  Action = "save-logs-first"
+	ActLogStorage Action = "log-storage"
 
 	ActEvents   Action = "events"
 	ActWatch    Action = "watch"
@@ -189,6 +193,8 @@ var defaultBindings = []binding{
 	{ActToggleField, []string{" ", "x"}, "toggle a yes/no field", groupDialogs},
 	{ActRenameTag, []string{"r"}, "rename a tag (tag manager)", groupDialogs},
 	{ActDeleteTag, []string{"d"}, "delete a tag (tag manager)", groupDialogs},
+	{ActSaveFirst, []string{"s"}, "stop dialog: save each deployment's logs first", groupDialogs},
+	{ActLogStorage, []string{"o"}, "stop dialog: send container_log_storage=<endpoint> (cycles)", groupDialogs},
 
 	{ActEvents, []string{"E"}, "events: the incident feed (clears !N)", groupEvents},
 	{ActWatch, []string{"w"}, "watch it (alerts on errors)", groupEvents},
@@ -249,6 +255,7 @@ var readOnlyRefusal = map[Action]string{
 	ActUnlinkVersion: "changing fleets and policies",
 	ActEditPolicy:    "changing fleets and policies",
 	ActDeletePolicy:  "changing fleets and policies",
+	ActReport:        "reporting deployments",
 }
 
 // mutating lists the actions that change the organization, in keymap

@@ -607,37 +607,48 @@ func (v *logView) save() tea.Cmd {
 	for i := range lines {
 		lines[i] = b.Line(i).Plain
 	}
-	dir := model.SavedLogsDir()
-	path := filepath.Join(dir, savedLogsName(v.ids, v.env.now()))
+	ids, at := v.ids, v.env.now()
 	return func() tea.Msg {
-		fail := func(err error) tea.Msg {
+		path, err := writeSavedLogs(ids, at, lines)
+		if err != nil {
 			return flashMsg{text: "save logs: " + err.Error(), isErr: true}
-		}
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return fail(fmt.Errorf("cannot create %s: %w (set XDG_STATE_HOME to a writable directory)", dir, err))
-		}
-		if err := os.Chmod(dir, 0o700); err != nil { // ours: saved logs are private
-			return fail(err)
-		}
-		var sb strings.Builder
-		for _, l := range lines {
-			sb.WriteString(l)
-			sb.WriteByte('\n')
-		}
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-		if err != nil {
-			return fail(err)
-		}
-		_, err = f.WriteString(sb.String())
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			os.Remove(path)
-			return fail(err)
 		}
 		return flashMsg{text: fmt.Sprintf("saved %d lines to %s", len(lines), path)}
 	}
+}
+
+// writeSavedLogs writes lines, one a line, to a new file named after ids
+// and at in model.SavedLogsDir (made 0700; the file is 0600, never
+// overwritten) and returns its full path. There is no fallback: when the
+// directory cannot be made the error says why. It does file I/O: call it
+// from a command, off the UI goroutine.
+func writeSavedLogs(ids []string, at time.Time, lines []string) (string, error) {
+	dir := model.SavedLogsDir()
+	path := filepath.Join(dir, savedLogsName(ids, at))
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("cannot create %s: %w (set XDG_STATE_HOME to a writable directory)", dir, err)
+	}
+	if err := os.Chmod(dir, 0o700); err != nil { // ours: saved logs are private
+		return "", err
+	}
+	var sb strings.Builder
+	for _, l := range lines {
+		sb.WriteString(l)
+		sb.WriteByte('\n')
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return "", err
+	}
+	_, err = f.WriteString(sb.String())
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(path)
+		return "", err
+	}
+	return path, nil
 }
 
 // savedLogsName is the file name of a save: gapdeck-logs-<ids>-<time>.log.
