@@ -18,10 +18,12 @@ const (
 	ViewLocations
 	ViewHosts
 	ViewDetail
-	ViewLogs // arg: request ids separated by commas
+	ViewLogs     // arg: request ids separated by commas
+	ViewApps     // the applications, with each one's versions (for their count)
+	ViewVersions // arg: the application whose versions are shown
 )
 
-var viewNames = [...]string{"deployments", "fleets", "policies", "locations", "hosts", "detail", "logs"}
+var viewNames = [...]string{"deployments", "fleets", "policies", "locations", "hosts", "detail", "logs", "apps", "versions"}
 
 // String names the view.
 func (v View) String() string {
@@ -46,9 +48,11 @@ const (
 	JobMetrics                   // GET /v1/metrics/deployment/{ID}
 	JobErrorWatch                // GET /v1/deployments?query=status eq error: one page of the ERROR watch (see Scheduler.WatchPage)
 	JobNewWatch                  // GET /v1/deployments?query=created_at gte …: one page of the new-deployment watch
+	JobApps                      // every application (GET /v1/apps, all pages)
+	JobVersions                  // every version of one application (GET /v1/app/{app}/versions, all pages)
 )
 
-var jobNames = [...]string{"list", "status", "fleets", "policies", "locations", "hosts", "logs", "metrics", "error-watch", "new-watch"}
+var jobNames = [...]string{"list", "status", "fleets", "policies", "locations", "hosts", "logs", "metrics", "error-watch", "new-watch", "apps", "versions"}
 
 // String names the kind.
 func (k JobKind) String() string {
@@ -68,6 +72,7 @@ type Job struct {
 	Query *api.DeploymentQuery // JobListPage, JobErrorWatch, JobNewWatch
 	ID    string               // JobStatus, JobLogs, JobMetrics
 	Fleet string               // JobPolicies (Smart Fleet name) / JobHosts (private fleet name)
+	App   string               // JobVersions: the application
 
 	Metrics api.MetricsParams // JobMetrics: the range and step asked for
 	Window  string            // JobMetrics for a detail panel: the window's name
@@ -91,6 +96,8 @@ func (j Job) Group() api.Group {
 		return api.GroupLogs
 	case JobMetrics:
 		return api.GroupMetrics
+	case JobApps, JobVersions:
+		return api.GroupApps
 	}
 	return ""
 }

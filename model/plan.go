@@ -139,6 +139,12 @@ func (s *Scheduler) Plan(now time.Time, b Budget) (jobs []Job, wake time.Time) {
 	for _, name := range s.hostFleets() {
 		p.recurring(fetchOf(s.hosts, name), cat, Job{Kind: JobHosts, Fleet: name})
 	}
+	if s.has(ViewApps) {
+		p.recurring(&s.apps, cat, Job{Kind: JobApps})
+	}
+	for _, app := range s.versionApps() {
+		p.recurring(fetchOf(s.versions, app), cat, Job{Kind: JobVersions, App: app})
+	}
 	return p.jobs, p.wake
 }
 
@@ -170,6 +176,10 @@ func (s *Scheduler) reserved(now time.Time) map[api.Group]int {
 	count(api.GroupList, &s.newWatch.f)
 	count(api.GroupFleets, &s.fleets)
 	count(api.GroupLocations, &s.locations)
+	count(api.GroupApps, &s.apps)
+	for _, f := range s.versions {
+		count(api.GroupApps, f)
+	}
 	for _, f := range s.policies {
 		count(api.GroupFleets, f)
 	}
@@ -190,9 +200,26 @@ func (s *Scheduler) reserved(now time.Time) map[api.Group]int {
 	return r
 }
 
-// needsDeployments reports whether some interest shows deployment data.
+// needsDeployments reports whether some interest shows deployment data
+// (a version's page counts the deployments of each version).
 func (s *Scheduler) needsDeployments() bool {
-	return s.has(ViewDeployments) || s.has(ViewLocations)
+	return s.has(ViewDeployments) || s.has(ViewLocations) || s.has(ViewVersions)
+}
+
+// versionApps are the applications whose versions the interests need:
+// every listed one while ViewApps is shown (its version count), and the
+// one of each ViewVersions.
+func (s *Scheduler) versionApps() []string {
+	var out []string
+	if s.has(ViewApps) {
+		out = slices.Clone(s.appNames)
+	}
+	for _, app := range s.args(ViewVersions) {
+		if app != "" && !slices.Contains(out, app) {
+			out = append(out, app)
+		}
+	}
+	return out
 }
 
 // needsFleets reports whether some interest shows the Smart Fleets list:
@@ -242,6 +269,12 @@ func (s *Scheduler) eachActiveFetch(fn func(*fetch)) {
 	}
 	for _, name := range s.hostFleets() {
 		fn(fetchOf(s.hosts, name))
+	}
+	if s.has(ViewApps) {
+		fn(&s.apps)
+	}
+	for _, app := range s.versionApps() {
+		fn(fetchOf(s.versions, app))
 	}
 }
 

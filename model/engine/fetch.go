@@ -25,6 +25,8 @@ type Result struct {
 	Hosts     *api.HostList
 	Logs      *api.ContainerLogs
 	Metrics   *api.Metrics
+	Apps      []api.Application // JobApps
+	Versions  []api.AppVersion  // JobVersions
 }
 
 // fetch performs j through c. It reads only its arguments.
@@ -47,6 +49,10 @@ func fetch(ctx context.Context, c *api.Client, now func() time.Time, j model.Job
 		r.Logs, r.Err = c.ContainerLogs(ctx, j.ID)
 	case model.JobMetrics:
 		r.Metrics, r.Err = c.Metrics(ctx, j.ID, j.Metrics)
+	case model.JobApps:
+		r.Apps, r.Err = c.AllApps(ctx)
+	case model.JobVersions:
+		r.Versions, r.Err = c.AllAppVersions(ctx, j.App)
 	}
 	r.At = now()
 	return r
@@ -55,13 +61,15 @@ func fetch(ctx context.Context, c *api.Client, now func() time.Time, j model.Job
 // Key names what a job fetches, across plans: "list", "status:<id>",
 // "fleets", "policies:<fleet>", "locations", "hosts:<fleet>",
 // "logs:<id>", "metrics:<id>@<window>", "spark:<id>", "error-watch",
-// "new-watch".
+// "new-watch", "apps", "versions:<app>".
 func Key(j model.Job) string {
 	switch j.Kind {
 	case model.JobStatus, model.JobLogs:
 		return j.Kind.String() + ":" + j.ID
 	case model.JobPolicies, model.JobHosts:
 		return j.Kind.String() + ":" + j.Fleet
+	case model.JobVersions:
+		return j.Kind.String() + ":" + j.App
 	case model.JobMetrics:
 		if j.Spark {
 			return "spark:" + j.ID
