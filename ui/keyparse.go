@@ -25,7 +25,7 @@ func (e *KeyConflictError) Conflict() (string, [2]string) {
 
 // Actions that are live everywhere, and those of the top-level tabs.
 var (
-	globalActions = []Action{ActForceQuit, ActHelp, ActCommand, ActRedraw, ActRefresh, ActPulse, ActBack, ActQuit, ActEvents}
+	globalActions = []Action{ActForceQuit, ActHelp, ActCommand, ActRedraw, ActRefresh, ActPulse, ActBack, ActQuit, ActEvents, ActApps}
 	scrollActions = []Action{ActUp, ActDown, ActTop, ActBottom, ActPageUp, ActPageDown}
 	tabActions    = slices.Concat([]Action{ActFilter, ActNextTab, ActPrevTab}, tabKeys)
 )
@@ -60,6 +60,8 @@ var keyViews = []keyView{
 	{"logs", slices.Concat(globalActions, scrollActions, []Action{
 		ActFilter, ActFollow, ActWrap, ActNextMatch, ActPrevMatch, ActFilterLines, ActMoreContext, ActLessContext, ActSaveLogs, ActCrash,
 	})},
+	{"apps", slices.Concat(globalActions, scrollActions, []Action{ActFilter, ActOpen, ActToggleActive, ActSortName})},
+	{"versions", slices.Concat(globalActions, scrollActions, []Action{ActFilter, ActOpen, ActToggleActive, ActSortName, ActSortCount})},
 	{"audit", slices.Concat(globalActions, scrollActions)},
 	{"events", slices.Concat(globalActions, scrollActions, []Action{ActFilter, ActOpen, ActWarnOnly, ActWatch})},
 	{"watches", slices.Concat(globalActions, scrollActions, []Action{ActUnwatch})},

@@ -57,6 +57,8 @@ const (
 	ActDeletePolicy  Action = "delete-policy"
 	ActRedraw        Action = "redraw"
 	ActPulse         Action = "pulse"
+	ActApps          Action = "apps"
+	ActToggleActive  Action = "toggle-active"
 
 	ActFollow       Action = "follow"
 	ActWrap         Action = "wrap"
@@ -121,6 +123,7 @@ const (
 	groupFleets     = "FLEETS AND POLICIES"
 	groupDialogs    = "DIALOGS"
 	groupEvents     = "EVENTS AND WATCHES"
+	groupApps       = "APPLICATIONS"
 )
 
 var defaultBindings = []binding{
@@ -133,6 +136,7 @@ var defaultBindings = []binding{
 	{ActForceQuit, []string{"ctrl+c"}, "quit", groupGeneral},
 	{ActRedraw, []string{"ctrl+l"}, "redraw the screen", groupGeneral},
 	{ActPulse, []string{"p"}, "pulse: how bad, and where", groupGeneral},
+	{ActApps, []string{"v"}, "applications and their versions (:apps)", groupGeneral},
 
 	{ActTab1, []string{"1"}, "deployments", groupNavigation},
 	{ActTab2, []string{"2"}, "fleets", groupNavigation},
@@ -165,6 +169,8 @@ var defaultBindings = []binding{
 	{ActUnlinkVersion, []string{"u"}, "unlink an app version from the fleet", groupFleets},
 	{ActEditPolicy, []string{"e"}, "edit the policy", groupFleets},
 	{ActDeletePolicy, []string{"ctrl+d"}, "delete the policy", groupFleets},
+
+	{ActToggleActive, []string{"x"}, "kill switch: disable/enable new deployments of the version or app", groupApps},
 
 	{ActFollow, []string{"f"}, "follow new lines", groupLogs},
 	{ActWrap, []string{"w"}, "wrap long lines", groupLogs},
@@ -249,6 +255,7 @@ var readOnlyRefusal = map[Action]string{
 	ActUnlinkVersion: "changing fleets and policies",
 	ActEditPolicy:    "changing fleets and policies",
 	ActDeletePolicy:  "changing fleets and policies",
+	ActToggleActive:  "enabling or disabling applications and versions",
 }
 
 // mutating lists the actions that change the organization, in keymap
