@@ -139,20 +139,20 @@ func (t *catalogTab) updateOwn(msg tea.Msg) tea.Cmd {
 // ---- One application's versions
 
 var versionColumns = []table.Column{
-	{Key: "name", Title: "VERSION", MinWidth: 12, Flex: 1},
+	{Key: "name", Title: "VERSION", MinWidth: 16, Flex: 1},
 	{Key: "active", Title: "ACTIVE", Width: 6},
 	{Key: "created", Title: "CREATED", Width: 8, Align: table.AlignRight, Hide: 100},
 	{Key: "caching", Title: "CACHING", Width: 7, Align: table.AlignRight},
 	{Key: "deploytime", Title: "TTD", Width: 5, Align: table.AlignRight, Hide: 110},
 	{Key: "maxdur", Title: "MAX DUR", Width: 8, Align: table.AlignRight, Hide: 90},
 	{Key: "restart", Title: "RESTART", Width: 10, Hide: 130},
-	{Key: "cpu", Title: "CPU", Width: 4, Align: table.AlignRight, Hide: 110},
-	{Key: "memory", Title: "MEM MB", Width: 6, Align: table.AlignRight, Hide: 110},
+	{Key: "cpu", Title: "CPU", Width: 4, Align: table.AlignRight, Hide: 130},
+	{Key: "memory", Title: "MEM MB", Width: 6, Align: table.AlignRight, Hide: 130},
 	{Key: "gpu", Title: "GPU", Width: 3, Align: table.AlignRight, Hide: 140},
-	{Key: "storage", Title: "LOG STORAGE", MinWidth: 14, Flex: 3},
+	{Key: "storage", Title: "LOG STORAGE", MinWidth: 27, Flex: 1},
 	{Key: "ports", Title: "PORTS", MinWidth: 10, Flex: 1, Hide: 130},
 	{Key: "count", Title: "DEPLOYS", Width: 7, Align: table.AlignRight},
-	{Key: "mix", Title: "STATUS MIX", MinWidth: 12, Flex: 2},
+	{Key: "mix", Title: "STATUS MIX", MinWidth: 12, Flex: 3},
 }
 
 func (c *catalog) versionRows(app string, now time.Time) ([]*catalogRow, string, bool) {
@@ -209,7 +209,7 @@ func (c *catalog) versionsNote(app string) string {
 	if known == len(all) {
 		return state + " · enter: its deployments · x: enable/disable"
 	}
-	return state + fmt.Sprintf(" · counts cover %d of %d deployments (app and version are read from each status)", known, len(all))
+	return state + fmt.Sprintf(" · counts from %d of %d deployments (versions come with each status)", known, len(all))
 }
 
 // cachingCell is caching_percent as a percentage, toned warn below the
