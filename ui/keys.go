@@ -136,7 +136,7 @@ var defaultBindings = []binding{
 	{ActForceQuit, []string{"ctrl+c"}, "quit", groupGeneral},
 	{ActRedraw, []string{"ctrl+l"}, "redraw the screen", groupGeneral},
 	{ActPulse, []string{"p"}, "pulse: how bad, and where", groupGeneral},
-	{ActApps, []string{"v"}, "applications and their versions (:apps)", groupGeneral},
+	{ActApps, []string{"v"}, "applications (:apps)", groupGeneral},
 
 	{ActTab1, []string{"1"}, "deployments", groupNavigation},
 	{ActTab2, []string{"2"}, "fleets", groupNavigation},
