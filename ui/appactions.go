@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"net/http"
+	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -239,7 +240,7 @@ func (a *App) openApps() tea.Cmd {
 func (a *App) appCompletions(prefix string) []string {
 	var out []string
 	for _, name := range a.cat.AppNames() {
-		if len(name) >= len(prefix) && name[:len(prefix)] == prefix {
+		if strings.HasPrefix(name, prefix) {
 			out = append(out, name)
 		}
 	}

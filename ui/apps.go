@@ -159,9 +159,9 @@ func (c *catalog) versionRows(app string, now time.Time) ([]*catalogRow, string,
 	vs, ok := c.Versions[app]
 	if !ok {
 		if err := c.VersionsErr[app]; err != nil {
-			return nil, "Could not load the versions of " + app + ": " + errorSummary(err), false
+			return nil, "Could not load the versions of " + sanitizeLine(app) + ": " + errorSummary(err), false
 		}
-		return nil, "Syncing the versions of " + app + "…", false
+		return nil, "Syncing the versions of " + sanitizeLine(app) + "…", false
 	}
 	usage, _ := model.VersionUsages(c.deployments.All())
 	rows := make([]*catalogRow, 0, len(vs))
@@ -194,7 +194,7 @@ func (c *catalog) versionRows(app string, now time.Time) ([]*catalogRow, string,
 			subject: versionRef{app: app, version: version},
 		}).finish())
 	}
-	return rows, "No versions of " + app, true
+	return rows, "No versions of " + sanitizeLine(app), true
 }
 
 // versionsNote is the versions page's title line: the application's
@@ -296,7 +296,7 @@ func (v *versionsView) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // back to (nil: esc closes it).
 func (a *App) newVersionsView(app string, parent subView) subView {
 	return &versionsView{app: app, parent: parent, catalogTab: newCatalogTab(a.env, catalogSpec{
-		title: "Versions of " + app, noun: "version", view: model.ViewVersions, columns: versionColumns,
+		title: "Versions of " + sanitizeLine(app), noun: "version", view: model.ViewVersions, columns: versionColumns,
 		sortKeys: map[Action]string{ActSortName: "name", ActSortCount: "count"}, defSort: model.Sort{Column: "created", Desc: true},
 		build:   func() ([]*catalogRow, string, bool) { return a.cat.versionRows(app, a.env.now()) },
 		kinds:   []model.JobKind{model.JobVersions, model.JobApps, model.JobListPage},
