@@ -36,6 +36,15 @@ func (c *Catalog) ApplyVersions(app string, versions []api.AppVersion, err error
 	return err
 }
 
+// ApplyVersionCount folds in the API's count of one version's
+// deployments.
+func (c *Catalog) ApplyVersionCount(app, version string, total int, err error) error {
+	if err == nil {
+		c.VersionCounts[VersionKey{app, version}] = total
+	}
+	return err
+}
+
 // AppNames are the applications' names, in the API's order.
 func (c *Catalog) AppNames() []string {
 	names := make([]string, len(c.Apps))

@@ -1,6 +1,8 @@
 package model
 
 import (
+	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -46,8 +48,29 @@ func TestSchedulerPollsAppsAndVersionsOnlyWhileShown(t *testing.T) {
 	s = NewScheduler(SchedulerConfig{ListWatchInterval: -1}, storeWith([]string{"d0"}, nil))
 	s.SetApps([]string{"kart-racing", "tower-siege"})
 	s.SetView(ViewVersions, "kart-racing")
-	if jobs, _ := s.Plan(t0, plenty); describe(jobs) != "list#1 status:d0 versions:kart-racing" {
+	jobs, _ = s.Plan(t0, plenty)
+	if describe(jobs) != "list#1 status:d0 versions:kart-racing" {
 		t.Fatalf("versions: plan %q", describe(jobs))
+	}
+	// Once its versions are known, each one's deployments are counted:
+	// the list filtered to it, one row, for its total_count.
+	s.Finished(jobs[2], t0, nil, false)
+	s.SetVersions("kart-racing", []string{"2026.04.2", "2026.03.1"})
+	s.SetVersions("tower-siege", []string{"1.0"}) // not shown: not counted
+	jobs, _ = s.Plan(t0, plenty)
+	if describe(jobs) != "version-count:kart-racing/2026.04.2 version-count:kart-racing/2026.03.1" {
+		t.Fatalf("versions known: plan %q", describe(jobs))
+	}
+	q, _ := json.Marshal(jobs[0].Query)
+	if jobs[0].Limit != 1 || jobs[0].Group() != api.GroupList ||
+		string(q) != `{"filters":[{"field":"application","operator":"eq","value":"kart-racing"},{"field":"version","operator":"eq","value":"2026.04.2"}]}` {
+		t.Fatalf("count job %+v query %s", jobs[0], q)
+	}
+	for _, j := range jobs {
+		s.Finished(j, t0, nil, false)
+	}
+	if jobs, _ := s.Plan(t0.Add(DefaultCatalogInterval-time.Second), plenty); strings.Contains(describe(jobs), "version-count") {
+		t.Fatalf("counted again before the catalog interval: %q", describe(jobs))
 	}
 	// Leaving it: nothing of it is read any more.
 	s.SetView(ViewFleets, "")

@@ -30,6 +30,10 @@ type Catalog struct {
 	AppsLoaded  bool
 	Versions    map[string][]api.AppVersion
 	VersionsErr map[string]error
+	// VersionCounts are the API's count of each version's deployments
+	// (the total_count of the list filtered to it), read while its
+	// application's versions page is shown.
+	VersionCounts map[VersionKey]int
 }
 
 // NewCatalog returns an empty catalog for the profile's private fleets.
@@ -37,7 +41,7 @@ func NewCatalog(privateFleets []string) *Catalog {
 	return &Catalog{
 		PrivateFleets: slices.Clone(privateFleets),
 		Policies:      map[string][]api.Policy{}, PoliciesErr: map[string]error{}, Hosts: map[string]*api.HostList{}, HostsErr: map[string]error{},
-		Versions: map[string][]api.AppVersion{}, VersionsErr: map[string]error{},
+		Versions: map[string][]api.AppVersion{}, VersionsErr: map[string]error{}, VersionCounts: map[VersionKey]int{},
 	}
 }
 
@@ -50,6 +54,7 @@ func (c *Catalog) Clone() *Catalog {
 	out.HostsErr = maps.Clone(c.HostsErr)
 	out.Versions = maps.Clone(c.Versions)
 	out.VersionsErr = maps.Clone(c.VersionsErr)
+	out.VersionCounts = maps.Clone(c.VersionCounts)
 	return &out
 }
 

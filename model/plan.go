@@ -145,6 +145,9 @@ func (s *Scheduler) Plan(now time.Time, b Budget) (jobs []Job, wake time.Time) {
 	for _, app := range s.versionApps() {
 		p.recurring(fetchOf(s.versions, app), cat, Job{Kind: JobVersions, App: app})
 	}
+	s.eachVersionCount(func(k VersionKey, f *fetch) {
+		p.recurring(f, cat, Job{Kind: JobVersionCount, App: k.App, Version: k.Version, Page: 1, Limit: 1, Query: versionCountQuery(k)})
+	})
 	return p.jobs, p.wake
 }
 
@@ -179,6 +182,9 @@ func (s *Scheduler) reserved(now time.Time) map[api.Group]int {
 	count(api.GroupApps, &s.apps)
 	for _, f := range s.versions {
 		count(api.GroupApps, f)
+	}
+	for _, f := range s.versionCounts {
+		count(api.GroupList, f)
 	}
 	for _, f := range s.policies {
 		count(api.GroupFleets, f)
@@ -276,6 +282,31 @@ func (s *Scheduler) eachActiveFetch(fn func(*fetch)) {
 	for _, app := range s.versionApps() {
 		fn(fetchOf(s.versions, app))
 	}
+	s.eachVersionCount(func(_ VersionKey, f *fetch) { fn(f) })
+}
+
+// eachVersionCount calls fn with the count fetch of every version of the
+// versions pages shown, in page and version order.
+func (s *Scheduler) eachVersionCount(fn func(VersionKey, *fetch)) {
+	for _, app := range s.args(ViewVersions) {
+		for _, v := range s.versionNames[app] {
+			k := VersionKey{app, v}
+			f := s.versionCounts[k]
+			if f == nil {
+				f = &fetch{}
+				s.versionCounts[k] = f
+			}
+			fn(k, f)
+		}
+	}
+}
+
+// versionCountQuery is the list query of one version's deployments.
+func versionCountQuery(k VersionKey) *api.DeploymentQuery {
+	return &api.DeploymentQuery{Filters: []api.QueryFilter{
+		{Field: api.FieldApplication, Operator: api.OpEq, Value: k.App},
+		{Field: api.FieldVersion, Operator: api.OpEq, Value: k.Version},
+	}}
 }
 
 // planList plans the next list page: at once inside a pass, ListInterval

@@ -115,9 +115,11 @@ type Scheduler struct {
 	fleetNames    []string
 	policies      map[string]*fetch
 	hosts         map[string]*fetch
-	apps          fetch             // the applications, while ViewApps is shown
-	appNames      []string          // learned from the applications list (SetApps)
-	versions      map[string]*fetch // each application's versions, while shown
+	apps          fetch                 // the applications, while ViewApps is shown
+	appNames      []string              // learned from the applications list (SetApps)
+	versions      map[string]*fetch     // each application's versions, while shown
+	versionNames  map[string][]string   // each application's version names (SetVersions)
+	versionCounts map[VersionKey]*fetch // the count of each version's deployments, while its page is shown
 
 	logs      map[string]*fetch    // container logs per open stream
 	logsGone  map[string]bool      // streams whose logs answered 404 (terminated)
@@ -142,24 +144,26 @@ type Scheduler struct {
 // row freshness from store.
 func NewScheduler(cfg SchedulerConfig, store *Deployments) *Scheduler {
 	s := &Scheduler{
-		cfg:         cfg.withDefaults(),
-		store:       store,
-		isVisible:   map[string]bool{},
-		statusBusy:  map[string]time.Time{},
-		statusRetry: map[string]fetch{},
-		details:     map[string]*fetch{},
-		metrics:     map[string]*fetch{},
-		policies:    map[string]*fetch{},
-		hosts:       map[string]*fetch{},
-		versions:    map[string]*fetch{},
-		logs:        map[string]*fetch{},
-		logsGone:    map[string]bool{},
-		sparkBusy:   map[string]time.Time{},
-		watched:     map[string]*fetch{},
-		window:      MetricsWindows[0],
-		errWatch:    newListWatch(JobErrorWatch),
-		newWatch:    newListWatch(JobNewWatch),
-		urgent:      map[string]*fetch{},
+		cfg:           cfg.withDefaults(),
+		store:         store,
+		isVisible:     map[string]bool{},
+		statusBusy:    map[string]time.Time{},
+		statusRetry:   map[string]fetch{},
+		details:       map[string]*fetch{},
+		metrics:       map[string]*fetch{},
+		policies:      map[string]*fetch{},
+		hosts:         map[string]*fetch{},
+		versions:      map[string]*fetch{},
+		versionNames:  map[string][]string{},
+		versionCounts: map[VersionKey]*fetch{},
+		logs:          map[string]*fetch{},
+		logsGone:      map[string]bool{},
+		sparkBusy:     map[string]time.Time{},
+		watched:       map[string]*fetch{},
+		window:        MetricsWindows[0],
+		errWatch:      newListWatch(JobErrorWatch),
+		newWatch:      newListWatch(JobNewWatch),
+		urgent:        map[string]*fetch{},
 	}
 	s.query = listQuery(nil)
 	s.interests = []Interest{{View: ViewDeployments}}
@@ -256,6 +260,24 @@ func (s *Scheduler) SetInterests(list []Interest) {
 			delete(s.versions, app) // shown again: read at once
 		}
 	}
+	s.forgetCounts()
+}
+
+// forgetCounts drops the count fetches of versions no page shows.
+func (s *Scheduler) forgetCounts() {
+	pages := s.args(ViewVersions)
+	for k := range s.versionCounts {
+		if !slices.Contains(pages, k.App) || !slices.Contains(s.versionNames[k.App], k.Version) {
+			delete(s.versionCounts, k)
+		}
+	}
+}
+
+// SetVersions tells the version names of app learned from its versions
+// list: while its page is shown, each one's deployments are counted.
+func (s *Scheduler) SetVersions(app string, names []string) {
+	s.versionNames[app] = slices.Clone(names)
+	s.forgetCounts()
 }
 
 // has reports whether some interest shows v.
@@ -348,6 +370,9 @@ func (s *Scheduler) ResetBackoffs() {
 			f.resetBackoff()
 		}
 	}
+	for _, f := range s.versionCounts {
+		f.resetBackoff()
+	}
 	clear(s.statusRetry)
 }
 
@@ -419,6 +444,10 @@ func (s *Scheduler) Finished(j Job, now time.Time, err error, hasNext bool) (fre
 		if f := s.versions[j.App]; f != nil {
 			f.finish(now, err)
 		}
+	case JobVersionCount:
+		if f := s.versionCounts[VersionKey{j.App, j.Version}]; f != nil {
+			f.finish(now, err)
+		}
 	case JobLogs, JobMetrics:
 		s.finishObserve(j, now, err)
 	case JobErrorWatch, JobNewWatch:
@@ -470,6 +499,11 @@ func (s *Scheduler) InFlight() int {
 			if f.inFlight {
 				n++
 			}
+		}
+	}
+	for _, f := range s.versionCounts {
+		if f.inFlight {
+			n++
 		}
 	}
 	return n

@@ -37,6 +37,8 @@ func describe(jobs []Job) string {
 			s += ":" + j.Fleet
 		case JobVersions:
 			s += ":" + j.App
+		case JobVersionCount:
+			s += ":" + j.App + "/" + j.Version
 		}
 		out = append(out, s)
 	}

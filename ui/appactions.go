@@ -24,18 +24,34 @@ const (
 	appEnable      = "app-enable"
 )
 
-// runningOf counts the deployments of app (version "": every version) not
-// ended, among those whose status was read; complete is false when some
-// deployment's version is not known yet.
-func (c *catalog) runningOf(app, version string) (running int, complete bool) {
+// runningOf counts the deployments of app (version "": every version)
+// neither ended nor in ERROR. For a version whose deployments the API
+// counted (its page is open) that is its count less those known to have
+// ended or failed; otherwise the ones whose status was read. complete is
+// false when the count is not exact; note then says how.
+func (c *catalog) runningOf(app, version string) (running int, complete bool, note string) {
 	all := c.deployments.All()
 	usage, known := model.VersionUsages(all)
+	if version != "" {
+		k := model.VersionKey{App: app, Version: version}
+		if total, ok := c.VersionCounts[k]; ok {
+			u := usage[k]
+			running = max(total-(u.Count-u.Running), u.Running)
+			if unread := total - u.Count; unread > 0 {
+				return running, false, fmt.Sprintf("(the API counts %d; %d of them not read yet, some may have ended)", total, unread)
+			}
+			return running, true, ""
+		}
+	}
 	for k, u := range usage {
 		if k.App == app && (version == "" || k.Version == version) {
 			running += u.Running
 		}
 	}
-	return running, known == len(all)
+	if known < len(all) {
+		return running, false, "(counted among the deployments whose status gapdeck has read; others may run it too)"
+	}
+	return running, true, ""
 }
 
 // askToggleActive confirms flipping is_active of the selected application
@@ -68,13 +84,13 @@ func (a *App) askToggleActive(row *catalogRow, ok bool) tea.Cmd {
 		subject = app + " " + version
 	}
 	if was { // disabling
-		running, complete := a.cat.runningOf(app, version)
+		running, complete, note := a.cat.runningOf(app, version)
 		lines := []string{fmt.Sprintf("No new deployments of %s; the %d running ones are not stopped.", what, running)}
 		if running == 1 {
 			lines[0] = "No new deployments of " + what + "; the 1 running one is not stopped."
 		}
-		if !complete {
-			lines = append(lines, "(counted among the deployments whose status gapdeck has read; others may run it too)")
+		if note != "" {
+			lines = append(lines, note)
 		}
 		lines = append(lines, "is_active yes → no. Enabling it again takes x once more.")
 		title := "Disable " + subject + "?"

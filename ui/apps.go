@@ -120,7 +120,9 @@ func appsSubject(j model.Job) string {
 	case model.JobVersions:
 		return "versions of " + sanitizeLine(j.App)
 	case model.JobListPage:
-		return "deployments list (the counts)"
+		return "deployments list (the status mix)"
+	case model.JobVersionCount:
+		return "count of " + sanitizeLine(j.App+" "+j.Version)
 	}
 	return "applications"
 }
@@ -166,8 +168,9 @@ func (c *catalog) versionRows(app string, now time.Time) ([]*catalogRow, string,
 	usage, _ := model.VersionUsages(c.deployments.All())
 	rows := make([]*catalogRow, 0, len(vs))
 	for _, v := range vs {
-		u := usage[model.VersionKey{App: app, Version: v.Name}]
-		mix, mixTone := statusMix(u.Mix)
+		key := model.VersionKey{App: app, Version: v.Name}
+		u := usage[key]
+		count, mix, mixTone := versionCount(u, c.VersionCounts, key)
 		storage, storageTone := v.EndpointStorage, theme.ToneNormal
 		if storage == "" {
 			storage, storageTone = noStorage, theme.ToneWarn
@@ -186,15 +189,35 @@ func (c *catalog) versionRows(app string, now time.Time) ([]*catalogRow, string,
 				known(v.Loose, "req_memory", text(strconv.FormatInt(int64(v.ReqMemory), 10))),
 				known(v.Loose, "req_video", text(units(int64(v.ReqVideo)))),
 				toned(storage, storageTone), text(portsText(v.Ports)),
-				text(strconv.Itoa(u.Count)), toned(mix, mixTone)},
+				text(count), toned(mix, mixTone)},
 			fields: fields("version", v.Name, "storage", v.EndpointStorage),
-			sortBy: map[string]sortValue{"name": str(v.Name), "count": num(float64(u.Count)),
+			sortBy: map[string]sortValue{"name": str(v.Name), "count": num(float64(max(u.Count, c.VersionCounts[key]))),
 				"created": num(float64(v.CreateTime.Unix()))},
 			open:    func() tea.Msg { return switchTabMsg{tab: tabDeployments, filter: filter} },
 			subject: versionRef{app: app, version: version},
 		}).finish())
 	}
 	return rows, "No versions of " + sanitizeLine(app), true
+}
+
+// versionCount is a version's DEPLOYS and STATUS MIX cells: the API's
+// count of its deployments when read (else the ones known here), and the
+// mix of those whose status was read, "N ?" for the others.
+func versionCount(u model.VersionUsage, counts map[model.VersionKey]int, key model.VersionKey) (string, string, theme.Tone) {
+	mix, tone := statusMix(u.Mix)
+	total, ok := counts[key]
+	if !ok {
+		return strconv.Itoa(u.Count), mix, tone
+	}
+	if unknown := total - u.Count; unknown > 0 {
+		if u.Count == 0 {
+			mix, tone = "", theme.ToneMuted
+		} else {
+			mix += ", "
+		}
+		mix += strconv.Itoa(unknown) + " ?"
+	}
+	return strconv.Itoa(max(total, u.Count)), mix, tone
 }
 
 // versionsNote is the versions page's title line: the application's
@@ -209,7 +232,7 @@ func (c *catalog) versionsNote(app string) string {
 	if known == len(all) {
 		return state + " · enter: its deployments · x: enable/disable"
 	}
-	return state + fmt.Sprintf(" · counts from %d of %d deployments (versions come with each status)", known, len(all))
+	return state + fmt.Sprintf(" · status mix from %d of %d deployments (? not read yet)", known, len(all))
 }
 
 // cachingCell is caching_percent as a percentage, toned warn below the
@@ -299,7 +322,7 @@ func (a *App) newVersionsView(app string, parent subView) subView {
 		title: "Versions of " + sanitizeLine(app), noun: "version", view: model.ViewVersions, columns: versionColumns,
 		sortKeys: map[Action]string{ActSortName: "name", ActSortCount: "count"}, defSort: model.Sort{Column: "created", Desc: true},
 		build:   func() ([]*catalogRow, string, bool) { return a.cat.versionRows(app, a.env.now()) },
-		kinds:   []model.JobKind{model.JobVersions, model.JobApps, model.JobListPage},
+		kinds:   []model.JobKind{model.JobVersions, model.JobApps, model.JobListPage, model.JobVersionCount},
 		note:    func() string { return a.cat.versionsNote(app) },
 		subject: appsSubject,
 		help:    []Action{ActOpen, ActToggleActive},

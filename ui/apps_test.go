@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 
 	"github.com/gapdeck/gapdeck/api"
+	"github.com/gapdeck/gapdeck/model"
 	"github.com/gapdeck/gapdeck/ui/theme"
 )
 
@@ -120,15 +121,29 @@ func TestAppsViewListsApplicationsAndOpensAVersionsPage(t *testing.T) {
 	if s, tone := cellOf(t, vv.catalogTab, "2026.04.2", "caching", cols); s != "93%" || tone != theme.ToneGood {
 		t.Fatalf("2026.04.2 caching %q tone %v", s, tone)
 	}
-	// The live count is this console's deployments of the version.
-	want := 0
+	// The live count is the API's count of the version's deployments
+	// (what enter then lists); the mix is of those whose status was read,
+	// the others counted as "?".
+	h.settle(func() bool {
+		_, ok := h.app.cat.VersionCounts[model.VersionKey{App: "kart-racing", Version: "2026.04.2"}]
+		return ok
+	})
+	l, err := h.client.ListDeployments(context.Background(), api.ListDeploymentsParams{Page: 1, Limit: 1, Query: &api.DeploymentQuery{Filters: []api.QueryFilter{
+		{Field: api.FieldApplication, Operator: api.OpEq, Value: "kart-racing"}, {Field: api.FieldVersion, Operator: api.OpEq, Value: "2026.04.2"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := 0
 	for _, r := range h.app.store.All() {
 		if r.Enriched && r.App == "kart-racing" && r.Version == "2026.04.2" {
-			want++
+			known++
 		}
 	}
-	if s, _ := cellOf(t, vv.catalogTab, "2026.04.2", "count", cols); s != itoa(want) || want == 0 {
-		t.Fatalf("2026.04.2 shows %s deployments, the store has %d", s, want)
+	if s, _ := cellOf(t, vv.catalogTab, "2026.04.2", "count", cols); s != itoa(int(l.TotalCount)) || l.TotalCount == 0 {
+		t.Fatalf("2026.04.2 shows %s deployments, the API counts %d", s, l.TotalCount)
+	}
+	if mix, _ := cellOf(t, vv.catalogTab, "2026.04.2", "mix", cols); int(l.TotalCount) > known && !strings.HasSuffix(mix, itoa(int(l.TotalCount)-known)+" ?") {
+		t.Fatalf("2026.04.2 mix %q: %d of %d known, want the rest as ?", mix, known, l.TotalCount)
 	}
 
 	// esc goes back to the applications, enter on a version to its deployments.
@@ -175,9 +190,9 @@ func TestKillSwitchDisablesAVersionTypedOptimisticAudited(t *testing.T) {
 	h := settled(t, withSize(200, 40))
 	path := withAudit(t, h)
 	vv := h.openVersions("kart-racing")
-	h.settle(func() bool { r, _ := h.app.cat.runningOf("kart-racing", "2026.04.2"); return r > 0 })
+	h.settle(func() bool { r, _, _ := h.app.cat.runningOf("kart-racing", "2026.04.2"); return r > 0 })
 	h.onSubRow(vv.catalogTab, "2026.04.2")
-	running, _ := h.app.cat.runningOf("kart-racing", "2026.04.2")
+	running, _, _ := h.app.cat.runningOf("kart-racing", "2026.04.2")
 
 	h.press("x")
 	if _, ok := h.app.dialog.(*typedConfirm); !ok {

@@ -40,6 +40,20 @@ func TestEngineReadsAppsOnlyWhileShownAndNotesAVersion(t *testing.T) {
 		t.Fatal("NoteVersion changed an older snapshot's catalog")
 	}
 
+	// A versions page counts each version's deployments through the
+	// list's total_count.
+	v.Show(model.Interest{View: model.ViewVersions, Arg: "kart-racing"}, nil)
+	w.run(t, 2*time.Second)
+	counts := w.engine.Snapshot().Catalog.VersionCounts
+	if n, ok := counts[model.VersionKey{App: "kart-racing", Version: "2026.04.2"}]; !ok || n == 0 {
+		t.Fatalf("no count of kart-racing 2026.04.2 deployments: %v", counts)
+	}
+	for k := range counts {
+		if k.App != "kart-racing" {
+			t.Fatalf("counted %v, of an application no page shows", k)
+		}
+	}
+
 	v.Show(model.Interest{View: model.ViewFleets}, nil)
 	w.run(t, time.Second)
 	calls := w.sim.Counters().ByGroup[api.GroupApps].Calls

@@ -258,6 +258,19 @@ func (e *Engine) apply(r Result) {
 		e.sched.SetApps(e.cat.AppNames())
 	case model.JobVersions:
 		e.cat.ApplyVersions(j.App, r.Versions, r.Err)
+		if r.Err == nil {
+			names := make([]string, len(r.Versions))
+			for i, v := range r.Versions {
+				names[i] = v.Name
+			}
+			e.sched.SetVersions(j.App, names)
+		}
+	case model.JobVersionCount:
+		total := 0
+		if r.List != nil {
+			total = int(r.List.TotalCount)
+		}
+		e.cat.ApplyVersionCount(j.App, j.Version, total, r.Err)
 	case model.JobErrorWatch, model.JobNewWatch:
 		e.applyWatch(read)
 	case model.JobMetrics:

@@ -33,7 +33,7 @@ type Result struct {
 func fetch(ctx context.Context, c *api.Client, now func() time.Time, j model.Job) Result {
 	r := Result{Job: j}
 	switch j.Kind {
-	case model.JobListPage, model.JobErrorWatch, model.JobNewWatch:
+	case model.JobListPage, model.JobErrorWatch, model.JobNewWatch, model.JobVersionCount:
 		r.List, r.Err = c.ListDeployments(ctx, api.ListDeploymentsParams{Page: j.Page, Limit: j.Limit, Query: j.Query})
 	case model.JobStatus:
 		r.Status, r.Err = c.DeploymentStatus(ctx, j.ID)
@@ -61,7 +61,7 @@ func fetch(ctx context.Context, c *api.Client, now func() time.Time, j model.Job
 // Key names what a job fetches, across plans: "list", "status:<id>",
 // "fleets", "policies:<fleet>", "locations", "hosts:<fleet>",
 // "logs:<id>", "metrics:<id>@<window>", "spark:<id>", "error-watch",
-// "new-watch", "apps", "versions:<app>".
+// "new-watch", "apps", "versions:<app>", "version-count:<app>/<version>".
 func Key(j model.Job) string {
 	switch j.Kind {
 	case model.JobStatus, model.JobLogs:
@@ -70,6 +70,8 @@ func Key(j model.Job) string {
 		return j.Kind.String() + ":" + j.Fleet
 	case model.JobVersions:
 		return j.Kind.String() + ":" + j.App
+	case model.JobVersionCount:
+		return j.Kind.String() + ":" + j.App + "/" + j.Version
 	case model.JobMetrics:
 		if j.Spark {
 			return "spark:" + j.ID
