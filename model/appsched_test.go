@@ -43,18 +43,20 @@ func TestSchedulerPollsAppsAndVersionsOnlyWhileShown(t *testing.T) {
 		t.Fatalf("after the interval: plan %q", describe(jobs))
 	}
 
-	// One application's page: its versions and the deployments (for the
-	// live count), not the applications list nor the other versions.
+	// One application's page: its versions, the applications list (its
+	// state) and the deployments (for the status mix), not the other
+	// applications' versions.
 	s = NewScheduler(SchedulerConfig{ListWatchInterval: -1}, storeWith([]string{"d0"}, nil))
 	s.SetApps([]string{"kart-racing", "tower-siege"})
 	s.SetView(ViewVersions, "kart-racing")
 	jobs, _ = s.Plan(t0, plenty)
-	if describe(jobs) != "list#1 status:d0 versions:kart-racing" {
+	if describe(jobs) != "list#1 status:d0 apps versions:kart-racing" {
 		t.Fatalf("versions: plan %q", describe(jobs))
 	}
 	// Once its versions are known, each one's deployments are counted:
 	// the list filtered to it, one row, for its total_count.
 	s.Finished(jobs[2], t0, nil, false)
+	s.Finished(jobs[3], t0, nil, false)
 	s.SetVersions("kart-racing", []string{"2026.04.2", "2026.03.1"})
 	s.SetVersions("tower-siege", []string{"1.0"}) // not shown: not counted
 	jobs, _ = s.Plan(t0, plenty)

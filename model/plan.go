@@ -139,7 +139,7 @@ func (s *Scheduler) Plan(now time.Time, b Budget) (jobs []Job, wake time.Time) {
 	for _, name := range s.hostFleets() {
 		p.recurring(fetchOf(s.hosts, name), cat, Job{Kind: JobHosts, Fleet: name})
 	}
-	if s.has(ViewApps) {
+	if s.needsApps() {
 		p.recurring(&s.apps, cat, Job{Kind: JobApps})
 	}
 	for _, app := range s.versionApps() {
@@ -212,6 +212,10 @@ func (s *Scheduler) needsDeployments() bool {
 	return s.has(ViewDeployments) || s.has(ViewLocations) || s.has(ViewVersions)
 }
 
+// needsApps reports whether some interest shows the applications list:
+// the applications view, or a versions page (its application's state).
+func (s *Scheduler) needsApps() bool { return s.has(ViewApps) || s.has(ViewVersions) }
+
 // versionApps are the applications whose versions the interests need:
 // every listed one while ViewApps is shown (its version count), and the
 // one of each ViewVersions.
@@ -276,7 +280,7 @@ func (s *Scheduler) eachActiveFetch(fn func(*fetch)) {
 	for _, name := range s.hostFleets() {
 		fn(fetchOf(s.hosts, name))
 	}
-	if s.has(ViewApps) {
+	if s.needsApps() {
 		fn(&s.apps)
 	}
 	for _, app := range s.versionApps() {
