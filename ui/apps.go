@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/gapdeck/gapdeck/api"
@@ -98,7 +99,13 @@ func (v *appsView) schedule() (model.View, string) { return model.ViewApps, "" }
 
 // Update is the table's, for the results of its own fetches.
 func (v *appsView) Update(msg tea.Msg) (tea.Model, tea.Cmd) { return v, v.updateOwn(msg) }
-func (v *appsView) filterKind() string                      { return "Apps" }
+
+// ShortHelp is the footer's: v, listed in the full help, would crowd out
+// ? there.
+func (v *appsView) ShortHelp() []key.Binding {
+	return v.env.Keys.Bindings(ActOpen, ActFilter, ActCommand, ActHelp)
+}
+func (v *appsView) filterKind() string { return "Apps" }
 
 // newAppsView is the applications view.
 func (a *App) newAppsView() subView {
@@ -109,7 +116,7 @@ func (a *App) newAppsView() subView {
 		kinds:   []model.JobKind{model.JobApps, model.JobVersions},
 		note:    func() string { return "enter: its versions · x: enable/disable new deployments" },
 		subject: appsSubject,
-		help:    []Action{ActOpen, ActToggleActive},
+		help:    []Action{ActOpen, ActToggleActive, ActApps},
 		actions: map[Action]rowAction{ActToggleActive: requestRow(ActToggleActive)},
 	})}
 }

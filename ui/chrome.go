@@ -329,7 +329,7 @@ func (a *App) helpView(height int) string {
 		title    string
 		bindings []key.Binding
 	}{
-		{"GENERAL", km.Bindings(ActHelp, ActCommand, ActFilter, ActRefresh, ActRedraw, ActPulse, ActEvents, ActApps, ActBack, ActQuit, ActForceQuit)},
+		{"GENERAL", km.Bindings(ActHelp, ActCommand, ActFilter, ActRefresh, ActRedraw, ActPulse, ActEvents, ActBack, ActQuit, ActForceQuit)},
 		{"NAVIGATION", km.Bindings(slices.Concat(tabKeys, []Action{ActNextTab, ActPrevTab, ActUp, ActDown, ActTop, ActBottom, ActPageUp, ActPageDown})...)},
 	}
 	full := a.viewHelp().FullHelp()

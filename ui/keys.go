@@ -136,7 +136,6 @@ var defaultBindings = []binding{
 	{ActForceQuit, []string{"ctrl+c"}, "quit", groupGeneral},
 	{ActRedraw, []string{"ctrl+l"}, "redraw the screen", groupGeneral},
 	{ActPulse, []string{"p"}, "pulse: how bad, and where", groupGeneral},
-	{ActApps, []string{"v"}, "applications (:apps)", groupGeneral},
 
 	{ActTab1, []string{"1"}, "deployments", groupNavigation},
 	{ActTab2, []string{"2"}, "fleets", groupNavigation},
@@ -170,6 +169,7 @@ var defaultBindings = []binding{
 	{ActEditPolicy, []string{"e"}, "edit the policy", groupFleets},
 	{ActDeletePolicy, []string{"ctrl+d"}, "delete the policy", groupFleets},
 
+	{ActApps, []string{"v"}, "applications, from any view (:apps)", groupApps},
 	{ActToggleActive, []string{"x"}, "kill switch: disable/enable new deployments of the version or app", groupApps},
 
 	{ActFollow, []string{"f"}, "follow new lines", groupLogs},
