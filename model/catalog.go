@@ -22,6 +22,18 @@ type Catalog struct {
 	HostsErr      map[string]error
 	Locations     []api.Location
 	LocationsRead bool
+	// Apps are the applications (read while a view shows them, see
+	// ViewApps), Versions each application's versions by application
+	// name, VersionsErr the last versions read of an application, when it
+	// failed.
+	Apps        []api.Application
+	AppsLoaded  bool
+	Versions    map[string][]api.AppVersion
+	VersionsErr map[string]error
+	// VersionCounts are the API's count of each version's deployments
+	// (the total_count of the list filtered to it), read while its
+	// application's versions page is shown.
+	VersionCounts map[VersionKey]int
 }
 
 // NewCatalog returns an empty catalog for the profile's private fleets.
@@ -29,6 +41,7 @@ func NewCatalog(privateFleets []string) *Catalog {
 	return &Catalog{
 		PrivateFleets: slices.Clone(privateFleets),
 		Policies:      map[string][]api.Policy{}, PoliciesErr: map[string]error{}, Hosts: map[string]*api.HostList{}, HostsErr: map[string]error{},
+		Versions: map[string][]api.AppVersion{}, VersionsErr: map[string]error{}, VersionCounts: map[VersionKey]int{},
 	}
 }
 
@@ -39,6 +52,9 @@ func (c *Catalog) Clone() *Catalog {
 	out.PoliciesErr = maps.Clone(c.PoliciesErr)
 	out.Hosts = maps.Clone(c.Hosts)
 	out.HostsErr = maps.Clone(c.HostsErr)
+	out.Versions = maps.Clone(c.Versions)
+	out.VersionsErr = maps.Clone(c.VersionsErr)
+	out.VersionCounts = maps.Clone(c.VersionCounts)
 	return &out
 }
 

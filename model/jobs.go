@@ -18,10 +18,12 @@ const (
 	ViewLocations
 	ViewHosts
 	ViewDetail
-	ViewLogs // arg: request ids separated by commas
+	ViewLogs     // arg: request ids separated by commas
+	ViewApps     // the applications, with each one's versions (for their count)
+	ViewVersions // arg: the application whose versions are shown
 )
 
-var viewNames = [...]string{"deployments", "fleets", "policies", "locations", "hosts", "detail", "logs"}
+var viewNames = [...]string{"deployments", "fleets", "policies", "locations", "hosts", "detail", "logs", "apps", "versions"}
 
 // String names the view.
 func (v View) String() string {
@@ -36,19 +38,22 @@ type JobKind int
 
 // The kinds of fetch.
 const (
-	JobListPage   JobKind = iota // GET /v1/deployments, one page
-	JobStatus                    // GET /v1/status/{ID}
-	JobFleets                    // every Smart Fleet
-	JobPolicies                  // every policy of one Smart Fleet
-	JobLocations                 // GET /v1/locations
-	JobHosts                     // the hosts of one private fleet
-	JobLogs                      // GET /v1/deployment/{ID}/container-logs
-	JobMetrics                   // GET /v1/metrics/deployment/{ID}
-	JobErrorWatch                // GET /v1/deployments?query=status eq error: one page of the ERROR watch (see Scheduler.WatchPage)
-	JobNewWatch                  // GET /v1/deployments?query=created_at gte …: one page of the new-deployment watch
+	JobListPage     JobKind = iota // GET /v1/deployments, one page
+	JobStatus                      // GET /v1/status/{ID}
+	JobFleets                      // every Smart Fleet
+	JobPolicies                    // every policy of one Smart Fleet
+	JobLocations                   // GET /v1/locations
+	JobHosts                       // the hosts of one private fleet
+	JobLogs                        // GET /v1/deployment/{ID}/container-logs
+	JobMetrics                     // GET /v1/metrics/deployment/{ID}
+	JobErrorWatch                  // GET /v1/deployments?query=status eq error: one page of the ERROR watch (see Scheduler.WatchPage)
+	JobNewWatch                    // GET /v1/deployments?query=created_at gte …: one page of the new-deployment watch
+	JobApps                        // every application (GET /v1/apps, all pages)
+	JobVersions                    // every version of one application (GET /v1/app/{app}/versions, all pages)
+	JobVersionCount                // GET /v1/deployments?query=application eq … and version eq …, limit 1: its total_count
 )
 
-var jobNames = [...]string{"list", "status", "fleets", "policies", "locations", "hosts", "logs", "metrics", "error-watch", "new-watch"}
+var jobNames = [...]string{"list", "status", "fleets", "policies", "locations", "hosts", "logs", "metrics", "error-watch", "new-watch", "apps", "versions", "version-count"}
 
 // String names the kind.
 func (k JobKind) String() string {
@@ -61,13 +66,15 @@ func (k JobKind) String() string {
 // Job is one fetch the Scheduler planned. The UI runs it through the
 // client, then reports it with Scheduler.Finished.
 type Job struct {
-	Kind  JobKind
-	Gen   uint64               // generation when planned; see Scheduler.Stale
-	Page  int                  // JobListPage, JobErrorWatch, JobNewWatch: 1-based
-	Limit int                  // JobListPage, JobErrorWatch, JobNewWatch
-	Query *api.DeploymentQuery // JobListPage, JobErrorWatch, JobNewWatch
-	ID    string               // JobStatus, JobLogs, JobMetrics
-	Fleet string               // JobPolicies (Smart Fleet name) / JobHosts (private fleet name)
+	Kind    JobKind
+	Gen     uint64               // generation when planned; see Scheduler.Stale
+	Page    int                  // JobListPage, JobErrorWatch, JobNewWatch, JobVersionCount: 1-based
+	Limit   int                  // JobListPage, JobErrorWatch, JobNewWatch, JobVersionCount
+	Query   *api.DeploymentQuery // JobListPage, JobErrorWatch, JobNewWatch, JobVersionCount
+	ID      string               // JobStatus, JobLogs, JobMetrics
+	Fleet   string               // JobPolicies (Smart Fleet name) / JobHosts (private fleet name)
+	App     string               // JobVersions, JobVersionCount: the application
+	Version string               // JobVersionCount: the version
 
 	Metrics api.MetricsParams // JobMetrics: the range and step asked for
 	Window  string            // JobMetrics for a detail panel: the window's name
@@ -77,7 +84,7 @@ type Job struct {
 // Group is the endpoint group whose budget the job spends.
 func (j Job) Group() api.Group {
 	switch j.Kind {
-	case JobListPage, JobErrorWatch, JobNewWatch:
+	case JobListPage, JobErrorWatch, JobNewWatch, JobVersionCount:
 		return api.GroupList
 	case JobStatus:
 		return api.GroupStatus
@@ -91,6 +98,8 @@ func (j Job) Group() api.Group {
 		return api.GroupLogs
 	case JobMetrics:
 		return api.GroupMetrics
+	case JobApps, JobVersions:
+		return api.GroupApps
 	}
 	return ""
 }

@@ -139,6 +139,15 @@ func (s *Scheduler) Plan(now time.Time, b Budget) (jobs []Job, wake time.Time) {
 	for _, name := range s.hostFleets() {
 		p.recurring(fetchOf(s.hosts, name), cat, Job{Kind: JobHosts, Fleet: name})
 	}
+	if s.needsApps() {
+		p.recurring(&s.apps, cat, Job{Kind: JobApps})
+	}
+	for _, app := range s.versionApps() {
+		p.recurring(fetchOf(s.versions, app), cat, Job{Kind: JobVersions, App: app})
+	}
+	s.eachVersionCount(func(k VersionKey, f *fetch) {
+		p.recurring(f, cat, Job{Kind: JobVersionCount, App: k.App, Version: k.Version, Page: 1, Limit: 1, Query: versionCountQuery(k)})
+	})
 	return p.jobs, p.wake
 }
 
@@ -170,6 +179,13 @@ func (s *Scheduler) reserved(now time.Time) map[api.Group]int {
 	count(api.GroupList, &s.newWatch.f)
 	count(api.GroupFleets, &s.fleets)
 	count(api.GroupLocations, &s.locations)
+	count(api.GroupApps, &s.apps)
+	for _, f := range s.versions {
+		count(api.GroupApps, f)
+	}
+	for _, f := range s.versionCounts {
+		count(api.GroupList, f)
+	}
 	for _, f := range s.policies {
 		count(api.GroupFleets, f)
 	}
@@ -190,9 +206,30 @@ func (s *Scheduler) reserved(now time.Time) map[api.Group]int {
 	return r
 }
 
-// needsDeployments reports whether some interest shows deployment data.
+// needsDeployments reports whether some interest shows deployment data
+// (a version's page counts the deployments of each version).
 func (s *Scheduler) needsDeployments() bool {
-	return s.has(ViewDeployments) || s.has(ViewLocations)
+	return s.has(ViewDeployments) || s.has(ViewLocations) || s.has(ViewVersions)
+}
+
+// needsApps reports whether some interest shows the applications list:
+// the applications view, or a versions page (its application's state).
+func (s *Scheduler) needsApps() bool { return s.has(ViewApps) || s.has(ViewVersions) }
+
+// versionApps are the applications whose versions the interests need:
+// every listed one while ViewApps is shown (its version count), and the
+// one of each ViewVersions.
+func (s *Scheduler) versionApps() []string {
+	var out []string
+	if s.has(ViewApps) {
+		out = slices.Clone(s.appNames)
+	}
+	for _, app := range s.args(ViewVersions) {
+		if app != "" && !slices.Contains(out, app) {
+			out = append(out, app)
+		}
+	}
+	return out
 }
 
 // needsFleets reports whether some interest shows the Smart Fleets list:
@@ -243,6 +280,37 @@ func (s *Scheduler) eachActiveFetch(fn func(*fetch)) {
 	for _, name := range s.hostFleets() {
 		fn(fetchOf(s.hosts, name))
 	}
+	if s.needsApps() {
+		fn(&s.apps)
+	}
+	for _, app := range s.versionApps() {
+		fn(fetchOf(s.versions, app))
+	}
+	s.eachVersionCount(func(_ VersionKey, f *fetch) { fn(f) })
+}
+
+// eachVersionCount calls fn with the count fetch of every version of the
+// versions pages shown, in page and version order.
+func (s *Scheduler) eachVersionCount(fn func(VersionKey, *fetch)) {
+	for _, app := range s.args(ViewVersions) {
+		for _, v := range s.versionNames[app] {
+			k := VersionKey{app, v}
+			f := s.versionCounts[k]
+			if f == nil {
+				f = &fetch{}
+				s.versionCounts[k] = f
+			}
+			fn(k, f)
+		}
+	}
+}
+
+// versionCountQuery is the list query of one version's deployments.
+func versionCountQuery(k VersionKey) *api.DeploymentQuery {
+	return &api.DeploymentQuery{Filters: []api.QueryFilter{
+		{Field: api.FieldApplication, Operator: api.OpEq, Value: k.App},
+		{Field: api.FieldVersion, Operator: api.OpEq, Value: k.Version},
+	}}
 }
 
 // planList plans the next list page: at once inside a pass, ListInterval

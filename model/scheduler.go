@@ -115,6 +115,11 @@ type Scheduler struct {
 	fleetNames    []string
 	policies      map[string]*fetch
 	hosts         map[string]*fetch
+	apps          fetch                 // the applications, while ViewApps is shown
+	appNames      []string              // learned from the applications list (SetApps)
+	versions      map[string]*fetch     // each application's versions, while shown
+	versionNames  map[string][]string   // each application's version names (SetVersions)
+	versionCounts map[VersionKey]*fetch // the count of each version's deployments, while its page is shown
 
 	logs      map[string]*fetch    // container logs per open stream
 	logsGone  map[string]bool      // streams whose logs answered 404 (terminated)
@@ -139,23 +144,26 @@ type Scheduler struct {
 // row freshness from store.
 func NewScheduler(cfg SchedulerConfig, store *Deployments) *Scheduler {
 	s := &Scheduler{
-		cfg:         cfg.withDefaults(),
-		store:       store,
-		isVisible:   map[string]bool{},
-		statusBusy:  map[string]time.Time{},
-		statusRetry: map[string]fetch{},
-		details:     map[string]*fetch{},
-		metrics:     map[string]*fetch{},
-		policies:    map[string]*fetch{},
-		hosts:       map[string]*fetch{},
-		logs:        map[string]*fetch{},
-		logsGone:    map[string]bool{},
-		sparkBusy:   map[string]time.Time{},
-		watched:     map[string]*fetch{},
-		window:      MetricsWindows[0],
-		errWatch:    newListWatch(JobErrorWatch),
-		newWatch:    newListWatch(JobNewWatch),
-		urgent:      map[string]*fetch{},
+		cfg:           cfg.withDefaults(),
+		store:         store,
+		isVisible:     map[string]bool{},
+		statusBusy:    map[string]time.Time{},
+		statusRetry:   map[string]fetch{},
+		details:       map[string]*fetch{},
+		metrics:       map[string]*fetch{},
+		policies:      map[string]*fetch{},
+		hosts:         map[string]*fetch{},
+		versions:      map[string]*fetch{},
+		versionNames:  map[string][]string{},
+		versionCounts: map[VersionKey]*fetch{},
+		logs:          map[string]*fetch{},
+		logsGone:      map[string]bool{},
+		sparkBusy:     map[string]time.Time{},
+		watched:       map[string]*fetch{},
+		window:        MetricsWindows[0],
+		errWatch:      newListWatch(JobErrorWatch),
+		newWatch:      newListWatch(JobNewWatch),
+		urgent:        map[string]*fetch{},
 	}
 	s.query = listQuery(nil)
 	s.interests = []Interest{{View: ViewDeployments}}
@@ -203,7 +211,8 @@ func (s *Scheduler) Interests() []Interest { return slices.Clone(s.interests) }
 // SetView makes v the only interest: the active view of a single console.
 // arg is the private fleet for ViewHosts and the Smart Fleet for
 // ViewPolicies ("" = all), the request id for ViewDetail, the request ids
-// separated by commas for ViewLogs. See SetInterests.
+// separated by commas for ViewLogs, the application for ViewVersions. See
+// SetInterests.
 func (s *Scheduler) SetView(v View, arg string) {
 	s.SetInterests([]Interest{{View: v, Arg: arg}})
 }
@@ -245,6 +254,30 @@ func (s *Scheduler) SetInterests(list []Interest) {
 			delete(s.logsGone, id)
 		}
 	}
+	shown := s.versionApps()
+	for app := range s.versions {
+		if !slices.Contains(shown, app) {
+			delete(s.versions, app) // shown again: read at once
+		}
+	}
+	s.forgetCounts()
+}
+
+// forgetCounts drops the count fetches of versions no page shows.
+func (s *Scheduler) forgetCounts() {
+	pages := s.args(ViewVersions)
+	for k := range s.versionCounts {
+		if !slices.Contains(pages, k.App) || !slices.Contains(s.versionNames[k.App], k.Version) {
+			delete(s.versionCounts, k)
+		}
+	}
+}
+
+// SetVersions tells the version names of app learned from its versions
+// list: while its page is shown, each one's deployments are counted.
+func (s *Scheduler) SetVersions(app string, names []string) {
+	s.versionNames[app] = slices.Clone(names)
+	s.forgetCounts()
 }
 
 // has reports whether some interest shows v.
@@ -298,6 +331,19 @@ func (s *Scheduler) SetFleets(names []string) {
 	}
 }
 
+// SetApps tells the application names learned from the applications
+// list; while ViewApps is shown their versions are read too (for the
+// version count).
+func (s *Scheduler) SetApps(names []string) {
+	s.appNames = slices.Clone(names)
+	shown := s.versionApps()
+	for app := range s.versions {
+		if !slices.Contains(shown, app) {
+			delete(s.versions, app)
+		}
+	}
+}
+
 // Refresh makes the active view's fetches due now (ctrl-r), past any
 // backoff, including the status of the rows on screen; plan again right
 // after. A list pass in progress just goes on.
@@ -316,13 +362,16 @@ func (s *Scheduler) Refresh() {
 // is due at its normal interval, not after up to 30 s of backoff kept from
 // the failure.
 func (s *Scheduler) ResetBackoffs() {
-	for _, f := range []*fetch{&s.list, &s.fleets, &s.locations, &s.errWatch.f, &s.newWatch.f} {
+	for _, f := range []*fetch{&s.list, &s.fleets, &s.locations, &s.apps, &s.errWatch.f, &s.newWatch.f} {
 		f.resetBackoff()
 	}
-	for _, m := range []map[string]*fetch{s.details, s.metrics, s.policies, s.hosts, s.logs, s.watched, s.urgent} {
+	for _, m := range []map[string]*fetch{s.details, s.metrics, s.policies, s.hosts, s.versions, s.logs, s.watched, s.urgent} {
 		for _, f := range m {
 			f.resetBackoff()
 		}
+	}
+	for _, f := range s.versionCounts {
+		f.resetBackoff()
 	}
 	clear(s.statusRetry)
 }
@@ -389,6 +438,16 @@ func (s *Scheduler) Finished(j Job, now time.Time, err error, hasNext bool) (fre
 		if f := s.hosts[j.Fleet]; f != nil {
 			f.finish(now, err)
 		}
+	case JobApps:
+		s.apps.finish(now, err)
+	case JobVersions:
+		if f := s.versions[j.App]; f != nil {
+			f.finish(now, err)
+		}
+	case JobVersionCount:
+		if f := s.versionCounts[VersionKey{j.App, j.Version}]; f != nil {
+			f.finish(now, err)
+		}
 	case JobLogs, JobMetrics:
 		s.finishObserve(j, now, err)
 	case JobErrorWatch, JobNewWatch:
@@ -429,17 +488,22 @@ func (s *Scheduler) NextRetry(now time.Time) (time.Time, bool) {
 // InFlight is how many planned jobs have not finished.
 func (s *Scheduler) InFlight() int {
 	n := len(s.statusBusy)
-	for _, f := range []*fetch{&s.list, &s.fleets, &s.locations, &s.errWatch.f, &s.newWatch.f} {
+	for _, f := range []*fetch{&s.list, &s.fleets, &s.locations, &s.apps, &s.errWatch.f, &s.newWatch.f} {
 		if f.inFlight {
 			n++
 		}
 	}
 	n += len(s.sparkBusy)
-	for _, m := range []map[string]*fetch{s.metrics, s.policies, s.hosts, s.logs} { // details: counted in statusBusy
+	for _, m := range []map[string]*fetch{s.metrics, s.policies, s.hosts, s.versions, s.logs} { // details: counted in statusBusy
 		for _, f := range m {
 			if f.inFlight {
 				n++
 			}
+		}
+	}
+	for _, f := range s.versionCounts {
+		if f.inFlight {
+			n++
 		}
 	}
 	return n

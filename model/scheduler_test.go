@@ -20,7 +20,7 @@ type budget map[api.Group]int
 func (b budget) Available(g api.Group) int { return b[g] }
 
 // plenty lets every group start 100 requests.
-var plenty = budget{api.GroupList: 100, api.GroupStatus: 100, api.GroupFleets: 100, api.GroupLocations: 100, api.GroupHosts: 100, api.GroupLogs: 100, api.GroupMetrics: 100}
+var plenty = budget{api.GroupList: 100, api.GroupStatus: 100, api.GroupFleets: 100, api.GroupLocations: 100, api.GroupHosts: 100, api.GroupLogs: 100, api.GroupMetrics: 100, api.GroupApps: 100}
 
 var errBoom = errors.New("boom")
 
@@ -35,6 +35,10 @@ func describe(jobs []Job) string {
 			s += ":" + j.ID
 		case JobPolicies, JobHosts:
 			s += ":" + j.Fleet
+		case JobVersions:
+			s += ":" + j.App
+		case JobVersionCount:
+			s += ":" + j.App + "/" + j.Version
 		}
 		out = append(out, s)
 	}

@@ -46,6 +46,7 @@ type TabState struct {
 	// clears it; nothing sets it any more.
 	Filter string   `json:"filter,omitempty"`
 	Hidden []string `json:"hidden,omitempty"` // column keys hidden with :cols
+	Shown  []string `json:"shown,omitempty"`  // optional columns (hidden until asked for) shown with :cols
 }
 
 // AddFilter records a submitted filter as the newest of kind's history:
@@ -106,7 +107,7 @@ func (s *ViewState) migrateFilters() {
 
 // Equal reports whether two tab states are the same.
 func (t TabState) Equal(o TabState) bool {
-	return t.Sort == o.Sort && t.Desc == o.Desc && t.Filter == o.Filter && slices.Equal(t.Hidden, o.Hidden)
+	return t.Sort == o.Sort && t.Desc == o.Desc && t.Filter == o.Filter && slices.Equal(t.Hidden, o.Hidden) && slices.Equal(t.Shown, o.Shown)
 }
 
 // Clone returns a deep copy of s (nil stays nil).
@@ -125,6 +126,7 @@ func (s *ViewState) Clone() *ViewState {
 		c.Tabs = make(map[string]TabState, len(s.Tabs))
 		for k, v := range s.Tabs {
 			v.Hidden = slices.Clone(v.Hidden)
+			v.Shown = slices.Clone(v.Shown)
 			c.Tabs[k] = v
 		}
 	}

@@ -100,6 +100,8 @@ func (a *App) onCatalogAction(m catalogActionMsg) tea.Cmd {
 		return a.askEditPolicy(m.row, m.ok)
 	case ActDeletePolicy:
 		return a.askDeletePolicy(m.row, m.ok)
+	case ActToggleActive:
+		return a.askToggleActive(m.row, m.ok)
 	}
 	return nil
 }

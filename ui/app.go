@@ -341,6 +341,12 @@ func (a *App) updateMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.onNotifyDone(msg)
 	case openHostsMsg:
 		return a, a.openSub(a.newHostsView(msg.fleet))
+	case openVersionsMsg:
+		return a, a.openSub(a.newVersionsView(msg.app, a.sub))
+	case reopenSubMsg:
+		return a, a.openSub(msg.v)
+	case appToggleDoneMsg:
+		return a, a.onAppToggleDone(msg)
 	case openStopMsg:
 		return a, a.askStop(msg.ids)
 	case stopByTagsMsg:
@@ -584,6 +590,8 @@ func (a *App) onKey(msg tea.KeyMsg) tea.Cmd {
 		}
 	case km.Is(msg, ActEvents):
 		return a.openEvents()
+	case km.Is(msg, ActApps):
+		return a.openApps()
 	}
 	if f, ok := a.sub.(filterable); ok { // a table over the tab: / filters it, esc first clears it
 		switch {

@@ -44,6 +44,9 @@ var deploymentColumns = []table.Column{
 	{Key: "sockets", Title: "SOCKETS", Width: 8, Align: table.AlignRight, Hide: 95},
 	{Key: "cpu", Title: "CPU", Width: sparkCells, Hide: 100},
 	{Key: "mem", Title: "MEM", Width: sparkCells, Hide: 135},
+	// lifetime is optional (:cols +lifetime): the time left before
+	// max_duration or the 24 h cleanup, whichever comes first.
+	{Key: "lifetime", Title: "LEFT", Width: 9, Align: table.AlignRight},
 }
 
 func newDeploymentsTab(env *Env, store *model.Deployments) *deploymentsTab {
@@ -59,6 +62,7 @@ func newDeploymentsTab(env *Env, store *model.Deployments) *deploymentsTab {
 		sortKeys:  deploymentSortKeys,
 		empty:     t.emptyText,
 		defSort:   store.Sort(),
+		optional:  []string{"lifetime"},
 	}, deploymentRows{store})
 	t.list.fresh.every = cmp.Or(env.Scheduler.ListInterval, model.DefaultListInterval)
 	return t
@@ -90,6 +94,9 @@ func deploymentRev(now time.Time, r *model.DeploymentRow) uint64 {
 // sparkline re-renders the row and nothing else does.
 func (t *deploymentsTab) rev(now time.Time, r *model.DeploymentRow) uint64 {
 	rev := deploymentRev(now, r) ^ sparkStamp(t.env.Sparks, r.ID)
+	if l, ok := model.LifetimeOf(r, now, time.Time{}); ok {
+		rev ^= ageBucket(l.Left) << 32 // the LEFT column's text and tone
+	}
 	if t.marks[r.ID] {
 		rev ^= 1 << 63
 	}
@@ -103,7 +110,24 @@ func (t *deploymentsTab) cells(now time.Time, r *model.DeploymentRow, dst []tabl
 		dst[0].Text += "✓"
 	}
 	cpu, mem := t.sparks.bars(t.env.Sparks, r.ID)
-	return append(dst, cpu, mem)
+	return append(dst, cpu, mem, lifetimeCell(now, r))
+}
+
+// lifetimeCell is the time left before max_duration or the 24 h cleanup,
+// toned as a warning in the last 10 minutes.
+func lifetimeCell(now time.Time, r *model.DeploymentRow) table.Cell {
+	l, ok := model.LifetimeOf(r, now, time.Time{})
+	if !ok {
+		return table.Cell{Text: "—", Tone: theme.ToneMuted}
+	}
+	tone := theme.ToneNormal
+	if l.Warn() {
+		tone = theme.ToneWarn
+	}
+	if l.Left < 0 {
+		return table.Cell{Text: "overdue", Tone: tone}
+	}
+	return table.Cell{Text: formatAge(l.Left), Tone: tone}
 }
 
 func deploymentCells(now time.Time, r *model.DeploymentRow, dst []table.Cell) []table.Cell {

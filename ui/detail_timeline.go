@@ -7,11 +7,12 @@ import (
 	"github.com/gapdeck/gapdeck/model"
 	"github.com/gapdeck/gapdeck/model/events"
 	"github.com/gapdeck/gapdeck/ui/termtext"
+	"github.com/gapdeck/gapdeck/ui/theme"
 )
 
 // cleanupAfter is Edgegap's cleanup policy: a deployment is terminated 24 h
 // after it started (API notes §6.4).
-const cleanupAfter = 24 * time.Hour
+const cleanupAfter = model.CleanupAfter
 
 // timelineMax is how many of a deployment's events its detail lists; the
 // rest are in :events.
@@ -77,6 +78,16 @@ func (d *detailView) timeline(row *model.DeploymentRow, kv func(k, v termtext.Sa
 	default:
 		kv("time to READY", "not READY yet")
 	}
+	// leftKV writes a time left, highlighted in the last 10 minutes.
+	leftKV := func(k termtext.Safe, left time.Duration, suffix string) {
+		v := termtext.Line(leftText(left) + suffix)
+		if left >= model.LifetimeWarn {
+			kv(k, v)
+			return
+		}
+		line("  ", styled(st.DetailKey, termtext.Format("%-18s", k)), " ", styled(st.Tone[theme.ToneWarn], v), " ",
+			styled(st.Tone[theme.ToneWarn], "◂ ends within 10 min"))
+	}
 	maxMin := int64(s.MaxDuration)
 	switch {
 	case maxMin <= 0:
@@ -84,11 +95,10 @@ func (d *detailView) timeline(row *model.DeploymentRow, kv func(k, v termtext.Sa
 	case !isReady:
 		kv("max_duration", termtext.Format("%d min, counted once READY", maxMin))
 	default:
-		kv("max_duration", termtext.Line(leftText(ready.Add(time.Duration(maxMin)*time.Minute).Sub(now))+
-			termtext.Format(" (%d min after READY)", maxMin).String()))
+		leftKV("max_duration", ready.Add(time.Duration(maxMin)*time.Minute).Sub(now), termtext.Format(" (%d min after READY)", maxMin).String())
 	}
 	if !start.IsZero() {
-		kv("24 h cleanup", termtext.Line(leftText(start.Add(cleanupAfter).Sub(now))))
+		leftKV("24 h cleanup", start.Add(cleanupAfter).Sub(now), "")
 	}
 	if len(d.evs.mine) == 0 {
 		line("  ", styled(st.Muted, "no events recorded for it yet (gapdeck records the changes its polling sees)"))

@@ -33,12 +33,12 @@ func filterTo(t *testing.T, h *harness, filter string, min int) []string {
 	return ids
 }
 
-// noStorage is a filter on READY deployments of a version without
-// endpoint storage; withStorage, of one that has it (the simulator's
+// noStorageFilter is a filter on READY deployments of a version without
+// endpoint storage; withStorageFilter, of one that has it (the simulator's
 // catalog, api/sim/versions.go).
 const (
-	noStorage   = "app=kart-racing version=2026.03.1 status:ready"
-	withStorage = "app=kart-racing version=2026.04.2 status:ready"
+	noStorageFilter   = "app=kart-racing version=2026.03.1 status:ready"
+	withStorageFilter = "app=kart-racing version=2026.04.2 status:ready"
 )
 
 // stopQueries records the container_log_storage of every stop request.
@@ -64,7 +64,7 @@ func (q *stopQueries) wrap(next http.RoundTripper) http.RoundTripper {
 // are read once, and a second dialog within the TTL reads nothing.
 func TestStopDialogSaysTheLogsWillBeDeleted(t *testing.T) {
 	h := settled(t)
-	filterTo(t, h, noStorage, 1)
+	filterTo(t, h, noStorageFilter, 1)
 	before := h.calls(versionRoute)
 	h.press("ctrl+d")
 	h.mustContain("The container logs of 1 deployment will be deleted at stop: kart-racing 2026.03.1 has no endpoint storage.",
@@ -141,7 +141,7 @@ func TestStopDialogReadsAtMostMaxEvidenceVersions(t *testing.T) {
 // storage says the logs are kept and offers no choice.
 func TestStopDialogWhileCheckingAndWhenKept(t *testing.T) {
 	h := settled(t)
-	filterTo(t, h, withStorage, 1)
+	filterTo(t, h, withStorageFilter, 1)
 	open := cmdMsg(t, h.update(keyMsg("ctrl+d"))) // the request to stop
 	cmd := h.update(open)                         // the dialog opens; its reads are not run yet
 	h.mustContain("checking whether the logs are kept…")
@@ -170,7 +170,7 @@ func TestStopSavesTheLogsFirst(t *testing.T) {
 	stateHome(t, filepath.Join(dir, "state"), filepath.Join(dir, "home"))
 	h := settled(t)
 	path := withAudit(t, h)
-	id := filterTo(t, h, noStorage, 1)[0]
+	id := filterTo(t, h, noStorageFilter, 1)[0]
 	h.press("ctrl+d", "s")
 	h.mustContain("Chosen: save the current logs of 1 deployment to")
 	if body := strings.Join(h.app.dialog.(*stopConfirm).frame.lines, "\n"); !strings.Contains(body, filepath.Join(dir, "state", "gapdeck", "logs")+", then stop.") {
@@ -212,7 +212,7 @@ func TestBulkStopSavesEachDeploymentsLogs(t *testing.T) {
 	stateHome(t, filepath.Join(dir, "state"), filepath.Join(dir, "home"))
 	h := settled(t)
 	path := withAudit(t, h)
-	filterTo(t, h, noStorage, 3)
+	filterTo(t, h, noStorageFilter, 3)
 	marked := markThree(t, h)
 	h.press("ctrl+d")
 	h.mustContain("The container logs of 3 deployments will be deleted at stop",
@@ -245,7 +245,7 @@ func TestBulkStopWithContainerLogStorageStopsEachDeployment(t *testing.T) {
 	q := &stopQueries{}
 	h := settled(t, withTransport(q.wrap))
 	path := withAudit(t, h)
-	filterTo(t, h, noStorage, 3)
+	filterTo(t, h, noStorageFilter, 3)
 	marked := markThree(t, h)
 	h.press("ctrl+d", "o")
 	h.mustContain("Chosen: send container_log_storage=studio-logs-ndjson: 3 stop requests, one per deployment")
@@ -278,7 +278,7 @@ func TestStopIsNotSentWhenTheLogsCannotBeSaved(t *testing.T) {
 	}
 	stateHome(t, blocked, filepath.Join(dir, "home")) // a file: no directory can be made under it
 	h := settled(t)
-	filterTo(t, h, noStorage, 1)
+	filterTo(t, h, noStorageFilter, 1)
 	h.press("ctrl+d", "s", "y")
 	if n := h.calls(stopRoute); n != 0 {
 		t.Fatalf("%d stops although the logs could not be saved", n)
@@ -295,7 +295,7 @@ func TestStopSendsContainerLogStorage(t *testing.T) {
 	q := &stopQueries{}
 	h := settled(t, withTransport(q.wrap))
 	path := withAudit(t, h)
-	id := filterTo(t, h, noStorage, 1)[0]
+	id := filterTo(t, h, noStorageFilter, 1)[0]
 	h.press("ctrl+d", "o")
 	h.mustContain("Chosen: send container_log_storage=studio-logs-ndjson with the stop")
 	h.press("o")
@@ -323,7 +323,7 @@ func TestStopWithoutChoiceAuditsLogsNotKept(t *testing.T) {
 	q := &stopQueries{}
 	h := settled(t, withTransport(q.wrap))
 	path := withAudit(t, h)
-	filterTo(t, h, noStorage, 1)
+	filterTo(t, h, noStorageFilter, 1)
 	h.press("ctrl+d", "o", "o", "o", "y") // o cycles through both endpoints back to none
 	if len(q.seen) != 1 || q.seen[0] != "" {
 		t.Fatalf("stops sent container_log_storage %q, want none", q.seen)

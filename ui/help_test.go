@@ -27,6 +27,7 @@ func TestHelpScreen(t *testing.T) {
 		{"detail", []string{"1", "enter"}, nil},
 		{"logs", []string{"1", "l"}, nil},
 		{"events", []string{"1", "E"}, nil},
+		{"apps", []string{"1", "v"}, []Action{ActSortName}},
 		{"watches", []string{"1", ":", "w", "a", "t", "c", "h", "enter"}, nil},
 	}
 	km := h.env.Keys

@@ -247,7 +247,10 @@ func TestHostileEveryView(t *testing.T) {
 		{"policy edit", "e"},
 		{"policy delete", "esc ctrl+d"},
 		{"locations", "esc 4"},
-		{"help", "?"},
+		{"apps", "v"},
+		{"versions", "enter"},
+		{"kill switch", "x"},
+		{"help", "esc ?"},
 		{"back to deployments", "esc 1"},
 	}
 	for _, variant := range []string{"ids kept", "hostile ids", "hostile errors"} {

@@ -39,6 +39,14 @@ var commands = []command{
 			}
 			return a.openSub(a.newHostsView(fleet))
 		}},
+	{names: []string{"apps", "app", "versions"}, usage: "apps [app]", help: "applications (v); an app's versions", arg: true,
+		run: func(a *App, app string) tea.Cmd {
+			if app == "" {
+				return a.openApps()
+			}
+			return a.openSub(a.newVersionsView(app, a.newAppsView()))
+		},
+		complete: func(a *App, arg string) []string { return a.appCompletions(arg) }},
 	{names: []string{"logs", "log"}, usage: "logs <id>…", help: "logs (several interleave)", arg: true,
 		run: func(a *App, arg string) tea.Cmd {
 			ids := strings.Fields(arg)

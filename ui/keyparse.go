@@ -25,7 +25,7 @@ func (e *KeyConflictError) Conflict() (string, [2]string) {
 
 // Actions that are live everywhere, and those of the top-level tabs.
 var (
-	globalActions = []Action{ActForceQuit, ActHelp, ActCommand, ActRedraw, ActRefresh, ActPulse, ActBack, ActQuit, ActEvents}
+	globalActions = []Action{ActForceQuit, ActHelp, ActCommand, ActRedraw, ActRefresh, ActPulse, ActBack, ActQuit, ActEvents, ActApps}
 	scrollActions = []Action{ActUp, ActDown, ActTop, ActBottom, ActPageUp, ActPageDown}
 	tabActions    = slices.Concat([]Action{ActFilter, ActNextTab, ActPrevTab}, tabKeys)
 )
@@ -60,12 +60,16 @@ var keyViews = []keyView{
 	{"logs", slices.Concat(globalActions, scrollActions, []Action{
 		ActFilter, ActFollow, ActWrap, ActNextMatch, ActPrevMatch, ActFilterLines, ActMoreContext, ActLessContext, ActSaveLogs, ActCrash,
 	})},
+	{"apps", slices.Concat(globalActions, scrollActions, []Action{ActFilter, ActOpen, ActToggleActive, ActSortName})},
+	{"versions", slices.Concat(globalActions, scrollActions, []Action{ActFilter, ActOpen, ActToggleActive, ActSortName, ActSortCount})},
 	{"audit", slices.Concat(globalActions, scrollActions)},
 	{"events", slices.Concat(globalActions, scrollActions, []Action{ActFilter, ActOpen, ActWarnOnly, ActWatch})},
 	{"watches", slices.Concat(globalActions, scrollActions, []Action{ActUnwatch})},
 	// Dialogs take every key but redraw, and force-quit, which the console
 	// answers first: cancel's ctrl+c acts only when force-quit is moved.
 	{"dialog", slices.Concat([]Action{ActRedraw}, scrollActions, dialogActions)},
+	// The stop and bulk-stop confirmations add the evidence choices.
+	{"stop dialog", slices.Concat([]Action{ActRedraw}, scrollActions, dialogActions, []Action{ActSaveFirst, ActLogStorage})},
 	{"input line", []Action{ActPress, ActCancel, ActFocusNext, ActUp, ActDown}}, // the filter and command line: printable keys are text; up/down walk the filter history
 	{"tag manager", []Action{ActRedraw, ActUp, ActDown, ActCancel, ActQuit, ActRenameTag, ActDeleteTag}},
 }

@@ -57,6 +57,8 @@ const (
 	ActDeletePolicy  Action = "delete-policy"
 	ActRedraw        Action = "redraw"
 	ActPulse         Action = "pulse"
+	ActApps          Action = "apps"
+	ActToggleActive  Action = "toggle-active"
 
 	ActFollow       Action = "follow"
 	ActWrap         Action = "wrap"
@@ -125,6 +127,7 @@ const (
 	groupFleets     = "FLEETS AND POLICIES"
 	groupDialogs    = "DIALOGS"
 	groupEvents     = "EVENTS AND WATCHES"
+	groupApps       = "APPLICATIONS"
 )
 
 var defaultBindings = []binding{
@@ -169,6 +172,9 @@ var defaultBindings = []binding{
 	{ActUnlinkVersion, []string{"u"}, "unlink an app version from the fleet", groupFleets},
 	{ActEditPolicy, []string{"e"}, "edit the policy", groupFleets},
 	{ActDeletePolicy, []string{"ctrl+d"}, "delete the policy", groupFleets},
+
+	{ActApps, []string{"v"}, "applications, from any view (:apps)", groupApps},
+	{ActToggleActive, []string{"x"}, "kill switch: disable/enable new deployments of the version or app", groupApps},
 
 	{ActFollow, []string{"f"}, "follow new lines", groupLogs},
 	{ActWrap, []string{"w"}, "wrap long lines", groupLogs},
@@ -256,6 +262,7 @@ var readOnlyRefusal = map[Action]string{
 	ActEditPolicy:    "changing fleets and policies",
 	ActDeletePolicy:  "changing fleets and policies",
 	ActReport:        "reporting deployments",
+	ActToggleActive:  "enabling or disabling applications and versions",
 }
 
 // mutating lists the actions that change the organization, in keymap

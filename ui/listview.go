@@ -38,6 +38,7 @@ type listSpec[R any] struct {
 	empty     func(f model.Filter) string
 	defSort   model.Sort
 	note      func() string // optional extra text for the title line
+	optional  []string      // column keys hidden until :cols +key shows them
 }
 
 // listView is the shared machinery of every table tab: the table, the
@@ -59,6 +60,9 @@ type listView[R any] struct {
 func newListView[R any](env *Env, spec listSpec[R], rows rowSet[R]) *listView[R] {
 	v := &listView[R]{env: env, spec: spec, rows: rows, table: table.New(env.Styles, spec.columns), sort: spec.defSort}
 	v.table.SetSort(spec.defSort.Column, spec.defSort.Desc)
+	if len(spec.optional) > 0 {
+		v.setHidden(spec.optional)
+	}
 	v.refresh()
 	return v
 }

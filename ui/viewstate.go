@@ -221,7 +221,17 @@ func (v *listView[R]) tabState() model.TabState {
 	if v.sort != v.spec.defSort {
 		ts.Sort, ts.Desc = v.sort.Column, v.sort.Desc
 	}
-	_, ts.Hidden = v.columnKeys()
+	shown, hidden := v.columnKeys()
+	for _, k := range hidden {
+		if !slices.Contains(v.spec.optional, k) { // optional ones are hidden unless Shown
+			ts.Hidden = append(ts.Hidden, k)
+		}
+	}
+	for _, k := range shown {
+		if slices.Contains(v.spec.optional, k) {
+			ts.Shown = append(ts.Shown, k)
+		}
+	}
 	return ts
 }
 
@@ -238,7 +248,13 @@ func (v *listView[R]) applyTabState(ts model.TabState) {
 			v.table.SetSort(s.Column, s.Desc)
 		}
 	}
-	v.setHidden(ts.Hidden)
+	hidden := slices.Clone(ts.Hidden)
+	for _, k := range v.spec.optional {
+		if !slices.Contains(ts.Shown, k) && !slices.Contains(hidden, k) {
+			hidden = append(hidden, k)
+		}
+	}
+	v.setHidden(hidden)
 	v.refresh()
 }
 

@@ -171,7 +171,7 @@ func TestColsCommand(t *testing.T) {
 	t.Parallel()
 	w := newProfileWorld(t)
 	w.command("cols")
-	for _, want := range []string{"Deployments columns: id status app", "none hidden"} {
+	for _, want := range []string{"Deployments columns: id status app", "hidden: lifetime"} { // lifetime is optional: hidden until asked for
 		if !strings.Contains(w.footer(), want) {
 			t.Fatalf("footer %q lacks %q", w.footer(), want)
 		}
@@ -185,7 +185,7 @@ func TestColsCommand(t *testing.T) {
 	if got := w.app.completions("cols -i"); !slices.Equal(got, []string{"cols -id"}) {
 		t.Fatalf("completions %q", got)
 	}
-	if got := w.app.completions("columns +"); !slices.Equal(got, []string{"columns +ip"}) {
+	if got := w.app.completions("columns +"); !slices.Equal(got, []string{"columns +ip", "columns +lifetime"}) {
 		t.Fatalf("completions %q", got)
 	}
 	if got := w.app.completions("cols +ip -ag"); !slices.Equal(got, []string{"cols +ip -age"}) {
@@ -193,6 +193,17 @@ func TestColsCommand(t *testing.T) {
 	}
 	w.command("cols +ip")
 	w.mustContain("PUBLIC IP")
+	w.mustNotContain(" LEFT")
+	w.command("cols +lifetime")
+	w.mustContain(" LEFT")
+	if ts := w.app.tabs[tabDeployments].(*deploymentsTab).list.tabState(); !slices.Equal(ts.Shown, []string{"lifetime"}) || len(ts.Hidden) != 0 {
+		t.Fatalf("tab state %+v: want the optional lifetime remembered as shown, nothing hidden", ts)
+	}
+	w.command("cols -lifetime")
+	w.mustNotContain(" LEFT")
+	if ts := w.app.tabs[tabDeployments].(*deploymentsTab).list.tabState(); len(ts.Shown)+len(ts.Hidden) != 0 {
+		t.Fatalf("tab state %+v: an optional column hidden again is the default", ts)
+	}
 	for _, tc := range []struct{ line, want string }{
 		{"cols -nope", `Deployments has no column "nope"`},
 		{"cols ip", `"ip": write -column to hide it`},

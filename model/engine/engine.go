@@ -229,6 +229,9 @@ func (e *Engine) apply(r Result) {
 	if (j.Kind == model.JobFleets || j.Kind == model.JobPolicies) && api.IsNotFound(r.Err) {
 		schedErr = nil // Smart Fleets deprecated: an answer, poll at the normal pace
 	}
+	if j.Kind == model.JobVersions && api.IsNotFound(r.Err) {
+		schedErr = nil // the application is gone: an answer
+	}
 	if !e.sched.Finished(j, r.At, schedErr, r.ListMore) {
 		return // a list page of a query no view asks for any more
 	}
@@ -250,6 +253,24 @@ func (e *Engine) apply(r Result) {
 		e.cat.ApplyHosts(j.Fleet, r.Hosts, r.Err)
 	case model.JobLocations:
 		e.cat.ApplyLocations(r.Locations, r.Err)
+	case model.JobApps:
+		e.cat.ApplyApps(r.Apps, r.Err)
+		e.sched.SetApps(e.cat.AppNames())
+	case model.JobVersions:
+		e.cat.ApplyVersions(j.App, r.Versions, r.Err)
+		if r.Err == nil {
+			names := make([]string, len(r.Versions))
+			for i, v := range r.Versions {
+				names[i] = v.Name
+			}
+			e.sched.SetVersions(j.App, names)
+		}
+	case model.JobVersionCount:
+		total := 0
+		if r.List != nil {
+			total = int(r.List.TotalCount)
+		}
+		e.cat.ApplyVersionCount(j.App, j.Version, total, r.Err)
 	case model.JobErrorWatch, model.JobNewWatch:
 		e.applyWatch(read)
 	case model.JobMetrics:
@@ -463,12 +484,15 @@ func (e *Engine) interestsChangedLocked() {
 				visible = append(visible, id)
 			}
 		}
-		if v.interest.View == model.ViewDeployments || v.interest.View == model.ViewLocations {
+		if in := v.interest.View; in == model.ViewDeployments || in == model.ViewLocations || in == model.ViewVersions {
+			f := v.filter
+			if in == model.ViewVersions {
+				f = model.Filter{} // a version's page counts every deployment of the version
+			}
 			switch {
 			case query == nil:
-				f := v.filter
 				query = &f
-			case query.PushKey() != v.filter.PushKey():
+			case query.PushKey() != f.PushKey():
 				agree = false
 			}
 		}

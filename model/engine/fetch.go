@@ -25,13 +25,15 @@ type Result struct {
 	Hosts     *api.HostList
 	Logs      *api.ContainerLogs
 	Metrics   *api.Metrics
+	Apps      []api.Application // JobApps
+	Versions  []api.AppVersion  // JobVersions
 }
 
 // fetch performs j through c. It reads only its arguments.
 func fetch(ctx context.Context, c *api.Client, now func() time.Time, j model.Job) Result {
 	r := Result{Job: j}
 	switch j.Kind {
-	case model.JobListPage, model.JobErrorWatch, model.JobNewWatch:
+	case model.JobListPage, model.JobErrorWatch, model.JobNewWatch, model.JobVersionCount:
 		r.List, r.Err = c.ListDeployments(ctx, api.ListDeploymentsParams{Page: j.Page, Limit: j.Limit, Query: j.Query})
 	case model.JobStatus:
 		r.Status, r.Err = c.DeploymentStatus(ctx, j.ID)
@@ -47,6 +49,10 @@ func fetch(ctx context.Context, c *api.Client, now func() time.Time, j model.Job
 		r.Logs, r.Err = c.ContainerLogs(ctx, j.ID)
 	case model.JobMetrics:
 		r.Metrics, r.Err = c.Metrics(ctx, j.ID, j.Metrics)
+	case model.JobApps:
+		r.Apps, r.Err = c.AllApps(ctx)
+	case model.JobVersions:
+		r.Versions, r.Err = c.AllAppVersions(ctx, j.App)
 	}
 	r.At = now()
 	return r
@@ -55,13 +61,17 @@ func fetch(ctx context.Context, c *api.Client, now func() time.Time, j model.Job
 // Key names what a job fetches, across plans: "list", "status:<id>",
 // "fleets", "policies:<fleet>", "locations", "hosts:<fleet>",
 // "logs:<id>", "metrics:<id>@<window>", "spark:<id>", "error-watch",
-// "new-watch".
+// "new-watch", "apps", "versions:<app>", "version-count:<app>/<version>".
 func Key(j model.Job) string {
 	switch j.Kind {
 	case model.JobStatus, model.JobLogs:
 		return j.Kind.String() + ":" + j.ID
 	case model.JobPolicies, model.JobHosts:
 		return j.Kind.String() + ":" + j.Fleet
+	case model.JobVersions:
+		return j.Kind.String() + ":" + j.App
+	case model.JobVersionCount:
+		return j.Kind.String() + ":" + j.App + "/" + j.Version
 	case model.JobMetrics:
 		if j.Spark {
 			return "spark:" + j.ID

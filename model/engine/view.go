@@ -224,6 +224,18 @@ func (v *View) NotePolicy(fleet, name string, p *api.Policy) {
 	})
 }
 
+// NoteApp replaces an application with the one an action's answer
+// carried (or its optimistic change, or the rollback of one).
+func (v *View) NoteApp(a api.Application) {
+	v.note(func(e *Engine) bool { return e.cat.PutApp(a) })
+}
+
+// NoteVersion replaces a version of app with the one an action's answer
+// carried (or its optimistic change, or the rollback of one).
+func (v *View) NoteVersion(app string, ver api.AppVersion) {
+	v.note(func(e *Engine) bool { return e.cat.PutVersion(app, ver) })
+}
+
 // RecordAction puts an action's audited outcome in the incident feed
 // (every attached view and the persisted log see it): "alice stopped
 // b6070d5ea80b: stopping". The actor is the entry's, or this view's
