@@ -961,9 +961,14 @@ func TestPrismMock(t *testing.T) {
 	}
 }
 
-// isListWatch reports whether a request URI is one of the engine's list
-// watches: the list filtered on status=error or on created_at.
-func isListWatch(uri string) bool {
+// isListWatch reports whether a request ("GET /v1/deployments?…", as the
+// router counts them) is one of the engine's list watches: the list
+// filtered on status=error or on created_at.
+func isListWatch(request string) bool {
+	uri, ok := strings.CutPrefix(request, http.MethodGet+" ")
+	if !ok {
+		return false
+	}
 	u, err := url.Parse(uri)
 	if err != nil || u.Path != "/v1/deployments" {
 		return false
