@@ -116,7 +116,8 @@ type App struct {
 	header     string
 	hdr        headerCache // what the header was drawn from (chrome.go)
 	tabBar     string
-	alert      string // the token-rejected block over the footer, drawn (chrome.go)
+	tabsDrawn  tabBarCache // what the tab bar was drawn from (chrome.go)
+	alert      string      // the token-rejected block over the footer, drawn (chrome.go)
 	privFleets []string
 
 	switching string       // the profile a switch is under way to

@@ -64,7 +64,7 @@ func (a *App) rebuildChrome() {
 	if !a.hdr.valid || ev != a.hdr.in.events {
 		a.drawHeader(headerInputs{events: ev, figures: a.headerFigures(h, s, a.env.now())})
 	}
-	a.tabBar = padLine(a.tabLine(), a.width)
+	a.tabBar = a.tabLine()
 }
 
 // tickChrome is the clock's once-a-second look at the header: the
@@ -76,7 +76,7 @@ func (a *App) tickChrome() {
 	if !a.hdr.valid || in != a.hdr.in {
 		a.drawHeader(in)
 	}
-	a.tabBar = padLine(a.tabLine(), a.width)
+	a.tabBar = a.tabLine()
 }
 
 // headerCache is the header as last drawn and what it was drawn from.
@@ -291,9 +291,13 @@ func (a *App) alertHeight() int {
 	return strings.Count(a.alert, "\n") + 1
 }
 
+// tabLine is the tab bar: each tab's number, name and count, the active
+// one (or the open sub-view's name) highlighted. It is rendered again only
+// when a label, the active tab or the width changed (see tabBarCache):
+// answers change a count far less often than they arrive.
 func (a *App) tabLine() string {
-	st := a.env.Styles
-	var b strings.Builder
+	c := &a.tabsDrawn
+	labels := c.next[:0]
 	for i, t := range a.tabs {
 		// A 0 would read as "none": "…" until the first fetch answers, "?"
 		// when it failed (the tab says why) with nothing to count (private
@@ -305,19 +309,50 @@ func (a *App) tabLine() string {
 		case f.err != nil:
 			count = "?"
 		}
-		label := fmt.Sprintf(" %d %s %s ", i+1, t.name(), count)
-		if i == a.active && a.sub == nil {
+		labels = append(labels, " "+strconv.Itoa(i+1)+" "+t.name()+" "+count+" ")
+	}
+	var sub termtext.Safe
+	hasSub := false
+	if a.sub != nil {
+		if n, ok := a.sub.(interface{ name() termtext.Safe }); ok {
+			sub, hasSub = n.name(), true
+		}
+	}
+	active := a.active
+	if a.sub != nil {
+		active = -1
+	}
+	c.next = labels
+	if c.valid && c.width == a.width && c.active == active && c.sub == sub && c.hasSub == hasSub && slices.Equal(c.labels, labels) {
+		return c.text
+	}
+	st := a.env.Styles
+	var b strings.Builder
+	for i, label := range labels {
+		if i == active {
 			b.WriteString(st.TabActive.Render(label))
 		} else {
 			b.WriteString(st.TabInactive.Render(label))
 		}
 	}
-	if a.sub != nil {
-		if n, ok := a.sub.(interface{ name() termtext.Safe }); ok {
-			b.WriteString(st.TabActive.Render(string(" " + n.name() + " ")))
-		}
+	if hasSub {
+		b.WriteString(st.TabActive.Render(string(" " + sub + " ")))
 	}
-	return b.String()
+	c.labels, c.next = labels, c.labels
+	c.valid, c.width, c.active, c.sub, c.hasSub = true, a.width, active, sub, hasSub
+	c.text = padLine(b.String(), a.width)
+	return c.text
+}
+
+// tabBarCache is the tab bar as last drawn and what it was drawn from.
+type tabBarCache struct {
+	valid        bool
+	width        int
+	active       int // -1 while a sub-view is open
+	sub          termtext.Safe
+	hasSub       bool
+	labels, next []string // the labels drawn, and a buffer for the next ones
+	text         string   // padded to width
 }
 
 // activeHelp is the key help of what currently has the keyboard.
