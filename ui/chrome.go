@@ -165,6 +165,8 @@ func (a *App) drawHeader(in headerInputs) {
 	}
 }
 
+// headerLine is the header's text from in: who and where, the badges,
+// the API's health, req/s used/budget and the 429s.
 func (a *App) headerLine(in headerInputs) string {
 	st := a.env.Styles
 	ev, f := in.events, in.figures
