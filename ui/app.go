@@ -114,8 +114,10 @@ type App struct {
 	flashErr   bool
 	flashID    int
 	header     string
+	hdr        headerCache // what the header was drawn from (chrome.go)
 	tabBar     string
-	alert      string // the token-rejected block over the footer, drawn (chrome.go)
+	tabsDrawn  tabBarCache // what the tab bar was drawn from (chrome.go)
+	alert      string      // the token-rejected block over the footer, drawn (chrome.go)
 	privFleets []string
 
 	switching string       // the profile a switch is under way to
@@ -318,7 +320,7 @@ func (a *App) updateMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if a.sub != nil {
 			a.sub.Update(msg)
 		}
-		a.rebuildChrome()
+		a.tickChrome()
 		return a, clockTick()
 	case flashMsg:
 		return a, a.setFlash(msg.text, msg.isErr)

@@ -52,56 +52,159 @@ func usedBudget(s api.Stats) float64 {
 }
 
 // rebuildChrome renders the header and the tab bar; called in Update when
-// something they show changes, never in View.
+// something they show changes, never in View. The header is drawn again
+// only when an event changed what it shows (the health state, marks, the
+// people online, the width, …): its figures that move with time (req/s,
+// 429s, "last OK 3s ago", countdowns) are taken again then, and otherwise
+// only on the clock (tickChrome), so a burst of answers within a second
+// leaves the header's text, and the terminal's line, as they were.
 func (a *App) rebuildChrome() {
-	a.header = padLine(a.headerLine(), a.width)
-	a.tabBar = padLine(a.tabLine(), a.width)
+	h, s := a.env.Client.Health(), a.env.Client.Stats()
+	ev := a.headerEvents(h, s)
+	if !a.hdr.valid || ev != a.hdr.in.events {
+		a.drawHeader(headerInputs{events: ev, figures: a.headerFigures(h, s, a.env.now())})
+	}
+	a.tabBar = a.tabLine()
+}
+
+// tickChrome is the clock's once-a-second look at the header: the
+// figures are taken again and the header drawn again when its text would
+// change.
+func (a *App) tickChrome() {
+	h, s := a.env.Client.Health(), a.env.Client.Stats()
+	in := headerInputs{events: a.headerEvents(h, s), figures: a.headerFigures(h, s, a.env.now())}
+	if !a.hdr.valid || in != a.hdr.in {
+		a.drawHeader(in)
+	}
+	a.tabBar = a.tabLine()
+}
+
+// headerCache is the header as last drawn and what it was drawn from.
+type headerCache struct {
+	valid bool
+	in    headerInputs
+}
+
+// headerInputs is everything the header and the token-rejected alert
+// show: equal inputs draw the same text.
+type headerInputs struct {
+	events  headerEvents
+	figures headerFigures
+}
+
+// headerEvents is what the header shows that changes on events.
+type headerEvents struct {
+	width                  int
+	profile, badge, host   string
+	demo, readOnly         bool
+	others, marked, unseen int
+	state                  api.HealthState
+	reason                 string
+	status                 int
+	group                  api.Group
+	retrying               bool
+	tokenSource            string
+	budget                 string // the budget of the groups in use: moves when one is first used
+}
+
+// headerFigures is what the header shows that moves with time, as the
+// text it shows: taken on the clock, or with an event's change.
+type headerFigures struct {
+	rate, limited string // "1.2", "0"
+	retry         string // the countdown to RetryAt ("in 42s"), or ""
+	lastOK        string // the age of the last success ("3s"), or ""
+	rejectedFor   string // how long the token has been rejected, or ""
+}
+
+// headerEvents reads the event inputs of the header.
+func (a *App) headerEvents(h api.Health, s api.Stats) headerEvents {
+	ev := headerEvents{
+		width: a.width, profile: a.env.Profile, badge: a.envBadge, host: a.env.Client.Host(),
+		demo: a.env.Demo, readOnly: a.env.ReadOnly,
+		others: max(0, len(a.people)-1), marked: a.markCount(), unseen: a.alerts.unseen,
+		state: h.State, retrying: !h.RetryAt.IsZero(),
+		budget: strconv.FormatFloat(usedBudget(s), 'f', 1, 64),
+	}
+	switch h.State {
+	case api.HealthDegraded, api.HealthDown:
+		ev.reason = h.Reason
+	case api.HealthRateLimited:
+		ev.group = h.Group
+	case api.HealthTokenRejected:
+		ev.reason, ev.status, ev.tokenSource = h.Reason, h.Status, a.env.TokenSource
+	}
+	return ev
+}
+
+// headerFigures reads the header's figures at now.
+func (a *App) headerFigures(h api.Health, s api.Stats, now time.Time) headerFigures {
+	f := headerFigures{
+		rate:    strconv.FormatFloat(s.Rate, 'f', 1, 64),
+		limited: strconv.FormatInt(s.RateLimited, 10),
+	}
+	if !h.RetryAt.IsZero() {
+		f.retry = countdown(h.RetryAt, now)
+	}
+	if !s.LastSuccess.IsZero() && h.State != api.HealthTokenRejected {
+		f.lastOK = formatAge(now.Sub(s.LastSuccess))
+	}
+	if h.State == api.HealthTokenRejected {
+		f.rejectedFor = formatAge(now.Sub(h.Since))
+	}
+	return f
+}
+
+// drawHeader renders the header and the alert block from in.
+func (a *App) drawHeader(in headerInputs) {
+	a.hdr = headerCache{valid: true, in: in}
+	a.header = padLine(a.headerLine(in), a.width)
 	had := a.alertHeight()
-	a.alert = a.alertText(a.env.Client.Health(), a.env.now())
+	a.alert = a.alertText(in)
 	if had != a.alertHeight() {
 		a.layout() // the alert takes lines from the view, or gives them back
 	}
 }
 
-func (a *App) headerLine() string {
+// headerLine is the header's text from in: who and where, the badges,
+// the API's health, req/s used/budget and the 429s.
+func (a *App) headerLine(in headerInputs) string {
 	st := a.env.Styles
-	now := a.env.now()
+	ev, f := in.events, in.figures
 	var b strings.Builder
 	b.WriteString(st.Title.Render("gapdeck"))
-	if a.env.Profile != "" {
+	if ev.profile != "" {
 		b.WriteString(" ")
-		b.WriteString(st.HeaderValue.Render(a.env.Profile))
+		b.WriteString(st.HeaderValue.Render(ev.profile))
 	}
-	if a.envBadge != "" { // "prod", in its colour, before anything an 80-column header may cut
+	if ev.badge != "" { // "prod", in its colour, before anything an 80-column header may cut
 		b.WriteString(" ")
-		b.WriteString(a.envBadge)
+		b.WriteString(ev.badge)
 	}
 	b.WriteString(" ")
-	b.WriteString(st.Muted.Render(a.env.Client.Host()))
-	if a.env.Demo {
+	b.WriteString(st.Muted.Render(ev.host))
+	if ev.demo {
 		b.WriteString(" ")
 		b.WriteString(st.BadgeDemo.Render("DEMO"))
 	}
-	if a.env.ReadOnly {
+	if ev.readOnly {
 		b.WriteString(" ")
 		b.WriteString(st.BadgeReadOnly.Render("READ-ONLY"))
 	}
-	if others := len(a.people) - 1; others > 0 { // on a shared console: :who lists them
+	if ev.others > 0 { // on a shared console: :who lists them
 		b.WriteString(" ")
-		b.WriteString(st.HeaderValue.Render(fmt.Sprintf("+%d online", others)))
+		b.WriteString(st.HeaderValue.Render(fmt.Sprintf("+%d online", ev.others)))
 	}
-	if n := a.markCount(); n > 0 { // early: it must survive an 80-column header
+	if ev.marked > 0 { // early: it must survive an 80-column header
 		b.WriteString(" ")
-		b.WriteString(st.BadgeStale.Render(fmt.Sprintf("%d MARKED", n)))
+		b.WriteString(st.BadgeStale.Render(fmt.Sprintf("%d MARKED", ev.marked)))
 	}
-	if n := a.alerts.unseen; n > 0 { // alerts about watched things not seen in :events yet
+	if ev.unseen > 0 { // alerts about watched things not seen in :events yet
 		b.WriteString(" ")
-		b.WriteString(st.BadgeStale.Render(fmt.Sprintf("!%d", n)))
+		b.WriteString(st.BadgeStale.Render(fmt.Sprintf("!%d", ev.unseen)))
 	}
-	s := a.env.Client.Stats()
-	a.healthText(&b, a.env.Client.Health(), s, now)
-	fmt.Fprintf(&b, "  %s %s", st.HeaderKey.Render("req/s"), st.HeaderValue.Render(fmt.Sprintf("%.1f/%.1f", s.Rate, usedBudget(s))))
-	fmt.Fprintf(&b, "  %s %s", st.HeaderKey.Render("429s"), st.HeaderValue.Render(fmt.Sprint(s.RateLimited)))
+	a.healthText(&b, in)
+	fmt.Fprintf(&b, "  %s %s", st.HeaderKey.Render("req/s"), st.HeaderValue.Render(f.rate+"/"+ev.budget))
+	fmt.Fprintf(&b, "  %s %s", st.HeaderKey.Render("429s"), st.HeaderValue.Render(f.limited))
 	return b.String()
 }
 
@@ -110,10 +213,11 @@ func (a *App) headerLine() string {
 // "API UNREACHABLE retry in 8s · <reason> last OK 1m ago", "API TOKEN
 // REJECTED retry in 55s · 401". The reason comes from the API: it goes through
 // sanitizeLine.
-func (a *App) healthText(b *strings.Builder, h api.Health, s api.Stats, now time.Time) {
+func (a *App) healthText(b *strings.Builder, in headerInputs) {
 	st := a.env.Styles
+	ev, f := in.events, in.figures
 	b.WriteString("  API ")
-	switch h.State {
+	switch ev.state {
 	case api.HealthOK:
 		b.WriteString(st.HealthOK.Render("OK"))
 	case api.HealthDegraded:
@@ -128,34 +232,34 @@ func (a *App) healthText(b *strings.Builder, h api.Health, s api.Stats, now time
 		b.WriteString(st.Muted.Render("connecting…"))
 	}
 	// The countdown first: an 80-column header cuts what comes last.
-	if !h.RetryAt.IsZero() {
-		fmt.Fprintf(b, " %s", st.Muted.Render("retry "+countdown(h.RetryAt, now)+" ·"))
+	if ev.retrying {
+		fmt.Fprintf(b, " %s", st.Muted.Render("retry "+f.retry+" ·"))
 	}
-	switch h.State {
+	switch ev.state {
 	case api.HealthDegraded, api.HealthDown:
-		if h.Reason != "" {
+		if ev.reason != "" {
 			b.WriteString(" ")
-			b.WriteString(st.FlashError.Render(truncateLine(sanitizeLine(h.Reason), 40)))
+			b.WriteString(st.FlashError.Render(truncateLine(sanitizeLine(ev.reason), 40)))
 		}
 	case api.HealthRateLimited:
 		b.WriteString(" ")
-		b.WriteString(st.Muted.Render(string(h.Group)))
+		b.WriteString(st.Muted.Render(string(ev.group)))
 	case api.HealthTokenRejected:
-		if h.Status != 0 {
+		if ev.status != 0 {
 			b.WriteString(" ")
-			b.WriteString(st.FlashError.Render(strconv.Itoa(h.Status)))
+			b.WriteString(st.FlashError.Render(strconv.Itoa(ev.status)))
 		}
 	}
-	if !s.LastSuccess.IsZero() && h.State != api.HealthTokenRejected {
-		fmt.Fprintf(b, " %s", st.Muted.Render("last OK "+formatAge(now.Sub(s.LastSuccess))+" ago"))
+	if f.lastOK != "" {
+		fmt.Fprintf(b, " %s", st.Muted.Render("last OK "+f.lastOK+" ago"))
 	}
 }
 
 // alertText is the block over the footer while the API rejects the
 // token: what happened, what to do, where the token came from; wrapped to
 // the width, at most maxAlertLines lines. Empty otherwise.
-func (a *App) alertText(h api.Health, now time.Time) string {
-	if h.State != api.HealthTokenRejected || a.width <= 0 {
+func (a *App) alertText(in headerInputs) string {
+	if in.events.state != api.HealthTokenRejected || a.width <= 0 {
 		return ""
 	}
 	src := a.env.TokenSource
@@ -167,7 +271,7 @@ func (a *App) alertText(h api.Health, now time.Time) string {
 		what = "rotate it in the Edgegap dashboard and restart gapdeck with the new EDGEGAP_API_TOKEN (read at start); ctrl+r tries again"
 	}
 	msg := fmt.Sprintf("The API rejected the token from %s (%s, %s ago): %s. Polling is stopped: one try a minute.",
-		src, h.Reason, formatAge(now.Sub(h.Since)), what)
+		src, in.events.reason, in.figures.rejectedFor, what)
 	lines := strings.Split(ansi.Wrap(sanitizeLine(msg), a.width, ""), "\n")
 	if len(lines) > maxAlertLines {
 		lines = lines[:maxAlertLines]
@@ -189,9 +293,13 @@ func (a *App) alertHeight() int {
 	return strings.Count(a.alert, "\n") + 1
 }
 
+// tabLine is the tab bar: each tab's number, name and count, the active
+// one (or the open sub-view's name) highlighted. It is rendered again only
+// when a label, the active tab or the width changed (see tabBarCache):
+// answers change a count far less often than they arrive.
 func (a *App) tabLine() string {
-	st := a.env.Styles
-	var b strings.Builder
+	c := &a.tabsDrawn
+	labels := c.next[:0]
 	for i, t := range a.tabs {
 		// A 0 would read as "none": "…" until the first fetch answers, "?"
 		// when it failed (the tab says why) with nothing to count (private
@@ -203,19 +311,50 @@ func (a *App) tabLine() string {
 		case f.err != nil:
 			count = "?"
 		}
-		label := fmt.Sprintf(" %d %s %s ", i+1, t.name(), count)
-		if i == a.active && a.sub == nil {
+		labels = append(labels, " "+strconv.Itoa(i+1)+" "+t.name()+" "+count+" ")
+	}
+	var sub termtext.Safe
+	hasSub := false
+	if a.sub != nil {
+		if n, ok := a.sub.(interface{ name() termtext.Safe }); ok {
+			sub, hasSub = n.name(), true
+		}
+	}
+	active := a.active
+	if a.sub != nil {
+		active = -1
+	}
+	c.next = labels
+	if c.valid && c.width == a.width && c.active == active && c.sub == sub && c.hasSub == hasSub && slices.Equal(c.labels, labels) {
+		return c.text
+	}
+	st := a.env.Styles
+	var b strings.Builder
+	for i, label := range labels {
+		if i == active {
 			b.WriteString(st.TabActive.Render(label))
 		} else {
 			b.WriteString(st.TabInactive.Render(label))
 		}
 	}
-	if a.sub != nil {
-		if n, ok := a.sub.(interface{ name() termtext.Safe }); ok {
-			b.WriteString(st.TabActive.Render(string(" " + n.name() + " ")))
-		}
+	if hasSub {
+		b.WriteString(st.TabActive.Render(string(" " + sub + " ")))
 	}
-	return b.String()
+	c.labels, c.next = labels, c.labels
+	c.valid, c.width, c.active, c.sub, c.hasSub = true, a.width, active, sub, hasSub
+	c.text = padLine(b.String(), a.width)
+	return c.text
+}
+
+// tabBarCache is the tab bar as last drawn and what it was drawn from.
+type tabBarCache struct {
+	valid        bool
+	width        int
+	active       int // -1 while a sub-view is open
+	sub          termtext.Safe
+	hasSub       bool
+	labels, next []string // the labels drawn, and a buffer for the next ones
+	text         string   // padded to width
 }
 
 // activeHelp is the key help of what currently has the keyboard.

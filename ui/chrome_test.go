@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
@@ -78,7 +79,9 @@ func TestHeaderHealth(t *testing.T) {
 	h.send(tea.WindowSizeMsg{Width: 120, Height: 40})
 	h.sim.SetFaults(sim.Faults{})
 	h.settle(func() bool { return strings.Contains(h.header(), "API OK") })
-	if !strings.Contains(h.header(), "last OK 0s ago") {
+	// The figures are the clock's (issue 16): DEGRADED ends with time, seen
+	// at a tick, before that second's answers.
+	if !regexp.MustCompile(`last OK [0-2]s ago`).MatchString(h.header()) {
 		t.Fatalf("recovered header %q", h.header())
 	}
 }
@@ -146,4 +149,62 @@ func TestFooterFollowsItsInputs(t *testing.T) {
 	if f := footer(); ansi.StringWidth(f) != 60 {
 		t.Fatalf("footer is %d wide at 60 columns: %q", ansi.StringWidth(f), f)
 	}
+}
+
+// TestHeaderStillBetweenTicks: engine answers within one second leave the
+// header's text identical (issue 16: it was drawn again on every answer,
+// and its req/s moved with each, repainting the line several times a
+// second); the clock's tick then brings it up to date.
+func TestHeaderStillBetweenTicks(t *testing.T) {
+	t.Parallel()
+	h := settled(t, withDeployments(2000))
+	h.tick(time.Second)
+	before, sent := h.app.header, h.app.env.Client.Stats().Sent
+	for range 9 { // 900 ms of answers, no clock message
+		h.clock.Advance(100 * time.Millisecond)
+		h.pump()
+		if h.app.header != before {
+			t.Fatalf("the header changed between ticks:\nwas %q\nnow %q", ansi.Strip(before), ansi.Strip(h.app.header))
+		}
+	}
+	st := h.app.env.Client.Stats()
+	if st.Sent-sent < 3 {
+		t.Fatalf("%d requests in 900 ms: the test saw no burst of answers", st.Sent-sent)
+	}
+	fresh := headerInputs{events: h.app.headerEvents(h.app.env.Client.Health(), st),
+		figures: h.app.headerFigures(h.app.env.Client.Health(), st, h.app.env.now())}
+	if fresh == h.app.hdr.in { // else drawing on every answer would have changed it
+		t.Fatalf("the header's figures did not move in %d requests: the test proves nothing", st.Sent-sent)
+	}
+	t.Logf("%d requests between ticks; the header held %+v, the figures were %+v", st.Sent-sent, h.app.hdr.in.figures, fresh.figures)
+	h.clock.Advance(100 * time.Millisecond)
+	h.send(clockMsg{})
+	st = h.app.env.Client.Stats()
+	want := padLine(h.app.headerLine(headerInputs{events: h.app.headerEvents(h.app.env.Client.Health(), st),
+		figures: h.app.headerFigures(h.app.env.Client.Health(), st, h.app.env.now())}), h.app.width)
+	if h.app.header != want {
+		t.Fatalf("after the tick the header is not up to date:\nhave %q\nwant %q", ansi.Strip(h.app.header), ansi.Strip(want))
+	}
+}
+
+// BenchmarkHeader measures the chrome's work at 200x50 with 5,000
+// deployments: on an answer that changes nothing the header shows
+// (answer: rebuildChrome, as onEngine calls it) and on the clock's tick
+// (tick: the figures taken again, the header drawn when they moved).
+func BenchmarkHeader(b *testing.B) {
+	benchProfile(b)
+	b.Run("answer", func(b *testing.B) {
+		app := benchApp(b, 5000)
+		b.ReportAllocs()
+		for b.Loop() {
+			app.rebuildChrome()
+		}
+	})
+	b.Run("tick", func(b *testing.B) {
+		app := benchApp(b, 5000)
+		b.ReportAllocs()
+		for b.Loop() {
+			app.tickChrome()
+		}
+	})
 }

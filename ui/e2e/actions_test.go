@@ -36,10 +36,11 @@ func startSim(t *testing.T, bin string) string {
 }
 
 // startSimOrg runs `gapdeck sim` as one organization: its own world (seed)
-// and token.
-func startSimOrg(t *testing.T, bin string, seed int, token string) string {
+// and token, and any other flags of gapdeck sim (--deployments 5000).
+func startSimOrg(t *testing.T, bin string, seed int, token string, flags ...string) string {
 	t.Helper()
-	cmd := exec.Command(bin, "sim", "--listen", "127.0.0.1:0", "--token", token, "--seed", fmt.Sprint(seed))
+	args := append([]string{"sim", "--listen", "127.0.0.1:0", "--token", token, "--seed", fmt.Sprint(seed)}, flags...)
+	cmd := exec.Command(bin, args...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
