@@ -288,6 +288,9 @@ func (d *Deployments) Rows() []*DeploymentRow { return d.idx.Visible() }
 // All returns every row, sorted, unfiltered (same rules as Rows).
 func (d *Deployments) All() []*DeploymentRow { return d.idx.All() }
 
+// rank is a row's position in All(), or -1.
+func (d *Deployments) rank(id string) int { return d.idx.Rank(id) }
+
 // Len is the number of visible rows.
 func (d *Deployments) Len() int { return d.idx.Len() }
 
