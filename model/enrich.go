@@ -1,7 +1,6 @@
 package model
 
 import (
-	"container/heap"
 	"slices"
 	"time"
 
@@ -140,7 +139,7 @@ func (s *Scheduler) planBackground(p *planner) {
 		stale = append(stale, e.id)
 	}
 	for _, e := range popped {
-		heap.Push(&q.heap, e) // still live: a planned row's entry goes when its answer changes it
+		q.heap.push(e) // still live: a planned row's entry goes when its answer changes it
 	}
 	if more {
 		p.wakeAt(p.now) // plan again once a token is back

@@ -2,7 +2,6 @@ package model
 
 import (
 	"cmp"
-	"container/heap"
 	"slices"
 	"strings"
 	"time"
@@ -33,23 +32,66 @@ type enrichEntry struct {
 	id string
 }
 
-// enrichHeap orders entries oldest first, ties by id.
+// enrichHeap is a binary min-heap of entries, oldest first, ties by id.
+// It is typed (not container/heap) so pushing does not box an entry.
 type enrichHeap []enrichEntry
 
-func (h enrichHeap) Len() int { return len(h) }
-func (h enrichHeap) Less(i, j int) bool {
+func (h enrichHeap) less(i, j int) bool {
 	if c := h[i].at.Compare(h[j].at); c != 0 {
 		return c < 0
 	}
 	return h[i].id < h[j].id
 }
-func (h enrichHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *enrichHeap) Push(x any)   { *h = append(*h, x.(enrichEntry)) }
-func (h *enrichHeap) Pop() any {
-	old := *h
-	e := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return e
+
+// push adds e.
+func (h *enrichHeap) push(e enrichEntry) {
+	*h = append(*h, e)
+	s := *h
+	for i := len(s) - 1; i > 0; {
+		parent := (i - 1) / 2
+		if !s.less(i, parent) {
+			break
+		}
+		s[i], s[parent] = s[parent], s[i]
+		i = parent
+	}
+}
+
+// pop removes and returns the oldest entry; h must not be empty.
+func (h *enrichHeap) pop() enrichEntry {
+	s := *h
+	top := s[0]
+	last := len(s) - 1
+	s[0] = s[last]
+	s = s[:last]
+	s.down(0)
+	*h = s
+	return top
+}
+
+// down moves entry i down to its place.
+func (h enrichHeap) down(i int) {
+	for {
+		small, l, r := i, 2*i+1, 2*i+2
+		if l < len(h) && h.less(l, small) {
+			small = l
+		}
+		if r < len(h) && h.less(r, small) {
+			small = r
+		}
+		if small == i {
+			return
+		}
+		h[i], h[small] = h[small], h[i]
+		i = small
+	}
+}
+
+// init orders every entry.
+func (h enrichHeap) init() {
+	for i := len(h)/2 - 1; i >= 0; i-- {
+		h.down(i)
+	}
 }
 
 func newEnrichQueue() *enrichQueue {
@@ -100,7 +142,7 @@ func (q *enrichQueue) note(id string, r *DeploymentRow) {
 		delete(q.fresh, id)
 		if at, ok := q.at[id]; !ok || !at.Equal(r.EnrichedAt) {
 			q.at[id] = r.EnrichedAt
-			heap.Push(&q.heap, enrichEntry{r.EnrichedAt, id})
+			q.heap.push(enrichEntry{r.EnrichedAt, id})
 		}
 	}
 }
@@ -120,13 +162,13 @@ func (q *enrichQueue) compact() {
 		}
 	}
 	q.heap = h
-	heap.Init(&q.heap)
+	q.heap.init()
 }
 
 // pop takes the oldest live entry.
 func (q *enrichQueue) pop() (enrichEntry, bool) {
 	for len(q.heap) > 0 {
-		e := heap.Pop(&q.heap).(enrichEntry)
+		e := q.heap.pop()
 		if q.live(e) {
 			return e, true
 		}
