@@ -105,3 +105,37 @@ func BenchmarkPlan(b *testing.B) {
 		s.Plan(now, budget{})
 	}
 }
+
+// BenchmarkPlanAfterAnswer is what the engine does after each status
+// answer once every row is due in the background: fold the answer into
+// the store, finish its job, plan again with one status token (the
+// background enrichment picks the oldest row). The answers are dated long
+// ago, so every row stays due. It should not grow with the organization.
+func BenchmarkPlanAfterAnswer(b *testing.B) {
+	for _, n := range []int{1000, 50000} {
+		b.Run(fmt.Sprintf("rows=%d", n), func(b *testing.B) {
+			d, items := benchStore(b, n)
+			byID := make(map[string]api.Deployment, n)
+			for _, it := range items {
+				byID[it.RequestID] = it
+			}
+			s := NewScheduler(SchedulerConfig{ListWatchInterval: -1}, d) // no row on screen: all background
+			now := t0.Add(DefaultBackgroundInterval + time.Hour)
+			tokens := budget{api.GroupStatus: 1}
+			s.list.start(now) // a list pass in flight: Plan plans statuses only
+			jobs, _ := s.Plan(now, tokens)
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				at := t0.Add(time.Duration(i+1) * time.Microsecond) // long ago: due again at once
+				for _, j := range jobs {
+					d.ApplyStatus(statusOf(byID[j.ID], api.StatusReady, "kart-racing", "v1", "Paris"), at)
+					s.Finished(j, now, nil, false)
+				}
+				jobs, _ = s.Plan(now, tokens)
+				if len(jobs) != 1 {
+					b.Fatalf("planned %d jobs, want 1", len(jobs))
+				}
+			}
+		})
+	}
+}

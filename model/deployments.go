@@ -32,9 +32,11 @@ type Deployments struct {
 	gone    map[string]bool   // answered 404 during this cycle
 	pushKey string            // the filter's pushed-down query
 
-	byID    *Index[*DeploymentRow] // every row by id, for Snapshot
+	byID    *Index[*DeploymentRow] // every row by id, for Snapshot's base
 	seq     uint64                 // bumps on every row stored or removed
 	changes []Change               // the last changes, oldest first; see logChange
+	base    []*DeploymentRow       // byID frozen at baseSeq (shared with snapshots, never modified)
+	baseSeq uint64                 // the seq base holds; the log reaches back past it
 	synced  uint64                 // a replica's: the source seq it has (Sync)
 }
 
@@ -42,10 +44,15 @@ type Deployments struct {
 type Change struct {
 	Seq uint64
 	ID  string
+	Row *DeploymentRow // the row stored; nil: removed
 }
 
 // maxChanges bounds the change log: a replica further behind rebuilds.
 const maxChanges = 16384
+
+// minRebase is the least number of changes between two copies of the
+// base (see logChange): a small store is copied at most that often.
+const minRebase = 64
 
 // NewDeployments returns an empty store sorted by DefaultDeploymentSort.
 func NewDeployments() *Deployments {
@@ -71,17 +78,28 @@ func (d *Deployments) put(r *DeploymentRow, bump bool) {
 	}
 	d.idx.Put(r)
 	d.byID.Put(r)
-	d.logChange(r.ID)
+	d.logChange(r.ID, r)
 }
 
-// logChange numbers a change to row id. The log is shared with snapshots:
-// it is only appended to, and trimmed into a new array, never in place.
-func (d *Deployments) logChange(id string) {
+// logChange numbers a change to row id (r: the row stored, nil: removed).
+// The log is shared with snapshots: it is only appended to, and trimmed
+// into a new array, never in place.
+//
+// A snapshot is the base (every row, frozen) and the log's changes after
+// it, so taking one costs O(1). The base is copied again once a quarter
+// of the store has changed since (at least minRebase changes, at most
+// maxChanges/2, so the trimmed log always reaches back to it): O(1)
+// amortized per change, and a snapshot's Get reads at most that many
+// changes.
+func (d *Deployments) logChange(id string, r *DeploymentRow) {
 	d.seq++
 	if len(d.changes) >= maxChanges {
 		d.changes = append(make([]Change, 0, maxChanges), d.changes[maxChanges/2:]...)
 	}
-	d.changes = append(d.changes, Change{Seq: d.seq, ID: id})
+	d.changes = append(d.changes, Change{Seq: d.seq, ID: id, Row: r})
+	if d.seq-d.baseSeq >= min(maxChanges/2, max(minRebase, uint64(d.byID.Total())/4)) {
+		d.base, d.baseSeq = slices.Clone(d.byID.All()), d.seq
+	}
 }
 
 // BeginCycle starts a new full pass over the list.
@@ -200,7 +218,7 @@ func (d *Deployments) remove(id string) {
 	if d.idx.Delete(id) {
 		d.rev++
 		d.byID.Delete(id)
-		d.logChange(id)
+		d.logChange(id, nil)
 	}
 	delete(d.seen, id)
 }
@@ -269,6 +287,9 @@ func (d *Deployments) Rows() []*DeploymentRow { return d.idx.Visible() }
 
 // All returns every row, sorted, unfiltered (same rules as Rows).
 func (d *Deployments) All() []*DeploymentRow { return d.idx.All() }
+
+// rank is a row's position in All(), or -1.
+func (d *Deployments) rank(id string) int { return d.idx.Rank(id) }
 
 // Len is the number of visible rows.
 func (d *Deployments) Len() int { return d.idx.Len() }
@@ -341,33 +362,68 @@ func IDs(rows []*DeploymentRow) []string {
 // immutable (see DeploymentRow).
 type DeploymentsSnapshot struct {
 	Seq     uint64
-	byID    []*DeploymentRow // sorted by id
-	changes []Change         // the log up to Seq (shared, never modified)
+	n       int              // rows at Seq
+	base    []*DeploymentRow // every row at baseSeq, by id (shared, never modified)
+	baseSeq uint64
+	changes []Change // the log up to Seq, reaching back past baseSeq (shared, never modified)
 }
 
-// Snapshot freezes the store: O(rows) pointer copies, no row is copied.
+// Snapshot freezes the store in O(1): no row and no list of rows is
+// copied (see logChange).
 func (d *Deployments) Snapshot() DeploymentsSnapshot {
 	return DeploymentsSnapshot{
 		Seq:     d.seq,
-		byID:    slices.Clone(d.byID.All()),
+		n:       d.byID.Total(),
+		base:    d.base,
+		baseSeq: d.baseSeq,
 		changes: d.changes[:len(d.changes):len(d.changes)],
 	}
 }
 
-// Get returns the row of id.
+// delta are the changes after the base, oldest first.
+func (s DeploymentsSnapshot) delta() []Change {
+	i, _ := slices.BinarySearchFunc(s.changes, s.baseSeq+1, func(c Change, seq uint64) int { return cmp.Compare(c.Seq, seq) })
+	return s.changes[i:]
+}
+
+// Get returns the row of id: O(changes since the base + log rows).
 func (s DeploymentsSnapshot) Get(id string) (*DeploymentRow, bool) {
-	i, ok := slices.BinarySearchFunc(s.byID, id, func(r *DeploymentRow, id string) int { return strings.Compare(r.ID, id) })
+	delta := s.delta()
+	for i := len(delta) - 1; i >= 0; i-- {
+		if delta[i].ID == id {
+			return delta[i].Row, delta[i].Row != nil
+		}
+	}
+	i, ok := slices.BinarySearchFunc(s.base, id, func(r *DeploymentRow, id string) int { return strings.Compare(r.ID, id) })
 	if !ok {
 		return nil, false
 	}
-	return s.byID[i], true
+	return s.base[i], true
 }
 
 // Len is the number of rows.
-func (s DeploymentsSnapshot) Len() int { return len(s.byID) }
+func (s DeploymentsSnapshot) Len() int { return s.n }
 
-// Rows are every row, by id. Callers must not modify the slice.
-func (s DeploymentsSnapshot) Rows() []*DeploymentRow { return s.byID }
+// Rows are every row, by id, in a new slice: O(rows).
+func (s DeploymentsSnapshot) Rows() []*DeploymentRow {
+	latest := map[string]*DeploymentRow{}
+	for _, c := range s.delta() {
+		latest[c.ID] = c.Row
+	}
+	out := make([]*DeploymentRow, 0, s.n)
+	for _, r := range s.base {
+		if _, changed := latest[r.ID]; !changed {
+			out = append(out, r)
+		}
+	}
+	for _, r := range latest {
+		if r != nil {
+			out = append(out, r)
+		}
+	}
+	slices.SortFunc(out, func(a, b *DeploymentRow) int { return strings.Compare(a.ID, b.ID) })
+	return out
+}
 
 // Sync makes d, a replica that only ever syncs, hold the rows of s, with
 // its own filter and sort: the changes since its last Sync when s's log
@@ -383,8 +439,8 @@ func (d *Deployments) Sync(s DeploymentsSnapshot) bool {
 	}
 	start, _ := slices.BinarySearchFunc(s.changes, d.synced+1, func(c Change, seq uint64) int { return cmp.Compare(c.Seq, seq) })
 	for _, c := range s.changes[start:] {
-		if r, ok := s.Get(c.ID); ok {
-			d.idx.Put(r)
+		if c.Row != nil {
+			d.idx.Put(c.Row)
 		} else {
 			d.idx.Delete(c.ID)
 		}
@@ -399,7 +455,7 @@ func (d *Deployments) rebuild(s DeploymentsSnapshot) {
 	for _, r := range slices.Clone(d.idx.All()) {
 		d.idx.Delete(r.ID)
 	}
-	for _, r := range s.byID {
+	for _, r := range s.Rows() {
 		d.idx.Put(r)
 	}
 	d.synced = s.Seq

@@ -80,42 +80,76 @@ func (s *Scheduler) issueStatus(p *planner, due []statusCandidate) {
 }
 
 // planBackground enriches the rows not on screen: never-enriched rows in
-// the store's order, then the oldest past BackgroundInterval. With no
-// budget left it only works out the wake time.
+// the store's order, then the oldest past BackgroundInterval (ties by
+// id). With no budget left it only works out the wake time. It reads the
+// enrichQueue, not every row: after a status answer it costs
+// O(changes + rows never enriched + rows it skips or plans).
 func (s *Scheduler) planBackground(p *planner) {
+	q := s.enrichQueue
+	q.sync(s.store)
 	room := p.left(api.GroupStatus)
-	var fresh, stale []statusCandidate
-scan:
-	for _, r := range s.store.All() {
-		if s.isVisible[r.ID] {
+	more := false // something due is left out for lack of room
+	// ready reports whether id may be asked now, noting when it may if
+	// only a backoff holds it.
+	ready := func(id string, due time.Time) bool {
+		if s.isVisible[id] {
+			return false
+		}
+		if _, busy := s.statusBusy[id]; busy {
+			return false
+		}
+		if f, failed := s.statusRetry[id]; failed && f.retryAt.After(due) {
+			due = f.retryAt
+		}
+		if due.After(p.now) {
+			p.wakeAt(due)
+			return false
+		}
+		return true
+	}
+	fresh := q.freshInOrder(s.store, room+1, func(id string) bool { return ready(id, time.Time{}) })
+	if len(fresh) > room {
+		fresh, more = fresh[:room], true
+	}
+	var stale []string
+	var popped []enrichEntry
+	for !more {
+		e, ok := q.pop()
+		if !ok {
+			break
+		}
+		popped = append(popped, e)
+		due := e.at.Add(s.cfg.BackgroundInterval)
+		if _, busy := s.statusBusy[e.id]; busy || s.isVisible[e.id] {
 			continue
 		}
-		c, ok := s.statusDue(p, r, s.cfg.BackgroundInterval, time.Time{})
-		switch {
-		case !ok:
-		case len(fresh) == room:
-			// No room for one more: plan again once a token is back.
-			p.wakeAt(p.now)
-			break scan
-		case c.at.IsZero():
-			fresh = append(fresh, c)
-		default:
-			stale = keepOldest(stale, c, room-len(fresh))
+		if due.After(p.now) {
+			// Every later entry is due later still. A backoff may hold
+			// this one longer: waking at its interval is early, never late.
+			p.wakeAt(due)
+			break
 		}
+		if !ready(e.id, due) {
+			continue
+		}
+		if len(fresh)+len(stale) == room {
+			more = true
+			break
+		}
+		stale = append(stale, e.id)
 	}
-	due := append(fresh, stale...)
-	s.issueStatus(p, due[:min(len(due), room)])
-}
-
-// keepOldest adds c to the at most n oldest candidates in list (sorted).
-func keepOldest(list []statusCandidate, c statusCandidate, n int) []statusCandidate {
-	i, _ := slices.BinarySearchFunc(list, c, func(a, b statusCandidate) int { return a.at.Compare(b.at) })
-	if i >= n {
-		return list
+	for _, e := range popped {
+		q.heap.push(e) // still live: a planned row's entry goes when its answer changes it
 	}
-	list = slices.Insert(list, i, c)
-	if len(list) > n {
-		list = list[:n]
+	if more {
+		p.wakeAt(p.now) // plan again once a token is back
 	}
-	return list
+	due := make([]statusCandidate, 0, len(fresh)+len(stale))
+	for _, id := range fresh {
+		due = append(due, statusCandidate{id: id})
+	}
+	for _, id := range stale {
+		due = append(due, statusCandidate{id: id})
+	}
+	s.issueStatus(p, due)
 }

@@ -181,3 +181,15 @@ func (x *Index[R]) Position(key string) int {
 	}
 	return -1
 }
+
+// Rank is the row's position in All(), or -1 when it is absent. O(log n).
+func (x *Index[R]) Rank(key string) int {
+	r, ok := x.byKey[key]
+	if !ok {
+		return -1
+	}
+	if i, found := x.search(x.all, r); found {
+		return i
+	}
+	return -1
+}

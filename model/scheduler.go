@@ -136,6 +136,8 @@ type Scheduler struct {
 	urgent      map[string]*fetch // priority statuses of what the watch noticed
 	urgentOrder []string          // urgent ids, first noticed first
 
+	enrichQueue *enrichQueue // the store's rows as background enrichment reads them
+
 	recoveries uint64    // the budget's Recoveries when last seen
 	lastReset  time.Time // when a recovery last reset every backoff
 }
@@ -164,6 +166,7 @@ func NewScheduler(cfg SchedulerConfig, store *Deployments) *Scheduler {
 		errWatch:      newListWatch(JobErrorWatch),
 		newWatch:      newListWatch(JobNewWatch),
 		urgent:        map[string]*fetch{},
+		enrichQueue:   newEnrichQueue(),
 	}
 	s.query = listQuery(nil)
 	s.interests = []Interest{{View: ViewDeployments}}

@@ -798,13 +798,13 @@ func clipLines(s string, n int) string {
 	if n <= 0 {
 		return ""
 	}
-	i := 0
-	for pos := 0; pos < len(s); pos++ {
-		if s[pos] == '\n' {
-			if i++; i == n {
-				return s[:pos]
-			}
+	pos := 0
+	for range n {
+		i := strings.IndexByte(s[pos:], '\n')
+		if i < 0 {
+			return s
 		}
+		pos += i + 1
 	}
-	return s
+	return s[:pos-1]
 }

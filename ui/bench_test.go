@@ -306,3 +306,26 @@ func BenchmarkDeployFormKey(b *testing.B) {
 		b.Fatalf("users field = %q after %d keys, want %q", form.Value(2), typed, want)
 	}
 }
+
+// BenchmarkCursorKey measures one keystroke moving the cursor in the
+// Deployments tab (down, then back up, a hundred rows each way, so the
+// table scrolls both ways) through App.Update, followed by View, at
+// 200x50 over 50,000 deployments.
+func BenchmarkCursorKey(b *testing.B) {
+	benchProfile(b)
+	const n, sweep = 50000, 100
+	app := benchApp(b, n)
+	down, up := keyMsg("down"), keyMsg("up")
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		k := down
+		if i/sweep%2 == 1 {
+			k = up
+		}
+		app.Update(k)
+		_ = app.View()
+	}
+	if id, ok := app.tabs[tabDeployments].(*deploymentsTab).selectedID(); !ok || app.store.Position(id) >= 2*sweep {
+		b.Fatalf("cursor on %q (%v), past the sweep", id, ok)
+	}
+}

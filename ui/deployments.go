@@ -248,13 +248,26 @@ func (t *deploymentsTab) clearMarks() {
 }
 
 // marked lists the marked request ids in screen order, then any marked
-// row the filter hides.
+// row the filter hides (in the store's order). It costs O(marks·log rows)
+// while every marked row is shown: the App asks after every answer.
 func (t *deploymentsTab) marked() []string {
-	out := make([]string, 0, len(t.marks))
-	for _, r := range t.store.Rows() {
-		if t.marks[r.ID] {
-			out = append(out, r.ID)
+	if len(t.marks) == 0 {
+		return nil
+	}
+	type shown struct {
+		id  string
+		pos int
+	}
+	vis := make([]shown, 0, len(t.marks))
+	for id := range t.marks {
+		if i := t.store.Position(id); i >= 0 {
+			vis = append(vis, shown{id, i})
 		}
+	}
+	slices.SortFunc(vis, func(a, b shown) int { return cmp.Compare(a.pos, b.pos) })
+	out := make([]string, 0, len(t.marks))
+	for _, s := range vis {
+		out = append(out, s.id)
 	}
 	if len(out) < len(t.marks) {
 		for _, r := range t.store.All() {
