@@ -96,16 +96,7 @@ func TestE2EServe(t *testing.T) {
 		"--operator-keys", filepath.Join(dir, "operators.pub"), "--viewer-keys", filepath.Join(dir, "viewers.pub"),
 		"--log-file", filepath.Join(dir, "serve.log"))
 	srv.Env = append(withoutEnv(os.Environ(), "EDGEGAP_API_TOKEN"), "XDG_STATE_HOME="+state)
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- srv.Wait() }()
-	t.Cleanup(func() {
-		_ = srv.Process.Kill()
-		<-exited
-	})
-	waitListening(t, port)
+	exited := startServe(t, srv, port)
 
 	stranger := startTmux(t, sshLine(port, mallory, "mallory"))
 	if scr := stranger.waitText("SSH-EXITED"); !strings.Contains(scr, "Permission denied (publickey)") || strings.Contains(scr, "Deployments") {
@@ -174,6 +165,24 @@ func TestE2EServe(t *testing.T) {
 }
 
 // waitListening waits until something accepts connections on port.
+// startServe starts a gapdeck serve command, kills it when the test ends,
+// and waits until it listens on port. The channel receives its exit; a
+// test that takes it puts a value back for the cleanup.
+func startServe(t *testing.T, srv *exec.Cmd, port int) chan error {
+	t.Helper()
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- srv.Wait() }()
+	t.Cleanup(func() {
+		_ = srv.Process.Kill()
+		<-exited
+	})
+	waitListening(t, port)
+	return exited
+}
+
 func waitListening(t *testing.T, port int) {
 	t.Helper()
 	deadline := time.Now().Add(15 * time.Second)

@@ -149,16 +149,7 @@ func TestE2EServeBellGoesToTheWatchingSession(t *testing.T) {
 	}
 	defer srvOut.Close()
 	srv.Stdout, srv.Stderr = srvOut, srvOut
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- srv.Wait() }()
-	t.Cleanup(func() {
-		_ = srv.Process.Kill()
-		<-exited
-	})
-	waitListening(t, port)
+	startServe(t, srv, port)
 
 	a := startTmux(t, sshLine(port, alice, "alice"))
 	b := startTmux(t, sshLine(port, bob, "bob"))
