@@ -106,6 +106,58 @@ func BenchmarkPlan(b *testing.B) {
 	}
 }
 
+// BenchmarkPlanWhileEnriching is the plan after each status answer while
+// the background still enriches n rows never asked about (the first
+// minutes of a large organization: issue 16 found most of an idle
+// console's CPU here). A new row is listed every 16 answers, as
+// deployments arrive, and rows are listed again as they run out. It
+// should not grow with the rows left to enrich.
+func BenchmarkPlanWhileEnriching(b *testing.B) {
+	for _, n := range []int{1000, 50000} {
+		b.Run(fmt.Sprintf("rows=%d", n), func(b *testing.B) {
+			d := NewDeployments()
+			byID := make(map[string]api.Deployment, n)
+			listed := 0
+			list := func(k int) { // k new rows, never enriched
+				page := make([]api.Deployment, k)
+				for i := range page {
+					page[i] = listItem(fmt.Sprintf("%012x", listed*7919), time.Duration(listed%5000)*time.Second, "eu")
+					byID[page[i].RequestID] = page[i]
+					listed++
+				}
+				d.ApplyList(page, t0)
+			}
+			list(n)
+			s := NewScheduler(SchedulerConfig{ListWatchInterval: -1}, d)
+			now := t0.Add(time.Minute)
+			tokens := budget{api.GroupStatus: 1}
+			s.list.start(now)
+			jobs, _ := s.Plan(now, tokens)
+			enriched := 0
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				if i%16 == 0 { // a deployment arrives
+					list(1)
+				}
+				if listed-enriched < n/2 {
+					b.StopTimer()
+					list(n / 2)
+					b.StartTimer()
+				}
+				for _, j := range jobs {
+					d.ApplyStatus(statusOf(byID[j.ID], api.StatusReady, "kart-racing", "v1", "Paris"), now)
+					s.Finished(j, now, nil, false)
+					enriched++
+				}
+				jobs, _ = s.Plan(now, tokens)
+				if len(jobs) != 1 {
+					b.Fatalf("planned %d jobs, want 1", len(jobs))
+				}
+			}
+		})
+	}
+}
+
 // BenchmarkPlanAfterAnswer is what the engine does after each status
 // answer once every row is due in the background: fold the answer into
 // the store, finish its job, plan again with one status token (the

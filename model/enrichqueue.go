@@ -24,6 +24,17 @@ type enrichQueue struct {
 	fresh map[string]bool      // rows never enriched
 	at    map[string]time.Time // each enriched row's EnrichedAt: its live heap entry
 	heap  enrichHeap
+
+	// The rows never enriched in the store's order, kept between plans:
+	// order holds them (and rows enriched or removed since, skipped and
+	// dropped lazily) as sorted by orderSort; moved holds the rows
+	// listed or changed since, to put in their places at the next plan.
+	// Ranking every fresh row on every plan cost an idle console with
+	// thousands of rows still to enrich most of its CPU (issue 16).
+	order     []string
+	orderSort Sort
+	orderOK   bool
+	moved     map[string]bool
 }
 
 // enrichEntry is one enriched row in the heap.
@@ -95,7 +106,7 @@ func (h enrichHeap) init() {
 }
 
 func newEnrichQueue() *enrichQueue {
-	return &enrichQueue{fresh: map[string]bool{}, at: map[string]time.Time{}}
+	return &enrichQueue{fresh: map[string]bool{}, at: map[string]time.Time{}, moved: map[string]bool{}}
 }
 
 // sync folds in the store's changes since the last sync.
@@ -123,6 +134,7 @@ func (q *enrichQueue) rebuild(d *Deployments) {
 	clear(q.fresh)
 	clear(q.at)
 	q.heap = q.heap[:0]
+	q.orderOK = false
 	for _, r := range d.All() {
 		q.note(r.ID, r)
 	}
@@ -137,6 +149,7 @@ func (q *enrichQueue) note(id string, r *DeploymentRow) {
 		delete(q.at, id)
 	case !r.Enriched:
 		q.fresh[id] = true
+		q.moved[id] = true // new, or its sort key may have changed
 		delete(q.at, id)
 	default:
 		delete(q.fresh, id)
@@ -177,28 +190,86 @@ func (q *enrichQueue) pop() (enrichEntry, bool) {
 }
 
 // freshInOrder returns at most n of the rows never enriched that keep(id)
-// accepts, in the store's order: O(never enriched · log rows).
+// accepts, in the store's order. It walks the order kept from the last
+// plan, after putting the rows listed or changed since in their places
+// (O(fresh) plus O(log rows) per such row); it ranks every fresh row
+// again only when the store's sort changed or most rows moved.
 func (q *enrichQueue) freshInOrder(d *Deployments, n int, keep func(id string) bool) []string {
-	type ranked struct {
-		id   string
-		rank int
+	switch {
+	case !q.orderOK || q.orderSort != d.Sort() || len(q.moved) > maxPlaced:
+		q.sortFresh(d)
+	case len(q.moved) > 0:
+		q.placeMoved(d)
 	}
-	var out []ranked
-	for id := range q.fresh {
-		if !keep(id) {
+	ids := make([]string, 0, min(n, len(q.fresh)))
+	dead := 0
+	for _, id := range q.order {
+		if len(ids) == n {
+			break
+		}
+		if !q.fresh[id] {
+			dead++
 			continue
 		}
-		out = append(out, ranked{id, d.rank(id)})
-	}
-	slices.SortFunc(out, func(a, b ranked) int {
-		if c := cmp.Compare(a.rank, b.rank); c != 0 {
-			return c
+		if keep(id) {
+			ids = append(ids, id)
 		}
-		return strings.Compare(a.id, b.id)
-	})
-	ids := make([]string, 0, min(n, len(out)))
-	for _, r := range out[:min(n, len(out))] {
-		ids = append(ids, r.id)
+	}
+	if dead > len(q.order)/4+64 { // enriched since: drop them from the front
+		q.order = slices.DeleteFunc(q.order, func(id string) bool { return !q.fresh[id] })
 	}
 	return ids
+}
+
+// maxPlaced is the most moved rows placeMoved puts in their places; past
+// it sortFresh orders every row again.
+const maxPlaced = 64
+
+// rankedID is a row and its place in the store's order.
+type rankedID struct {
+	id   string
+	rank int
+}
+
+func compareRanked(a, b rankedID) int {
+	if c := cmp.Compare(a.rank, b.rank); c != 0 {
+		return c
+	}
+	return strings.Compare(a.id, b.id)
+}
+
+// sortFresh orders every fresh row afresh: O(fresh · log rows).
+func (q *enrichQueue) sortFresh(d *Deployments) {
+	ranked := make([]rankedID, 0, len(q.fresh))
+	for id := range q.fresh {
+		ranked = append(ranked, rankedID{id, d.rank(id)})
+	}
+	slices.SortFunc(ranked, compareRanked)
+	q.order = q.order[:0]
+	for _, r := range ranked {
+		q.order = append(q.order, r.id)
+	}
+	q.orderOK, q.orderSort = true, d.Sort()
+	clear(q.moved)
+}
+
+// placeMoved takes the moved rows out of the order and puts the fresh
+// ones back in their places, each found by binary search: O(fresh) plus
+// O(log fresh · log rows) per moved row. The other rows keep their
+// relative order: a row's place changes only when its own sort key does,
+// and that is a change noted as a move.
+func (q *enrichQueue) placeMoved(d *Deployments) {
+	order := slices.DeleteFunc(q.order, func(id string) bool { return !q.fresh[id] || q.moved[id] })
+	for id := range q.moved {
+		if !q.fresh[id] {
+			continue
+		}
+		r := rankedID{id, d.rank(id)}
+		at, _ := slices.BinarySearchFunc(order, r, func(kept string, r rankedID) int {
+			return compareRanked(rankedID{kept, d.rank(kept)}, r)
+		})
+		order = slices.Insert(order, at, id)
+	}
+	q.order = order
+	clear(q.moved)
 }

@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -51,14 +52,14 @@ func cmpString(a, b string) int {
 }
 
 // The indexed background enrichment plans what a scan of every row would,
-// through rows listed, enriched, removed and re-sorted at random.
+// through rows listed, moved, enriched, removed and re-sorted at random.
 func TestEnrichQueuePlansLikeAScan(t *testing.T) {
 	rng := rand.New(rand.NewPCG(16, 2))
 	store := NewDeployments()
 	s := NewScheduler(SchedulerConfig{ListWatchInterval: -1}, store)
 	now := t0
 	items := map[string]api.Deployment{}
-	for round := range 300 {
+	for round := range 1500 {
 		now = now.Add(time.Duration(rng.IntN(20)) * time.Second)
 		switch op := rng.IntN(10); {
 		case op < 3: // new rows
@@ -77,7 +78,13 @@ func TestEnrichQueuePlansLikeAScan(t *testing.T) {
 			if err := store.SetSort(Sort{Column: cols[rng.IntN(len(cols))], Desc: rng.IntN(2) == 0}); err != nil {
 				t.Fatal(err)
 			}
-		case op < 6 && store.Total() > 0: // rows on screen
+		case op < 7 && len(items) > 0: // a listed row moves: its start time changed
+			ids := slices.Sorted(maps.Keys(items))
+			id := ids[rng.IntN(len(ids))]
+			it := listItem(id, time.Duration(rng.IntN(5000))*time.Second)
+			items[id] = it
+			store.ApplyList([]api.Deployment{it}, now)
+		case op < 8 && store.Total() > 0: // rows on screen
 			all := IDs(store.All())
 			rng.Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
 			s.SetVisible(all[:min(len(all), rng.IntN(4))])
