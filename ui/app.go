@@ -115,6 +115,7 @@ type App struct {
 	flashID    int
 	header     string
 	hdr        headerCache // what the header was drawn from (chrome.go)
+	rateAt     time.Time   // when the header's req/s figure was taken (holdRate)
 	tabBar     string
 	tabsDrawn  tabBarCache // what the tab bar was drawn from (chrome.go)
 	alert      string      // the token-rejected block over the footer, drawn (chrome.go)

@@ -380,11 +380,12 @@ func ageOf(now time.Time, t *api.Time) string {
 	return ageOfTime(now, t.Time)
 }
 
+// ageOfTime is the table age (tableAge) of t at now, "—" for no time.
 func ageOfTime(now, t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	return formatAge(now.Sub(t))
+	return tableAge(now.Sub(t))
 }
 
 // errorSummary is a short, single-line form of an error for a cell.

@@ -62,7 +62,8 @@ func (a *App) rebuildChrome() {
 	h, s := a.env.Client.Health(), a.env.Client.Stats()
 	ev := a.headerEvents(h, s)
 	if !a.hdr.valid || ev != a.hdr.in.events {
-		a.drawHeader(headerInputs{events: ev, figures: a.headerFigures(h, s, a.env.now())})
+		now := a.env.now()
+		a.drawHeader(headerInputs{events: ev, figures: a.holdRate(a.headerFigures(h, s, now), now)})
 	}
 	a.tabBar = a.tabLine()
 }
@@ -71,12 +72,32 @@ func (a *App) rebuildChrome() {
 // figures are taken again and the header drawn again when its text would
 // change.
 func (a *App) tickChrome() {
-	h, s := a.env.Client.Health(), a.env.Client.Stats()
-	in := headerInputs{events: a.headerEvents(h, s), figures: a.headerFigures(h, s, a.env.now())}
+	h, s, now := a.env.Client.Health(), a.env.Client.Stats(), a.env.now()
+	in := headerInputs{events: a.headerEvents(h, s), figures: a.holdRate(a.headerFigures(h, s, now), now)}
 	if !a.hdr.valid || in != a.hdr.in {
 		a.drawHeader(in)
 	}
 	a.tabBar = a.tabLine()
+}
+
+// rateEvery is how long the header's req/s figure holds: the rate is
+// measured over the last 10 s, and taken on every tick its tenths would
+// move nearly every second, each move a repaint of the header's line.
+const rateEvery = 5 * time.Second
+
+// holdRate keeps the req/s figure the header shows until rateEvery has
+// passed since it was taken, so f changes only when something else in it
+// does; past that f's rate is the one shown from now on. Requests starting
+// or stopping (a figure of zero, before or now) are news: no hold.
+func (a *App) holdRate(f headerFigures, now time.Time) headerFigures {
+	const zero = "0.0"
+	shown := a.hdr.in.figures.rate
+	if a.hdr.valid && shown != "" && (shown == zero) == (f.rate == zero) && now.Sub(a.rateAt) < rateEvery && now.Sub(a.rateAt) >= 0 {
+		f.rate = a.hdr.in.figures.rate
+		return f
+	}
+	a.rateAt = now
+	return f
 }
 
 // headerCache is the header as last drawn and what it was drawn from.
@@ -157,7 +178,7 @@ func (a *App) headerFigures(h api.Health, s api.Stats, now time.Time) headerFigu
 // drawHeader renders the header and the alert block from in.
 func (a *App) drawHeader(in headerInputs) {
 	a.hdr = headerCache{valid: true, in: in}
-	a.header = padLine(a.headerLine(in), a.width)
+	a.header = truncateLine(a.headerLine(in), a.width) // unpadded: the renderer erases the rest of the line
 	had := a.alertHeight()
 	a.alert = a.alertText(in)
 	if had != a.alertHeight() {
@@ -342,7 +363,7 @@ func (a *App) tabLine() string {
 	}
 	c.labels, c.next = labels, c.labels
 	c.valid, c.width, c.active, c.sub, c.hasSub = true, a.width, active, sub, hasSub
-	c.text = padLine(b.String(), a.width)
+	c.text = truncateLine(b.String(), a.width) // unpadded, as the header
 	return c.text
 }
 

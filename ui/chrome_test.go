@@ -154,7 +154,8 @@ func TestFooterFollowsItsInputs(t *testing.T) {
 // TestHeaderStillBetweenTicks: engine answers within one second leave the
 // header's text identical (issue 16: it was drawn again on every answer,
 // and its req/s moved with each, repainting the line several times a
-// second); the clock's tick then brings it up to date.
+// second); the clock's tick then brings it up to date, all but the req/s
+// figure, which moves once every rateEvery.
 func TestHeaderStillBetweenTicks(t *testing.T) {
 	t.Parallel()
 	h := settled(t, withDeployments(2000))
@@ -177,14 +178,46 @@ func TestHeaderStillBetweenTicks(t *testing.T) {
 		t.Fatalf("the header's figures did not move in %d requests: the test proves nothing", st.Sent-sent)
 	}
 	t.Logf("%d requests between ticks; the header held %+v, the figures were %+v", st.Sent-sent, h.app.hdr.in.figures, fresh.figures)
+	// The tick brings the figures up to date, but for the rate: it holds
+	// until rateEvery has passed since it was taken.
 	h.clock.Advance(100 * time.Millisecond)
 	h.send(clockMsg{})
-	st = h.app.env.Client.Stats()
-	want := padLine(h.app.headerLine(headerInputs{events: h.app.headerEvents(h.app.env.Client.Health(), st),
-		figures: h.app.headerFigures(h.app.env.Client.Health(), st, h.app.env.now())}), h.app.width)
-	if h.app.header != want {
+	held := h.app.hdr.in.figures.rate
+	if want := freshHeader(h, held); h.app.header != want {
 		t.Fatalf("after the tick the header is not up to date:\nhave %q\nwant %q", ansi.Strip(h.app.header), ansi.Strip(want))
 	}
+	taken := h.app.rateAt
+	for h.app.rateAt.Equal(taken) {
+		if h.app.hdr.in.figures.rate != held {
+			t.Fatalf("the req/s figure moved from %s to %s %s after it was taken", held, h.app.hdr.in.figures.rate, h.app.env.now().Sub(taken))
+		}
+		if h.app.env.now().Sub(taken) > rateEvery+time.Second {
+			t.Fatalf("the req/s figure was not taken again in %s", h.app.env.now().Sub(taken))
+		}
+		h.tick(time.Second)
+	}
+	if d := h.app.rateAt.Sub(taken); d < rateEvery {
+		t.Fatalf("the req/s figure was taken again after %s, before %s", d, rateEvery)
+	}
+	if rate := h.app.hdr.in.figures.rate; rate == held {
+		t.Fatalf("the req/s figure taken again is %s as before: the test proves nothing", rate)
+	}
+	if want := truncateLine(h.app.headerLine(h.app.hdr.in), h.app.width); h.app.header != want || !strings.Contains(want, "req/s "+h.app.hdr.in.figures.rate+"/") {
+		t.Fatalf("%s after the rate was taken the header does not show the new one (%s):\nhave %q\nwant %q", rateEvery, h.app.hdr.in.figures.rate, ansi.Strip(h.app.header), ansi.Strip(want))
+	}
+}
+
+// freshHeader is the header h's console would draw now with the req/s
+// figure rate: unpadded, the terminal's erase clears the rest of the line.
+func freshHeader(h *harness, rate string) string {
+	st := h.app.env.Client.Stats()
+	f := h.app.headerFigures(h.app.env.Client.Health(), st, h.app.env.now())
+	f.rate = rate
+	line := truncateLine(h.app.headerLine(headerInputs{events: h.app.headerEvents(h.app.env.Client.Health(), st), figures: f}), h.app.width)
+	if strings.HasSuffix(ansi.Strip(line), " ") {
+		panic("the header ends in spaces: " + line)
+	}
+	return line
 }
 
 // BenchmarkHeader measures the chrome's work at 200x50 with 5,000

@@ -87,7 +87,7 @@ func (t *deploymentsTab) emptyText(f model.Filter) string {
 
 // deploymentRev changes whenever the row's cells change, including the age.
 func deploymentRev(now time.Time, r *model.DeploymentRow) uint64 {
-	return r.Rev<<24 | ageBucket(now.Sub(r.Started))&(1<<24-1)
+	return r.Rev<<24 | tableAgeBucket(now.Sub(r.Started))&(1<<24-1)
 }
 
 // rev is deploymentRev with the row's sparkline data mixed in, so a new

@@ -34,6 +34,26 @@ func formatAge(d time.Duration) string {
 	return fmt.Sprintf("%dd%dh", days, h)
 }
 
+// tableAge is a table cell's age: formatAge from a minute up, and "<1m"
+// below. A table shows many rows at once; ages counting seconds would
+// repaint every young row's line once a second (issue 16: three quarters
+// of an idle console's bytes to the terminal), and a minute is as precise
+// as a row needs: the detail view counts the seconds.
+func tableAge(d time.Duration) string {
+	if d < time.Minute {
+		return "<1m"
+	}
+	return formatAge(d)
+}
+
+// tableAgeBucket changes exactly when tableAge's text changes.
+func tableAgeBucket(d time.Duration) uint64 {
+	if d < time.Minute {
+		return 0
+	}
+	return ageBucket(d)
+}
+
 // ageBucket changes exactly when formatAge's text changes, so render
 // caches can key on it.
 func ageBucket(d time.Duration) uint64 {

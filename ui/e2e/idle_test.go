@@ -34,7 +34,8 @@ import (
 // durations; the figures of record use the defaults, 60s each),
 // GAPDECK_IDLE_DEPLOYMENTS changes the organization's size, and
 // GAPDECK_IDLE_BIN measures a gapdeck binary built elsewhere (another
-// commit) instead of building this tree. The terminal is xterm-256color
+// commit) instead of building this tree; GAPDECK_IDLE_DUMP names a file
+// to keep the window's bytes in, for a closer look. The terminal is xterm-256color
 // with COLORTERM=truecolor, as a modern terminal emulator says. CPU
 // figures are noisy on a shared machine: repeat them.
 func TestIdleCost(t *testing.T) {
@@ -87,6 +88,11 @@ func TestIdleCost(t *testing.T) {
 	elapsed := time.Since(start)
 	stream := out.stopWindow()
 	rss, hwm := procMemory(t, pid)
+	if dump := os.Getenv("GAPDECK_IDLE_DUMP"); dump != "" {
+		if err := os.WriteFile(dump, stream, 0o600); err != nil {
+			t.Errorf("GAPDECK_IDLE_DUMP: %v", err)
+		}
+	}
 
 	// Linux's USER_HZ (the unit of utime and stime) is 100 on every
 	// architecture Go supports.
