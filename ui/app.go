@@ -79,6 +79,8 @@ type App struct {
 	cat    *catalog
 	window model.MetricsWindow // the detail panel's metrics window
 	people []engine.Presence   // who else watches the engine (gapdeck serve)
+	// pulled is the snapshot of the last engine update (onEngine).
+	pulled *engine.Snapshot
 	// listWatches are the engine's ERROR and new-deployment watches, as
 	// of the last update.
 	listWatches []model.WatchInfo
@@ -470,7 +472,14 @@ func (a *App) onEngine(u engine.Update) tea.Cmd {
 	for _, r := range u.Results {
 		cmds = append(cmds, a.onResult(jobDone(r)))
 	}
-	if len(u.Results) == 0 { // the data moved outside a fetch (an action's answer)
+	// An update without results on the snapshot of the last one changed
+	// nothing: its notice came while the last Pull took what it announced
+	// (the engine makes a new snapshot at every change). Rebuilding every
+	// tab for it (the Locations rows count every deployment) was most of
+	// an idle console's own work.
+	moved := u.Snapshot != a.pulled
+	a.pulled = u.Snapshot
+	if len(u.Results) == 0 && moved { // the data moved outside a fetch (an action's answer)
 		for _, t := range a.tabs {
 			t.dataChanged()
 		}
