@@ -22,6 +22,7 @@ require (
 	github.com/charmbracelet/ssh v0.0.0-20250128164007-98fd5ae11894
 	github.com/charmbracelet/wish v1.4.7
 	github.com/creack/pty v1.1.21
+	github.com/hinshun/vt10x v0.0.0-20220301184237-5011da428d02
 	go.uber.org/goleak v1.3.0
 	golang.org/x/crypto v0.36.0
 )

@@ -38,6 +38,7 @@ import (
 	"github.com/gapdeck/gapdeck/model/watchlist"
 	"github.com/gapdeck/gapdeck/ui"
 	"github.com/gapdeck/gapdeck/ui/keys"
+	"github.com/gapdeck/gapdeck/ui/linediff"
 	"github.com/gapdeck/gapdeck/ui/serve"
 	"github.com/gapdeck/gapdeck/ui/theme"
 )
@@ -606,23 +607,25 @@ func (c *console) abandonAll(why string) int {
 
 // stallGuard is the terminal as Bubble Tea's output (it keeps the file's
 // Fd, so the terminal is still detected): it notes when a write starts and
-// ends, and watch reports a write blocked longer than limit.
+// ends, and watch reports a write blocked longer than limit. Frames go
+// through a linediff.Writer: a changed line goes out as its changed cells.
 type stallGuard struct {
 	*os.File
+	out   io.Writer // f, through a linediff.Writer
 	limit time.Duration
 	since atomic.Int64 // UnixNano when the write under way started; 0: none
 }
 
 // newStallGuard guards f's writes.
 func newStallGuard(f *os.File, limit time.Duration) *stallGuard {
-	return &stallGuard{File: f, limit: limit}
+	return &stallGuard{File: f, out: linediff.New(f), limit: limit}
 }
 
 // Write implements io.Writer.
 func (g *stallGuard) Write(p []byte) (int, error) {
 	g.since.Store(time.Now().UnixNano())
 	defer g.since.Store(0)
-	return g.File.Write(p)
+	return g.out.Write(p)
 }
 
 // blocked is how long the write under way has been blocked (0: none).

@@ -20,6 +20,8 @@ import (
 	"github.com/charmbracelet/wish/bubbletea"
 	"github.com/muesli/termenv"
 	"golang.org/x/time/rate"
+
+	"github.com/gapdeck/gapdeck/ui/linediff"
 )
 
 // Defaults of Config.
@@ -271,6 +273,11 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 			s.end(l, crashText)
 		}}
 	opts := append(bubbletea.MakeOptions(sess), tea.WithAltScreen(), tea.WithoutSignalHandler()) // the middleware quits it when the connection ends
+	if pty, _, ok := sess.Pty(); ok && !sess.EmulatedPty() && pty.Slave != nil {
+		opts = append(opts, tea.WithOutput(linediff.NewFile(pty.Slave))) // changed cells, not lines: bytes are latency over SSH
+	} else {
+		opts = append(opts, tea.WithOutput(linediff.New(sess)))
+	}
 	p := tea.NewProgram(m, opts...)
 	s.mu.Lock()
 	l.program, l.console = p, model
