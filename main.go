@@ -488,7 +488,7 @@ func runConsole(ctx context.Context, o consoleOptions) error {
 	}
 	env.State, env.StatePath, env.StateErr = state, statePath, stateErr
 	root := ui.NewRoot(ui.New(env, nil))
-	p := tea.NewProgram(root, tea.WithAltScreen(), tea.WithContext(ctx), tea.WithOutput(out), tea.WithoutSignalHandler())
+	p := tea.NewProgram(root, tea.WithAltScreen(), tea.WithContext(ctx), tea.WithOutput(out), tea.WithoutSignalHandler(), tea.WithFPS(ui.FrameRate))
 	go out.watch(ctx, func(blocked time.Duration) {
 		// The terminal is gone without a hangup (its reader stopped):
 		// the UI is blocked in a write and cannot run its shutdown.

@@ -223,7 +223,11 @@ func (q *enrichQueue) freshInOrder(d *Deployments, n int, keep func(id string) b
 
 // maxPlaced is the most moved rows placeMoved puts in their places; past
 // it sortFresh orders every row again.
-const maxPlaced = 64
+const maxPlaced = 1024
+
+// fewMoved is the most moved rows placeMoved inserts one by one; more are
+// merged into a new order in one pass.
+const fewMoved = 8
 
 // rankedID is a row and its place in the store's order.
 type rankedID struct {
@@ -254,22 +258,41 @@ func (q *enrichQueue) sortFresh(d *Deployments) {
 }
 
 // placeMoved takes the moved rows out of the order and puts the fresh
-// ones back in their places, each found by binary search: O(fresh) plus
-// O(log fresh · log rows) per moved row. The other rows keep their
-// relative order: a row's place changes only when its own sort key does,
-// and that is a change noted as a move.
+// ones back in their places, each found by binary search, in one merge:
+// O(fresh) plus O(log fresh · log rows) per moved row. The other rows
+// keep their relative order: a row's place changes only when its own sort
+// key does, and that is a change noted as a move.
 func (q *enrichQueue) placeMoved(d *Deployments) {
-	order := slices.DeleteFunc(q.order, func(id string) bool { return !q.fresh[id] || q.moved[id] })
+	kept := slices.DeleteFunc(q.order, func(id string) bool { return !q.fresh[id] || q.moved[id] })
+	moved := make([]rankedID, 0, len(q.moved))
 	for id := range q.moved {
-		if !q.fresh[id] {
-			continue
+		if q.fresh[id] {
+			moved = append(moved, rankedID{id, d.rank(id)})
 		}
-		r := rankedID{id, d.rank(id)}
-		at, _ := slices.BinarySearchFunc(order, r, func(kept string, r rankedID) int {
-			return compareRanked(rankedID{kept, d.rank(kept)}, r)
-		})
-		order = slices.Insert(order, at, id)
 	}
-	q.order = order
+	slices.SortFunc(moved, compareRanked)
+	place := func(order []string, m rankedID) int {
+		at, _ := slices.BinarySearchFunc(order, m, func(k string, m rankedID) int {
+			return compareRanked(rankedID{k, d.rank(k)}, m)
+		})
+		return at
+	}
+	if len(moved) <= fewMoved { // in place: no copy of the order
+		for _, m := range moved {
+			kept = slices.Insert(kept, place(kept, m), m.id)
+		}
+		q.order = kept
+		clear(q.moved)
+		return
+	}
+	out := make([]string, 0, len(kept)+len(moved))
+	from := 0 // kept[:from] is in out
+	for _, m := range moved {
+		at := place(kept[from:], m)
+		out = append(out, kept[from:from+at]...)
+		out = append(out, m.id)
+		from += at
+	}
+	q.order = append(out, kept[from:]...)
 	clear(q.moved)
 }

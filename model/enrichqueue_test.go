@@ -78,6 +78,14 @@ func TestEnrichQueuePlansLikeAScan(t *testing.T) {
 			if err := store.SetSort(Sort{Column: cols[rng.IntN(len(cols))], Desc: rng.IntN(2) == 0}); err != nil {
 				t.Fatal(err)
 			}
+		case op < 7 && rng.IntN(3) == 0: // a page of rows, new or moved
+			page := make([]api.Deployment, 10+rng.IntN(40))
+			for i := range page {
+				id := fmt.Sprintf("d%04d", rng.IntN(2000))
+				page[i] = listItem(id, time.Duration(rng.IntN(5000))*time.Second)
+				items[id] = page[i]
+			}
+			store.ApplyList(page, now)
 		case op < 7 && len(items) > 0: // a listed row moves: its start time changed
 			ids := slices.Sorted(maps.Keys(items))
 			id := ids[rng.IntN(len(ids))]

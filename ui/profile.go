@@ -205,6 +205,12 @@ func renderEnvBadge(env *Env) string {
 // what is not from its current one. Run a Root, not an App.
 type Root struct{ app *App }
 
+// FrameRate is the most frames a second the console's program draws
+// (tea.WithFPS). Bubble Tea's renderer wakes this often to look for a new
+// frame even when nothing changed (its default, 60, was a sixth of an idle
+// console's CPU); 30 keeps a key's echo within 33 ms.
+const FrameRate = 30
+
 // NewRoot wraps the console for tea.NewProgram.
 func NewRoot(a *App) *Root { return &Root{app: a} }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/muesli/termenv"
 	"golang.org/x/time/rate"
 
+	"github.com/gapdeck/gapdeck/ui"
 	"github.com/gapdeck/gapdeck/ui/linediff"
 )
 
@@ -272,7 +273,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 			s.log.Error("serve: a console panicked; its session is closed, the others go on", "person", l.person.Name, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
 			s.end(l, crashText)
 		}}
-	opts := append(bubbletea.MakeOptions(sess), tea.WithAltScreen(), tea.WithoutSignalHandler()) // the middleware quits it when the connection ends
+	opts := append(bubbletea.MakeOptions(sess), tea.WithAltScreen(), tea.WithoutSignalHandler(), tea.WithFPS(ui.FrameRate)) // the middleware quits it when the connection ends
 	if pty, _, ok := sess.Pty(); ok && !sess.EmulatedPty() && pty.Slave != nil {
 		opts = append(opts, tea.WithOutput(linediff.NewFile(pty.Slave))) // changed cells, not lines: bytes are latency over SSH
 	} else {
