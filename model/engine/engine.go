@@ -288,8 +288,36 @@ func (e *Engine) apply(r Result) {
 		e.journal = append(make([]Result, 0, journalSize), e.journal[journalSize/2:]...)
 	}
 	e.journal = append(e.journal, r)
+	e.trimJournalLocked()
 	e.latest[Key(j)] = r
 	e.changedLocked()
+}
+
+// trimJournalLocked drops the results every attached view has pulled (all
+// of them with no view attached: a view attaching starts from the
+// snapshot). Kept, a list page holds a hundred decoded deployments: a full
+// journal of them was most of the heap at 50,000 deployments (issue 16).
+func (e *Engine) trimJournalLocked() {
+	seen := e.seq
+	for _, v := range e.views {
+		seen = min(seen, v.seen)
+	}
+	i := 0
+	for i < len(e.journal) && e.journal[i].Seq <= seen {
+		i++
+	}
+	if i > 0 {
+		e.journal = slices.Delete(e.journal, 0, i) // zeroes what it drops
+	}
+}
+
+// forgetLocked drops the latest results kept for deployment id, gone from
+// the store: without it they would pile up as deployments come and go.
+// (The detail's metric windows, one deployment at a time, stay.)
+func (e *Engine) forgetLocked(id string) {
+	for _, k := range []model.Job{{Kind: model.JobStatus, ID: id}, {Kind: model.JobLogs, ID: id}, {Kind: model.JobMetrics, ID: id, Spark: true}} {
+		delete(e.latest, Key(k))
+	}
 }
 
 // applyDeployments folds a list page or a status answer into the store.
@@ -304,6 +332,9 @@ func (e *Engine) applyDeployments(r Result) {
 		e.events.ObserveListed(r.List.Data, r.At)
 		if !r.ListMore {
 			for _, rm := range e.store.EndCycleRemovals() {
+				if rm.Reason != model.RemovedQuery {
+					e.forgetLocked(rm.ID)
+				}
 				switch rm.Reason {
 				case model.RemovedEnded:
 					e.events.ObserveGone(rm.ID, "ended ("+rm.Status.Name()+" last seen)", r.At)
@@ -315,6 +346,7 @@ func (e *Engine) applyDeployments(r Result) {
 	case j.Kind != model.JobStatus:
 	case api.IsNotFound(r.Err):
 		e.store.MarkGone(j.ID)
+		e.forgetLocked(j.ID)
 		e.events.ObserveGone(j.ID, "its status answered 404", r.At)
 	case r.Err != nil:
 		if reason, ok := api.StatusUnusable(r.Err); ok {

@@ -109,3 +109,60 @@ func TestOverlapNamesTheOthers(t *testing.T) {
 		t.Errorf("a detached viewer still overlaps: %+v", o)
 	}
 }
+
+// The journal keeps only the results some attached view has not pulled:
+// a view that keeps up leaves it empty, one that lags keeps what it has
+// not seen (and gets it, in order), and detaching it lets them go. The
+// latest status of a deployment the store drops is forgotten.
+func TestJournalKeepsOnlyWhatAViewHasNotPulled(t *testing.T) {
+	c, err := api.New(api.Options{BaseURL: "http://localhost", Token: "t"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 5, 4, 12, 0, 0, 0, time.UTC)
+	e := New(Config{Client: c, Now: func() time.Time { return now }})
+	status := func(id string) Result {
+		return Result{Job: model.Job{Kind: model.JobStatus, ID: id}, At: now,
+			Status: &api.DeploymentStatus{RequestID: id, CurrentStatus: api.StatusReady, StartTime: api.V1Time(now)}}
+	}
+	e.apply(status("000000000000")) // no view attached: nobody needs it
+	if n := len(e.journal); n != 0 {
+		t.Fatalf("%d results journaled with no view attached", n)
+	}
+	quick, slow := e.Attach(), e.Attach()
+	if u := slow.Pull(); !u.Missed || len(u.Results) != 1 { // from before it came: the latest per fetch
+		t.Fatalf("a view attached late pulled %d results (missed %v), want the one latest", len(u.Results), u.Missed)
+	}
+	quick.Pull()
+	ids := []string{"0123456789ab", "123456789abc", "23456789abcd"}
+	for _, id := range ids {
+		e.apply(status(id))
+		quick.Pull()
+	}
+	if n := len(e.journal); n != len(ids) {
+		t.Fatalf("%d results journaled, want the %d the slow view has not pulled", n, len(ids))
+	}
+	u := slow.Pull()
+	if u.Missed || len(u.Results) != len(ids) || u.Results[0].Job.ID != ids[0] || u.Results[2].Job.ID != ids[2] {
+		t.Fatalf("the slow view pulled %d results (missed %v): %+v", len(u.Results), u.Missed, u.Results)
+	}
+	if n := len(e.journal); n != 0 {
+		t.Fatalf("%d results journaled after both views pulled", n)
+	}
+	e.apply(status("3456789abcde"))
+	slow.Detach()
+	if n := len(e.journal); n != 1 {
+		t.Fatalf("%d results journaled; the quick view has not pulled one", n)
+	}
+	quick.Pull()
+	if n := len(e.journal); n != 0 {
+		t.Fatalf("%d results journaled after the last view pulled", n)
+	}
+	if _, ok := e.latest[Key(model.Job{Kind: model.JobStatus, ID: ids[0]})]; !ok {
+		t.Fatalf("no latest status kept for %s: keys %v", ids[0], len(e.latest))
+	}
+	e.apply(Result{Job: model.Job{Kind: model.JobStatus, ID: ids[0]}, At: now, Err: &api.APIError{StatusCode: 404, Message: "not found"}})
+	if r, ok := e.latest[Key(model.Job{Kind: model.JobStatus, ID: ids[0]})]; ok && r.Err == nil {
+		t.Fatalf("the latest status of %s, gone, is still kept", ids[0])
+	}
+}

@@ -54,6 +54,7 @@ func (v *View) Detach() {
 	}
 	v.detached = true
 	e.views = slices.DeleteFunc(e.views, func(o *View) bool { return o == v })
+	e.trimJournalLocked()
 	close(v.notice)
 	e.interestsChangedLocked()
 	if v.name != "" {
@@ -179,6 +180,7 @@ func (v *View) Pull() Update {
 	defer e.mu.Unlock()
 	results, missed := e.resultsSinceLocked(v.seen)
 	v.seen = e.seq
+	e.trimJournalLocked()
 	var notices []Notice
 	for _, n := range e.notices {
 		if n.Seq > v.noticesSeen && n.From != v.id {
