@@ -48,7 +48,7 @@ profiles:
 
     # Refresh intervals (500ms to 1h). Defaults shown.
     intervals:
-      list: 2s         # pause between full passes over the deployment list
+      list: 2s         # pause between full passes over the deployment list (a long pass: as long, up to 1m)
       status: 10s      # status of the rows on screen
       background: 60s  # status of the rows off screen
       catalog: 45s     # fleets, policies, locations and hosts

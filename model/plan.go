@@ -313,15 +313,26 @@ func versionCountQuery(k VersionKey) *api.DeploymentQuery {
 	}}
 }
 
-// planList plans the next list page: at once inside a pass, ListInterval
-// after the last pass ended otherwise.
+// maxListPause caps the pause a long pass earns (see planList).
+const maxListPause = time.Minute
+
+// planList plans the next list page: at once inside a pass; otherwise
+// ListInterval after the last pass ended, or as long as that pass took if
+// longer (at most maxListPause). A large organization's pass runs for many pages (5,000
+// deployments: 50 pages, 20 s at the default budget): read back to back,
+// the passes would spend the list budget, and the console's CPU on
+// decoding them, all the time; the watches (ERROR, new) and the status
+// of the rows on screen keep what matters fresh meanwhile (issue 16).
 func (s *Scheduler) planList(p *planner) {
-	interval := s.cfg.ListInterval
+	interval := max(s.cfg.ListInterval, min(s.lastPass, maxListPause))
 	if s.listPage > 0 {
 		interval = 0
 	}
 	page := max(s.listPage, 1)
 	if p.recurring(&s.list, interval, Job{Kind: JobListPage, Page: page, Limit: s.cfg.PageSize, Query: s.query}) {
+		if page == 1 {
+			s.passStart = p.now
+		}
 		s.listPage = page
 	}
 }

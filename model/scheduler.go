@@ -11,7 +11,7 @@ import (
 // SchedulerConfig are the Scheduler's intervals; zero fields take the
 // defaults.
 type SchedulerConfig struct {
-	ListInterval       time.Duration // pause between full list passes; default 2s
+	ListInterval       time.Duration // pause between full list passes, at least as long as the last pass took; default 2s
 	StatusInterval     time.Duration // refresh of visible rows' status; default 10s
 	BackgroundInterval time.Duration // refresh of non-visible rows' status; default 60s
 	CatalogInterval    time.Duration // fleets, policies, locations, hosts; default 45s
@@ -99,6 +99,8 @@ type Scheduler struct {
 	query     *api.DeploymentQuery // the list query, with its order
 	list      fetch                // the current page; last: when the last page answered
 	listPage  int                  // next page of the current pass; 0: between passes
+	passStart time.Time            // when the current pass's first page was planned
+	lastPass  time.Duration        // how long the last complete pass took
 	listPager api.Pager            // the current pass's stop rules (see ListPage)
 	listNext  int                  // the page the pager chose after the last answer
 	listGen   uint64               // list pages planned before this generation are stale
@@ -418,6 +420,7 @@ func (s *Scheduler) Finished(j Job, now time.Time, err error, hasNext bool) (fre
 			}
 			if !hasNext {
 				s.listPage = 0
+				s.lastPass = now.Sub(s.passStart)
 			}
 		}
 		s.listNext = 0

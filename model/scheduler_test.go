@@ -413,3 +413,39 @@ func TestSchedulerListPassEndsByThePagerRules(t *testing.T) {
 		t.Fatalf("plan %q after ListInterval, want a new pass from page 1", describe(jobs))
 	}
 }
+
+// A pass of many pages earns a pause as long as it took (at most
+// maxListPause) before the next: read back to back, a large
+// organization's passes would spend the list budget all the time.
+func TestSchedulerLongPassPausesAsLong(t *testing.T) {
+	for _, tc := range []struct {
+		pages int
+		each  time.Duration
+		pause time.Duration
+	}{
+		{1, 0, DefaultListInterval},             // one page: the interval
+		{10, 2 * time.Second, 18 * time.Second}, // page 1 at 0, the last answered at 18 s
+		{100, 2 * time.Second, maxListPause},    // 198 s: capped
+	} {
+		s := NewScheduler(SchedulerConfig{ListWatchInterval: -1}, NewDeployments())
+		now := t0
+		for page := 1; page <= tc.pages; page++ {
+			jobs, _ := s.Plan(now, plenty)
+			if want := fmt.Sprintf("list#%d", page); describe(jobs) != want {
+				t.Fatalf("%d pages: plan %q at page %d, want %s", tc.pages, describe(jobs), page, want)
+			}
+			more := page < tc.pages
+			s.ListPage(jobs[0], api.PageInfo{Rows: 100, TotalCount: 100 * tc.pages, Pagination: &api.Pagination{Number: api.Int(page), HasNext: more}})
+			if page > 1 || tc.pages == 1 {
+				now = now.Add(tc.each)
+			}
+			s.Finished(jobs[0], now, nil, more)
+		}
+		if jobs, _ := s.Plan(now.Add(tc.pause-time.Millisecond), plenty); len(jobs) != 0 {
+			t.Fatalf("%d pages of %s: planned %q %s after the pass ended, before its pause %s", tc.pages, tc.each, describe(jobs), tc.pause-time.Millisecond, tc.pause)
+		}
+		if jobs, _ := s.Plan(now.Add(tc.pause), plenty); describe(jobs) != "list#1" {
+			t.Fatalf("%d pages of %s: plan %q %s after the pass, want a new pass", tc.pages, tc.each, describe(jobs), tc.pause)
+		}
+	}
+}
