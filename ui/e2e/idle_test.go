@@ -44,14 +44,7 @@ func TestIdleCost(t *testing.T) {
 	}
 	settle := envDuration(t, "GAPDECK_IDLE_SETTLE", time.Minute)
 	window := envDuration(t, "GAPDECK_IDLE_WINDOW", time.Minute)
-	deployments := 5000
-	if v := os.Getenv("GAPDECK_IDLE_DEPLOYMENTS"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			t.Fatalf("GAPDECK_IDLE_DEPLOYMENTS=%q: want a positive number", v)
-		}
-		deployments = n
-	}
+	deployments := envDeployments(t)
 	bin := os.Getenv("GAPDECK_IDLE_BIN")
 	if bin == "" {
 		bin = gapdeckBinary(t)
@@ -107,6 +100,20 @@ func TestIdleCost(t *testing.T) {
 	fmt.Fprintf(&report, "  rss       %.1f MB (VmRSS), peak %.1f MB (VmHWM)\n", float64(rss)/1024, float64(hwm)/1024)
 	fr.write(&report)
 	t.Log("\n" + report.String())
+}
+
+// envDeployments is GAPDECK_IDLE_DEPLOYMENTS, 5000 by default.
+func envDeployments(t *testing.T) int {
+	t.Helper()
+	v := os.Getenv("GAPDECK_IDLE_DEPLOYMENTS")
+	if v == "" {
+		return 5000
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		t.Fatalf("GAPDECK_IDLE_DEPLOYMENTS=%q: want a positive number", v)
+	}
+	return n
 }
 
 // envDuration is the duration in environment variable name, or def.

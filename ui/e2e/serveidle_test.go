@@ -121,20 +121,6 @@ func TestServeIdleCost(t *testing.T) {
 	}
 }
 
-// envDeployments is GAPDECK_IDLE_DEPLOYMENTS, 5000 by default.
-func envDeployments(t *testing.T) int {
-	t.Helper()
-	v := os.Getenv("GAPDECK_IDLE_DEPLOYMENTS")
-	if v == "" {
-		return 5000
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 {
-		t.Fatalf("GAPDECK_IDLE_DEPLOYMENTS=%q: want a positive number", v)
-	}
-	return n
-}
-
 // startIdleServe starts `gapdeck serve` on the organization at base, with
 // one operator key, and returns the server, its port and the key's path.
 func startIdleServe(t *testing.T, bin, base string) (srv *exec.Cmd, port int, key string) {
