@@ -324,7 +324,7 @@ const maxListPause = time.Minute
 // decoding them, all the time; the watches (ERROR, new) and the status
 // of the rows on screen keep what matters fresh meanwhile (issue 16).
 func (s *Scheduler) planList(p *planner) {
-	interval := max(s.cfg.ListInterval, min(s.lastPass, maxListPause))
+	interval := s.ListPause()
 	if s.listPage > 0 {
 		interval = 0
 	}

@@ -387,6 +387,12 @@ func (s *Scheduler) Stale(j Job) bool {
 	return j.Kind == JobListPage && j.Gen < s.listGen
 }
 
+// ListPause is the pause before the next list pass: ListInterval, or as
+// long as the last pass took, up to a minute (see planList).
+func (s *Scheduler) ListPause() time.Duration {
+	return max(s.cfg.ListInterval, min(s.lastPass, maxListPause))
+}
+
 // ListPage feeds the answer to list page j into the pass's pager (the
 // same stop rules as every paginated read, see api.Pager) and reports
 // whether the pass goes on; if not, the rule that ended it. Call it for a

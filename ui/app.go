@@ -468,6 +468,9 @@ func (a *App) onEngine(u engine.Update) tea.Cmd {
 	a.cat.Catalog = u.Snapshot.Catalog
 	a.people = u.Snapshot.People
 	a.listWatches = u.Snapshot.Watches
+	if d, ok := a.tabs[tabDeployments].(*deploymentsTab); ok {
+		d.list.fresh.every = max(d.listEvery, u.Snapshot.ListPause) // STALE only past the pass's own pause
+	}
 	var cmds []tea.Cmd
 	for _, r := range u.Results {
 		cmds = append(cmds, a.onResult(jobDone(r)))

@@ -26,6 +26,9 @@ type deploymentsTab struct {
 	store  *model.Deployments
 	list   *listView[*model.DeploymentRow]
 	sparks *sparkCache // rendered CPU/MEM bars, by (id, Fetched)
+	// listEvery is the profile's list interval; the engine's pause between
+	// passes (longer after a long pass) may stretch the list's freshness.
+	listEvery time.Duration
 
 	marks    map[string]bool // marked request ids; they follow the id across refreshes
 	lastMark string          // the last id marked, where a range mark starts
@@ -64,7 +67,8 @@ func newDeploymentsTab(env *Env, store *model.Deployments) *deploymentsTab {
 		defSort:   store.Sort(),
 		optional:  []string{"lifetime"},
 	}, deploymentRows{store})
-	t.list.fresh.every = cmp.Or(env.Scheduler.ListInterval, model.DefaultListInterval)
+	t.listEvery = cmp.Or(env.Scheduler.ListInterval, model.DefaultListInterval)
+	t.list.fresh.every = t.listEvery
 	return t
 }
 

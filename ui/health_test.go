@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gapdeck/gapdeck/api/sim"
+	"github.com/gapdeck/gapdeck/model"
 )
 
 // counting counts the requests that reach the simulator.
@@ -181,5 +182,24 @@ func TestRejectedTokenFromTheStartSaysPollingStopped(t *testing.T) {
 	h.mustContain("Could not load deployments", "(polling stopped until the token is fixed: see below)")
 	if view := h.view(); strings.Contains(view, "(retrying)") {
 		t.Errorf("the list promises a retry while polling is stopped:\n%s", view)
+	}
+}
+
+// A large organization's list pass earns a pause as long as it took: the
+// list between two passes is older than the list interval, not STALE
+// (the marker would blink after every pass).
+func TestLongListPassIsNotStaleDuringItsPause(t *testing.T) {
+	t.Parallel()
+	h := settled(t, withDeployments(12000)) // 120 pages: 12 s a pass at the test's budget
+	longest := time.Duration(0)
+	for range 90 {
+		h.tick(time.Second)
+		longest = max(longest, h.app.env.Engine.Snapshot().ListPause)
+		if title := h.title(); strings.Contains(title, "STALE") {
+			t.Fatalf("the list is marked stale during its pause (%s): %q", h.app.env.Engine.Snapshot().ListPause, title)
+		}
+	}
+	if longest <= staleAfter(model.DefaultListInterval) {
+		t.Fatalf("the longest pause between passes was %s: the test proves nothing", longest)
 	}
 }

@@ -443,6 +443,10 @@ type Snapshot struct {
 	// (when they last read, how many rows, whether a read was capped at
 	// its page ceiling, failures).
 	Watches []model.WatchInfo
+	// ListPause is the pause before the next full list pass: a large
+	// organization's pass earns a longer one (the list is older between
+	// passes without being stale).
+	ListPause time.Duration
 }
 
 // snapshotLocked is the current version's snapshot.
@@ -451,6 +455,7 @@ func (e *Engine) snapshotLocked() *Snapshot {
 		s := &Snapshot{
 			Version: e.version, Deployments: e.store.Snapshot(), Catalog: e.cat.Clone(),
 			InFlight: e.sched.InFlight(), Closed: e.closed, Watches: e.sched.Watches(),
+			ListPause: e.sched.ListPause(),
 		}
 		if t, ok := e.sched.NextRetry(e.now()); ok {
 			s.NextRetry = t
