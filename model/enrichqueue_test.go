@@ -5,6 +5,7 @@ import (
 	"maps"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -35,20 +36,10 @@ func backgroundOrder(s *Scheduler, now time.Time, n int) []string {
 		if c := a.EnrichedAt.Compare(b.EnrichedAt); c != 0 {
 			return c
 		}
-		return cmpString(a.ID, b.ID)
+		return strings.Compare(a.ID, b.ID)
 	})
 	out := IDs(append(fresh, stale...))
 	return out[:min(n, len(out))]
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // The indexed background enrichment plans what a scan of every row would,
