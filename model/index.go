@@ -171,24 +171,18 @@ func (x *Index[R]) Total() int { return len(x.all) }
 
 // Position is the row's position in Visible(), or -1 when it is filtered
 // out or absent. O(log n).
-func (x *Index[R]) Position(key string) int {
-	r, ok := x.byKey[key]
-	if !ok {
-		return -1
-	}
-	if i, found := x.search(x.vis, r); found {
-		return i
-	}
-	return -1
-}
+func (x *Index[R]) Position(key string) int { return x.positionIn(x.vis, key) }
 
 // Rank is the row's position in All(), or -1 when it is absent. O(log n).
-func (x *Index[R]) Rank(key string) int {
+func (x *Index[R]) Rank(key string) int { return x.positionIn(x.all, key) }
+
+// positionIn is the row's position in rows (x.all or x.vis), or -1.
+func (x *Index[R]) positionIn(rows []R, key string) int {
 	r, ok := x.byKey[key]
 	if !ok {
 		return -1
 	}
-	if i, found := x.search(x.all, r); found {
+	if i, found := x.search(rows, r); found {
 		return i
 	}
 	return -1
