@@ -28,7 +28,6 @@ import (
 	"bytes"
 	"io"
 	"os"
-	"strconv"
 	"sync"
 	"unicode/utf8"
 
@@ -176,19 +175,10 @@ func (w *Writer) remember(i int, seg []byte) {
 // span when the line's cells are known, else seg whole.
 func (w *Writer) line(i int, seg []byte) {
 	erase := bytes.HasSuffix(seg, eraseRight)
-	text := seg
-	if erase {
-		text = seg[:len(seg)-len(eraseRight)]
-	}
-	cells, ok := w.cells(text)
 	old, known := w.lines[i]
-	if !ok || i >= maxLineKept {
-		delete(w.lines, i)
-		w.buf.Write(seg)
-		return
-	}
-	w.lines[i] = cells
-	if !known {
+	w.remember(i, seg)
+	cells, readable := w.lines[i]
+	if !known || !readable {
 		w.buf.Write(seg)
 		return
 	}
@@ -335,8 +325,3 @@ func (f *File) Close() error { return f.f.Close() }
 
 // Fd is the terminal's file descriptor.
 func (f *File) Fd() uintptr { return f.f.Fd() }
-
-// String names the Writer in logs.
-func (f *File) String() string {
-	return "linediff(" + f.f.Name() + ", fd " + strconv.Itoa(int(f.f.Fd())) + ")"
-}
