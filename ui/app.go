@@ -469,7 +469,7 @@ func (a *App) onEngine(u engine.Update) tea.Cmd {
 	a.people = u.Snapshot.People
 	a.listWatches = u.Snapshot.Watches
 	if d, ok := a.tabs[tabDeployments].(*deploymentsTab); ok {
-		d.list.fresh.every = max(d.listEvery, u.Snapshot.ListPause) // STALE only past the pass's own pause
+		d.notePause(u.Snapshot.ListPause)
 	}
 	var cmds []tea.Cmd
 	for _, r := range u.Results {

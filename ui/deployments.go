@@ -310,6 +310,12 @@ func (t *deploymentsTab) apply(msg jobDoneMsg) {
 	t.list.refresh()
 }
 
+// notePause stretches the list's freshness to the engine's pause between
+// passes: the list is STALE only past the pass's own pause.
+func (t *deploymentsTab) notePause(pause time.Duration) {
+	t.list.fresh.every = max(t.listEvery, pause)
+}
+
 // dataChanged redraws the rows: the store changed outside a fetch (a
 // stop's summary, a tag).
 func (t *deploymentsTab) dataChanged() { t.list.refresh() }
