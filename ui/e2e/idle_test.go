@@ -56,17 +56,7 @@ func TestIdleCost(t *testing.T) {
 	cmd := exec.Command(bin, "--api-url", base, "--log-file", filepath.Join(dir, "log"))
 	cmd.Env = append(os.Environ(), "EDGEGAP_API_TOKEN="+e2eToken, "XDG_STATE_HOME="+dir, "XDG_CONFIG_HOME="+dir,
 		"TERM=xterm-256color", "COLORTERM=truecolor", "NO_COLOR=")
-	master, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: rows, Cols: cols})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-		_ = master.Close()
-	})
-	out := &ptyRecorder{}
-	go out.drain(master)
+	out := startInPTY(t, cmd, rows, cols)
 
 	time.Sleep(settle)
 	if !bytes.Contains(out.all(), []byte("REQUEST ID")) {
@@ -87,10 +77,7 @@ func TestIdleCost(t *testing.T) {
 		}
 	}
 
-	// Linux's USER_HZ (the unit of utime and stime) is 100 on every
-	// architecture Go supports.
-	const userHZ = 100
-	cpu := float64(cpu1-cpu0) / userHZ / elapsed.Seconds() * 100
+	cpu := cpuPercent(cpu1-cpu0, elapsed)
 	perMin := float64(len(stream)) / elapsed.Minutes()
 	fr := parseFrames(stream)
 	var report strings.Builder
@@ -100,6 +87,33 @@ func TestIdleCost(t *testing.T) {
 	fmt.Fprintf(&report, "  rss       %.1f MB (VmRSS), peak %.1f MB (VmHWM)\n", float64(rss)/1024, float64(hwm)/1024)
 	fr.write(&report)
 	t.Log("\n" + report.String())
+}
+
+// startInPTY starts cmd in a pty of rows x cols, kills it when the test
+// ends, and returns the recorder draining the pty (and answering the
+// terminal's queries).
+func startInPTY(t *testing.T, cmd *exec.Cmd, rows, cols uint16) *ptyRecorder {
+	t.Helper()
+	master, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: rows, Cols: cols})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		_ = master.Close()
+	})
+	out := &ptyRecorder{}
+	go out.drain(master)
+	return out
+}
+
+// cpuPercent is ticks of CPU time (procCPUTicks) over elapsed, as % of one
+// core. Linux's USER_HZ, the unit of utime and stime, is 100 on every
+// architecture Go supports.
+func cpuPercent(ticks int64, elapsed time.Duration) float64 {
+	const userHZ = 100
+	return float64(ticks) / userHZ / elapsed.Seconds() * 100
 }
 
 // envDeployments is GAPDECK_IDLE_DEPLOYMENTS, 5000 by default.

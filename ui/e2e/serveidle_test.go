@@ -10,8 +10,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/creack/pty"
 )
 
 // TestServeIdleCost measures what idle sessions of `gapdeck serve` cost
@@ -167,18 +165,7 @@ func startIdleSession(t *testing.T, port int, key string) *idleSession {
 		"-o", "IdentitiesOnly=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
 		"-o", "LogLevel=ERROR", "-o", "SendEnv=COLORTERM", "idle@127.0.0.1")
 	cmd.Env = append(os.Environ(), "TERM=xterm-256color", "COLORTERM=truecolor", "NO_COLOR=")
-	master, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 50, Cols: 200})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-		_ = master.Close()
-	})
-	s := &idleSession{cmd: cmd, out: &ptyRecorder{}}
-	go s.out.drain(master)
-	return s
+	return &idleSession{cmd: cmd, out: startInPTY(t, cmd, 50, 200)}
 }
 
 // waitTable waits until the session shows the deployments table.
@@ -239,11 +226,8 @@ func measurePhase(t *testing.T, name string, pid int, sessions []*idleSession, w
 		total += len(stream)
 	}
 	rss, hwm := procMemory(t, pid)
-	// USER_HZ, the unit of utime and stime, is 100 on Linux (as in TestIdleCost).
-	const userHZ = 100
 	p := phaseCost{name: name, sessions: len(sessions), ticks: cpu1 - cpu0, rss: rss, hwm: hwm,
-		cpu:       float64(cpu1-cpu0) / userHZ / elapsed.Seconds() * 100,
-		clientCPU: float64(client1-client0) / userHZ / elapsed.Seconds() * 100, frames: parseFrames(first)}
+		cpu: cpuPercent(cpu1-cpu0, elapsed), clientCPU: cpuPercent(client1-client0, elapsed), frames: parseFrames(first)}
 	if len(sessions) > 0 {
 		p.perMin = float64(total) / float64(len(sessions)) / elapsed.Minutes()
 	}
